@@ -1,0 +1,14 @@
+namespace Lantern.Configuration;
+
+/// <summary><c>http</c>: the REST API listener and its users.</summary>
+public sealed class HttpOptions
+{
+    public const string DefaultListen = "127.0.0.1:8088";
+
+    public string Listen { get; set; } = DefaultListen;
+
+    public List<HttpUserOptions> Users { get; set; } = [];
+
+    /// <summary>API keys accepted as <c>Authorization: Bearer KEY</c>.</summary>
+    public List<string> ApiKeys { get; set; } = [];
+}

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Options;
+using Lantern.Configuration;
+
+namespace Lantern.Hosting;
+
+/// <summary>The composition root: builds and runs the host with every service wired in.</summary>
+internal static class LanternServer
+{
+    public static async Task<int> RunAsync(string? configFile, CancellationToken cancellationToken)
+    {
+        if (configFile is not null && !File.Exists(configFile))
+        {
+            await Console.Error.WriteLineAsync($"lantern: configuration file not found: {configFile}").ConfigureAwait(false);
+            return 2;
+        }
+
+        var app = Build(configFile, []);
+        try
+        {
+            await app.RunAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+        catch (OptionsValidationException ex)
+        {
+            foreach (var failure in ex.Failures)
+            {
+                await Console.Error.WriteLineAsync("lantern: configuration error: " + failure).ConfigureAwait(false);
+            }
+
+            return 2;
+        }
+    }
+
+    /// <summary>Builds the host; <paramref name="overrides"/> lets tests set keys (ports, paths) without a file.</summary>
+    public static WebApplication Build(string? configFile, IEnumerable<KeyValuePair<string, string?>> overrides)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Configuration.Sources.Clear();
+        if (configFile is not null)
+        {
+            builder.Configuration.AddJsonFile(configFile, optional: false, reloadOnChange: false);
+        }
+
+        builder.Configuration.AddEnvironmentVariables("LANTERN__");
+        builder.Configuration.AddInMemoryCollection(overrides);
+
+        builder.Services.AddOptions<LanternOptions>()
+            .Bind(builder.Configuration)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<LanternOptions>, LanternOptionsValidator>();
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        var http = builder.Configuration.GetSection("http:listen").Value ?? HttpOptions.DefaultListen;
+        builder.WebHost.UseUrls("http://" + http);
+
+        var app = builder.Build();
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        return app;
+    }
+}

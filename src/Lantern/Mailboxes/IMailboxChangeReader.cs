@@ -1,0 +1,11 @@
+namespace Lantern.Mailboxes;
+
+/// <summary>One consumer's view of the change feed; dispose to stop receiving.</summary>
+public interface IMailboxChangeReader : IDisposable
+{
+    /// <summary>Waits for the next change (coalesced per mailbox).</summary>
+    ValueTask<MailboxChange> ReadAsync(CancellationToken cancellationToken);
+
+    /// <summary>Takes a pending change without waiting.</summary>
+    bool TryRead(out MailboxChange change);
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test. Installs what the tests need (sipp, PostgreSQL) when missing,
+# starts a throw-away PostgreSQL for the storage contract tests, then runs the test projects.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+need_apt=()
+command -v sipp >/dev/null 2>&1 || need_apt+=(sip-tester)
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need_apt+=(postgresql)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "test.sh: missing ${need_apt[*]}; install them (apt-get install -y ${need_apt[*]})" >&2
+  fi
+fi
+
+# A private PostgreSQL on a free loopback port, removed on exit.
+source ./scripts/pg-test-server.sh
+pg_test_start
+trap pg_test_stop EXIT
+
+dotnet build Lantern.slnx -c Release -warnaserror 2>&1 | tail -n 3
+log=${TMPDIR:-/tmp}/lantern-test.log
+rc=0
+dotnet test Lantern.slnx -c Release --no-build --logger "console;verbosity=normal" >"$log" 2>&1 || rc=$?
+grep -E "^\s*(Failed |Total tests:|error)|\[FAIL\]|Test Run Aborted|exited with error" "$log" || true
+# The plain summary line CI reads, summed over the test projects.
+awk '$1=="Passed:" { p+=$2 } $1=="Failed:" { f+=$2 } $1=="Skipped:" { s+=$2 } END { printf "%d passed, %d failed, %d skipped\n", p, f, s; exit (f>0 || p==0) }' "$log" || rc=1
+if [ "$rc" != 0 ]; then echo "test.sh: tests failed (full log: $log)" >&2; fi
+exit "$rc"
