@@ -55,6 +55,14 @@ internal static class LanternServer
 
         var app = builder.Build();
         app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.Lifetime.ApplicationStarted.Register(() => LogReady(app));
         return app;
+    }
+
+    private static void LogReady(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Lantern");
+        var listeners = string.Join(", ", app.Urls);
+        HostingLog.Ready(logger, listeners);
     }
 }
