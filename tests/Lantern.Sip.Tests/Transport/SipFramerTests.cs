@@ -4,7 +4,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using Lantern.Sip.Messages;
 
-namespace Lantern.Sip.Tests.Messages;
+namespace Lantern.Sip.Tests.Transport;
 
 public sealed class SipFramerTests
 {

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Lantern.Sip.Tests.Messages;
+namespace Lantern.Sip.Tests.Transport;
 
 /// <summary>Builds multi-segment sequences, the shape a pipe hands over when bytes arrive in pieces.</summary>
 internal sealed class ChunkedSequence : ReadOnlySequenceSegment<byte>
