@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Lantern.Api;
 using Lantern.Configuration;
 
 namespace Lantern.Hosting;
@@ -50,11 +51,12 @@ internal static class LanternServer
         builder.Services.AddSingleton<IValidateOptions<LanternOptions>, LanternOptionsValidator>();
         builder.Services.AddSingleton(TimeProvider.System);
 
-        var http = builder.Configuration.GetSection("http:listen").Value ?? HttpOptions.DefaultListen;
-        builder.WebHost.UseUrls("http://" + http);
+        // HTTP API (rest-cli): listener, services, routes.
+        builder.ConfigureLanternHttp();
+        builder.Services.AddLanternApi();
 
         var app = builder.Build();
-        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapLanternApi();
         app.Lifetime.ApplicationStarted.Register(() => LogReady(app));
         return app;
     }
