@@ -2,18 +2,26 @@ using System.Net;
 using Lantern.Ami;
 using Lantern.Configuration;
 using Lantern.Mailboxes;
+using Lantern.Storage.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Lantern.Tests.Ami;
 
-/// <summary>An AMI server on 127.0.0.1, port 0, over a mailbox service, with fake time.</summary>
+/// <summary>An AMI server on 127.0.0.1, port 0, over the real mailbox service on a temporary SQLite file, with fake time.</summary>
 internal sealed class AmiTestHost : IAsyncDisposable
 {
     public const string Secret = "s3cret!";
 
-    private AmiTestHost(AmiServer server, IMailboxService mailboxes, FakeTimeProvider time, AmiOptions options)
+    private readonly SqliteStore _store;
+    private readonly MailboxService _service;
+    private readonly string _path;
+
+    private AmiTestHost(AmiServer server, MailboxService mailboxes, SqliteStore store, string path, FakeTimeProvider time, AmiOptions options)
     {
+        _store = store;
+        _service = mailboxes;
+        _path = path;
         Server = server;
         Mailboxes = mailboxes;
         Time = time;
@@ -44,10 +52,14 @@ internal sealed class AmiTestHost : IAsyncDisposable
         };
         configure?.Invoke(options);
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
-        var mailboxes = new TestMailboxService();
+        var path = Path.Combine(Path.GetTempPath(), $"lantern-ami-{Guid.NewGuid():N}.db");
+        var store = new SqliteStore(path, NullLogger<SqliteStore>.Instance);
+        await store.MigrateAsync(CancellationToken.None);
+        var mailboxes = new MailboxService(store.Mailboxes, time);
+        await mailboxes.LoadAsync(CancellationToken.None);
         var server = new AmiServer(options, mailboxes, time, NullLogger<AmiServer>.Instance);
         await server.StartAsync(CancellationToken.None);
-        return new AmiTestHost(server, mailboxes, time, options);
+        return new AmiTestHost(server, mailboxes, store, path, time, options);
     }
 
     public Task<AmiTestClient> ConnectAsync(int? receiveBufferSize = null) => AmiTestClient.ConnectAsync(EndPoint, receiveBufferSize);
@@ -67,6 +79,11 @@ internal sealed class AmiTestHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync();
-        (Mailboxes as IDisposable)?.Dispose();
+        _service.Dispose();
+        await _store.DisposeAsync();
+        foreach (var suffix in (string[])["", "-wal", "-shm"])
+        {
+            File.Delete(_path + suffix);
+        }
     }
 }
