@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
+using Lantern.Ami;
 using Lantern.Api;
 using Lantern.Configuration;
+using Lantern.Storage;
 
 namespace Lantern.Hosting;
 
@@ -37,19 +39,13 @@ internal static class LanternServer
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Configuration.Sources.Clear();
-        if (configFile is not null)
-        {
-            builder.Configuration.AddJsonFile(configFile, optional: false, reloadOnChange: false);
-        }
-
-        builder.Configuration.AddEnvironmentVariables("LANTERN__");
-        builder.Configuration.AddInMemoryCollection(overrides);
-
-        builder.Services.AddOptions<LanternOptions>()
-            .Bind(builder.Configuration)
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<LanternOptions>, LanternOptionsValidator>();
+        builder.Configuration.AddLanternSources(configFile, includeEnvironment: true, overrides);
+        builder.Services.AddLanternOptions(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
+
+        // Storage first: its hosted initializer migrates and loads state before any listener starts.
+        builder.Services.AddLanternStorage();
+        builder.Services.AddLanternAmi();
 
         // HTTP API (rest-cli): listener, services, routes.
         builder.ConfigureLanternHttp();
