@@ -13,6 +13,7 @@ public sealed partial class SipTransportManager
     private readonly Dictionary<Socket, X509Certificate2> _serverCertificates = [];
     private readonly Dictionary<(SipTransportKind, IPEndPoint), Task<SipConnection?>> _pendingConnects = [];
     private readonly Lock _connectLock = new();
+    private int _handshakes;
 
     private IPEndPoint StartStream(SipListenerOptions listener)
     {
@@ -106,21 +107,29 @@ public sealed partial class SipTransportManager
         Stream stream = new NetworkStream(socket, ownsSocket: true);
         if (certificate is not null)
         {
-            var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-            timeout.CancelAfter(Options.HandshakeTimeout);
-            try
+            // Handshakes in progress count against the connection limit, so a flood of half-open TLS cannot grow without bound.
+            if (Interlocked.Increment(ref _handshakes) + _connections.Count > Options.MaxConnections)
             {
-                await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, timeout.Token);
-            }
-            catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                TransportLog.HandshakeFailed(_logger, ex, remote);
-                await ssl.DisposeAsync();
+                Interlocked.Decrement(ref _handshakes);
+                _metrics.Refused(kind);
+                TransportLog.ConnectionRefused(_logger, remote, "connection limit reached");
+                await stream.DisposeAsync();
                 return;
             }
 
-            stream = ssl;
+            try
+            {
+                stream = await HandshakeAsServerAsync(stream, remote, certificate);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _handshakes);
+            }
+
+            if (stream == Stream.Null)
+            {
+                return;
+            }
         }
 
         var connection = Register(kind, stream, remote, local, inbound: true);
@@ -131,6 +140,25 @@ public sealed partial class SipTransportManager
         else
         {
             await stream.DisposeAsync();
+        }
+    }
+
+    /// <summary>The TLS stream, or <see cref="Stream.Null"/> (everything disposed) when the handshake fails.</summary>
+    private async Task<Stream> HandshakeAsServerAsync(Stream stream, IPEndPoint remote, X509Certificate2 certificate)
+    {
+        var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        timeout.CancelAfter(Options.HandshakeTimeout);
+        try
+        {
+            await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, timeout.Token);
+            return ssl;
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or ObjectDisposedException or SocketException)
+        {
+            TransportLog.HandshakeFailed(_logger, ex, remote);
+            await ssl.DisposeAsync();
+            return Stream.Null;
         }
     }
 

@@ -58,6 +58,36 @@ public sealed class SipTransportManagerTlsTests
     }
 
     [Fact]
+    public async Task Tls_GarbageHandshakes_ListenerStillServes()
+    {
+        var (certificate, certPath, keyPath) = SelfSignedPem();
+        using var _ = certificate;
+        var serverReceiver = new RecordingReceiver();
+        await using var server = await StartAsync(serverReceiver, new SipTransportOptions { Listeners = [Listener(SipTransportKind.Tls, cert: certPath, key: keyPath)] });
+        var random = new Random(3);
+        for (var i = 0; i < 30; i++)
+        {
+            using var tcp = new TcpClient();
+            await tcp.ConnectAsync(server.EndPoint(SipTransportKind.Tls));
+            var garbage = new byte[random.Next(1, 3000)];
+            random.NextBytes(garbage);
+            try
+            {
+                await tcp.GetStream().WriteAsync(garbage);
+            }
+            catch (IOException)
+            {
+                // The server may already have dropped the failed handshake.
+            }
+        }
+
+        await using var client = await StartAsync(new RecordingReceiver(), new SipTransportOptions { TrustedServerCertificate = certificate });
+        var sent = await client.SendAsync(Message("after-tls-garbage"), new SipDestination(SipTransportKind.Tls, server.EndPoint(SipTransportKind.Tls)), new SipSendOptions(ServerName: "localhost"), CancellationToken.None);
+        Assert.True(sent.Succeeded, sent.Error);
+        await serverReceiver.NextContainingAsync("after-tls-garbage");
+    }
+
+    [Fact]
     public async Task StartAsync_TlsWithoutKeyFile_ThrowsNamingTheListener()
     {
         await using var manager = new SipTransportManager(
