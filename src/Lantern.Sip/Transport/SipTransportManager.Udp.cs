@@ -78,18 +78,44 @@ public sealed partial class SipTransportManager
         }
     }
 
+    /// <summary>The UDP listener to send from: of the remote's family, preferring one bound to the interface that routes there
+    /// (a socket bound to 127.0.0.1 cannot reach other hosts), then a wildcard one.</summary>
     private Socket? UdpSocketFor(IPEndPoint remote)
     {
-        var family = remote.AddressFamily;
+        Socket? wildcard = null;
+        Socket? any = null;
+        var count = 0;
         foreach (var socket in _udpSockets)
         {
-            if (socket.AddressFamily == family)
+            if (socket.AddressFamily != remote.AddressFamily)
+            {
+                continue;
+            }
+
+            count++;
+            any ??= socket;
+            var bound = ((IPEndPoint)socket.LocalEndPoint!).Address;
+            if (bound.Equals(IPAddress.Any) || bound.Equals(IPAddress.IPv6Any))
+            {
+                wildcard ??= socket;
+            }
+        }
+
+        if (count <= 1)
+        {
+            return any;
+        }
+
+        var route = RouteTo(remote.Address);
+        foreach (var socket in _udpSockets)
+        {
+            if (socket.AddressFamily == remote.AddressFamily && ((IPEndPoint)socket.LocalEndPoint!).Address.Equals(route))
             {
                 return socket;
             }
         }
 
-        return null;
+        return wildcard ?? any;
     }
 
     private async ValueTask<SipSendResult> SendUdpAsync(ReadOnlyMemory<byte> message, IPEndPoint remote, CancellationToken cancellationToken)
