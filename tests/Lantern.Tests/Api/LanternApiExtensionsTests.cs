@@ -26,6 +26,7 @@ public sealed partial class LanternApiExtensionsTests : IClassFixture<ApiTestHos
         using var client = _host.Anonymous();
         var ready = await ApiAssert.JsonAsync(await client.GetAsync("readyz"));
         Assert.True(ready.GetProperty("ready").GetBoolean());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, ready.GetProperty("checks").GetProperty("store").ValueKind);
     }
 
     [Fact]
