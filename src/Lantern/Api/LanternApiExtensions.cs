@@ -33,6 +33,7 @@ internal static class LanternApiExtensions
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         services.AddSingleton<ApiMetrics>();
         services.AddSingleton<MetricsCollector>();
+        services.AddSingleton<IReadinessCheck, MailboxStoreReadinessCheck>();
         services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Lantern API";
