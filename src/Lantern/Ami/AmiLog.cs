@@ -46,4 +46,7 @@ internal static partial class AmiLog
 
     [LoggerMessage(EventId = 5013, Level = LogLevel.Debug, Message = "AMI session {SessionId} connection error")]
     public static partial void ConnectionError(ILogger logger, long sessionId, Exception exception);
+
+    [LoggerMessage(EventId = 5014, Level = LogLevel.Error, Message = "AMI session {SessionId} failed")]
+    public static partial void SessionFailed(ILogger logger, long sessionId, Exception exception);
 }

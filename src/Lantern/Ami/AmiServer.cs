@@ -165,7 +165,8 @@ internal sealed class AmiServer : IHostedService, IAsyncDisposable
                 var change = await changes.ReadAsync(ct);
                 var packet = AmiMessages.MessageWaiting(change);
                 var delivered = 0;
-                foreach (var entry in _sessions.Values)
+                // Enumerating the dictionary itself takes no lock and copies nothing.
+                foreach (var (_, entry) in _sessions)
                 {
                     if (entry.Session.DeliverEvent(packet))
                     {

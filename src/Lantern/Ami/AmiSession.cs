@@ -18,6 +18,7 @@ internal sealed partial class AmiSession : IDisposable
     private readonly TimeSpan _idleTimeout;
     private volatile AmiUser? _user;
     private volatile bool _eventsOn = true;
+    private volatile bool _outputEnded;
     private int _closing;
     private int _loginFailures;
     private string? _abortReason;
@@ -52,7 +53,7 @@ internal sealed partial class AmiSession : IDisposable
     /// <summary>Queues a change event when this session is logged in with events on; drops the session when its queue is full.</summary>
     public bool DeliverEvent(byte[] packet)
     {
-        if (_user is null || !_eventsOn || Volatile.Read(ref _closing) != 0)
+        if (_user is null || !_eventsOn || _outputEnded || Volatile.Read(ref _closing) != 0)
         {
             return false;
         }
@@ -60,6 +61,11 @@ internal sealed partial class AmiSession : IDisposable
         if (_outbound.Writer.TryWrite(packet))
         {
             return true;
+        }
+
+        if (_outputEnded)
+        {
+            return false;
         }
 
         AmiLog.SlowReaderDropped(_ctx.Logger, Id, _ctx.Options.OutboundQueueLimit);
@@ -77,6 +83,7 @@ internal sealed partial class AmiSession : IDisposable
         }
 
         _abortReason = reason;
+        _outputEnded = true;
         _outbound.Writer.TryComplete();
         _ = _cts.CancelAsync();
         try
@@ -116,8 +123,15 @@ internal sealed partial class AmiSession : IDisposable
             AmiLog.ConnectionError(_ctx.Logger, Id, ex);
             reason = _abortReason ?? "connection error";
         }
+        catch (Exception ex)
+        {
+            // A bug must cost this session only, never the server.
+            AmiLog.SessionFailed(_ctx.Logger, Id, ex);
+            reason = "internal error";
+        }
 
         // Graceful ends (Logoff, limit errors) let queued answers reach the client before the socket closes.
+        _outputEnded = true;
         _outbound.Writer.TryComplete();
         try
         {
@@ -226,6 +240,11 @@ internal sealed partial class AmiSession : IDisposable
         catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
         {
             Abort(_abortReason ?? "write failed");
+        }
+        catch (Exception ex)
+        {
+            AmiLog.SessionFailed(_ctx.Logger, Id, ex);
+            Abort("internal error while writing");
         }
     }
 

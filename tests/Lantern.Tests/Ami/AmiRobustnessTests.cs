@@ -97,4 +97,13 @@ public sealed class AmiRobustnessTests
         Assert.True(healthyReads > 0);
         Assert.Equal("Pong", (await healthy.ActionAsync("Action: Ping"))["Ping"]);
     }
+
+    [Fact]
+    public async Task Connections_OverMaxConnections_ClosedOnAccept()
+    {
+        await using var host = await AmiTestHost.StartAsync(o => o.MaxConnections = 1);
+        await using var first = await host.ConnectAsync();
+        await Assert.ThrowsAnyAsync<IOException>(async () => await host.ConnectAsync());
+        Assert.Equal("Permission denied", (await first.ActionAsync("Action: Ping"))["Message"]);
+    }
 }
