@@ -1,11 +1,34 @@
+using System.Net;
+using Lantern.Interop.Tests.Infrastructure;
+
 namespace Lantern.Interop.Tests;
 
 public sealed class ServerProcessTests
 {
+    private const string MinimalConfig = """
+        {
+          "sip": { "domain": "127.0.0.1", "listen": [
+            { "transport": "udp", "address": "127.0.0.1", "port": {SIP_PORT} },
+            { "transport": "tcp", "address": "127.0.0.1", "port": {SIP_PORT} } ] },
+          "store": { "sqlite": "{DB}" },
+          "http": { "listen": "127.0.0.1:{HTTP_PORT}", "users": [ { "name": "admin", "password": "pw" } ] },
+          "ami": { "listen": "127.0.0.1:{AMI_PORT}" }
+        }
+        """;
+
     [Fact]
-    public void LanternExecutable_IsBuiltNextToTests()
+    public async Task Serve_WithConfig_AnswersHealthz()
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "lantern.dll");
-        Assert.True(File.Exists(dll), $"expected {dll}");
+        await using var server = await LanternProcess.StartAsync(MinimalConfig);
+        using var http = new HttpClient();
+        var response = await http.GetAsync(new Uri($"http://127.0.0.1:{server.HttpPort}/healthz"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Serve_Sigterm_ExitsGracefully()
+    {
+        await using var server = await LanternProcess.StartAsync(MinimalConfig);
+        Assert.Equal(0, await server.StopAsync());
     }
 }

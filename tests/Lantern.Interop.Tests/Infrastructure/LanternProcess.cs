@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+
+namespace Lantern.Interop.Tests.Infrastructure;
+
+/// <summary>Runs the built <c>lantern serve</c> as a child process on free loopback ports, with a temporary database.</summary>
+internal sealed class LanternProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private LanternProcess(Process process, int sipPort, int httpPort, int amiPort, string directory)
+    {
+        _process = process;
+        SipPort = sipPort;
+        HttpPort = httpPort;
+        AmiPort = amiPort;
+        Directory = directory;
+    }
+
+    public int SipPort { get; }
+
+    public int HttpPort { get; }
+
+    public int AmiPort { get; }
+
+    /// <summary>The working directory holding the config file and the database.</summary>
+    public string Directory { get; }
+
+    public string ConfigPath => Path.Combine(Directory, "lantern.json");
+
+    public string Output => string.Join('\n', _output);
+
+    /// <summary>Writes <paramref name="configJson"/> (with {SIP_PORT}, {HTTP_PORT}, {AMI_PORT}, {DB} placeholders) and starts the server.</summary>
+    public static async Task<LanternProcess> StartAsync(string configJson, string? directory = null, int? sipPort = null, CancellationToken cancellationToken = default)
+    {
+        directory ??= System.IO.Directory.CreateTempSubdirectory("lantern-interop-").FullName;
+        var sip = sipPort ?? FreePorts.NextUdpAndTcp();
+        var http = FreePorts.NextTcp();
+        var ami = FreePorts.NextTcp();
+        var config = configJson
+            .Replace("{SIP_PORT}", sip.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{HTTP_PORT}", http.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{AMI_PORT}", ami.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{DB}", Path.Combine(directory, "lantern.db").Replace("\\", "\\\\", StringComparison.Ordinal), StringComparison.Ordinal);
+        await File.WriteAllTextAsync(Path.Combine(directory, "lantern.json"), config, cancellationToken);
+
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "lantern.dll"));
+        info.ArgumentList.Add("serve");
+        info.ArgumentList.Add("--config");
+        info.ArgumentList.Add(Path.Combine(directory, "lantern.json"));
+        info.Environment["DOTNET_gcServer"] = "0";
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var server = new LanternProcess(process, sip, http, ami, directory);
+        process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
+        process.Exited += (_, _) => server._exited.TrySetResult(process.ExitCode);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var first = await Task.WhenAny(server._ready.Task, server._exited.Task).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        if (first != server._ready.Task)
+        {
+            throw new InvalidOperationException("lantern exited before it was ready:\n" + server.Output);
+        }
+
+        return server;
+    }
+
+    /// <summary>Kills the process at once (as <c>kill -9</c>), leaving its files for a restart.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _exited.Task.WaitAsync(TimeSpan.FromSeconds(15));
+    }
+
+    /// <summary>Sends SIGTERM and waits for a graceful exit.</summary>
+    public async Task<int> StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+        }
+
+        return await _exited.Task.WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await KillAsync();
+        }
+        catch (TimeoutException)
+        {
+            // Nothing more can be done; the test already failed or finished.
+        }
+
+        _process.Dispose();
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        if (line.Contains("Lantern ready", StringComparison.Ordinal))
+        {
+            _ready.TrySetResult();
+        }
+    }
+
+    public static string Describe(IEnumerable<string> lines)
+    {
+        var sb = new StringBuilder();
+        foreach (var l in lines)
+        {
+            sb.AppendLine(l);
+        }
+
+        return sb.ToString();
+    }
+}
