@@ -27,6 +27,11 @@ public sealed partial class SipTransportManager
             return SipSendResult.Failed("Transport not running");
         }
 
+        if (destination.Remote.Address.IsIPv4MappedToIPv6)
+        {
+            destination = destination with { Remote = new IPEndPoint(destination.Remote.Address.MapToIPv4(), destination.Remote.Port) };
+        }
+
         var kind = UsesStreamFor(message.Length, destination, options) ? SipTransportKind.Tcp : destination.Transport;
         SipSendResult result;
         try
