@@ -46,6 +46,7 @@ public sealed partial class SipStack
             if (!shard.Executor.TryPost(() => HandleRequest(shard, msg, from, error), bounded: true))
             {
                 SendOverloaded(msg, from);
+                msg.Dispose();
             }
         }
 #pragma warning disable CA1031 // The receive path must never throw into a transport loop.
