@@ -12,6 +12,11 @@ public sealed partial class SipStack
     public void OnMessage(ReadOnlySpan<byte> message, in SipSource source)
     {
         var from = source;
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
         try
         {
             var ok = SipMessageParser.TryParse(message, _options.Limits, out var msg, out var error);
