@@ -29,7 +29,8 @@ internal sealed class AmiServer : IHostedService, IAsyncDisposable
         _mailboxes = mailboxes;
         _logger = logger;
         _metrics = new AmiMetrics(meterFactory);
-        _context = new AmiSessionContext(options, mailboxes, new AmiUserDirectory(options.Users, options.MaxConnectionsPerUser), time, logger, _metrics);
+        var users = new AmiUserDirectory(options.Users, options.MaxConnectionsPerUser);
+        _context = new AmiSessionContext(options, mailboxes, users, time, logger, _metrics, new AmiAnonymousSessions(options.AuthLimit));
     }
 
     /// <summary>The bound address once started (the real port when <c>ami.listen</c> asked for port 0).</summary>
@@ -126,6 +127,14 @@ internal sealed class AmiServer : IHostedService, IAsyncDisposable
             {
                 AmiLog.TooManyConnections(_logger, SafeRemote(socket), _options.MaxConnections);
                 _metrics.Dropped("max-connections");
+                socket.Dispose();
+                continue;
+            }
+
+            if (!_context.Anonymous.TryEnter())
+            {
+                AmiLog.TooManyAnonymous(_logger, SafeRemote(socket), _options.AuthLimit);
+                _metrics.Dropped("auth-limit");
                 socket.Dispose();
                 continue;
             }

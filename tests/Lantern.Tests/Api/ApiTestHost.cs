@@ -27,6 +27,9 @@ public sealed class ApiTestHost : IAsyncLifetime
     /// <summary>How many changes the feed keeps for resume; small in tests that provoke a resync.</summary>
     public int ReplayCapacity { get; init; } = 10_000;
 
+    /// <summary>Extra configuration keys (e.g. <c>http:certificate</c>) for one test.</summary>
+    public IReadOnlyDictionary<string, string?> ExtraConfiguration { get; init; } = new Dictionary<string, string?>();
+
     /// <summary>Extra registrations (e.g. readiness checks) for one test.</summary>
     public Action<IServiceCollection>? ExtraServices { get; init; }
 
@@ -49,6 +52,7 @@ public sealed class ApiTestHost : IAsyncLifetime
             ["http:apiKeys:0"] = ApiKey,
             ["store:sqlite"] = Path.Combine(_directory, "lantern.db"),
         });
+        builder.Configuration.AddInMemoryCollection(ExtraConfiguration);
         builder.Logging.ClearProviders();
         builder.Services.AddOptions<LanternOptions>().Bind(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -90,7 +94,12 @@ public sealed class ApiTestHost : IAsyncLifetime
         return client;
     }
 
-    public HttpClient Anonymous() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(20) };
+    public HttpClient Anonymous() => new(Handler ?? new HttpClientHandler()) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(20) };
+
+    /// <summary>Handler for clients (e.g. one that trusts a test certificate); null for the default.</summary>
+    public Func<HttpMessageHandler>? HandlerFactory { get; init; }
+
+    private HttpMessageHandler? Handler => HandlerFactory?.Invoke();
 
     /// <summary>Makes a mailbox owned by another source, as an upstream subscription would.</summary>
     public async Task<Mailbox> CreateForeignAsync(string id, int newCount)

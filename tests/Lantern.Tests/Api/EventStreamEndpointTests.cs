@@ -85,6 +85,19 @@ public sealed class EventStreamEndpointTests : IClassFixture<ApiTestHost>
     }
 
     [Fact]
+    public async Task Events_OverStreamLimit_Is503()
+    {
+        await using var host = new ApiTestHost { ExtraConfiguration = new Dictionary<string, string?> { ["http:maxEventStreams"] = "1" } };
+        await host.InitializeAsync();
+        using var client = host.Client();
+        await using (var first = await SseClient.OpenAsync(client, "api/v1/events"))
+        {
+            await first.WaitOpenAsync(Deadline);
+            await ApiAssert.ProblemAsync(await client.GetAsync("api/v1/events"), HttpStatusCode.ServiceUnavailable, "at most 1");
+        }
+    }
+
+    [Fact]
     public async Task Events_BadLastEventIdOrLike_Is400()
     {
         using var client = _host.Client();

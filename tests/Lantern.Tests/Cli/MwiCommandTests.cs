@@ -152,6 +152,13 @@ public sealed class MwiCommandTests : IClassFixture<ApiTestHost>
     }
 
     [Fact]
+    public async Task Watch_UnreachableServer_Is3()
+    {
+        var result = await RunRawAsync("mwi", "watch", "--server", $"http://127.0.0.1:{ClosedPort()}", "--user", "a", "--password", "b");
+        Assert.Equal(3, result.Code);
+    }
+
+    [Fact]
     public async Task Config_SuppliesServerAndCredentials()
     {
         var file = Path.Combine(Path.GetTempPath(), "lantern-cli-" + Guid.NewGuid().ToString("N") + ".json");
