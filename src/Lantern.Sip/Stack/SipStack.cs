@@ -154,6 +154,9 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
         return result;
     }
 
+    /// <summary>The local address requests to <paramref name="destination"/> leave from, for Contact headers.</summary>
+    public SipSource LocalFor(SipDestination destination) => _transport.LocalFor(destination);
+
     public void OnConnectionClosed(long connectionId)
     {
         foreach (var shard in _shards)
