@@ -70,6 +70,18 @@ public sealed class LanternConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Load_OverrideUnderLine_AppliesOnTopOfLine()
+    {
+        var file = Write("""{ "upstreams": [ "u:pw@h.example/mb" ] }""");
+        var errors = new List<string>();
+        var options = LanternConfigurationLoader.Load(file, includeEnvironment: false, errors,
+            [new("upstreams:0:expires", "120"), new("upstreams:0:transport", "tcp")]);
+        Assert.Empty(errors);
+        var u = Assert.Single(options.Upstreams);
+        Assert.Equal(("u", "pw", "h.example", "mb", 120, "tcp"), (u.User, u.Secret, u.Host, u.Mailbox, u.Expires, u.Transport));
+    }
+
+    [Fact]
     public void Load_ManyErrors_AllReportedWithPaths()
     {
         var file = Write("""

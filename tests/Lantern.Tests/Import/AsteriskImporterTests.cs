@@ -173,4 +173,47 @@ public sealed class AsteriskImporterTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void Import_RepeatedGeneral_ReadAsOneAndNotAnEndpoint()
+    {
+        var dir = Directory.CreateTempSubdirectory("lantern-imp-").FullName;
+        try
+        {
+            var sip = Path.Combine(dir, "sip.conf");
+            File.WriteAllText(sip, "[general]\nvmexten=*97\n[p]\ntype=friend\nsecret=x\nmailbox=1\n[general]\nmwi => u@h.example/9\n");
+            var result = AsteriskImporter.Import(sip, null);
+            Assert.Empty(result.ValidationErrors);
+            Assert.Single(result.Configuration["endpoints"]!.AsArray());
+            Assert.Equal("*97", (string?)result.Configuration["endpoints"]![0]!["voicemailExtension"]);
+            Assert.Equal("h.example", (string?)result.Configuration["upstreams"]![0]!["host"]);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Import_PeerWithoutSecretDynamicHost_NotImportedWithReason()
+    {
+        var dir = Directory.CreateTempSubdirectory("lantern-imp-").FullName;
+        try
+        {
+            var sip = Path.Combine(dir, "sip.conf");
+            File.WriteAllText(sip, "[p]\ntype=friend\nhost=dynamic\nmailbox=1\n[bad name]\ntype=friend\nsecret=x\nmailbox=2\n[q]\ntype=peer\nhost=dynamic\nunsolicited_mailbox=77\n");
+            var result = AsteriskImporter.Import(sip, null);
+            Assert.Empty(result.ValidationErrors);
+            Assert.Empty(result.Configuration["endpoints"]!.AsArray());
+            Assert.Empty(result.Configuration["peers"]!.AsArray());
+            var report = string.Join("\n", result.Report);
+            Assert.Contains("sip.conf:4: [ignored] mailbox=1 -> [p] has no secret and no address to permit", report, StringComparison.Ordinal);
+            Assert.Contains("sip.conf:8: [ignored] mailbox=2 -> [bad name] is not a valid endpoint id", report, StringComparison.Ordinal);
+            Assert.Contains("sip.conf:12: [ignored] unsolicited_mailbox=77 -> needs a static host=", report, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
