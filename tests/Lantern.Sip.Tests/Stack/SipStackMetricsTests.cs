@@ -13,7 +13,7 @@ public sealed class SipStackMetricsTests
         using var factory = new TestMeterFactory();
         var time = new FakeTimeProvider();
         using var stack = new SipStack(new InMemorySipTransport(time), time, new SipStackOptions { Shards = 1 }, NullLogger.Instance, factory);
-        stack.OnMessage("garbage"u8, new Transport.SipSource(Transport.SipTransportKind.Udp, SipStackHarness.Phone, InMemorySipTransport.LocalEndPoint, 0));
+        stack.OnMessage("garbage"u8, new Lantern.Sip.Transport.SipSource(Lantern.Sip.Transport.SipTransportKind.Udp, SipStackHarness.Phone, InMemorySipTransport.LocalEndPoint, 0));
         var values = new Dictionary<string, long>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
