@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Globalization;
 using Lantern.Mailboxes;
 
@@ -81,7 +82,7 @@ internal static class MailboxEndpoints
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
     }
 
-    internal static IResult List(HttpRequest request, IMailboxService mailboxes)
+    internal static IResult List(HttpRequest request, [FromServices] IMailboxService mailboxes)
     {
         var q = request.Query;
         var limit = DefaultLimit;
@@ -149,7 +150,7 @@ internal static class MailboxEndpoints
         return Results.Json(new MailboxListDto(items, next), ApiJsonContext.Default.MailboxListDto);
     }
 
-    internal static IResult Get(string id, HttpResponse response, IMailboxService mailboxes)
+    internal static IResult Get(string id, HttpResponse response, [FromServices] IMailboxService mailboxes)
     {
         if (!ApiRequests.TryParseId(id, out var mailboxId, out var problem))
         {
@@ -160,7 +161,7 @@ internal static class MailboxEndpoints
         return mailbox is null ? ApiProblems.NotFound(mailboxId) : Stored(response, mailbox);
     }
 
-    internal static async Task<IResult> Put(string id, HttpRequest request, IMailboxService mailboxes, CancellationToken cancellationToken)
+    internal static async Task<IResult> Put(string id, HttpRequest request, [FromServices] IMailboxService mailboxes, CancellationToken cancellationToken)
     {
         if (!ApiRequests.TryParseId(id, out var mailboxId, out var problem) || !ApiRequests.TryParseIfMatch(request, out var expected, out problem))
         {
@@ -182,7 +183,7 @@ internal static class MailboxEndpoints
         return Written(request.HttpContext.Response, mailboxId, result, invalidIsConflict: false);
     }
 
-    internal static async Task<IResult> Patch(string id, HttpRequest request, IMailboxService mailboxes, CancellationToken cancellationToken)
+    internal static async Task<IResult> Patch(string id, HttpRequest request, [FromServices] IMailboxService mailboxes, CancellationToken cancellationToken)
     {
         if (!ApiRequests.TryParseId(id, out var mailboxId, out var problem) || !ApiRequests.TryParseIfMatch(request, out var expected, out problem))
         {
@@ -204,7 +205,7 @@ internal static class MailboxEndpoints
         return Written(request.HttpContext.Response, mailboxId, result, invalidIsConflict: true);
     }
 
-    internal static async Task<IResult> Delete(string id, IMailboxService mailboxes, CancellationToken cancellationToken)
+    internal static async Task<IResult> Delete(string id, [FromServices] IMailboxService mailboxes, CancellationToken cancellationToken)
     {
         if (!ApiRequests.TryParseId(id, out var mailboxId, out var problem))
         {
@@ -215,7 +216,7 @@ internal static class MailboxEndpoints
         return result.Succeeded ? Results.NoContent() : ApiProblems.FromWrite(mailboxId, result, invalidIsConflict: false);
     }
 
-    internal static async Task<IResult> DeleteWhere(HttpRequest request, IMailboxService mailboxes, CancellationToken cancellationToken)
+    internal static async Task<IResult> DeleteWhere(HttpRequest request, [FromServices] IMailboxService mailboxes, CancellationToken cancellationToken)
     {
         var body = await ApiRequests.ReadJsonAsync(request, ApiJsonContext.Default.DeleteWhereRequest, cancellationToken);
         if (body.Problem is not null)
@@ -245,7 +246,7 @@ internal static class MailboxEndpoints
         return Results.Json(new DeleteWhereResponse(deleted), ApiJsonContext.Default.DeleteWhereResponse);
     }
 
-    internal static async Task<IResult> Batch(HttpRequest request, IMailboxService mailboxes, CancellationToken cancellationToken)
+    internal static async Task<IResult> Batch(HttpRequest request, [FromServices] IMailboxService mailboxes, CancellationToken cancellationToken)
     {
         var body = await ApiRequests.ReadJsonAsync(request, ApiJsonContext.Default.BatchRequest, cancellationToken);
         if (body.Problem is not null)
