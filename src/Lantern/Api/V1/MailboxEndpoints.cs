@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using System.Globalization;
 using Lantern.Mailboxes;
+using Microsoft.OpenApi;
 
 namespace Lantern.Api.V1;
 
@@ -11,6 +12,17 @@ internal static class MailboxEndpoints
     public const int MaxLimit = 1000;
     public const int MaxBatchItems = 10_000;
 
+    private static readonly (string Name, string Description)[] ListParameters =
+    [
+        ("context", "Only mailboxes of this context."),
+        ("prefix", "Only ids starting with this text."),
+        ("waiting", "true: only mailboxes with new messages; false: only without."),
+        ("source", "Only mailboxes owned by this source: api, upstream:NAME, peer:NAME, spool:NAME."),
+        ("like", "Only ids matching this regular expression (unanchored, linear-time engine)."),
+        ("limit", "Page size, 1..1000 (default 100)."),
+        ("after", "Cursor: the `next` of the previous page."),
+    ];
+
     public static void Map(IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1").WithTags("mailboxes");
@@ -20,7 +32,23 @@ internal static class MailboxEndpoints
             .WithSummary("List mailboxes")
             .WithDescription("Filtered by context, id prefix, waiting state, source and `like` (regular expression on the id); ordered by id and paged with the cursor `after` (the `next` of the previous page). `limit` defaults to 100, at most 1000.")
             .Produces<MailboxListDto>()
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.Parameters ??= [];
+                foreach (var (name, description) in ListParameters)
+                {
+                    operation.Parameters.Add(new OpenApiParameter
+                    {
+                        Name = name,
+                        In = ParameterLocation.Query,
+                        Description = description,
+                        Schema = new OpenApiSchema { Type = name is "limit" ? JsonSchemaType.Integer : name is "waiting" ? JsonSchemaType.Boolean : JsonSchemaType.String },
+                    });
+                }
+
+                return Task.CompletedTask;
+            });
 
         group.MapGet("/mailboxes/{id}", Get)
             .WithName("getMailbox")
