@@ -65,6 +65,8 @@ public sealed partial class LanternApiExtensionsTests : IClassFixture<ApiTestHos
         Assert.True(paths.TryGetProperty("/api/v1/mailboxes/{id}", out var mailbox));
         Assert.False(string.IsNullOrEmpty(mailbox.GetProperty("patch").GetProperty("description").GetString()));
         Assert.True(paths.TryGetProperty("/api/v1/mailboxes:batch", out _));
+        var listParameters = paths.GetProperty("/api/v1/mailboxes").GetProperty("get").GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString());
+        Assert.Equal(["context", "prefix", "waiting", "source", "like", "limit", "after"], listParameters);
         Assert.True(paths.TryGetProperty("/api/v1/events", out _));
         Assert.True(paths.TryGetProperty("/ari/mailboxes/{mailboxName}", out _));
     }

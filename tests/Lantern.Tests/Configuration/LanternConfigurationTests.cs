@@ -136,6 +136,17 @@ public sealed class LanternConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Load_BadApiUsers_Reported()
+    {
+        var file = Write("""{ "http": { "users": [ { "name": "a", "password": "x" }, { "name": "a", "password": "" } ] }, "ami": { "users": [ { "name": "", "secret": "s" } ] } }""");
+        var errors = new List<string>();
+        LanternConfigurationLoader.Load(file, includeEnvironment: false, errors);
+        Assert.Equal(
+            ["http.users[1].name: duplicate user \"a\" (also http.users[0])", "http.users[1].password: must not be empty", "ami.users[0].name: must not be empty"],
+            errors);
+    }
+
+    [Fact]
     public void Load_AclOnlyEndpointWithPermit_IsValid()
     {
         var file = Write("""{ "endpoints": [ { "id": "gw", "mailboxes": [ "5000" ], "permit": [ "192.0.2.7/24", "10.0.0.0/255.0.0.0", "2001:db8::/32" ] } ] }""");
