@@ -71,6 +71,25 @@ internal static class LanternOptionsChecks
 
         CheckUsers(errors, "http.users", options.Http.Users.ConvertAll(u => (u.Name, u.Password)), "password");
         CheckUsers(errors, "ami.users", options.Ami.Users.ConvertAll(u => (u.Name, u.Secret)), "secret");
+        var ami = options.Ami;
+        CheckPositive(errors, "ami.maxConnectionsPerUser", ami.MaxConnectionsPerUser);
+        if (ami.IdleTimeoutSeconds < 0)
+        {
+            errors.Add($"ami.idleTimeoutSeconds: {ami.IdleTimeoutSeconds} must not be negative (0 disables)");
+        }
+
+        CheckPositive(errors, "ami.authTimeoutSeconds", ami.AuthTimeoutSeconds);
+        CheckPositive(errors, "ami.authLimit", ami.AuthLimit);
+        CheckPositive(errors, "ami.maxConnections", ami.MaxConnections);
+        CheckPositive(errors, "ami.outboundQueueLimit", ami.OutboundQueueLimit);
+        CheckPositive(errors, "ami.maxLoginFailures", ami.MaxLoginFailures);
+        CheckPositive(errors, "ami.regexTimeoutMilliseconds", ami.RegexTimeoutMilliseconds);
+        if (ami.LoginFailureDelayMilliseconds < 0)
+        {
+            errors.Add($"ami.loginFailureDelayMilliseconds: {ami.LoginFailureDelayMilliseconds} must not be negative");
+        }
+
+        CheckPositive(errors, "http.maxEventStreams", options.Http.MaxEventStreams);
         for (var i = 0; i < sip.Trusted.Count; i++)
         {
             if (!AddressRange.TryParse(sip.Trusted[i], out _))

@@ -147,6 +147,18 @@ public sealed class LanternConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Load_NonPositiveAmiAndHttpLimits_Reported()
+    {
+        var file = Write("""{ "http": { "maxEventStreams": 0 }, "ami": { "authLimit": 0, "outboundQueueLimit": -1, "loginFailureDelayMilliseconds": -5 } }""");
+        var errors = new List<string>();
+        LanternConfigurationLoader.Load(file, includeEnvironment: false, errors);
+        Assert.Equal(
+            ["ami.authLimit: 0 must be greater than 0", "ami.outboundQueueLimit: -1 must be greater than 0",
+             "ami.loginFailureDelayMilliseconds: -5 must not be negative", "http.maxEventStreams: 0 must be greater than 0"],
+            errors);
+    }
+
+    [Fact]
     public void Load_AclOnlyEndpointWithPermit_IsValid()
     {
         var file = Write("""{ "endpoints": [ { "id": "gw", "mailboxes": [ "5000" ], "permit": [ "192.0.2.7/24", "10.0.0.0/255.0.0.0", "2001:db8::/32" ] } ] }""");
