@@ -38,6 +38,18 @@ internal sealed class EndpointDirectory
 
     public static EndpointDirectory Empty { get; } = new([]);
 
+    /// <summary>The directory for a validated configuration.</summary>
+    public static EndpointDirectory FromOptions(IEnumerable<Lantern.Configuration.EndpointOptions> endpoints)
+    {
+        var list = new List<PhoneEndpoint>();
+        foreach (var e in endpoints)
+        {
+            list.Add(PhoneEndpoint.FromOptions(e));
+        }
+
+        return new EndpointDirectory(list);
+    }
+
     public IReadOnlyList<PhoneEndpoint> Endpoints { get; }
 
     public PhoneEndpoint? Find(string id) => _byId.GetValueOrDefault(id);

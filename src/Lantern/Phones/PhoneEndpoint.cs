@@ -1,3 +1,4 @@
+using Lantern.Configuration;
 using Lantern.Mailboxes;
 
 namespace Lantern.Phones;
@@ -19,7 +20,9 @@ internal sealed record PhoneEndpoint(
     bool SubscribeReplacesUnsolicited = true,
     bool OmitUrgent = false,
     IReadOnlyList<string>? Contacts = null,
-    IReadOnlyList<string>? Permit = null)
+    IReadOnlyList<string>? Permit = null,
+    int MaxSubscriptions = EndpointOptions.DefaultMaxSubscriptions,
+    string? FromUser = null)
 {
     public IReadOnlyList<string> StaticContacts => Contacts ?? [];
 
@@ -27,6 +30,36 @@ internal sealed record PhoneEndpoint(
 
     /// <summary>True when the endpoint needs no digest auth (no password, no HA1): it is admitted by its permit ACL.</summary>
     public bool WithoutAuth => Password is null && Ha1 is null;
+
+    /// <summary>Builds the endpoint from validated options (invalid mailbox ids are skipped: validation reported them).</summary>
+    public static PhoneEndpoint FromOptions(EndpointOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var mailboxes = new List<MailboxId>(options.Mailboxes.Count);
+        foreach (var text in options.Mailboxes)
+        {
+            if (MailboxId.TryParse(text, out var id, out _) && !mailboxes.Contains(id))
+            {
+                mailboxes.Add(id);
+            }
+        }
+
+        return new PhoneEndpoint(
+            options.Id,
+            options.EffectiveAuthUser,
+            string.IsNullOrEmpty(options.Password) ? null : options.Password,
+            string.IsNullOrEmpty(options.Ha1) ? null : options.Ha1,
+            mailboxes,
+            options.Aggregate,
+            string.IsNullOrEmpty(options.VoicemailExtension) ? null : options.VoicemailExtension,
+            options.Unsolicited,
+            options.SubscribeReplacesUnsolicited,
+            options.OmitUrgent,
+            [.. options.Contacts],
+            [.. options.Permit],
+            options.MaxSubscriptions > 0 ? options.MaxSubscriptions : EndpointOptions.DefaultMaxSubscriptions,
+            string.IsNullOrEmpty(options.FromUser) ? null : options.FromUser);
+    }
 
     /// <summary>Convenience for tests and defaults: an endpoint with a password and the given mailboxes.</summary>
     public static PhoneEndpoint Create(string id, string? password, params string[] mailboxes)

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Lantern.Storage;
 
 namespace Lantern.Phones;
 
@@ -6,7 +7,7 @@ namespace Lantern.Phones;
 /// so the SIP path never waits for the store and a busy key costs one write per batch.</summary>
 internal sealed class PhoneRecordWriter : IAsyncDisposable
 {
-    private readonly IPhoneRecordStore _store;
+    private readonly IRecordStore _store;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Kind, string Key), PendingWrite> _pending = [];
@@ -14,7 +15,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
 
-    public PhoneRecordWriter(IPhoneRecordStore store, ILogger logger)
+    public PhoneRecordWriter(IRecordStore store, ILogger logger)
     {
         _store = store;
         _logger = logger;
@@ -34,9 +35,9 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
 
     public void Start() => _loop ??= Task.Run(() => RunAsync(_stop.Token));
 
-    public void Put(string kind, string key, string payload, DateTimeOffset expiresAt) => Enqueue(kind, key, new PendingWrite(payload, expiresAt));
+    public void Put(string kind, string key, string payload, DateTimeOffset? expiresAt) => Enqueue(kind, key, new PendingWrite(payload, expiresAt));
 
-    public void Delete(string kind, string key) => Enqueue(kind, key, new PendingWrite(null, default));
+    public void Delete(string kind, string key) => Enqueue(kind, key, new PendingWrite(null, null));
 
     /// <summary>Commits everything queued so far (used at shutdown and by tests).</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
@@ -65,7 +66,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
                     }
                     else
                     {
-                        await _store.PutAsync(k.Kind, k.Key, w.Payload, w.ExpiresAt, cancellationToken);
+                        await _store.PutAsync(new StoredRecord(k.Kind, k.Key, w.Payload, w.ExpiresAt), cancellationToken);
                     }
                 }
                 catch (OperationCanceledException)
@@ -129,5 +130,5 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         }
     }
 
-    private readonly record struct PendingWrite(string? Payload, DateTimeOffset ExpiresAt);
+    private readonly record struct PendingWrite(string? Payload, DateTimeOffset? ExpiresAt);
 }

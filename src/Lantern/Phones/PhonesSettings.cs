@@ -19,9 +19,6 @@ internal sealed record PhonesSettings
 
     public int RegistrationDefaultExpires { get; init; } = 3600;
 
-    /// <summary>Subscriptions one endpoint may hold; a new one beyond it replaces the oldest.</summary>
-    public int MaxSubscriptionsPerEndpoint { get; init; } = 20;
-
     /// <summary>Subscriptions in all; beyond it a new SUBSCRIBE gets 503 + Retry-After.</summary>
     public int MaxSubscriptions { get; init; } = 250_000;
 

@@ -1,3 +1,5 @@
+using Lantern.Storage;
+
 namespace Lantern.Phones;
 
 /// <summary>Table maintenance, expiry, static/API contacts and restore.</summary>
@@ -126,16 +128,16 @@ internal sealed partial class Registrar
     }
 
     /// <summary>Loads stored bindings of endpoints that still exist; expired ones and those of removed endpoints are deleted.</summary>
-    public async Task<int> RestoreAsync(IPhoneRecordStore store, EndpointDirectory directory, CancellationToken cancellationToken)
+    public async Task<int> RestoreAsync(IRecordStore store, EndpointDirectory directory, CancellationToken cancellationToken)
     {
-        var records = await store.LoadAsync(RecordKind, cancellationToken);
+        var records = await store.LoadAllAsync(RecordKind, cancellationToken);
         var now = _time.GetUtcNow();
         var restored = 0;
         lock (_gate)
         {
-            foreach (var json in records)
+            foreach (var record in records)
             {
-                var stored = StoredBinding.FromJson(json);
+                var stored = StoredBinding.FromJson(record.Json);
                 if (stored is null)
                 {
                     PhonesLog.StoredRecordSkipped(_logger, RecordKind);
@@ -193,7 +195,7 @@ internal sealed partial class Registrar
         if (binding.Origin != BindingOrigin.Static)
         {
             _dynamicCount++;
-            _writer?.Put(RecordKind, binding.Key, StoredBinding.From(binding).ToJson(), binding.ExpiresAt ?? DateTimeOffset.MaxValue);
+            _writer?.Put(RecordKind, binding.Key, StoredBinding.From(binding).ToJson(), binding.ExpiresAt);
         }
 
         if (binding.ExpiresAt is { } expiresAt)

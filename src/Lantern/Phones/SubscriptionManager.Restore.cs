@@ -1,3 +1,5 @@
+using Lantern.Storage;
+
 namespace Lantern.Phones;
 
 /// <summary>Resuming stored subscriptions after a restart.</summary>
@@ -5,17 +7,17 @@ internal sealed partial class SubscriptionManager
 {
     /// <summary>Loads live subscriptions from the store; each gets a NOTIFY with the current state (spread at
     /// <see cref="PhonesSettings.RestoreNotifiesPerSecond"/>), those of removed endpoints a final <c>deactivated</c> one.</summary>
-    public async Task<int> RestoreAsync(IPhoneRecordStore store, EndpointDirectory directory, CancellationToken cancellationToken)
+    public async Task<int> RestoreAsync(IRecordStore store, EndpointDirectory directory, CancellationToken cancellationToken)
     {
-        var records = await store.LoadAsync(RecordKind, cancellationToken);
+        var records = await store.LoadAllAsync(RecordKind, cancellationToken);
         var now = _time.GetUtcNow();
         var restored = new List<Subscription>();
         var removed = new List<Subscription>();
         lock (_gate)
         {
-            foreach (var json in records)
+            foreach (var record in records)
             {
-                var stored = StoredSubscription.FromJson(json);
+                var stored = StoredSubscription.FromJson(record.Json);
                 if (stored is null || !stored.TryRestore(out var dialog, out var target))
                 {
                     PhonesLog.StoredRecordSkipped(_logger, RecordKind);

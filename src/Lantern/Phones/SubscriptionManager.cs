@@ -74,7 +74,8 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
 
     /// <summary>A new SUBSCRIBE (no To tag) for <paramref name="target"/> creating <paramref name="dialog"/>.</summary>
     /// <param name="boundKey">The endpoint id for the per-endpoint bound; null for trusted sources.</param>
-    public SubscribeDecision Subscribe(SubscriptionDialog dialog, MwiTarget target, int? requestedExpires, string? boundKey)
+    /// <param name="boundLimit">Subscriptions allowed under <paramref name="boundKey"/>; a new one beyond it replaces the oldest.</param>
+    public SubscribeDecision Subscribe(SubscriptionDialog dialog, MwiTarget target, int? requestedExpires, string? boundKey, int boundLimit = 20)
     {
         var granted = PhonesSettings.Negotiate(requestedExpires, _settings.SubscriptionMinExpires, _settings.SubscriptionMaxExpires, _settings.SubscriptionDefaultExpires);
         if (granted is null)
@@ -101,7 +102,7 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
             }
 
             sub = new Subscription(++_nextId, dialog, target, boundKey, now);
-            if (boundKey is not null && _byBoundKey.TryGetValue(boundKey, out var owned) && owned.Count >= _settings.MaxSubscriptionsPerEndpoint)
+            if (boundKey is not null && _byBoundKey.TryGetValue(boundKey, out var owned) && owned.Count >= Math.Max(1, boundLimit))
             {
                 replaced = owned[0];
             }
@@ -244,26 +245,6 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
             {
                 Kick(sub);
             }
-        }
-    }
-
-    /// <summary>Consumes the mailbox change feed until <paramref name="cancellationToken"/> fires.</summary>
-    public async Task RunChangeFeedAsync(CancellationToken cancellationToken)
-    {
-        using var reader = _mailboxes.Changes.Subscribe();
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            MailboxChange change;
-            try
-            {
-                change = await reader.ReadAsync(cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            OnMailboxChanged(change.Mailbox.Id);
         }
     }
 

@@ -198,26 +198,6 @@ internal sealed partial class UnsolicitedNotifier : IContactBindingListener, IAs
         }
     }
 
-    /// <summary>Consumes the mailbox change feed until <paramref name="cancellationToken"/> fires.</summary>
-    public async Task RunChangeFeedAsync(CancellationToken cancellationToken)
-    {
-        using var reader = _mailboxes.Changes.Subscribe();
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            MailboxChange change;
-            try
-            {
-                change = await reader.ReadAsync(cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            OnMailboxChanged(change.Mailbox.Id);
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
