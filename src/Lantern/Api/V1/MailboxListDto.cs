@@ -1,0 +1,4 @@
+namespace Lantern.Api.V1;
+
+/// <summary>One page of mailboxes; pass <see cref="Next"/> as <c>after</c> to get the next page (null at the end).</summary>
+internal sealed record MailboxListDto(IReadOnlyList<MailboxDto> Items, string? Next);
