@@ -187,7 +187,9 @@ internal sealed partial class MailboxService
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Interlocked.Add(ref _count, -created);
-            return Refused(MailboxWriteStatus.Unavailable, "the mailbox store is unavailable; nothing was written");
+            return ex is MailboxConflictException
+                ? Refused(MailboxWriteStatus.VersionMismatch, "a mailbox of the batch was changed on another node at the same time; nothing was written, retry")
+                : Refused(MailboxWriteStatus.Unavailable, "the mailbox store is unavailable; nothing was written");
         }
 
         foreach (var mailbox in upserts)

@@ -232,7 +232,7 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
                 Interlocked.Decrement(ref _count);
             }
 
-            return StoreFailed(Find(mailbox.Id));
+            return ex is MailboxConflictException ? Conflict(mailbox.Id) : StoreFailed(Find(mailbox.Id));
         }
 
         _mailboxes[mailbox.Id] = mailbox;
@@ -321,6 +321,9 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
 
     private static MailboxWriteResult NotFound(MailboxId id) =>
         new(MailboxWriteStatus.NotFound, null, $"mailbox {id} does not exist");
+
+    private MailboxWriteResult Conflict(MailboxId id) =>
+        new(MailboxWriteStatus.VersionMismatch, Find(id), $"mailbox {id} was changed on another node at the same time; nothing was written, retry");
 
     private static MailboxWriteResult StoreFailed(Mailbox? current) =>
         new(MailboxWriteStatus.Unavailable, current, "the mailbox store is unavailable; nothing was written");

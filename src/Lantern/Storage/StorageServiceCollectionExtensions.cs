@@ -35,7 +35,10 @@ internal static class StorageServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<MailboxServiceOptions>()));
         services.AddSingleton<IMailboxService>(sp => sp.GetRequiredService<MailboxService>());
-        services.AddSingleton<StorageInitializer>();
+        services.AddSingleton(sp => new StorageInitializer(
+            sp.GetRequiredService<ILanternStore>(),
+            sp.GetRequiredService<MailboxService>(),
+            sp.GetService<ILogger<StorageInitializer>>() ?? NullLogger<StorageInitializer>.Instance));
         services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
         return services;
     }

@@ -73,6 +73,11 @@ internal sealed class SqliteStore : ILanternStore
         StorageLog.StoreOpened(_logger, Description, SchemaVersion);
     }
 
+    /// <summary>SQLite is one node's store: no other writer to follow.</summary>
+    public void StartReplication(IMailboxReplica replica)
+    {
+    }
+
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
         try
