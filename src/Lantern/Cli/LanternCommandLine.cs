@@ -31,6 +31,7 @@ internal static class LanternCommandLine
         var root = new RootCommand("Lantern: a Message Waiting Indication server for SIP networks.");
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
+        root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(MwiCommand.Create());
         return root;
     }
