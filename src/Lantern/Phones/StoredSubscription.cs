@@ -27,6 +27,8 @@ internal sealed record StoredSubscription
 
     public int RemotePort { get; init; }
 
+    public string LocalContact { get; init; } = string.Empty;
+
     public string? EndpointId { get; init; }
 
     public string? BoundKey { get; init; }
@@ -69,6 +71,7 @@ internal sealed record StoredSubscription
             Transport = d.Transport,
             RemoteAddress = d.RemoteAddress,
             RemotePort = d.RemotePort,
+            LocalContact = d.LocalContact,
             EndpointId = sub.Target.EndpointId,
             BoundKey = sub.BoundKey,
             OmitUrgent = sub.Target.OmitUrgent,
@@ -98,7 +101,7 @@ internal sealed record StoredSubscription
     /// <summary>The dialog (with no connection: connections do not survive a restart) and target; false when a mailbox id is invalid.</summary>
     public bool TryRestore(out SubscriptionDialog dialog, out MwiTarget target)
     {
-        dialog = new SubscriptionDialog(CallId, LocalTag, RemoteTag, LocalUri, RemoteUri, RemoteTarget, RouteSet, Transport, RemoteAddress, RemotePort, 0);
+        dialog = new SubscriptionDialog(CallId, LocalTag, RemoteTag, LocalUri, RemoteUri, RemoteTarget, RouteSet, Transport, RemoteAddress, RemotePort, 0, LocalContact);
         var parts = new MwiPart[Parts.Count];
         for (var i = 0; i < parts.Length; i++)
         {

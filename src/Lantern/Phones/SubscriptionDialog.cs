@@ -9,6 +9,7 @@ namespace Lantern.Phones;
 /// <param name="RemoteUri">The SUBSCRIBE's From URI: the To of our NOTIFYs.</param>
 /// <param name="RemoteTarget">The subscriber's Contact URI: the Request-URI of our NOTIFYs.</param>
 /// <param name="RouteSet">The Record-Route entries of the SUBSCRIBE, in order.</param>
+/// <param name="LocalContact">Our Contact header value (in the 200 and every NOTIFY).</param>
 /// <param name="RemoteAddress">Where the SUBSCRIBE came from (IP literal), for the transport and connection the phone used.</param>
 internal sealed record SubscriptionDialog(
     string CallId,
@@ -21,7 +22,8 @@ internal sealed record SubscriptionDialog(
     SipTransportKind Transport,
     string RemoteAddress,
     int RemotePort,
-    long ConnectionId)
+    long ConnectionId,
+    string LocalContact = "")
 {
     /// <summary>The key an in-dialog request is looked up by.</summary>
     public string Key => KeyOf(CallId, LocalTag, RemoteTag);
