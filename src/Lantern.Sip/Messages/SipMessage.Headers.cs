@@ -132,6 +132,12 @@ public sealed partial class SipMessage
 
     public string? ContentType => GetHeader(SipHeaderId.ContentType);
 
+    /// <summary>SIP-ETag (RFC 3903), raw.</summary>
+    public string? SipETag => GetHeader(SipHeaderId.SipETag);
+
+    /// <summary>SIP-If-Match (RFC 3903), raw.</summary>
+    public string? SipIfMatch => GetHeader(SipHeaderId.SipIfMatch);
+
     /// <summary>Contact entries (<c>*</c> included); false when any entry is malformed.</summary>
     public bool TryGetContacts(out IReadOnlyList<SipContact> contacts)
     {

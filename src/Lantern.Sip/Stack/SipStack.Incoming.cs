@@ -12,6 +12,11 @@ public sealed partial class SipStack
     public void OnMessage(ReadOnlySpan<byte> message, in SipSource source)
     {
         var from = source;
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
         try
         {
             var ok = SipMessageParser.TryParse(message, _options.Limits, out var msg, out var error);
@@ -46,6 +51,7 @@ public sealed partial class SipStack
             if (!shard.Executor.TryPost(() => HandleRequest(shard, msg, from, error), bounded: true))
             {
                 SendOverloaded(msg, from);
+                msg.Dispose();
             }
         }
 #pragma warning disable CA1031 // The receive path must never throw into a transport loop.

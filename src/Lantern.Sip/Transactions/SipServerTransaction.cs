@@ -14,6 +14,7 @@ public sealed class SipServerTransaction
     private int _finalGiven;
     private ReadOnlyMemory<byte> _lastResponse;
     private SipScheduledTimer? _timerJ;
+    private SipScheduledTimer? _deadline;
 
     internal SipServerTransaction(SipTransactionShard shard, SipTransactionContext context, string key, SipMessage request, SipSource source,
         SipDestination responseDestination, SipMergeKey? mergeKey)
@@ -83,6 +84,16 @@ public sealed class SipServerTransaction
         {
             _shard.Merged[mk] = Key;
         }
+
+        // The client gives up after Timer F (64·T1); a handler that never answers must not hold a table slot longer.
+        _deadline = _context.Schedule(_shard, _context.Values.TimeoutInterval, () =>
+        {
+            if (State is SipTransactionState.Trying or SipTransactionState.Proceeding)
+            {
+                SipTransactionLog.Unanswered(_context.Logger, Request.MethodText);
+                Terminate();
+            }
+        });
     }
 
     private void SendResponse(ReadOnlyMemory<byte> bytes, bool final)
@@ -104,6 +115,7 @@ public sealed class SipServerTransaction
         });
         if (final && State == SipTransactionState.Completed)
         {
+            _deadline?.Cancel();
             if (SipTransactionContext.IsReliable(ResponseDestination.Transport))
             {
                 Terminate();
@@ -124,6 +136,7 @@ public sealed class SipServerTransaction
 
         State = SipTransactionState.Terminated;
         _timerJ?.Cancel();
+        _deadline?.Cancel();
         if (_shard.Servers.TryGetValue(Key, out var current) && ReferenceEquals(current, this))
         {
             _shard.Servers.Remove(Key);

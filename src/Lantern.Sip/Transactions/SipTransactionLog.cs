@@ -16,4 +16,7 @@ internal static partial class SipTransactionLog
 
     [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "A second final response to {Method} was ignored")]
     public static partial void SecondFinalIgnored(ILogger logger, string method);
+
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "A {Method} request got no final response in time; its transaction was dropped")]
+    public static partial void Unanswered(ILogger logger, string method);
 }

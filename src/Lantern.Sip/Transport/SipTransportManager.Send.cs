@@ -13,8 +13,9 @@ public sealed partial class SipTransportManager
         SendAsync(message, destination, default, cancellationToken);
 
     /// <summary>Sends one message. A UDP request larger than <see cref="SipTransportOptions.MaxUdpRequestBytes"/> goes over TCP
-    /// (RFC 3261 §18.1.1): "SIP/2.0/UDP" and "SIP/2.0/TCP" have the same length, so the caller can serialize, check
-    /// <see cref="UsesStreamFor"/> and patch its Via. Never throws on network errors.</summary>
+    /// (RFC 3261 §18.1.1), and back to UDP when no TCP connection can be made (then <see cref="SipSendResult.ConnectionId"/> is 0).
+    /// "SIP/2.0/UDP" and "SIP/2.0/TCP" have the same length, so the caller can serialize, check <see cref="UsesStreamFor"/>
+    /// and patch its Via. Never throws on network errors.</summary>
     public async ValueTask<SipSendResult> SendAsync(ReadOnlyMemory<byte> message, SipDestination destination, SipSendOptions options, CancellationToken cancellationToken)
     {
         if (destination.Remote is null)
@@ -25,6 +26,11 @@ public sealed partial class SipTransportManager
         if (Volatile.Read(ref _state) != 1)
         {
             return SipSendResult.Failed("Transport not running");
+        }
+
+        if (destination.Remote.Address.IsIPv4MappedToIPv6)
+        {
+            destination = destination with { Remote = new IPEndPoint(destination.Remote.Address.MapToIPv4(), destination.Remote.Port) };
         }
 
         var kind = UsesStreamFor(message.Length, destination, options) ? SipTransportKind.Tcp : destination.Transport;
@@ -38,6 +44,13 @@ public sealed partial class SipTransportManager
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             result = SipSendResult.Failed("Cancelled");
+        }
+
+        if (!result.Succeeded && kind != destination.Transport && !cancellationToken.IsCancellationRequested)
+        {
+            // RFC 3261 §18.1.1: a request moved to TCP for its size is retried over UDP when the connection cannot be made.
+            kind = SipTransportKind.Udp;
+            result = await SendUdpAsync(message, destination.Remote, cancellationToken);
         }
 
         if (result.Succeeded)

@@ -99,8 +99,13 @@ public sealed partial class SipTransportManager : ISipTransportLayer, IAsyncDisp
             throw;
         }
 
-        var period = TimeSpan.FromTicks(Math.Clamp(Options.IdleTimeout.Ticks / 4, TimeSpan.TicksPerSecond, 30 * TimeSpan.TicksPerSecond));
-        _idleTimer = Time.CreateTimer(_ => CloseIdle(), null, period, period);
+        // A zero, negative or infinite idle timeout turns idle closing off.
+        if (Options.IdleTimeout > TimeSpan.Zero)
+        {
+            var period = TimeSpan.FromTicks(Math.Clamp(Options.IdleTimeout.Ticks / 4, TimeSpan.TicksPerSecond, 30 * TimeSpan.TicksPerSecond));
+            _idleTimer = Time.CreateTimer(_ => CloseIdle(), null, period, period);
+        }
+
         return Task.CompletedTask;
     }
 

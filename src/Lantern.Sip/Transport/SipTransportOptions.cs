@@ -10,7 +10,7 @@ public sealed record SipTransportOptions
 
     public SipFramerLimits Limits { get; init; } = SipFramerLimits.Default;
 
-    /// <summary>Stream connections with no traffic for this long are closed unless marked in use.</summary>
+    /// <summary>Stream connections with no traffic for this long are closed unless marked in use; zero or infinite turns it off.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);

@@ -46,4 +46,13 @@ internal static partial class AmiLog
 
     [LoggerMessage(EventId = 5013, Level = LogLevel.Debug, Message = "AMI session {SessionId} connection error")]
     public static partial void ConnectionError(ILogger logger, long sessionId, Exception exception);
+
+    [LoggerMessage(EventId = 5014, Level = LogLevel.Error, Message = "AMI session {SessionId} failed")]
+    public static partial void SessionFailed(ILogger logger, long sessionId, Exception exception);
+
+    [LoggerMessage(EventId = 5015, Level = LogLevel.Warning, Message = "AMI connection from {Remote} refused: {Limit} connections without login open")]
+    public static partial void TooManyAnonymous(ILogger logger, EndPoint? remote, int limit);
+
+    [LoggerMessage(EventId = 5016, Level = LogLevel.Information, Message = "AMI session {SessionId} from {Remote} closed: no login within {Seconds} s")]
+    public static partial void AuthTimeout(ILogger logger, long sessionId, EndPoint? remote, int seconds);
 }

@@ -29,7 +29,8 @@ internal sealed class AmiServer : IHostedService, IAsyncDisposable
         _mailboxes = mailboxes;
         _logger = logger;
         _metrics = new AmiMetrics(meterFactory);
-        _context = new AmiSessionContext(options, mailboxes, new AmiUserDirectory(options.Users, options.MaxConnectionsPerUser), time, logger, _metrics);
+        var users = new AmiUserDirectory(options.Users, options.MaxConnectionsPerUser);
+        _context = new AmiSessionContext(options, mailboxes, users, time, logger, _metrics, new AmiAnonymousSessions(options.AuthLimit));
     }
 
     /// <summary>The bound address once started (the real port when <c>ami.listen</c> asked for port 0).</summary>
@@ -130,6 +131,14 @@ internal sealed class AmiServer : IHostedService, IAsyncDisposable
                 continue;
             }
 
+            if (!_context.Anonymous.TryEnter())
+            {
+                AmiLog.TooManyAnonymous(_logger, SafeRemote(socket), _options.AuthLimit);
+                _metrics.Dropped("auth-limit");
+                socket.Dispose();
+                continue;
+            }
+
             socket.NoDelay = true;
             var id = Interlocked.Increment(ref _nextSessionId);
             var session = new AmiSession(id, socket, _context, ct);
@@ -165,7 +174,8 @@ internal sealed class AmiServer : IHostedService, IAsyncDisposable
                 var change = await changes.ReadAsync(ct);
                 var packet = AmiMessages.MessageWaiting(change);
                 var delivered = 0;
-                foreach (var entry in _sessions.Values)
+                // Enumerating the dictionary itself takes no lock and copies nothing.
+                foreach (var (_, entry) in _sessions)
                 {
                     if (entry.Session.DeliverEvent(packet))
                     {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
@@ -15,9 +14,12 @@ internal sealed partial class AmiSession : IDisposable
     private readonly Channel<byte[]> _outbound;
     private readonly CancellationTokenSource _cts;
     private readonly ITimer? _idleTimer;
+    private ITimer? _authTimer;
+    private int _anonymous = 1;
     private readonly TimeSpan _idleTimeout;
     private volatile AmiUser? _user;
     private volatile bool _eventsOn = true;
+    private volatile bool _outputEnded;
     private int _closing;
     private int _loginFailures;
     private string? _abortReason;
@@ -40,6 +42,12 @@ internal sealed partial class AmiSession : IDisposable
         {
             _idleTimer = ctx.Time.CreateTimer(static s => ((AmiSession)s!).OnIdle(), this, _idleTimeout, Timeout.InfiniteTimeSpan);
         }
+
+        if (ctx.Options.AuthTimeoutSeconds > 0)
+        {
+            _authTimer = ctx.Time.CreateTimer(
+                static s => ((AmiSession)s!).OnAuthTimeout(), this, TimeSpan.FromSeconds(ctx.Options.AuthTimeoutSeconds), Timeout.InfiniteTimeSpan);
+        }
     }
 
     public long Id { get; }
@@ -52,7 +60,7 @@ internal sealed partial class AmiSession : IDisposable
     /// <summary>Queues a change event when this session is logged in with events on; drops the session when its queue is full.</summary>
     public bool DeliverEvent(byte[] packet)
     {
-        if (_user is null || !_eventsOn || Volatile.Read(ref _closing) != 0)
+        if (_user is null || !_eventsOn || _outputEnded || Volatile.Read(ref _closing) != 0)
         {
             return false;
         }
@@ -60,6 +68,11 @@ internal sealed partial class AmiSession : IDisposable
         if (_outbound.Writer.TryWrite(packet))
         {
             return true;
+        }
+
+        if (_outputEnded)
+        {
+            return false;
         }
 
         AmiLog.SlowReaderDropped(_ctx.Logger, Id, _ctx.Options.OutboundQueueLimit);
@@ -77,6 +90,7 @@ internal sealed partial class AmiSession : IDisposable
         }
 
         _abortReason = reason;
+        _outputEnded = true;
         _outbound.Writer.TryComplete();
         _ = _cts.CancelAsync();
         try
@@ -116,8 +130,15 @@ internal sealed partial class AmiSession : IDisposable
             AmiLog.ConnectionError(_ctx.Logger, Id, ex);
             reason = _abortReason ?? "connection error";
         }
+        catch (Exception ex)
+        {
+            // A bug must cost this session only, never the server.
+            AmiLog.SessionFailed(_ctx.Logger, Id, ex);
+            reason = "internal error";
+        }
 
         // Graceful ends (Logoff, limit errors) let queued answers reach the client before the socket closes.
+        _outputEnded = true;
         _outbound.Writer.TryComplete();
         try
         {
@@ -137,6 +158,8 @@ internal sealed partial class AmiSession : IDisposable
         {
             await _idleTimer.DisposeAsync();
         }
+
+        LeaveAnonymous();
 
         var user = _user;
         if (user is not null)
@@ -201,65 +224,26 @@ internal sealed partial class AmiSession : IDisposable
         }
     }
 
-    private async Task WriteLoopAsync(CancellationToken ct)
+    /// <summary>Called once logged in: the connection no longer counts against <c>authLimit</c> nor <c>authTimeout</c>.</summary>
+    private void LeaveAnonymous()
     {
-        var output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
-        var reader = _outbound.Reader;
-        try
+        if (Interlocked.Exchange(ref _anonymous, 0) == 1)
         {
-            while (await reader.WaitToReadAsync(ct))
-            {
-                while (reader.TryRead(out var packet))
-                {
-                    output.Write(packet);
-                    if (output.UnflushedBytes >= 64 * 1024)
-                    {
-                        await output.FlushAsync(ct);
-                    }
-                }
-
-                await output.FlushAsync(ct);
-            }
-
-            await output.CompleteAsync();
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
-        {
-            Abort(_abortReason ?? "write failed");
+            _ctx.Anonymous.Leave();
+            Interlocked.Exchange(ref _authTimer, null)?.Dispose();
         }
     }
 
-    /// <summary>Queues an answer to this session's own action; waits (stalling only this session) while its queue is full.</summary>
-    private ValueTask SendAsync(byte[] packet, CancellationToken ct) => _outbound.Writer.WriteAsync(packet, ct);
-
-    /// <summary>Half-closes and discards what the client still sends, so the last answer is not lost to a reset.</summary>
-    private async Task LingerAsync()
+    private void OnAuthTimeout()
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(4096);
-        try
+        if (_user is not null || Volatile.Read(ref _anonymous) == 0 || Volatile.Read(ref _closing) != 0)
         {
-            _socket.Shutdown(SocketShutdown.Send);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2), _ctx.Time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _cts.Token);
-            var total = 0;
-            while (total < 256 * 1024)
-            {
-                var n = await _socket.ReceiveAsync(buffer, SocketFlags.None, linked.Token);
-                if (n == 0)
-                {
-                    break;
-                }
+            return;
+        }
 
-                total += n;
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        AmiLog.AuthTimeout(_ctx.Logger, Id, Remote, _ctx.Options.AuthTimeoutSeconds);
+        _ctx.Metrics.Dropped("auth-timeout");
+        Abort("no login in time");
     }
 
     private void OnIdle()

@@ -10,7 +10,8 @@ internal sealed record AmiSessionContext(
     AmiUserDirectory Users,
     TimeProvider Time,
     ILogger Logger,
-    AmiMetrics Metrics)
+    AmiMetrics Metrics,
+    AmiAnonymousSessions Anonymous)
 {
     public TimeSpan RegexTimeout { get; } = TimeSpan.FromMilliseconds(Math.Max(1, Options.RegexTimeoutMilliseconds));
 }

@@ -23,6 +23,9 @@ internal static class LanternApiExtensions
 
         var key = section["key"];
         builder.WebHost.UseUrls("https://" + listen);
+
+        // The slim builder leaves Kestrel's HTTPS support out until asked.
+        builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
             https.ServerCertificate = X509Certificate2.CreateFromPemFile(certificate, string.IsNullOrEmpty(key) ? null : key)));
     }
@@ -33,6 +36,8 @@ internal static class LanternApiExtensions
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         services.AddSingleton<ApiMetrics>();
         services.AddSingleton<MetricsCollector>();
+        services.AddSingleton<EventStreamLimiter>();
+        services.AddSingleton<IReadinessCheck, MailboxStoreReadinessCheck>();
         services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Lantern API";

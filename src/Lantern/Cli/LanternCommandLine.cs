@@ -11,7 +11,8 @@ internal static class LanternCommandLine
     public static async Task<int> RunAsync(string[] args, InvocationConfiguration configuration, CancellationToken cancellationToken)
     {
         var root = CreateRoot();
-        var parse = root.Parse(args);
+        // No @file response-file expansion: "@context$" is a normal regex argument here.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)

@@ -13,6 +13,9 @@ internal static class MwiCommand
 {
     private const int MaxPages = 10_000;
     private const int MaxUpdateAttempts = 5;
+    private const int MaxWatchReconnects = 5;
+
+    private static readonly TimeSpan WatchReconnectDelay = TimeSpan.FromSeconds(2);
 
     public static Command Create()
     {
@@ -268,50 +271,78 @@ internal static class MwiCommand
                 path += "?like=" + Uri.EscapeDataString(pattern);
             }
 
-            try
+            // A dropped stream is resumed with Last-Event-ID; only repeated failures in a row end the watch.
+            string? lastId = null;
+            var failures = 0;
+            var connected = false;
+            while (true)
             {
-                using var response = await api.OpenStreamAsync(path, null, ct);
-                if (!response.IsSuccessStatusCode)
+                try
                 {
-                    var body = await response.Content.ReadAsStringAsync(ct);
-                    return await RefusedAsync(error, new CliResponse(response.StatusCode, body, null));
-                }
-
-                using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
-                string? eventName = null;
-                string? data = null;
-                while (await reader.ReadLineAsync(ct) is { } line)
-                {
-                    if (line.Length == 0)
+                    using var response = await api.OpenStreamAsync(path, lastId, ct);
+                    if (!response.IsSuccessStatusCode)
                     {
-                        if (data is not null)
+                        var body = await response.Content.ReadAsStringAsync(ct);
+                        return await RefusedAsync(error, new CliResponse(response.StatusCode, body, null));
+                    }
+
+                    failures = 0;
+                    connected = true;
+                    using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+                    string? eventName = null;
+                    string? data = null;
+                    string? id = null;
+                    while (await reader.ReadLineAsync(ct) is { } line)
+                    {
+                        if (line.Length == 0)
                         {
-                            await PrintEventAsync(output, error, eventName ?? "message", data, parse.GetValue(json));
-                        }
+                            if (data is not null)
+                            {
+                                await PrintEventAsync(output, error, eventName ?? "message", data, parse.GetValue(json));
+                                lastId = id ?? lastId;
+                            }
 
-                        (eventName, data) = (null, null);
+                            (eventName, data, id) = (null, null, null);
+                        }
+                        else if (line.StartsWith("event:", StringComparison.Ordinal))
+                        {
+                            eventName = line[6..].Trim();
+                        }
+                        else if (line.StartsWith("id:", StringComparison.Ordinal))
+                        {
+                            id = line[3..].Trim();
+                        }
+                        else if (line.StartsWith("data:", StringComparison.Ordinal))
+                        {
+                            data = data is null ? line[5..].TrimStart() : data + "\n" + line[5..].TrimStart();
+                        }
                     }
-                    else if (line.StartsWith("event:", StringComparison.Ordinal))
+
+                    await error.WriteLineAsync("lantern: the server closed the event stream; reconnecting");
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    return CliExitCodes.Ok;
+                }
+                catch (Exception ex) when (ex is IOException or CliUnreachableException or HttpRequestException)
+                {
+                    if (!connected || ++failures >= MaxWatchReconnects)
                     {
-                        eventName = line[6..].Trim();
+                        await error.WriteLineAsync("lantern: event stream lost: " + ex.Message);
+                        return CliExitCodes.Unreachable;
                     }
-                    else if (line.StartsWith("data:", StringComparison.Ordinal))
-                    {
-                        data = data is null ? line[5..].TrimStart() : data + "\n" + line[5..].TrimStart();
-                    }
+
+                    await error.WriteLineAsync("lantern: event stream lost; reconnecting");
                 }
 
-                await error.WriteLineAsync("lantern: the server closed the event stream");
-                return CliExitCodes.Unreachable;
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return CliExitCodes.Ok;
-            }
-            catch (IOException ex)
-            {
-                await error.WriteLineAsync("lantern: event stream lost: " + ex.Message);
-                return CliExitCodes.Unreachable;
+                try
+                {
+                    await Task.Delay(WatchReconnectDelay, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    return CliExitCodes.Ok;
+                }
             }
         }, ct));
         return command;
@@ -386,7 +417,7 @@ internal static class MwiCommand
         var option = new Option<int?>(name) { Description = description };
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int?>() is < 0)
+            if (result.Tokens.Count == 1 && int.TryParse(result.Tokens[0].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value < 0)
             {
                 result.AddError($"{name} must not be negative");
             }

@@ -14,6 +14,12 @@ public sealed class AmiOptions
     /// <summary>Seconds without a packet from the client before the session is closed; 0 disables.</summary>
     public int IdleTimeoutSeconds { get; set; } = 600;
 
+    /// <summary>Seconds a connection may stay without logging in (Asterisk's <c>authtimeout</c>); 0 disables.</summary>
+    public int AuthTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Connections without a login at once (Asterisk's <c>authlimit</c>); more are closed on accept.</summary>
+    public int AuthLimit { get; set; } = 50;
+
     /// <summary>Open connections (logged in or not) accepted at once; more are closed on accept.</summary>
     public int MaxConnections { get; set; } = 1024;
 

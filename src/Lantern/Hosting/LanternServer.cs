@@ -46,6 +46,7 @@ internal static class LanternServer
         // Storage first: its hosted initializer migrates and loads state before any listener starts.
         builder.Services.AddLanternStorage();
         builder.Services.AddLanternAmi();
+        builder.Services.AddLanternSip();
 
         // HTTP API (rest-cli): listener, services, routes.
         builder.ConfigureLanternHttp();
@@ -60,7 +61,20 @@ internal static class LanternServer
     private static void LogReady(WebApplication app)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Lantern");
-        var listeners = string.Join(", ", app.Urls);
-        HostingLog.Ready(logger, listeners);
+        var listeners = new List<string>();
+        foreach (var bound in app.Services.GetRequiredService<Lantern.Sip.Transport.SipTransportManager>().BoundEndPoints)
+        {
+            listeners.Add($"sip {bound.Transport.ToString().ToLowerInvariant()} {bound.EndPoint}");
+        }
+
+        listeners.AddRange(app.Urls);
+        var ami = app.Services.GetRequiredService<AmiServer>().LocalEndPoint;
+        if (ami is not null)
+        {
+            listeners.Add("ami " + ami);
+        }
+
+        var text = string.Join(", ", listeners);
+        HostingLog.Ready(logger, text);
     }
 }

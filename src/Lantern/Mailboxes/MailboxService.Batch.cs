@@ -6,7 +6,10 @@ internal sealed partial class MailboxService
     /// <summary>Index used in <see cref="MailboxBatchError"/> for a problem of the whole batch rather than one item.</summary>
     public const int WholeBatchIndex = -1;
 
-    public async ValueTask<MailboxBatchResult> UpdateBatchAsync(IReadOnlyList<MailboxBatchItem> items, MailboxSource source, CancellationToken cancellationToken)
+    public async ValueTask<MailboxBatchResult> UpdateBatchAsync(IReadOnlyList<MailboxBatchItem> items, MailboxSource source, CancellationToken cancellationToken) =>
+        _metrics.Batch(await UpdateBatchCoreAsync(items, source, cancellationToken).ConfigureAwait(false));
+
+    private async ValueTask<MailboxBatchResult> UpdateBatchCoreAsync(IReadOnlyList<MailboxBatchItem> items, MailboxSource source, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
         if (items.Count > _options.MaxBatchItems)

@@ -1,4 +1,5 @@
 using Lantern.Sip.Messages;
+using Lantern.Sip.Stack;
 using Lantern.Sip.Tests.Stack;
 using Lantern.Sip.Transport;
 
@@ -158,5 +159,19 @@ public sealed class SipServerTransactionTests
         h.Receive(SipStackHarness.Request("CANCEL", branch: "z9hG4bKother", callId: "other"));
         using var missing = h.Transport.Sent[^1].Parse();
         Assert.Equal(481, missing.StatusCode);
+    }
+
+    [Fact]
+    public void UnansweredRequest_FreedAfter64T1()
+    {
+        using var h = new SipStackHarness(new SipStackOptions { Shards = 1, MaxTransactions = 1 });
+        var handler = new SipStackHarness.RecordingHandler(null);
+        h.Stack.RegisterHandler(SipMethod.Notify, handler);
+        h.Receive(SipStackHarness.Request("NOTIFY", callId: "a"));
+        h.Advance(TimeSpan.FromSeconds(32.1), TimeSpan.FromMilliseconds(100));
+        h.Receive(SipStackHarness.Request("NOTIFY", callId: "b", branch: "z9hG4bKb2"));
+        Assert.Equal(2, handler.Calls.Count);
+        Assert.True(handler.Calls[0].Respond(200));
+        Assert.Empty(h.Transport.Sent);
     }
 }

@@ -179,6 +179,25 @@ public sealed class SipTransportManagerTcpTests
     }
 
     [Fact]
+    public async Task SendAsync_TcpOverIpv6_DeliveredWithIpv6Source()
+    {
+        if (!Ipv6LoopbackAvailable())
+        {
+            return; // The OS has no IPv6 loopback: nothing to test here.
+        }
+
+        var serverReceiver = new RecordingReceiver();
+        var v6 = new SipTransportOptions { Listeners = [Listener(SipTransportKind.Tcp, IPAddress.IPv6Loopback)] };
+        await using var server = await StartAsync(serverReceiver, v6);
+        await using var client = await StartAsync(new RecordingReceiver(), v6);
+        var sent = await client.SendAsync(Message("v6"), new SipDestination(SipTransportKind.Tcp, server.EndPoint(SipTransportKind.Tcp)), CancellationToken.None);
+        Assert.True(sent.Succeeded, sent.Error);
+        var (_, source) = await serverReceiver.NextAsync();
+        Assert.Equal(AddressFamily.InterNetworkV6, source.Remote.AddressFamily);
+        Assert.Equal(IPAddress.IPv6Loopback, source.Local.Address);
+    }
+
+    [Fact]
     public async Task SendAsync_TcpToClosedPort_FailsWithoutThrowing()
     {
         await using var client = await StartAsync(new RecordingReceiver(), TcpOnly());

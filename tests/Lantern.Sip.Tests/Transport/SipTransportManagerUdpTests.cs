@@ -126,6 +126,19 @@ public sealed class SipTransportManagerUdpTests
     }
 
     [Fact]
+    public async Task SendAsync_LargeUdpRequestTcpRefused_RetriedOverUdp()
+    {
+        var server = new RecordingReceiver();
+        await using var b = await StartAsync(server, new SipTransportOptions { Listeners = [Listener(SipTransportKind.Udp)] });
+        await using var a = await StartAsync(new RecordingReceiver(), new SipTransportOptions { Listeners = [Listener(SipTransportKind.Udp)] });
+        var large = Message("fallback", new string('z', 1500));
+        var result = await a.SendAsync(large, new SipDestination(SipTransportKind.Udp, b.EndPoint(SipTransportKind.Udp)), new SipSendOptions(IsRequest: true), CancellationToken.None);
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal(0, result.ConnectionId);
+        Assert.Equal(SipTransportKind.Udp, (await server.NextAsync()).Source.Transport);
+    }
+
+    [Fact]
     public async Task SendAsync_LargeUdpResponse_StaysUdp()
     {
         var server = new RecordingReceiver();

@@ -186,4 +186,28 @@ public sealed class AmiActionsTests
         Assert.Equal("Error", (await client.ActionAsync("Action: MailboxStatus", "Mailbox: bad id"))["Response"]);
         Assert.Equal("Mailbox not specified", (await client.ActionAsync("Action: MailboxCount"))["Message"]);
     }
+
+    [Fact]
+    public async Task MwiGet_RunawayRegex_TimesOutWithError()
+    {
+        await using var host = await AmiTestHost.StartAsync(o => o.RegexTimeoutMilliseconds = 1);
+        await using var client = await host.LoginAsync(events: false);
+        await AmiServerTests.Set(host, new string('a', 60) + "@x", 1, 0);
+        var reply = await client.ActionAsync("Action: MWIGet", "ActionID: t", "Mailbox: /^(a|aa)+$/");
+        Assert.Equal(("Error", "t"), (reply["Response"], reply["ActionID"]));
+        Assert.Contains("regex took longer", reply["Message"], StringComparison.Ordinal);
+        Assert.Equal("Pong", (await client.ActionAsync("Action: Ping"))["Ping"]);
+    }
+
+    [Fact]
+    public async Task Login_Twice_AlreadyAuthenticated_AndLogoffBeforeLoginAllowed()
+    {
+        await using var host = await AmiTestHost.StartAsync();
+        await using var client = await host.LoginAsync(events: false);
+        var again = await client.ActionAsync("Action: Login", "Username: admin", "Secret: wrong");
+        Assert.Equal(("Success", "Already authenticated"), (again["Response"], again["Message"]));
+        await using var anonymous = await host.ConnectAsync();
+        Assert.Equal("Goodbye", (await anonymous.ActionAsync("Action: Logoff"))["Response"]);
+        Assert.True(await anonymous.ClosedAsync());
+    }
 }

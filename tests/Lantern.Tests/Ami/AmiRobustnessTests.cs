@@ -97,4 +97,35 @@ public sealed class AmiRobustnessTests
         Assert.True(healthyReads > 0);
         Assert.Equal("Pong", (await healthy.ActionAsync("Action: Ping"))["Ping"]);
     }
+
+    [Fact]
+    public async Task Connections_OverMaxConnections_ClosedOnAccept()
+    {
+        await using var host = await AmiTestHost.StartAsync(o => o.MaxConnections = 1);
+        await using var first = await host.ConnectAsync();
+        await Assert.ThrowsAnyAsync<IOException>(async () => await host.ConnectAsync());
+        Assert.Equal("Permission denied", (await first.ActionAsync("Action: Ping"))["Message"]);
+    }
+
+    [Fact]
+    public async Task NoLogin_AfterAuthTimeout_Closed_LoggedInSessionKept()
+    {
+        await using var host = await AmiTestHost.StartAsync(o => o.AuthTimeoutSeconds = 10);
+        await using var anonymous = await host.ConnectAsync();
+        await using var user = await host.LoginAsync(events: false);
+        host.Time.Advance(TimeSpan.FromSeconds(10));
+        Assert.True(await anonymous.ClosedAsync());
+        Assert.Equal("Pong", (await user.ActionAsync("Action: Ping"))["Ping"]);
+    }
+
+    [Fact]
+    public async Task Connections_OverAuthLimit_ClosedOnAccept_LoginFreesTheSlot()
+    {
+        await using var host = await AmiTestHost.StartAsync(o => o.AuthLimit = 1);
+        await using var first = await host.ConnectAsync();
+        await Assert.ThrowsAnyAsync<IOException>(async () => await host.ConnectAsync());
+        Assert.Equal("Success", (await first.ActionAsync("Action: Login", "Username: admin", "Secret: " + AmiTestHost.Secret))["Response"]);
+        await using var second = await host.ConnectAsync();
+        Assert.StartsWith("Asterisk Call Manager/", second.Banner, StringComparison.Ordinal);
+    }
 }

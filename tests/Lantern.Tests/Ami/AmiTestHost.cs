@@ -38,7 +38,7 @@ internal sealed class AmiTestHost : IAsyncDisposable
 
     public IPEndPoint EndPoint => Server.LocalEndPoint!;
 
-    public static async Task<AmiTestHost> StartAsync(Action<AmiOptions>? configure = null)
+    public static async Task<AmiTestHost> StartAsync(Action<AmiOptions>? configure = null, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
     {
         var options = new AmiOptions
         {
@@ -57,7 +57,7 @@ internal sealed class AmiTestHost : IAsyncDisposable
         await store.MigrateAsync(CancellationToken.None);
         var mailboxes = new MailboxService(store.Mailboxes, time);
         await mailboxes.LoadAsync(CancellationToken.None);
-        var server = new AmiServer(options, mailboxes, time, NullLogger<AmiServer>.Instance);
+        var server = new AmiServer(options, mailboxes, time, NullLogger<AmiServer>.Instance, meterFactory);
         await server.StartAsync(CancellationToken.None);
         return new AmiTestHost(server, mailboxes, store, path, time, options);
     }

@@ -11,7 +11,28 @@ internal static class EventStreamEndpoint
     /// <summary>Comment lines keep proxies and idle timeouts from closing a quiet stream.</summary>
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
 
-    public static async Task StreamAsync(HttpContext context, IMailboxService mailboxes, TimeProvider time, ILoggerFactory loggers)
+    public static async Task StreamAsync(
+        HttpContext context, IMailboxService mailboxes, EventStreamLimiter limiter, TimeProvider time, ILoggerFactory loggers)
+    {
+        if (!limiter.TryEnter())
+        {
+            context.Response.Headers.RetryAfter = "5";
+            await ApiProblems.WriteAsync(
+                context, StatusCodes.Status503ServiceUnavailable, "too-many-event-streams", "Too many event streams", $"at most {limiter.Limit} event streams may be open at once");
+            return;
+        }
+
+        try
+        {
+            await StreamCoreAsync(context, mailboxes, time, loggers);
+        }
+        finally
+        {
+            limiter.Exit();
+        }
+    }
+
+    private static async Task StreamCoreAsync(HttpContext context, IMailboxService mailboxes, TimeProvider time, ILoggerFactory loggers)
     {
         var request = context.Request;
         var response = context.Response;
