@@ -1,0 +1,25 @@
+namespace Lantern.Sip.Auth;
+
+/// <summary>Settings of the digest challenger/verifier.</summary>
+public sealed record DigestServerOptions
+{
+    /// <summary>The realm; defaults to the configured SIP domain in the host.</summary>
+    public required string Realm { get; init; }
+
+    public TimeSpan NonceLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Key for the nonce HMAC; a random one per process when null (nonces then die with the process, answered stale).</summary>
+    public ReadOnlyMemory<byte> SecretKey { get; init; }
+
+    /// <summary>Binds nonces to the client's IP address (off by default: NAT rebinding would break it).</summary>
+    public bool BindNonceToClientAddress { get; init; }
+
+    /// <summary>Accept RFC 2069 answers without qop (no nonce-count replay protection for those).</summary>
+    public bool AllowNoQop { get; init; } = true;
+
+    /// <summary>Nonces whose last nonce-count is remembered; the oldest are forgotten first (then answered stale).</summary>
+    public int MaxTrackedNonces { get; init; } = 10_000;
+
+    /// <summary>Largest Authorization value accepted, in characters.</summary>
+    public int MaxHeaderLength { get; init; } = 4096;
+}
