@@ -10,4 +10,16 @@ public sealed class LanternOptions
     public HttpOptions Http { get; set; } = new();
 
     public AmiOptions Ami { get; set; } = new();
+
+    /// <summary>Phones and gateways that receive MWI.</summary>
+    public List<EndpointOptions> Endpoints { get; set; } = [];
+
+    /// <summary>Outbound subscriptions, normalized: lines are parsed by <see cref="LanternConfigurationBinder"/>.</summary>
+    public List<UpstreamOptions> Upstreams { get; set; } = [];
+
+    /// <summary>Servers that push MWI by unsolicited NOTIFY or PUBLISH.</summary>
+    public List<PeerOptions> Peers { get; set; } = [];
+
+    /// <summary>Problems met while binding (a value of the wrong type); reported by validation.</summary>
+    internal List<string> BindErrors { get; } = [];
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Lantern.Mailboxes;
 
 namespace Lantern.Configuration;
 
@@ -7,6 +8,7 @@ internal static class LanternOptionsChecks
 {
     public static void Check(LanternOptions options, List<string> errors)
     {
+        errors.AddRange(options.BindErrors);
         var sip = options.Sip;
         if (string.IsNullOrWhiteSpace(sip.Domain))
         {
@@ -56,7 +58,300 @@ internal static class LanternOptionsChecks
         {
             errors.Add($"ami.listen: \"{options.Ami.Listen}\" is not address:port");
         }
+
+        for (var i = 0; i < sip.Trusted.Count; i++)
+        {
+            if (!AddressRange.TryParse(sip.Trusted[i], out _))
+            {
+                errors.Add($"sip.trusted[{i}]: \"{sip.Trusted[i]}\" is not an IP address or CIDR range");
+            }
+        }
+
+        CheckEndpoints(options.Endpoints, errors);
+        var remoteMailboxes = new Dictionary<MailboxId, string>();
+        CheckUpstreams(options.Upstreams, remoteMailboxes, errors);
+        CheckPeers(options.Peers, remoteMailboxes, errors);
     }
+
+    private static void CheckEndpoints(List<EndpointOptions> endpoints, List<string> errors)
+    {
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        var authUsers = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < endpoints.Count; i++)
+        {
+            var e = endpoints[i];
+            var path = $"endpoints[{i}]";
+            if (!MailboxId.IsValidPart(e.Id))
+            {
+                errors.Add($"{path}.id: invalid endpoint id \"{e.Id}\": must be 1-{MailboxId.MaxPartLength} characters from [A-Za-z0-9_.*#+-]");
+            }
+            else if (!ids.TryAdd(e.Id, i))
+            {
+                errors.Add($"{path}.id: duplicate endpoint id \"{e.Id}\" (also endpoints[{ids[e.Id]}])");
+            }
+
+            if (!string.IsNullOrEmpty(e.AuthUser) && !IsUserPart(e.AuthUser))
+            {
+                errors.Add($"{path}.authUser: invalid user \"{e.AuthUser}\"");
+            }
+            else if (e.EffectiveAuthUser.Length > 0 && !e.IsAclOnly && !authUsers.TryAdd(e.EffectiveAuthUser, i))
+            {
+                errors.Add($"{path}.authUser: auth user \"{e.EffectiveAuthUser}\" is also used by endpoints[{authUsers[e.EffectiveAuthUser]}]");
+            }
+
+            if (!string.IsNullOrEmpty(e.Password) && !string.IsNullOrEmpty(e.Ha1))
+            {
+                errors.Add($"{path}: set either password or ha1, not both");
+            }
+            else if (e.IsAclOnly && e.Permit.Count == 0)
+            {
+                errors.Add($"{path}: needs password or ha1 (an endpoint without credentials must have a permit list)");
+            }
+
+            if (!string.IsNullOrEmpty(e.Ha1) && !IsHex(e.Ha1, 32))
+            {
+                errors.Add($"{path}.ha1: must be 32 hex digits (MD5 of user:realm:password)");
+            }
+
+            if (e.Mailboxes.Count == 0)
+            {
+                errors.Add($"{path}.mailboxes: at least one mailbox is needed");
+            }
+
+            var seen = new HashSet<MailboxId>();
+            for (var m = 0; m < e.Mailboxes.Count; m++)
+            {
+                if (!MailboxId.TryParse(e.Mailboxes[m], out var id, out var error))
+                {
+                    errors.Add($"{path}.mailboxes[{m}]: {error}");
+                }
+                else if (!seen.Add(id))
+                {
+                    errors.Add($"{path}.mailboxes[{m}]: duplicate mailbox \"{id}\"");
+                }
+            }
+
+            if (e.VoicemailExtension is { Length: > 0 } vm && !MailboxId.IsValidPart(vm))
+            {
+                errors.Add($"{path}.voicemailExtension: invalid extension \"{vm}\": must be characters from [A-Za-z0-9_.*#+-]");
+            }
+
+            if (e.FromUser is { Length: > 0 } from && !IsUserPart(from))
+            {
+                errors.Add($"{path}.fromUser: invalid user \"{from}\"");
+            }
+
+            for (var c = 0; c < e.Contacts.Count; c++)
+            {
+                if (!IsSipUri(e.Contacts[c]))
+                {
+                    errors.Add($"{path}.contacts[{c}]: \"{e.Contacts[c]}\" is not a sip: or sips: URI");
+                }
+            }
+
+            for (var p = 0; p < e.Permit.Count; p++)
+            {
+                if (!AddressRange.TryParse(e.Permit[p], out _))
+                {
+                    errors.Add($"{path}.permit[{p}]: \"{e.Permit[p]}\" is not an IP address or CIDR range");
+                }
+            }
+
+            if (e.MaxSubscriptions < 1)
+            {
+                errors.Add($"{path}.maxSubscriptions: {e.MaxSubscriptions} must be greater than 0");
+            }
+        }
+    }
+
+    private static void CheckUpstreams(List<UpstreamOptions> upstreams, Dictionary<MailboxId, string> owners, List<string> errors)
+    {
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < upstreams.Count; i++)
+        {
+            var u = upstreams[i];
+            var path = $"upstreams[{i}]";
+            if (u.LineError is not null)
+            {
+                errors.Add($"{path}: {u.LineError}");
+                continue;
+            }
+
+            if (u.Name.Length > 0 && !names.TryAdd(u.Name, i))
+            {
+                errors.Add($"{path}.name: duplicate upstream name \"{u.Name}\" (also upstreams[{names[u.Name]}])");
+            }
+
+            if (!IsUserPart(u.User))
+            {
+                errors.Add($"{path}.user: invalid or empty user \"{u.User}\"");
+            }
+
+            if (!string.IsNullOrEmpty(u.AuthUser) && !IsUserPart(u.AuthUser))
+            {
+                errors.Add($"{path}.authUser: invalid user \"{u.AuthUser}\"");
+            }
+
+            if (!AddressRange.IsHostName(u.Host) && !System.Net.IPAddress.TryParse(u.Host, out _))
+            {
+                errors.Add($"{path}.host: \"{u.Host}\" is not a host name or IP address");
+            }
+
+            if (u.Port is < 0 or > 65535)
+            {
+                errors.Add($"{path}.port: {u.Port} is not 1-65535 (0 or absent: resolve by SRV)");
+            }
+
+            if (u.Transport is not ("udp" or "tcp" or "tls"))
+            {
+                errors.Add($"{path}.transport: \"{u.Transport}\" is not udp, tcp or tls");
+            }
+
+            if (u.Expires < 1)
+            {
+                errors.Add($"{path}.expires: {u.Expires} must be greater than 0");
+            }
+
+            if (!string.IsNullOrEmpty(u.OutboundProxy) && !IsSipUri(u.OutboundProxy) && !IsHostPort(u.OutboundProxy))
+            {
+                errors.Add($"{path}.outboundProxy: \"{u.OutboundProxy}\" is not host[:port] or a SIP URI");
+            }
+
+            if (!MailboxId.IsValidPart(u.Mailbox))
+            {
+                errors.Add($"{path}.mailbox: invalid mailbox \"{u.Mailbox}\": must be 1-{MailboxId.MaxPartLength} characters from [A-Za-z0-9_.*#+-]");
+            }
+            else if (!MailboxId.IsValidPart(u.Context))
+            {
+                errors.Add($"{path}.context: invalid context \"{u.Context}\"");
+            }
+            else if (u.TryGetMailboxId(out var id) && !owners.TryAdd(id, path))
+            {
+                errors.Add($"{path}.mailbox: mailbox \"{id}\" is already written by {owners[id]}");
+            }
+        }
+    }
+
+    private static void CheckPeers(List<PeerOptions> peers, Dictionary<MailboxId, string> owners, List<string> errors)
+    {
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < peers.Count; i++)
+        {
+            var p = peers[i];
+            var path = $"peers[{i}]";
+            if (string.IsNullOrWhiteSpace(p.Name))
+            {
+                errors.Add($"{path}.name: must not be empty");
+            }
+            else if (!names.TryAdd(p.Name, i))
+            {
+                errors.Add($"{path}.name: duplicate peer name \"{p.Name}\" (also peers[{names[p.Name]}])");
+            }
+
+            if (p.Match.Count == 0)
+            {
+                errors.Add($"{path}.match: at least one address, CIDR range or host name is needed");
+            }
+
+            for (var m = 0; m < p.Match.Count; m++)
+            {
+                if (!AddressRange.TryParse(p.Match[m], out _) && !AddressRange.IsHostName(p.Match[m]))
+                {
+                    errors.Add($"{path}.match[{m}]: \"{p.Match[m]}\" is not an address, CIDR range or host name");
+                }
+            }
+
+            if (!p.TryGetMailboxId(out var id, out var error))
+            {
+                errors.Add($"{path}.mailbox: {error}");
+            }
+            else if (!owners.TryAdd(id, path))
+            {
+                errors.Add($"{path}.mailbox: mailbox \"{id}\" is already written by {owners[id]}");
+            }
+
+            if (string.IsNullOrEmpty(p.Username) != string.IsNullOrEmpty(p.Password))
+            {
+                errors.Add($"{path}: set both username and password, or neither");
+            }
+        }
+    }
+
+    // RFC 3261 user: unreserved / escaped / user-unreserved; '%' escapes are not needed in configuration.
+    private static bool IsUserPart(string? s)
+    {
+        if (string.IsNullOrEmpty(s) || s.Length > 128)
+        {
+            return false;
+        }
+
+        foreach (var c in s)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || "-_.!~*'()&=+$,;?/".Contains(c, StringComparison.Ordinal) || c == '#'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsHex(string s, int length)
+    {
+        if (s.Length != length)
+        {
+            return false;
+        }
+
+        foreach (var c in s)
+        {
+            if (!char.IsAsciiHexDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsSipUri(string? s)
+    {
+        if (string.IsNullOrEmpty(s))
+        {
+            return false;
+        }
+
+        var rest = s.StartsWith("sip:", StringComparison.OrdinalIgnoreCase) ? s[4..]
+            : s.StartsWith("sips:", StringComparison.OrdinalIgnoreCase) ? s[5..]
+            : null;
+        if (rest is null)
+        {
+            return false;
+        }
+
+        var at = rest.LastIndexOf('@');
+        var hostPart = at < 0 ? rest : rest[(at + 1)..];
+        var end = hostPart.IndexOfAny([';', '?']);
+        return IsHostPort(end < 0 ? hostPart : hostPart[..end]);
+    }
+
+    private static bool IsHostPort(string s)
+    {
+        if (s.StartsWith('['))
+        {
+            var close = s.IndexOf(']', StringComparison.Ordinal);
+            return close > 0 && IPAddress.TryParse(s.AsSpan(1, close - 1), out _) && IsPortSuffix(s.AsSpan(close + 1));
+        }
+
+        var colon = s.IndexOf(':', StringComparison.Ordinal);
+        var host = colon < 0 ? s : s[..colon];
+        return (AddressRange.IsHostName(host) || IPAddress.TryParse(host, out _)) && IsPortSuffix(colon < 0 ? [] : s.AsSpan(colon));
+    }
+
+    private static bool IsPortSuffix(ReadOnlySpan<char> s) =>
+        s.IsEmpty || (s[0] == ':' && s.Length is > 1 and <= 6
+            && int.TryParse(s[1..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+            && port is >= 1 and <= 65535);
 
     private static void CheckPositive(List<string> errors, string path, int value)
     {

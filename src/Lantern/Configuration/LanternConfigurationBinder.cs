@@ -1,0 +1,138 @@
+namespace Lantern.Configuration;
+
+/// <summary>
+/// Binds <see cref="LanternOptions"/> from configuration. The standard binder cannot bind <c>upstreams</c>, a list
+/// mixing Asterisk-format strings and objects, so that section is read child by child and normalized here.
+/// </summary>
+public static class LanternConfigurationBinder
+{
+    public const string UpstreamsKey = "upstreams";
+
+    /// <summary>Fills <paramref name="options"/>; binding problems land in its bind errors for the validator.</summary>
+    public static void Bind(IConfiguration configuration, LanternOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(options);
+        try
+        {
+            configuration.Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            options.BindErrors.Add(DescribeBindError(ex));
+        }
+
+        // The standard binder silently drops a list element with a value of the wrong type: bind these one by one.
+        var errors = options.BindErrors;
+        options.Endpoints = BindList<EndpointOptions>(configuration.GetSection("endpoints"), errors);
+        options.Peers = BindList<PeerOptions>(configuration.GetSection("peers"), errors);
+        options.Sip.Listen = BindList<SipListenOptions>(configuration.GetSection("sip:listen"), errors);
+        options.Http.Users = BindList<HttpUserOptions>(configuration.GetSection("http:users"), errors);
+        options.Ami.Users = BindList<AmiUserOptions>(configuration.GetSection("ami:users"), errors);
+        options.Upstreams = BindUpstreams(configuration.GetSection(UpstreamsKey), errors);
+    }
+
+    private static List<T> BindList<T>(IConfigurationSection section, List<string> errors)
+        where T : new()
+    {
+        var result = new List<T>();
+        foreach (var child in section.GetChildren())
+        {
+            var item = new T();
+            try
+            {
+                child.Bind(item);
+            }
+            catch (InvalidOperationException ex)
+            {
+                errors.Add(DescribeBindError(ex));
+            }
+
+            result.Add(item);
+        }
+
+        return result;
+    }
+
+    /// <summary>Reads the children of <c>upstreams</c>: a string child is a line, an object child a structured entry.</summary>
+    public static List<UpstreamOptions> BindUpstreams(IConfigurationSection section, List<string> errors)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(errors);
+        var result = new List<UpstreamOptions>();
+        foreach (var child in section.GetChildren())
+        {
+            var hasChildren = child.GetChildren().Any();
+            if (child.Value is not null && !hasChildren)
+            {
+                // A bad line still takes its slot, so validation reports it with the right index.
+                if (!UpstreamLine.TryParse(child.Value, out var fromLine, out var error))
+                {
+                    fromLine.LineError = error;
+                }
+
+                result.Add(fromLine);
+                continue;
+            }
+
+            var upstream = new UpstreamOptions();
+            try
+            {
+                child.Bind(upstream);
+            }
+            catch (InvalidOperationException ex)
+            {
+                errors.Add(DescribeBindError(ex));
+            }
+
+            if (string.IsNullOrEmpty(upstream.Name) && upstream.User.Length > 0 && upstream.Host.Length > 0)
+            {
+                upstream.Name = UpstreamLine.DefaultName(upstream);
+            }
+
+            result.Add(upstream);
+        }
+
+        return result;
+    }
+
+    private static string DescribeBindError(InvalidOperationException ex)
+    {
+        // The binder says "Failed to convert configuration value at 'endpoints:0:aggregate' to type ...":
+        // turn the colon path into the JSON path the rest of the messages use.
+        var message = ex.Message;
+        var start = message.IndexOf(" at '", StringComparison.Ordinal);
+        var end = start < 0 ? -1 : message.IndexOf('\'', start + 5);
+        if (start < 0 || end < 0)
+        {
+            return "configuration: " + message;
+        }
+
+        var path = ToJsonPath(message[(start + 5)..end]);
+        return $"{path}: {message[..start]}{message[(end + 1)..]}".Replace("  ", " ", StringComparison.Ordinal);
+    }
+
+    internal static string ToJsonPath(string configPath)
+    {
+        var parts = configPath.Split(':');
+        var builder = new System.Text.StringBuilder();
+        foreach (var part in parts)
+        {
+            if (part.Length > 0 && part.All(char.IsAsciiDigit))
+            {
+                builder.Append('[').Append(part).Append(']');
+            }
+            else
+            {
+                if (builder.Length > 0)
+                {
+                    builder.Append('.');
+                }
+
+                builder.Append(part.Length > 0 ? char.ToLowerInvariant(part[0]) + part[1..] : part);
+            }
+        }
+
+        return builder.ToString();
+    }
+}
