@@ -1,0 +1,327 @@
+using System.Collections.Concurrent;
+
+namespace Lantern.Mailboxes;
+
+/// <summary>The mailbox domain: committed state in memory, every write serialised per mailbox and committed to the repository before it is acknowledged and published.</summary>
+/// <remarks>
+/// Concurrency: each mailbox maps to one of a fixed number of async lock stripes (its serial owner). The stripe is held
+/// across that mailbox's store commit (that is what serialises it) but never any lock on shared state; the shared
+/// dictionary is lock-free and readers see only committed states. Once a commit has started it is not cancelled,
+/// so memory and store never diverge.
+/// </remarks>
+internal sealed partial class MailboxService : IMailboxService, IDisposable
+{
+    private readonly IMailboxRepository _repository;
+    private readonly TimeProvider _time;
+    private readonly MailboxServiceOptions _options;
+    private readonly MailboxChangeFeed _feed;
+    private readonly MailboxWriteStripes _stripes;
+    private readonly ConcurrentDictionary<MailboxId, Mailbox> _mailboxes = new();
+    private int _count;
+    private volatile bool _loaded;
+
+    public MailboxService(IMailboxRepository repository, TimeProvider time, MailboxServiceOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        ArgumentNullException.ThrowIfNull(time);
+        _repository = repository;
+        _time = time;
+        _options = options ?? new MailboxServiceOptions();
+        _feed = new MailboxChangeFeed(_options.ReplayCapacity);
+        _stripes = new MailboxWriteStripes(_options.WriteStripes);
+    }
+
+    public IMailboxChangeFeed Changes => _feed;
+
+    /// <summary>Number of mailboxes held (committed or being created).</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>True once <see cref="LoadAsync"/> finished; writes before that are refused as unavailable.</summary>
+    public bool IsLoaded => _loaded;
+
+    /// <summary>Loads the committed state from the repository; call once at start-up, before serving.</summary>
+    public async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var all = await _repository.LoadAllAsync(cancellationToken).ConfigureAwait(false);
+        _mailboxes.Clear();
+        foreach (var mailbox in all)
+        {
+            _mailboxes[mailbox.Id] = mailbox;
+        }
+
+        Volatile.Write(ref _count, _mailboxes.Count);
+        _loaded = true;
+    }
+
+    public Mailbox? Find(MailboxId id) => id.Mailbox is not null && _mailboxes.TryGetValue(id, out var mailbox) ? mailbox : null;
+
+    public IReadOnlyList<Mailbox> List(MailboxQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Limit <= 0)
+        {
+            return [];
+        }
+
+        // Keep only the first Limit ids: a max-heap of size Limit makes a page O(n log limit), not a full sort.
+        var comparer = MailboxIdOrdinalComparer.Instance;
+        var heap = new PriorityQueue<Mailbox, MailboxId>(Comparer<MailboxId>.Create((a, b) => comparer.Compare(b, a)));
+        foreach (var (id, mailbox) in _mailboxes)
+        {
+            if (!Matches(id, mailbox, query))
+            {
+                continue;
+            }
+
+            if (heap.Count < query.Limit)
+            {
+                heap.Enqueue(mailbox, id);
+            }
+            else if (heap.TryPeek(out _, out var largest) && comparer.Compare(id, largest) < 0)
+            {
+                heap.EnqueueDequeue(mailbox, id);
+            }
+        }
+
+        var result = new Mailbox[heap.Count];
+        for (var i = result.Length - 1; i >= 0; i--)
+        {
+            result[i] = heap.Dequeue();
+        }
+
+        return result;
+    }
+
+    public async ValueTask<MailboxWriteResult> UpdateAsync(MailboxId id, MailboxSource source, MailboxUpdate update, long? expectedVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        if (Precheck(id) is { } refused)
+        {
+            return refused;
+        }
+
+        var stripe = _stripes.IndexOf(id);
+        await _stripes.EnterAsync(stripe, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _mailboxes.TryGetValue(id, out var current);
+            if (CheckOwnerAndVersion(id, current, source, expectedVersion) is { } refusal)
+            {
+                return refusal;
+            }
+
+            var counts = current?.Counts ?? MailboxCounts.Empty;
+            if (!update.TryApply(counts, out var next, out var error))
+            {
+                return new MailboxWriteResult(MailboxWriteStatus.Invalid, current, error);
+            }
+
+            if (current is not null && next == counts)
+            {
+                return new MailboxWriteResult(MailboxWriteStatus.Unchanged, current, string.Empty);
+            }
+
+            if (current is null && !TryReserve())
+            {
+                return LimitReached();
+            }
+
+            var now = Now();
+            var mailbox = current is null
+                ? new Mailbox(id, next, 1, source, now)
+                : current with { Counts = next, Version = current.Version + 1, UpdatedAt = now };
+            return await CommitAsync(mailbox, created: current is null, now).ConfigureAwait(false);
+        }
+        finally
+        {
+            _stripes.Exit(stripe);
+        }
+    }
+
+    public async ValueTask<MailboxWriteResult> SetPublicationLapsedAsync(MailboxId id, MailboxSource source, bool lapsed, CancellationToken cancellationToken)
+    {
+        if (Precheck(id) is { } refused)
+        {
+            return refused;
+        }
+
+        var stripe = _stripes.IndexOf(id);
+        await _stripes.EnterAsync(stripe, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _mailboxes.TryGetValue(id, out var current);
+            if (current is null)
+            {
+                return NotFound(id);
+            }
+
+            if (CheckOwnerAndVersion(id, current, source, null) is { } refusal)
+            {
+                return refusal;
+            }
+
+            if (current.PublicationLapsed == lapsed)
+            {
+                return new MailboxWriteResult(MailboxWriteStatus.Unchanged, current, string.Empty);
+            }
+
+            // The counts stay, so the version stays; the flag change is still persisted and published.
+            var now = Now();
+            return await CommitAsync(current with { PublicationLapsed = lapsed, UpdatedAt = now }, created: false, now).ConfigureAwait(false);
+        }
+        finally
+        {
+            _stripes.Exit(stripe);
+        }
+    }
+
+    public async ValueTask<MailboxWriteResult> DeleteAsync(MailboxId id, MailboxSource source, CancellationToken cancellationToken)
+    {
+        if (Precheck(id) is { } refused)
+        {
+            return refused;
+        }
+
+        var stripe = _stripes.IndexOf(id);
+        await _stripes.EnterAsync(stripe, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _mailboxes.TryGetValue(id, out var current);
+            if (current is null)
+            {
+                return NotFound(id);
+            }
+
+            if (CheckOwnerAndVersion(id, current, source, null) is { } refusal)
+            {
+                return refusal;
+            }
+
+            try
+            {
+                await _repository.DeleteAsync(id, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return StoreFailed(current);
+            }
+
+            _mailboxes.TryRemove(id, out _);
+            Interlocked.Decrement(ref _count);
+            _feed.Publish(MailboxChangeKind.Deleted, current, Now());
+            return new MailboxWriteResult(MailboxWriteStatus.Changed, current, string.Empty);
+        }
+        finally
+        {
+            _stripes.Exit(stripe);
+        }
+    }
+
+    public void Dispose() => _stripes.Dispose();
+
+    private async ValueTask<MailboxWriteResult> CommitAsync(Mailbox mailbox, bool created, DateTimeOffset now)
+    {
+        try
+        {
+            await _repository.UpsertAsync(mailbox, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            if (created)
+            {
+                Interlocked.Decrement(ref _count);
+            }
+
+            return StoreFailed(Find(mailbox.Id));
+        }
+
+        _mailboxes[mailbox.Id] = mailbox;
+        _feed.Publish(MailboxChangeKind.Updated, mailbox, now);
+        return new MailboxWriteResult(MailboxWriteStatus.Changed, mailbox, string.Empty);
+    }
+
+    private MailboxWriteResult? Precheck(MailboxId id)
+    {
+        if (id.Mailbox is null)
+        {
+            return new MailboxWriteResult(MailboxWriteStatus.Invalid, null, "mailbox id is empty");
+        }
+
+        return _loaded ? null : new MailboxWriteResult(MailboxWriteStatus.Unavailable, null, "the mailbox store is not loaded yet; nothing was written");
+    }
+
+    private static MailboxWriteResult? CheckOwnerAndVersion(MailboxId id, Mailbox? current, MailboxSource source, long? expectedVersion)
+    {
+        if (current is not null && current.Source != source)
+        {
+            return new MailboxWriteResult(MailboxWriteStatus.OwnedByOther, current, $"mailbox {id} is owned by {current.Source}");
+        }
+
+        if (expectedVersion is { } expected && expected != (current?.Version ?? 0))
+        {
+            var error = current is null
+                ? $"mailbox {id} does not exist (expected version {expected})"
+                : $"mailbox {id} is at version {current.Version}, not {expected}";
+            return new MailboxWriteResult(MailboxWriteStatus.VersionMismatch, current, error);
+        }
+
+        return null;
+    }
+
+    private static bool Matches(MailboxId id, Mailbox mailbox, MailboxQuery query)
+    {
+        if (query.Context is not null && !string.Equals(id.Context, query.Context, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (query.Prefix is not null && !MailboxIdOrdinalComparer.StartsWith(id, query.Prefix))
+        {
+            return false;
+        }
+
+        if (query.Waiting is { } waiting && mailbox.Waiting != waiting)
+        {
+            return false;
+        }
+
+        if (query.Source is { } source && mailbox.Source != source)
+        {
+            return false;
+        }
+
+        if (query.After is not null && MailboxIdOrdinalComparer.CompareToText(id, query.After) <= 0)
+        {
+            return false;
+        }
+
+        return query.Match is null || query.Match(id);
+    }
+
+    private bool TryReserve()
+    {
+        if (Interlocked.Increment(ref _count) <= _options.MaxMailboxes)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _count);
+        return false;
+    }
+
+    // Whole milliseconds: what every store round-trips exactly, so a reloaded mailbox equals the acknowledged one.
+    private DateTimeOffset Now()
+    {
+        var now = _time.GetUtcNow();
+        return new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
+    }
+
+    private MailboxWriteResult LimitReached() =>
+        new(MailboxWriteStatus.Unavailable, null, $"the mailbox limit ({_options.MaxMailboxes}) is reached; nothing was written");
+
+    private static MailboxWriteResult NotFound(MailboxId id) =>
+        new(MailboxWriteStatus.NotFound, null, $"mailbox {id} does not exist");
+
+    private static MailboxWriteResult StoreFailed(Mailbox? current) =>
+        new(MailboxWriteStatus.Unavailable, current, "the mailbox store is unavailable; nothing was written");
+}

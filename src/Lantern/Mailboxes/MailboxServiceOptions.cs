@@ -1,0 +1,17 @@
+namespace Lantern.Mailboxes;
+
+/// <summary>Bounds of the mailbox service.</summary>
+public sealed record MailboxServiceOptions
+{
+    /// <summary>Creating a mailbox beyond this many is refused with <see cref="MailboxWriteStatus.Unavailable"/>.</summary>
+    public int MaxMailboxes { get; init; } = 1_000_000;
+
+    /// <summary>Largest atomic batch accepted.</summary>
+    public int MaxBatchItems { get; init; } = 10_000;
+
+    /// <summary>How many recent changes the feed keeps for <see cref="IMailboxChangeFeed.ReadSince"/> (SSE resume).</summary>
+    public int ReplayCapacity { get; init; } = 10_000;
+
+    /// <summary>Number of lock stripes serialising writes; mailboxes hashing to one stripe share a serial owner.</summary>
+    public int WriteStripes { get; init; } = 256;
+}

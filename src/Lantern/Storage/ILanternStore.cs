@@ -1,0 +1,23 @@
+using Lantern.Mailboxes;
+
+namespace Lantern.Storage;
+
+/// <summary>One durable store (SQLite or PostgreSQL): schema migrations, the mailbox repository and the record store.</summary>
+internal interface ILanternStore : IAsyncDisposable
+{
+    /// <summary>What the store is, for logs (never a password).</summary>
+    string Description { get; }
+
+    IMailboxRepository Mailboxes { get; }
+
+    IRecordStore Records { get; }
+
+    /// <summary>Opens the store and applies pending schema migrations; call once before anything else.</summary>
+    Task MigrateAsync(CancellationToken cancellationToken);
+
+    /// <summary>The schema version after <see cref="MigrateAsync"/>.</summary>
+    int SchemaVersion { get; }
+
+    /// <summary>True when the store answers a trivial query (for <c>/readyz</c>).</summary>
+    Task<bool> PingAsync(CancellationToken cancellationToken);
+}

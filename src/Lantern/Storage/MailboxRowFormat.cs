@@ -1,0 +1,75 @@
+using System.Globalization;
+using Lantern.Mailboxes;
+
+namespace Lantern.Storage;
+
+/// <summary>How a mailbox maps to a row, shared by every store.</summary>
+/// <remarks>Each message class is one nullable text column <c>"new,old,urgentNew,urgentOld"</c> (NULL when the mailbox
+/// does not hold the class): compact, readable with plain SQL, and a new class is one added column.</remarks>
+internal static class MailboxRowFormat
+{
+    public static string? FormatCounts(MessageCounts? counts) => counts is { } c
+        ? string.Create(CultureInfo.InvariantCulture, $"{c.New},{c.Old},{c.UrgentNew},{c.UrgentOld}")
+        : null;
+
+    public static MessageCounts? ParseCounts(string? text, string id)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        Span<int> values = stackalloc int[4];
+        var rest = text.AsSpan();
+        for (var i = 0; i < 4; i++)
+        {
+            var comma = rest.IndexOf(',');
+            var part = i < 3 ? (comma < 0 ? [] : rest[..comma]) : rest;
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out values[i]))
+            {
+                throw new InvalidDataException($"stored mailbox {id} has malformed counts \"{text}\"");
+            }
+
+            rest = i < 3 ? rest[(comma + 1)..] : [];
+        }
+
+        var counts = new MessageCounts(values[0], values[1], values[2], values[3]);
+        if (counts.Validate() is { } problem)
+        {
+            throw new InvalidDataException($"stored mailbox {id} has invalid counts \"{text}\": {problem}");
+        }
+
+        return counts;
+    }
+
+    public static Mailbox ToMailbox(
+        string id,
+        string voice,
+        string? fax,
+        string? pager,
+        string? multimedia,
+        string? text,
+        long version,
+        string source,
+        DateTimeOffset updatedAt,
+        bool publicationLapsed)
+    {
+        if (!MailboxId.TryParse(id, out var mailboxId, out var error))
+        {
+            throw new InvalidDataException($"stored mailbox has an invalid id: {error}");
+        }
+
+        if (!MailboxSource.TryParse(source, out var owner))
+        {
+            throw new InvalidDataException($"stored mailbox {id} has an invalid source \"{source}\"");
+        }
+
+        var counts = new MailboxCounts(
+            ParseCounts(voice, id) ?? MessageCounts.Zero,
+            ParseCounts(fax, id),
+            ParseCounts(pager, id),
+            ParseCounts(multimedia, id),
+            ParseCounts(text, id));
+        return new Mailbox(mailboxId, counts, version, owner, updatedAt, publicationLapsed);
+    }
+}

@@ -1,0 +1,122 @@
+using Lantern.Mailboxes;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Lantern.Storage.Postgres;
+
+/// <summary>Mailboxes in the PostgreSQL <c>mailboxes</c> table; a batch is one statement over arrays (one round trip).</summary>
+internal sealed class PostgresMailboxRepository : IMailboxRepository
+{
+    private const string UpsertSql = """
+        INSERT INTO mailboxes (id, mailbox, context, voice_counts, fax_counts, pager_counts, multimedia_counts, text_counts,
+                               version, source, updated_at, publication_lapsed)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                             $9::bigint[], $10::text[], $11::timestamptz[], $12::boolean[])
+        ON CONFLICT (id) DO UPDATE SET
+            voice_counts = excluded.voice_counts, fax_counts = excluded.fax_counts, pager_counts = excluded.pager_counts,
+            multimedia_counts = excluded.multimedia_counts, text_counts = excluded.text_counts, version = excluded.version,
+            source = excluded.source, updated_at = excluded.updated_at, publication_lapsed = excluded.publication_lapsed
+        """;
+
+    private readonly PostgresStore _store;
+
+    public PostgresMailboxRepository(PostgresStore store)
+    {
+        _store = store;
+    }
+
+    public async ValueTask<IReadOnlyList<Mailbox>> LoadAllAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT id, voice_counts, fax_counts, pager_counts, multimedia_counts, text_counts, version, source, updated_at, publication_lapsed
+            FROM mailboxes
+            """,
+            connection);
+        var result = new List<Mailbox>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(MailboxRowFormat.ToMailbox(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.GetInt64(6),
+                reader.GetString(7),
+                reader.GetFieldValue<DateTimeOffset>(8),
+                reader.GetBoolean(9)));
+        }
+
+        return result;
+    }
+
+    public ValueTask UpsertAsync(Mailbox mailbox, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        return ApplyBatchAsync([mailbox], [], cancellationToken);
+    }
+
+    public ValueTask DeleteAsync(MailboxId id, CancellationToken cancellationToken) => ApplyBatchAsync([], [id], cancellationToken);
+
+    public async ValueTask ApplyBatchAsync(IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(upserts);
+        ArgumentNullException.ThrowIfNull(deletes);
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (upserts.Count > 0)
+        {
+            await using var command = new NpgsqlCommand(UpsertSql, connection, transaction);
+            var n = upserts.Count;
+            var columns = new (NpgsqlDbType Type, Array Values)[]
+            {
+                (NpgsqlDbType.Text, new string[n]), (NpgsqlDbType.Text, new string[n]), (NpgsqlDbType.Text, new string[n]),
+                (NpgsqlDbType.Text, new string?[n]), (NpgsqlDbType.Text, new string?[n]), (NpgsqlDbType.Text, new string?[n]),
+                (NpgsqlDbType.Text, new string?[n]), (NpgsqlDbType.Text, new string?[n]), (NpgsqlDbType.Bigint, new long[n]),
+                (NpgsqlDbType.Text, new string[n]), (NpgsqlDbType.TimestampTz, new DateTimeOffset[n]), (NpgsqlDbType.Boolean, new bool[n]),
+            };
+            for (var i = 0; i < n; i++)
+            {
+                var m = upserts[i];
+                columns[0].Values.SetValue(m.Id.ToString(), i);
+                columns[1].Values.SetValue(m.Id.Mailbox, i);
+                columns[2].Values.SetValue(m.Id.Context, i);
+                columns[3].Values.SetValue(MailboxRowFormat.FormatCounts(m.Counts.Voice), i);
+                columns[4].Values.SetValue(MailboxRowFormat.FormatCounts(m.Counts.Fax), i);
+                columns[5].Values.SetValue(MailboxRowFormat.FormatCounts(m.Counts.Pager), i);
+                columns[6].Values.SetValue(MailboxRowFormat.FormatCounts(m.Counts.Multimedia), i);
+                columns[7].Values.SetValue(MailboxRowFormat.FormatCounts(m.Counts.Text), i);
+                columns[8].Values.SetValue(m.Version, i);
+                columns[9].Values.SetValue(m.Source.ToString(), i);
+                columns[10].Values.SetValue(m.UpdatedAt.ToUniversalTime(), i);
+                columns[11].Values.SetValue(m.PublicationLapsed, i);
+            }
+
+            foreach (var (type, values) in columns)
+            {
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | type, Value = values });
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (deletes.Count > 0)
+        {
+            var ids = new string[deletes.Count];
+            for (var i = 0; i < ids.Length; i++)
+            {
+                ids[i] = deletes[i].ToString();
+            }
+
+            await using var command = new NpgsqlCommand("DELETE FROM mailboxes WHERE id = ANY($1)", connection, transaction);
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids });
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

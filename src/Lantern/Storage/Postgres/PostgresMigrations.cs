@@ -1,0 +1,40 @@
+namespace Lantern.Storage.Postgres;
+
+/// <summary>The PostgreSQL schema, the same tables and versions as SQLite's; never edit a released step, add a new one.</summary>
+internal static class PostgresMigrations
+{
+    /// <summary>Key of the advisory lock that serialises migrations when several nodes start at once.</summary>
+    public const long AdvisoryLockKey = 0x4C616E7465726E; // "Lantern"
+
+    public static IReadOnlyList<StoreMigration> All { get; } =
+    [
+        new(1, "mailboxes", """
+            CREATE TABLE mailboxes (
+                id text NOT NULL PRIMARY KEY,
+                mailbox text NOT NULL,
+                context text NOT NULL,
+                voice_counts text NOT NULL,
+                fax_counts text NULL,
+                pager_counts text NULL,
+                multimedia_counts text NULL,
+                text_counts text NULL,
+                version bigint NOT NULL,
+                source text NOT NULL,
+                updated_at timestamptz NOT NULL,
+                publication_lapsed boolean NOT NULL DEFAULT false
+            );
+            CREATE INDEX mailboxes_context ON mailboxes (context);
+            """),
+        new(2, "records", """
+            CREATE TABLE records (
+                kind text NOT NULL,
+                key text NOT NULL,
+                value text NOT NULL,
+                expires_at timestamptz NULL,
+                updated_at timestamptz NOT NULL,
+                PRIMARY KEY (kind, key)
+            );
+            CREATE INDEX records_expires_at ON records (expires_at) WHERE expires_at IS NOT NULL;
+            """),
+    ];
+}

@@ -1,0 +1,73 @@
+using Npgsql;
+
+namespace Lantern.Storage.Postgres;
+
+/// <summary>The generic record store in the PostgreSQL <c>records</c> table.</summary>
+internal sealed class PostgresRecordStore : IRecordStore
+{
+    private readonly PostgresStore _store;
+
+    public PostgresRecordStore(PostgresStore store)
+    {
+        _store = store;
+    }
+
+    public async ValueTask PutAsync(StoredRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        record.Validate();
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            """
+            INSERT INTO records (kind, key, value, expires_at, updated_at) VALUES ($1, $2, $3, $4, now())
+            ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at
+            """,
+            connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.Kind });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.Key });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.Json });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = Truncate(record.ExpiresAt) });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<bool> DeleteAsync(string kind, string key, CancellationToken cancellationToken)
+    {
+        StoredRecord.CheckKind(kind);
+        StoredRecord.CheckKey(key);
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("DELETE FROM records WHERE kind = $1 AND key = $2", connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+    }
+
+    public async ValueTask<IReadOnlyList<StoredRecord>> LoadAllAsync(string kind, CancellationToken cancellationToken)
+    {
+        StoredRecord.CheckKind(kind);
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("SELECT key, value, expires_at FROM records WHERE kind = $1 ORDER BY key COLLATE \"C\"", connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
+        var result = new List<StoredRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            DateTimeOffset? expires = reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2);
+            result.Add(new StoredRecord(kind, reader.GetString(0), reader.GetString(1), expires));
+        }
+
+        return result;
+    }
+
+    public async ValueTask<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("DELETE FROM records WHERE expires_at IS NOT NULL AND expires_at <= $1", connection);
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now.ToUniversalTime() });
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // Whole milliseconds, the precision both stores keep, so a record reads back equal on SQLite and PostgreSQL.
+    private static DateTimeOffset? Truncate(DateTimeOffset? value) => value is { } v
+        ? new DateTimeOffset(v.UtcTicks - (v.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero)
+        : null;
+}

@@ -1,0 +1,97 @@
+using Lantern.Mailboxes;
+using Npgsql;
+
+namespace Lantern.Storage.Postgres;
+
+/// <summary>The PostgreSQL store for cluster mode: several nodes share one database with the SQLite schema and upsert semantics.</summary>
+/// <remarks>Migrations run under a transaction-scoped advisory lock, so nodes starting together apply each step once.</remarks>
+internal sealed class PostgresStore : ILanternStore
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly ILogger _logger;
+
+    public PostgresStore(string connectionString, ILogger<PostgresStore> logger)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        ArgumentNullException.ThrowIfNull(logger);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        Description = $"postgres:{builder.Host}:{builder.Port}/{builder.Database}";
+        _dataSource = NpgsqlDataSource.Create(connectionString);
+        _logger = logger;
+        Mailboxes = new PostgresMailboxRepository(this);
+        Records = new PostgresRecordStore(this);
+    }
+
+    public string Description { get; }
+
+    public IMailboxRepository Mailboxes { get; }
+
+    public IRecordStore Records { get; }
+
+    public int SchemaVersion { get; private set; }
+
+    internal ILogger Logger => _logger;
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({PostgresMigrations.AdvisoryLockKey})", cancellationToken).ConfigureAwait(false);
+        await ExecAsync(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL)", cancellationToken).ConfigureAwait(false);
+        int current;
+        await using (var read = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM schema_version", connection, transaction))
+        {
+            current = (int)(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+
+        var latest = PostgresMigrations.All[^1].Version;
+        if (current > latest)
+        {
+            throw new InvalidOperationException($"the database schema version {current} is newer than this Lantern understands ({latest})");
+        }
+
+        foreach (var migration in PostgresMigrations.All)
+        {
+            if (migration.Version <= current)
+            {
+                continue;
+            }
+
+            await ExecAsync(connection, transaction, migration.Sql, cancellationToken).ConfigureAwait(false);
+            await using var record = new NpgsqlCommand("INSERT INTO schema_version (version, description, applied_at) VALUES ($1, $2, now())", connection, transaction);
+            record.Parameters.Add(new NpgsqlParameter<int> { TypedValue = migration.Version });
+            record.Parameters.Add(new NpgsqlParameter<string> { TypedValue = migration.Description });
+            await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            current = migration.Version;
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        SchemaVersion = current;
+        StorageLog.StoreOpened(_logger, Description, SchemaVersion);
+    }
+
+    public async Task<bool> PingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand("SELECT 1", connection);
+            return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 1;
+        }
+        catch (NpgsqlException ex)
+        {
+            StorageLog.PingFailed(_logger, Description, ex);
+            return false;
+        }
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    internal ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => _dataSource.OpenConnectionAsync(cancellationToken);
+
+    internal static async Task<int> ExecAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

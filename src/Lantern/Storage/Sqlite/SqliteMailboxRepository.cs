@@ -1,0 +1,133 @@
+using Lantern.Mailboxes;
+using Microsoft.Data.Sqlite;
+
+namespace Lantern.Storage.Sqlite;
+
+/// <summary>Mailboxes in the SQLite <c>mailboxes</c> table; writes go through the store's group-committing writer.</summary>
+internal sealed class SqliteMailboxRepository : IMailboxRepository
+{
+    private const string UpsertSql = """
+        INSERT INTO mailboxes (id, mailbox, context, voice_counts, fax_counts, pager_counts, multimedia_counts, text_counts,
+                               version, source, updated_at, publication_lapsed)
+        VALUES ($id, $mailbox, $context, $voice, $fax, $pager, $multimedia, $text, $version, $source, $updated, $lapsed)
+        ON CONFLICT (id) DO UPDATE SET
+            voice_counts = excluded.voice_counts, fax_counts = excluded.fax_counts, pager_counts = excluded.pager_counts,
+            multimedia_counts = excluded.multimedia_counts, text_counts = excluded.text_counts, version = excluded.version,
+            source = excluded.source, updated_at = excluded.updated_at, publication_lapsed = excluded.publication_lapsed
+        """;
+
+    private readonly SqliteStore _store;
+
+    // Used only by the writer task, so the prepared commands need no lock.
+    private SqliteCommand? _upsert;
+    private SqliteCommand? _delete;
+
+    public SqliteMailboxRepository(SqliteStore store)
+    {
+        _store = store;
+    }
+
+    public async ValueTask<IReadOnlyList<Mailbox>> LoadAllAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT id, voice_counts, fax_counts, pager_counts, multimedia_counts, text_counts, version, source, updated_at, publication_lapsed
+            FROM mailboxes
+            """;
+        var result = new List<Mailbox>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(MailboxRowFormat.ToMailbox(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.GetInt64(6),
+                reader.GetString(7),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
+                reader.GetInt64(9) != 0));
+        }
+
+        return result;
+    }
+
+    public async ValueTask UpsertAsync(Mailbox mailbox, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        await _store.WriteAsync((c, t) => Upsert(c, t, mailbox), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DeleteAsync(MailboxId id, CancellationToken cancellationToken) =>
+        await _store.WriteAsync((c, t) => Delete(c, t, id), cancellationToken).ConfigureAwait(false);
+
+    public async ValueTask ApplyBatchAsync(IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(upserts);
+        ArgumentNullException.ThrowIfNull(deletes);
+        await _store.WriteAsync(
+            (c, t) =>
+            {
+                var n = 0;
+                foreach (var mailbox in upserts)
+                {
+                    n += Upsert(c, t, mailbox);
+                }
+
+                foreach (var id in deletes)
+                {
+                    n += Delete(c, t, id);
+                }
+
+                return n;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private int Upsert(SqliteConnection connection, SqliteTransaction transaction, Mailbox mailbox)
+    {
+        if (_upsert is null)
+        {
+            _upsert = connection.CreateCommand();
+            _upsert.CommandText = UpsertSql;
+            foreach (var name in (string[])["$id", "$mailbox", "$context", "$voice", "$fax", "$pager", "$multimedia", "$text", "$version", "$source", "$updated", "$lapsed"])
+            {
+                _upsert.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+        }
+
+        var p = _upsert.Parameters;
+        var counts = mailbox.Counts;
+        p[0].Value = mailbox.Id.ToString();
+        p[1].Value = mailbox.Id.Mailbox;
+        p[2].Value = mailbox.Id.Context;
+        p[3].Value = MailboxRowFormat.FormatCounts(counts.Voice);
+        p[4].Value = (object?)MailboxRowFormat.FormatCounts(counts.Fax) ?? DBNull.Value;
+        p[5].Value = (object?)MailboxRowFormat.FormatCounts(counts.Pager) ?? DBNull.Value;
+        p[6].Value = (object?)MailboxRowFormat.FormatCounts(counts.Multimedia) ?? DBNull.Value;
+        p[7].Value = (object?)MailboxRowFormat.FormatCounts(counts.Text) ?? DBNull.Value;
+        p[8].Value = mailbox.Version;
+        p[9].Value = mailbox.Source.ToString();
+        p[10].Value = mailbox.UpdatedAt.ToUnixTimeMilliseconds();
+        p[11].Value = mailbox.PublicationLapsed ? 1 : 0;
+        _upsert.Transaction = transaction;
+        return _upsert.ExecuteNonQuery();
+    }
+
+    private int Delete(SqliteConnection connection, SqliteTransaction transaction, MailboxId id)
+    {
+        if (_delete is null)
+        {
+            _delete = connection.CreateCommand();
+            _delete.CommandText = "DELETE FROM mailboxes WHERE id = $id";
+            _delete.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
+        }
+
+        _delete.Parameters[0].Value = id.ToString();
+        _delete.Transaction = transaction;
+        return _delete.ExecuteNonQuery();
+    }
+}

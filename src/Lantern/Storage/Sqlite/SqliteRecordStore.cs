@@ -1,0 +1,87 @@
+namespace Lantern.Storage.Sqlite;
+
+/// <summary>The generic record store in the SQLite <c>records</c> table; times are Unix milliseconds.</summary>
+internal sealed class SqliteRecordStore : IRecordStore
+{
+    private readonly SqliteStore _store;
+
+    public SqliteRecordStore(SqliteStore store)
+    {
+        _store = store;
+    }
+
+    public async ValueTask PutAsync(StoredRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        record.Validate();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await _store.WriteAsync(
+            (c, t) =>
+            {
+                using var command = c.CreateCommand();
+                command.Transaction = t;
+                command.CommandText = """
+                    INSERT INTO records (kind, key, value, expires_at, updated_at) VALUES ($kind, $key, $value, $expires, $updated)
+                    ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at
+                    """;
+                command.Parameters.AddWithValue("$kind", record.Kind);
+                command.Parameters.AddWithValue("$key", record.Key);
+                command.Parameters.AddWithValue("$value", record.Json);
+                command.Parameters.AddWithValue("$expires", record.ExpiresAt is { } e ? e.ToUnixTimeMilliseconds() : DBNull.Value);
+                command.Parameters.AddWithValue("$updated", now);
+                return command.ExecuteNonQuery();
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<bool> DeleteAsync(string kind, string key, CancellationToken cancellationToken)
+    {
+        StoredRecord.CheckKind(kind);
+        StoredRecord.CheckKey(key);
+        var n = await _store.WriteAsync(
+            (c, t) =>
+            {
+                using var command = c.CreateCommand();
+                command.Transaction = t;
+                command.CommandText = "DELETE FROM records WHERE kind = $kind AND key = $key";
+                command.Parameters.AddWithValue("$kind", kind);
+                command.Parameters.AddWithValue("$key", key);
+                return command.ExecuteNonQuery();
+            },
+            cancellationToken).ConfigureAwait(false);
+        return n > 0;
+    }
+
+    public async ValueTask<IReadOnlyList<StoredRecord>> LoadAllAsync(string kind, CancellationToken cancellationToken)
+    {
+        StoredRecord.CheckKind(kind);
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT key, value, expires_at FROM records WHERE kind = $kind ORDER BY key";
+        command.Parameters.AddWithValue("$kind", kind);
+        var result = new List<StoredRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            DateTimeOffset? expires = reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2));
+            result.Add(new StoredRecord(kind, reader.GetString(0), reader.GetString(1), expires));
+        }
+
+        return result;
+    }
+
+    public async ValueTask<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var ms = now.ToUnixTimeMilliseconds();
+        return await _store.WriteAsync(
+            (c, t) =>
+            {
+                using var command = c.CreateCommand();
+                command.Transaction = t;
+                command.CommandText = "DELETE FROM records WHERE expires_at IS NOT NULL AND expires_at <= $now";
+                command.Parameters.AddWithValue("$now", ms);
+                return command.ExecuteNonQuery();
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,20 @@
+namespace Lantern.Storage;
+
+/// <summary>Log messages of the storage layer (event ids 3000-3099).</summary>
+internal static partial class StorageLog
+{
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Store {Store} open at schema version {Version}")]
+    public static partial void StoreOpened(ILogger logger, string store, int version);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Store {Store}: commit of {Count} writes failed; nothing of them was written")]
+    public static partial void CommitFailed(ILogger logger, string store, int count, Exception exception);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Store {Store} did not answer")]
+    public static partial void PingFailed(ILogger logger, string store, Exception exception);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Loaded {Count} mailboxes from {Store}")]
+    public static partial void MailboxesLoaded(ILogger logger, int count, string store);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Store {Store}: write failed")]
+    public static partial void WriteFailed(ILogger logger, string store, Exception exception);
+}

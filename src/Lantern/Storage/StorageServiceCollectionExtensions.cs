@@ -1,0 +1,56 @@
+using Lantern.Configuration;
+using Lantern.Mailboxes;
+using Lantern.Storage.Postgres;
+using Lantern.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Lantern.Storage;
+
+/// <summary>Registers the store, the mailbox service and their start-up initialiser.</summary>
+internal static class StorageServiceCollectionExtensions
+{
+    /// <summary>SQLite file used when the configuration names no store.</summary>
+    public const string DefaultSqlitePath = "lantern.db";
+
+    /// <summary>
+    /// Registers <see cref="ILanternStore"/> (SQLite unless <see cref="StoreOptions.Postgres"/> is set), <see cref="IMailboxRepository"/>,
+    /// <see cref="IRecordStore"/>, <see cref="MailboxService"/> (also as <see cref="IMailboxService"/>) and the hosted
+    /// <see cref="StorageInitializer"/>. With <paramref name="options"/> null the store options are read from
+    /// <c>IOptions&lt;LanternOptions&gt;</c> when first resolved. Call before registering any other hosted service.
+    /// </summary>
+    public static IServiceCollection AddLanternStorage(this IServiceCollection services, StoreOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(new MailboxServiceOptions());
+        services.AddSingleton(sp => CreateStore(
+            options ?? sp.GetRequiredService<IOptions<LanternOptions>>().Value.Store,
+            sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
+        services.AddSingleton(sp => sp.GetRequiredService<ILanternStore>().Mailboxes);
+        services.AddSingleton(sp => sp.GetRequiredService<ILanternStore>().Records);
+        services.AddSingleton(sp => new MailboxService(
+            sp.GetRequiredService<IMailboxRepository>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<MailboxServiceOptions>()));
+        services.AddSingleton<IMailboxService>(sp => sp.GetRequiredService<MailboxService>());
+        services.AddSingleton<StorageInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
+        return services;
+    }
+
+    /// <summary>The store the options select; not yet open (see <see cref="ILanternStore.MigrateAsync"/>).</summary>
+    public static ILanternStore CreateStore(StoreOptions options, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        if (!string.IsNullOrEmpty(options.Postgres))
+        {
+            return new PostgresStore(options.Postgres, loggerFactory.CreateLogger<PostgresStore>());
+        }
+
+        var path = string.IsNullOrEmpty(options.Sqlite) ? DefaultSqlitePath : options.Sqlite;
+        return new SqliteStore(path, loggerFactory.CreateLogger<SqliteStore>());
+    }
+}

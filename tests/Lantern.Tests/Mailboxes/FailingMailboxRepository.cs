@@ -1,0 +1,24 @@
+using Lantern.Mailboxes;
+
+namespace Lantern.Tests.Mailboxes;
+
+/// <summary>An in-memory repository whose writes can be made to fail, to test that nothing is acknowledged or published then.</summary>
+internal sealed class FailingMailboxRepository : IMailboxRepository
+{
+    private readonly InMemoryMailboxRepository _inner = new();
+
+    public bool Fail { get; set; }
+
+    public int Rows => _inner.Count;
+
+    public ValueTask<IReadOnlyList<Mailbox>> LoadAllAsync(CancellationToken cancellationToken) => _inner.LoadAllAsync(cancellationToken);
+
+    public ValueTask UpsertAsync(Mailbox mailbox, CancellationToken cancellationToken) =>
+        Fail ? throw new IOException("disk on fire") : _inner.UpsertAsync(mailbox, cancellationToken);
+
+    public ValueTask DeleteAsync(MailboxId id, CancellationToken cancellationToken) =>
+        Fail ? throw new IOException("disk on fire") : _inner.DeleteAsync(id, cancellationToken);
+
+    public ValueTask ApplyBatchAsync(IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, CancellationToken cancellationToken) =>
+        Fail ? throw new IOException("disk on fire") : _inner.ApplyBatchAsync(upserts, deletes, cancellationToken);
+}
