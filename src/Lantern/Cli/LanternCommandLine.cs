@@ -10,6 +10,7 @@ internal static class LanternCommandLine
         var root = new RootCommand("Lantern: a Message Waiting Indication server for SIP networks.");
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
+        root.Subcommands.Add(ImportCommand.Create());
         var parse = root.Parse(args);
         return await parse.InvokeAsync().ConfigureAwait(false);
     }

@@ -44,6 +44,9 @@ public sealed class EndpointOptions
     /// <summary>Source addresses or CIDR ranges allowed; without credentials these authenticate the endpoint.</summary>
     public List<string> Permit { get; set; } = [];
 
+    /// <summary>Most contacts the registrar keeps for this endpoint; 0 means no limit (pjsip's <c>max_contacts</c>).</summary>
+    public int MaxContacts { get; set; }
+
     /// <summary>Most concurrent subscriptions this endpoint may hold.</summary>
     public int MaxSubscriptions { get; set; } = DefaultMaxSubscriptions;
 

@@ -56,4 +56,26 @@ public static class LanternConfigurationLoader
         LanternOptionsChecks.Check(options, errors);
         return options;
     }
+
+    /// <summary>Binds and validates JSON text (no environment variables); used to check generated configurations.</summary>
+    public static LanternOptions LoadJson(string json, List<string> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        var options = new LanternOptions();
+        IConfiguration configuration;
+        try
+        {
+            using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json));
+            configuration = new ConfigurationBuilder().AddJsonStream(stream).Build();
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or System.Text.Json.JsonException)
+        {
+            errors.Add("configuration: cannot read: " + ex.Message);
+            return options;
+        }
+
+        LanternConfigurationBinder.Bind(configuration, options);
+        LanternOptionsChecks.Check(options, errors);
+        return options;
+    }
 }

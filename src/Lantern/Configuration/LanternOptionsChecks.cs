@@ -39,6 +39,16 @@ internal static class LanternOptionsChecks
             }
         }
 
+        if (sip.Realm is not null && (sip.Realm.Length == 0 || sip.Realm.Contains('"', StringComparison.Ordinal) || sip.Realm.Contains('\\', StringComparison.Ordinal)))
+        {
+            errors.Add($"sip.realm: \"{sip.Realm}\" must not be empty or contain quotes or backslashes");
+        }
+
+        if (sip.Unsolicited.StartupWindowSeconds < 0)
+        {
+            errors.Add($"sip.unsolicited.startupWindowSeconds: {sip.Unsolicited.StartupWindowSeconds} must not be negative");
+        }
+
         CheckPositive(errors, "sip.timers.t1Ms", sip.Timers.T1Ms);
         CheckPositive(errors, "sip.timers.t2Ms", sip.Timers.T2Ms);
         CheckPositive(errors, "sip.timers.t4Ms", sip.Timers.T4Ms);
@@ -155,6 +165,11 @@ internal static class LanternOptionsChecks
                 {
                     errors.Add($"{path}.permit[{p}]: \"{e.Permit[p]}\" is not an IP address or CIDR range");
                 }
+            }
+
+            if (e.MaxContacts < 0)
+            {
+                errors.Add($"{path}.maxContacts: {e.MaxContacts} must not be negative (0 means no limit)");
             }
 
             if (e.MaxSubscriptions < 1)

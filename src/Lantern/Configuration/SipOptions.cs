@@ -6,6 +6,12 @@ public sealed class SipOptions
     /// <summary>The SIP domain: realm for digest auth and host of <c>Message-Account</c>.</summary>
     public string Domain { get; set; } = "localhost";
 
+    /// <summary>Digest realm; null means <see cref="Domain"/>. Set it when imported HA1 hashes were made with another realm.</summary>
+    public string? Realm { get; set; }
+
+    /// <summary>The realm in effect.</summary>
+    public string EffectiveRealm => string.IsNullOrEmpty(Realm) ? Domain : Realm;
+
     /// <summary>Listeners; empty means UDP and TCP on 127.0.0.1:5060.</summary>
     public List<SipListenOptions> Listen { get; set; } = [];
 

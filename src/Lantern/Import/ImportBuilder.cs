@@ -1,0 +1,288 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using Lantern.Configuration;
+using Lantern.Mailboxes;
+
+namespace Lantern.Import;
+
+/// <summary>Collects what the sip.conf and pjsip.conf mappers produce, keeps it consistent, and writes lantern.json.</summary>
+internal sealed class ImportBuilder
+{
+    private readonly Dictionary<string, string> _endpointIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _authUsers = new(StringComparer.Ordinal);
+    private readonly Dictionary<MailboxId, string> _remoteOwners = [];
+    private readonly HashSet<string> _peerNames = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _upstreamNames = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _listenKeys = new(StringComparer.Ordinal);
+
+    public List<ImportReportLine> Report { get; } = [];
+
+    public string? Realm { get; set; }
+
+    public int? SubscriptionMin { get; set; }
+
+    public int? SubscriptionMax { get; set; }
+
+    public int? SubscriptionDefault { get; set; }
+
+    public int? RegistrationMin { get; set; }
+
+    public int? RegistrationMax { get; set; }
+
+    public int? RegistrationDefault { get; set; }
+
+    public bool? SendOnStartup { get; set; }
+
+    public List<JsonObject> Listen { get; } = [];
+
+    public List<EndpointDraft> Endpoints { get; } = [];
+
+    public List<UpstreamOptions> Upstreams { get; } = [];
+
+    public List<PeerOptions> Peers { get; } = [];
+
+    /// <summary>Adds the endpoint if it would validate; otherwise drops it and reports why.</summary>
+    public bool TryAddEndpoint(EndpointDraft draft)
+    {
+        string? reason = null;
+        if (_endpointIds.TryGetValue(draft.Id, out var other))
+        {
+            reason = $"endpoint \"{draft.Id}\" was already imported from {other}";
+        }
+        else if (draft.Mailboxes.Count == 0)
+        {
+            reason = $"[{draft.Id}] has no mailbox: nothing to notify, not imported as an endpoint";
+        }
+        else if (!draft.HasCredentials && draft.Permit.Count == 0)
+        {
+            reason = $"[{draft.Id}] has no secret and no address to permit: it could not authenticate, not imported";
+        }
+        else if (draft.HasCredentials && _authUsers.TryGetValue(draft.EffectiveAuthUser, out var user))
+        {
+            reason = $"auth user \"{draft.EffectiveAuthUser}\" is already used by {user}";
+        }
+
+        if (reason is not null)
+        {
+            draft.Report.Drop(Report, reason);
+            return false;
+        }
+
+        var path = $"endpoints[{Endpoints.Count}]";
+        _endpointIds.Add(draft.Id, draft.Origin);
+        if (draft.HasCredentials)
+        {
+            _authUsers.Add(draft.EffectiveAuthUser, path);
+        }
+
+        Endpoints.Add(draft);
+        draft.Report.Commit(Report, path);
+        return true;
+    }
+
+    /// <summary>Adds an upstream unless its local mailbox already has another writer.</summary>
+    public bool TryAddUpstream(UpstreamOptions upstream, PendingReport report, out string path)
+    {
+        path = $"upstreams[{Upstreams.Count}]";
+        upstream.TryGetMailboxId(out var id);
+        if (_remoteOwners.TryGetValue(id, out var owner))
+        {
+            report.Drop(Report, $"mailbox {id} is already written by {owner}");
+            return false;
+        }
+
+        if (!_upstreamNames.Add(upstream.Name))
+        {
+            report.Drop(Report, $"an upstream named \"{upstream.Name}\" already exists");
+            return false;
+        }
+
+        _remoteOwners.Add(id, path);
+        Upstreams.Add(upstream);
+        report.Commit(Report, path);
+        return true;
+    }
+
+    /// <summary>Adds a peer unless its name or mailbox clashes.</summary>
+    public bool TryAddPeer(PeerOptions peer, PendingReport report)
+    {
+        var path = $"peers[{Peers.Count}]";
+        if (!peer.TryGetMailboxId(out var id, out var error))
+        {
+            report.Drop(Report, error);
+            return false;
+        }
+
+        if (_remoteOwners.TryGetValue(id, out var owner))
+        {
+            report.Drop(Report, $"mailbox {id} is already written by {owner}");
+            return false;
+        }
+
+        if (!_peerNames.Add(peer.Name))
+        {
+            report.Drop(Report, $"a peer named \"{peer.Name}\" already exists");
+            return false;
+        }
+
+        _remoteOwners.Add(id, path);
+        Peers.Add(peer);
+        report.Commit(Report, path);
+        return true;
+    }
+
+    /// <summary>Adds a SIP listener from <c>address[:port]</c>; returns its path, or null with a reason.</summary>
+    public string? AddListener(string transport, string bind, int defaultPort, string? certificate, string? key, out string reason)
+    {
+        reason = string.Empty;
+        if (!TryParseBind(bind, defaultPort, out var address, out var port))
+        {
+            reason = $"\"{bind}\" is not address[:port]";
+            return null;
+        }
+
+        var k = $"{transport}|{address}|{port}";
+        if (!_listenKeys.Add(k))
+        {
+            reason = "the same listener is already configured";
+            return null;
+        }
+
+        var o = new JsonObject { ["transport"] = transport, ["address"] = address.ToString(), ["port"] = port };
+        if (certificate is not null)
+        {
+            o["certificate"] = certificate;
+        }
+
+        if (key is not null)
+        {
+            o["key"] = key;
+        }
+
+        Listen.Add(o);
+        return $"sip.listen[{Listen.Count - 1}]";
+    }
+
+    public JsonObject ToJson()
+    {
+        var sip = new JsonObject();
+        if (Realm is not null)
+        {
+            sip["realm"] = Realm;
+        }
+
+        if (Listen.Count > 0)
+        {
+            sip["listen"] = new JsonArray([.. Listen]);
+        }
+
+        AddExpiry(sip, "subscriptions", SubscriptionMin, SubscriptionDefault, SubscriptionMax);
+        AddExpiry(sip, "registrations", RegistrationMin, RegistrationDefault, RegistrationMax);
+        if (SendOnStartup is { } send)
+        {
+            sip["unsolicited"] = new JsonObject { ["sendOnStartup"] = send };
+        }
+
+        var root = new JsonObject();
+        if (sip.Count > 0)
+        {
+            root["sip"] = sip;
+        }
+
+        root["endpoints"] = new JsonArray([.. Endpoints.Select(e => (JsonNode?)e.ToJson())]);
+        root["upstreams"] = new JsonArray([.. Upstreams.Select(u => (JsonNode?)UpstreamJson(u))]);
+        root["peers"] = new JsonArray([.. Peers.Select(p => (JsonNode?)PeerJson(p))]);
+        return root;
+    }
+
+    private void AddExpiry(JsonObject sip, string name, int? min, int? def, int? max)
+    {
+        if (min is null && def is null && max is null)
+        {
+            return;
+        }
+
+        // Asterisk accepts ranges Lantern refuses (default outside min..max); bring the default inside and say so.
+        var defaults = new ExpiryOptions();
+        var lo = min ?? defaults.MinExpires;
+        var hi = Math.Max(max ?? defaults.MaxExpires, lo);
+        var d = Math.Clamp(def ?? defaults.DefaultExpires, lo, hi);
+        if (hi != (max ?? defaults.MaxExpires))
+        {
+            Report.Add(new ImportReportLine("-", 0, ImportAction.Mapped, string.Empty, string.Empty, $"sip.{name}.maxExpires raised to {hi} to be at least minExpires"));
+        }
+
+        if (d != (def ?? defaults.DefaultExpires))
+        {
+            Report.Add(new ImportReportLine("-", 0, ImportAction.Mapped, string.Empty, string.Empty, $"sip.{name}.defaultExpires set to {d} to lie within {lo}..{hi}"));
+        }
+
+        sip[name] = new JsonObject { ["minExpires"] = lo, ["maxExpires"] = hi, ["defaultExpires"] = d };
+    }
+
+    private static JsonObject UpstreamJson(UpstreamOptions u)
+    {
+        var o = new JsonObject { ["name"] = u.Name, ["user"] = u.User };
+        if (u.Secret is not null)
+        {
+            o["secret"] = u.Secret;
+        }
+
+        if (u.AuthUser is not null)
+        {
+            o["authUser"] = u.AuthUser;
+        }
+
+        o["host"] = u.Host;
+        if (u.Port > 0)
+        {
+            o["port"] = u.Port;
+        }
+
+        o["transport"] = u.Transport;
+        o["mailbox"] = u.Mailbox;
+        o["context"] = u.Context;
+        o["expires"] = u.Expires;
+        return o;
+    }
+
+    private static JsonObject PeerJson(PeerOptions p)
+    {
+        var o = new JsonObject
+        {
+            ["name"] = p.Name,
+            ["match"] = new JsonArray([.. p.Match.Select(m => (JsonNode?)JsonValue.Create(m))]),
+            ["mailbox"] = p.Mailbox,
+        };
+        if (p.Username is not null)
+        {
+            o["username"] = p.Username;
+            o["password"] = p.Password;
+        }
+
+        return o;
+    }
+
+    private static bool TryParseBind(string bind, int defaultPort, out IPAddress address, out int port)
+    {
+        port = defaultPort;
+        if (IPAddress.TryParse(bind, out address!) && !bind.Contains(']', StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (IPEndPoint.TryParse(bind, out var endpoint))
+        {
+            address = endpoint.Address;
+            port = endpoint.Port == 0 ? defaultPort : endpoint.Port;
+            return true;
+        }
+
+        address = IPAddress.None;
+        return false;
+    }
+
+    internal static bool TryParseInt(string text, int min, out int value) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min;
+}
