@@ -1,0 +1,201 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+
+namespace Lantern.Sip.Messages;
+
+/// <summary>Builds a request or response to serialize with <see cref="SipMessageWriter"/>. Content-Length is always written
+/// by the writer from the body; one set here is ignored.</summary>
+public sealed class SipMessageBuilder
+{
+    private readonly List<KeyValuePair<string, string>> _headers = new(16);
+
+    private SipMessageBuilder(bool isRequest, string method, string requestUri, int statusCode, string reasonPhrase)
+    {
+        IsRequest = isRequest;
+        MethodText = method;
+        RequestUri = requestUri;
+        StatusCode = statusCode;
+        ReasonPhrase = reasonPhrase;
+    }
+
+    public bool IsRequest { get; }
+
+    public string MethodText { get; }
+
+    public SipMethod Method => SipMethods.Parse(MethodText);
+
+    public string RequestUri { get; set; }
+
+    public int StatusCode { get; }
+
+    public string ReasonPhrase { get; }
+
+    public ReadOnlyMemory<byte> Body { get; private set; }
+
+    /// <summary>Headers in write order as (name, value).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers => _headers;
+
+    public static SipMessageBuilder Request(SipMethod method, string requestUri) => Request(SipMethods.ToText(method), requestUri);
+
+    public static SipMessageBuilder Request(string method, string requestUri)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(method);
+        ArgumentException.ThrowIfNullOrEmpty(requestUri);
+        return new SipMessageBuilder(true, method, requestUri, 0, string.Empty);
+    }
+
+    public static SipMessageBuilder Response(int statusCode, string? reasonPhrase = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(statusCode, 100);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(statusCode, 699);
+        return new SipMessageBuilder(false, string.Empty, string.Empty, statusCode, reasonPhrase ?? SipReasonPhrases.For(statusCode));
+    }
+
+    /// <summary>A response to <paramref name="request"/> per RFC 3261 §8.2.6.2: every Via (top one with the received/rport
+    /// recorded by <see cref="SipMessage.ApplyReceived"/>), From, To (with <paramref name="toTag"/> added when it has none and the
+    /// status is above 100), Call-ID and CSeq.</summary>
+    public static SipMessageBuilder ResponseTo(SipMessage request, int statusCode, string? reasonPhrase = null, string? toTag = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var b = Response(statusCode, reasonPhrase);
+        var first = true;
+        request.ForEachItem(SipHeaderId.Via, range =>
+        {
+            b._headers.Add(new("Via", first ? TopViaForResponse(request) : Encoding.UTF8.GetString(range.Of(request.Span))));
+            first = false;
+        });
+        b.AddHeader(SipHeaderId.From, request.FromText);
+        var to = request.ToText;
+        if (toTag is not null && statusCode > 100 && request.ToTag is null)
+        {
+            to += ";tag=" + toTag;
+        }
+
+        b.AddHeader(SipHeaderId.To, to);
+        b.AddHeader(SipHeaderId.CallId, request.CallId);
+        b.AddHeader(SipHeaderId.CSeq, request.CSeq.ToString());
+        return b;
+    }
+
+    public SipMessageBuilder AddHeader(SipHeaderId id, string value) => AddHeader(SipHeaderNames.ToName(id), value);
+
+    public SipMessageBuilder AddHeader(string name, string value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.AsSpan().ContainsAny('\r', '\n'))
+        {
+            throw new ArgumentException("Header values must not contain line breaks.", nameof(value));
+        }
+
+        if (SipHeaderNames.Lookup(name) != SipHeaderId.ContentLength)
+        {
+            _headers.Add(new(name, value));
+        }
+
+        return this;
+    }
+
+    /// <summary>Replaces every header of this id with one value.</summary>
+    public SipMessageBuilder SetHeader(SipHeaderId id, string value)
+    {
+        RemoveHeader(id);
+        return AddHeader(id, value);
+    }
+
+    public SipMessageBuilder RemoveHeader(SipHeaderId id)
+    {
+        _headers.RemoveAll(h => SipHeaderNames.Lookup(h.Key) == id);
+        return this;
+    }
+
+    /// <summary>The first value of a header, or null.</summary>
+    public string? GetHeader(SipHeaderId id)
+    {
+        foreach (var h in _headers)
+        {
+            if (SipHeaderNames.Lookup(h.Key) == id)
+            {
+                return h.Value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Sets the body and its Content-Type (replacing any).</summary>
+    public SipMessageBuilder SetBody(ReadOnlyMemory<byte> body, string? contentType)
+    {
+        Body = body;
+        RemoveHeader(SipHeaderId.ContentType);
+        if (contentType is not null && !body.IsEmpty)
+        {
+            AddHeader(SipHeaderId.ContentType, contentType);
+        }
+
+        return this;
+    }
+
+    public SipMessageBuilder SetBody(string body, string contentType) => SetBody(Encoding.UTF8.GetBytes(body), contentType);
+
+    public void WriteTo(IBufferWriter<byte> writer) => SipMessageWriter.Write(this, writer);
+
+    public byte[] ToArray()
+    {
+        var w = new ArrayBufferWriter<byte>(512);
+        WriteTo(w);
+        return w.WrittenSpan.ToArray();
+    }
+
+    public override string ToString() => Encoding.UTF8.GetString(ToArray());
+
+    private static string TopViaForResponse(SipMessage request)
+    {
+        var r = request.TopViaRanges;
+        var span = request.Span;
+        if (request.ReceivedOverride is null && request.RportOverride is null)
+        {
+            return Encoding.UTF8.GetString(r.Entry.Of(span));
+        }
+
+        var sb = new StringBuilder(r.Entry.Length + 40);
+        var head = r.Parameters.IsEmpty ? r.Entry : new ByteRange(r.Entry.Start, r.Parameters.Start - r.Entry.Start);
+        sb.Append(Encoding.UTF8.GetString(SipSyntax.Trim(head.Of(span))));
+        var ps = r.Parameters.Of(span);
+        var pos = 0;
+        while (pos < ps.Length)
+        {
+            var rest = ps[pos..];
+            var semi = SipSyntax.IndexOfOutside(rest, (byte)';');
+            var piece = SipSyntax.Trim(semi < 0 ? rest : rest[..semi]);
+            var eq = piece.IndexOf((byte)'=');
+            var name = SipSyntax.Trim(eq < 0 ? piece : piece[..eq]);
+            var replaced = (request.ReceivedOverride is not null && Ascii.EqualsIgnoreCase(name, "received"u8))
+                || (request.RportOverride is not null && Ascii.EqualsIgnoreCase(name, "rport"u8));
+            if (!piece.IsEmpty && !replaced)
+            {
+                sb.Append(';').Append(Encoding.UTF8.GetString(piece));
+            }
+
+            if (semi < 0)
+            {
+                break;
+            }
+
+            pos += semi + 1;
+        }
+
+        if (request.ReceivedOverride is not null)
+        {
+            sb.Append(";received=").Append(request.ReceivedOverride);
+        }
+
+        if (request.RportOverride is { } port)
+        {
+            sb.Append(";rport=").Append(port.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return sb.ToString();
+    }
+}
