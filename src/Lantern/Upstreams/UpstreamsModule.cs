@@ -41,6 +41,9 @@ internal sealed class UpstreamsModule : IUpstreamStatusSource, IAsyncDisposable
         _metrics = new UpstreamMetrics(meterFactory, MeasureStates);
     }
 
+    /// <summary>Raised after any upstream's status changed (on that upstream's owner loop; handlers must be quick).</summary>
+    public event Action<UpstreamStatus>? StatusChanged;
+
     /// <summary>Starts a subscriber for every valid upstream; invalid entries are logged and skipped (validation reports them first).</summary>
     public Task StartAsync(IReadOnlyList<UpstreamOptions> upstreams, CancellationToken cancellationToken) => ApplyAsync(upstreams, cancellationToken);
 
@@ -84,6 +87,7 @@ internal sealed class UpstreamsModule : IUpstreamStatusSource, IAsyncDisposable
                 {
                     var subscriber = new UpstreamSubscriber(
                         definition, _client, _mailboxes, _parseBody, _time, _loggers.CreateLogger("Lantern.Upstreams." + name), _metrics, callIdChanged: OnCallIdChanged);
+                    subscriber.StatusChanged += OnStatusChanged;
                     next.Add(name, subscriber);
                     subscriber.Start();
                 }
@@ -168,6 +172,8 @@ internal sealed class UpstreamsModule : IUpstreamStatusSource, IAsyncDisposable
             await s.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    private void OnStatusChanged(UpstreamStatus status) => StatusChanged?.Invoke(status);
 
     private void OnCallIdChanged(UpstreamSubscriber subscriber, string? oldCallId, string? newCallId)
     {

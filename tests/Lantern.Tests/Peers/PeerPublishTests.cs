@@ -109,7 +109,7 @@ public sealed class PeerPublishTests
         await using var h = await StartAsync();
         var eTag = (await h.SendAsync(PeersHarness.Publish(Source))).Header("SIP-ETag");
 
-        var response = await h.SendAsync(PeersHarness.Publish(Source, body: "Voice-Message: 0/11 (0/0)\r\n", ifMatch: eTag));
+        var response = await h.SendAsync(PeersHarness.Publish(Source, body: "Messages-Waiting: no\r\nVoice-Message: 0/11 (0/0)\r\n", ifMatch: eTag));
 
         Assert.Equal(200, response.StatusCode);
         Assert.Equal(new MessageCounts(0, 11, 0, 0), h.Find(Box)!.Counts.Voice);

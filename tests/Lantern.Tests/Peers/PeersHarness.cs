@@ -4,7 +4,6 @@ using Lantern.Configuration;
 using Lantern.Mailboxes;
 using Lantern.Peers;
 using Lantern.Sip.Auth;
-using Lantern.Tests.Upstreams;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -23,7 +22,7 @@ internal sealed class PeersHarness : IAsyncDisposable
         Authenticator = new DigestAuthenticator(new DigestServerOptions { Realm = "lantern.test", SecretKey = new byte[32] }, Time);
         Module = new PeersModule(
             mailboxes,
-            TestBodyParser.TryParse,
+            PeerBodies.TryParse,
             Authenticator,
             Time,
             NullLoggerFactory.Instance,

@@ -139,23 +139,24 @@ public sealed class PeersModuleTests
         await using var h = await PeersHarness.StartAsync(PeersHarness.Peer("p", "1", "192.0.2.10"));
         await h.SendAsync(PeersHarness.Notify("192.0.2.10"));
 
-        var response = await h.SendAsync(PeersHarness.Notify("192.0.2.10", body: "Voice-Message: three/8\r\n"));
+        var response = await h.SendAsync(PeersHarness.Notify("192.0.2.10", body: "Messages-Waiting: no\r\nVoice-Message: three/8\r\n"));
 
         Assert.Equal(400, response.StatusCode);
-        Assert.Contains("malformed Voice-Message", response.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("Bad message-summary body: line 2: Voice-Message", response.Reason, StringComparison.Ordinal);
         Assert.Equal(Sent, h.Find("1@SIP_Remote")!.Counts.Voice);
         Assert.Equal(1, h.Find("1@SIP_Remote")!.Version);
     }
 
     [Fact]
-    public async Task Notify_UrgentAboveNew_400FromTheMailboxRule()
+    public async Task Notify_UrgentAboveNew_400NamingTheCounts()
     {
         await using var h = await PeersHarness.StartAsync(PeersHarness.Peer("p", "1", "192.0.2.10"));
 
-        var response = await h.SendAsync(PeersHarness.Notify("192.0.2.10", body: "Voice-Message: 1/0 (2/0)\r\n"));
+        var response = await h.SendAsync(PeersHarness.Notify("192.0.2.10", body: "Messages-Waiting: yes\r\nVoice-Message: 1/0 (2/0)\r\n"));
 
         Assert.Equal(400, response.StatusCode);
-        Assert.Contains("urgentNew", response.Reason, StringComparison.Ordinal);
+        Assert.Contains("urgent new count (2) exceeds new count (1)", response.Reason, StringComparison.Ordinal);
+        Assert.Null(h.Find("1@SIP_Remote"));
     }
 
     [Fact]

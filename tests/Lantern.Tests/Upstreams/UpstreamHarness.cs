@@ -17,7 +17,7 @@ internal sealed class UpstreamHarness : IAsyncDisposable
     {
         Upstream = upstream;
         Mailboxes = mailboxes;
-        Subscriber = new UpstreamSubscriber(upstream, Client, mailboxes, TestBodyParser.TryParse, Time, NullLogger.Instance, random01: () => Random);
+        Subscriber = new UpstreamSubscriber(upstream, Client, mailboxes, UpstreamBodies.TryParse, Time, NullLogger.Instance, random01: () => Random);
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));

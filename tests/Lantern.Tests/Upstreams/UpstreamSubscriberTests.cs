@@ -184,10 +184,10 @@ public sealed class UpstreamSubscriberTests
         var sent = await h.ActivateAsync();
         Assert.Equal(200, (await h.NotifyAsync(sent, 1, "active", Body)).StatusCode);
 
-        var result = await h.NotifyAsync(sent, 2, "active", "Voice-Message: lots\r\n");
+        var result = await h.NotifyAsync(sent, 2, "active", "Messages-Waiting: no\r\nVoice-Message: lots\r\n");
 
         Assert.Equal(400, result.StatusCode);
-        Assert.Contains("malformed Voice-Message", result.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("Bad message-summary body: line 2: Voice-Message", result.Reason, StringComparison.Ordinal);
         Assert.Equal(new MessageCounts(2, 8, 1, 2), h.Mailboxes.Find(UpstreamHarness.Mailbox)!.Counts.Voice);
     }
 
@@ -298,7 +298,7 @@ public sealed class UpstreamSubscriberTests
         await using var h = await UpstreamHarness.StartAsync();
         var sent = await h.ActivateAsync();
 
-        Assert.Equal(200, (await h.NotifyAsync(sent, 1, "terminated;reason=noresource", "Voice-Message: 0/3 (0/0)\r\n")).StatusCode);
+        Assert.Equal(200, (await h.NotifyAsync(sent, 1, "terminated;reason=noresource", "Messages-Waiting: no\r\nVoice-Message: 0/3 (0/0)\r\n")).StatusCode);
 
         Assert.Equal(new MessageCounts(0, 3, 0, 0), h.Mailboxes.Find(UpstreamHarness.Mailbox)!.Counts.Voice);
     }
