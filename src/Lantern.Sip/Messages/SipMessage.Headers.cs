@@ -125,9 +125,18 @@ public sealed partial class SipMessage
     /// <summary>The raw From value.</summary>
     public string FromText => FromIndex < 0 ? string.Empty : Encoding.UTF8.GetString(HeaderTable[FromIndex].Value.Of(Span));
 
+    /// <summary>The raw CSeq value (echoed in responses even when malformed).</summary>
+    public string CSeqText => CSeqIndex < 0 ? string.Empty : Encoding.UTF8.GetString(HeaderTable[CSeqIndex].Value.Of(Span));
+
     public string ToText => ToIndex < 0 ? string.Empty : Encoding.UTF8.GetString(HeaderTable[ToIndex].Value.Of(Span));
 
     public string? ContentType => GetHeader(SipHeaderId.ContentType);
+
+    /// <summary>SIP-ETag (RFC 3903), raw.</summary>
+    public string? SipETag => GetHeader(SipHeaderId.SipETag);
+
+    /// <summary>SIP-If-Match (RFC 3903), raw.</summary>
+    public string? SipIfMatch => GetHeader(SipHeaderId.SipIfMatch);
 
     /// <summary>Contact entries (<c>*</c> included); false when any entry is malformed.</summary>
     public bool TryGetContacts(out IReadOnlyList<SipContact> contacts)

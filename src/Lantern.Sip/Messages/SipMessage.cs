@@ -22,6 +22,7 @@ public sealed partial class SipMessage : IDisposable
     internal int ViaEntryCount;
     internal int FromIndex = -1;
     internal int ToIndex = -1;
+    internal int CSeqIndex = -1;
     internal ByteRange FromTagRange;
     internal ByteRange ToTagRange;
     internal ByteRange CallIdRange;

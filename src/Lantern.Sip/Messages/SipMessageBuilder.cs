@@ -74,7 +74,7 @@ public sealed class SipMessageBuilder
 
         b.AddHeader(SipHeaderId.To, to);
         b.AddHeader(SipHeaderId.CallId, request.CallId);
-        b.AddHeader(SipHeaderId.CSeq, request.CSeq.ToString());
+        b.AddHeader(SipHeaderId.CSeq, request.CSeqText);
         return b;
     }
 
@@ -94,6 +94,16 @@ public sealed class SipMessageBuilder
             _headers.Add(new(name, value));
         }
 
+        return this;
+    }
+
+    /// <summary>Inserts a header before all others (the stack puts its Via on top this way).</summary>
+    public SipMessageBuilder PrependHeader(SipHeaderId id, string value)
+    {
+        AddHeader(id, value);
+        var added = _headers[^1];
+        _headers.RemoveAt(_headers.Count - 1);
+        _headers.Insert(0, added);
         return this;
     }
 

@@ -355,8 +355,8 @@ public static class SipMessageParser
             msg.FromTagRange = tag;
             if (tag.IsEmpty && msg.IsRequestMessage)
             {
+                // Still answerable: the From is usable, only its tag is missing.
                 Fail(ref first, SipParseErrorReason.MissingFromTag, value.Start);
-                return false;
             }
         }
         else
@@ -376,20 +376,22 @@ public static class SipMessageParser
             return false;
         }
 
+        // A malformed CSeq can still be echoed verbatim in a 400, so it does not make the request unanswerable.
         var value = msg.HeaderTable[index].Value;
+        msg.CSeqIndex = index;
         var v = value.Of(buf);
         var sp = v.IndexOfAny(SipSyntax.Blank);
         if (sp <= 0 || !SipSyntax.TryParseNumber(v[..sp], MaxCSeq, out var number))
         {
             Fail(ref first, SipParseErrorReason.MalformedCSeq, value.Start);
-            return false;
+            return !value.IsEmpty;
         }
 
         var method = SipSyntax.Trim(buf, value.Start + sp, value.Length - sp);
         if (!SipSyntax.IsToken(method.Of(buf)))
         {
             Fail(ref first, SipParseErrorReason.MalformedCSeq, value.Start);
-            return false;
+            return true;
         }
 
         msg.CSeqNumber = number;

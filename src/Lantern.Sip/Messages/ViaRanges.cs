@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Lantern.Sip.Messages;
 
 /// <summary>Where the parts of one Via entry sit in the message buffer (absolute offsets).</summary>
@@ -84,24 +86,36 @@ internal readonly record struct ViaRanges(
         ByteRange branch = default, received = default;
         var hasRport = false;
         var rport = 0;
-        if (!ps.IsEmpty)
+        // One pass over the parameters: this runs for every message received.
+        var at = 0;
+        while (at < ps.Length)
         {
-            if (SipSyntax.TryFindParameter(ps, "branch"u8, out var bs, out var bl))
+            var rest = ps[at..];
+            var semi2 = SipSyntax.IndexOfOutside(rest, (byte)';');
+            var piece = semi2 < 0 ? rest : rest[..semi2];
+            var eq = piece.IndexOf((byte)'=');
+            var name = SipSyntax.Trim(eq < 0 ? piece : piece[..eq]);
+            ByteRange valueRange = default;
+            if (eq >= 0)
             {
-                branch = new ByteRange(parameters.Start + bs, bl);
+                var v = SipSyntax.Trim(ps, at + eq + 1, piece.Length - eq - 1);
+                valueRange = new ByteRange(parameters.Start + v.Start, v.Length);
             }
 
-            if (SipSyntax.TryFindParameter(ps, "received"u8, out var rs, out var rl))
+            if (name.Length == 6 && Ascii.EqualsIgnoreCase(name, "branch"u8))
             {
-                received = new ByteRange(parameters.Start + rs, rl);
+                branch = valueRange;
             }
-
-            if (SipSyntax.TryFindParameter(ps, "rport"u8, out var ps2, out var pl))
+            else if (name.Length == 8 && Ascii.EqualsIgnoreCase(name, "received"u8))
+            {
+                received = valueRange;
+            }
+            else if (name.Length == 5 && Ascii.EqualsIgnoreCase(name, "rport"u8))
             {
                 hasRport = true;
-                if (pl > 0)
+                if (valueRange.Length > 0)
                 {
-                    if (!SipSyntax.TryParseNumber(ps.Slice(ps2, pl), 65535, out var rp))
+                    if (!SipSyntax.TryParseNumber(valueRange.Of(s), 65535, out var rp))
                     {
                         return false;
                     }
@@ -109,6 +123,13 @@ internal readonly record struct ViaRanges(
                     rport = (int)rp;
                 }
             }
+
+            if (semi2 < 0)
+            {
+                break;
+            }
+
+            at += semi2 + 1;
         }
 
         var o = e.Start;

@@ -371,4 +371,52 @@ public sealed class SipMessageParserTests
         m!.Dispose();
         Assert.True(allocated <= 512, $"allocated {allocated} bytes");
     }
+
+    [Fact]
+    public void TryParse_PublishAndChallenge_RawAuthAndETagHeaders()
+    {
+        const string publish =
+            "PUBLISH sip:1000@pbx.example.com SIP/2.0\r\n" +
+            "Via: SIP/2.0/UDP peer.example.net;branch=z9hG4bKpub\r\n" +
+            "Record-Route: <sip:p1.example.com;lr>, <sip:p2.example.com;lr>\r\n" +
+            "Route: <sip:pbx.example.com;lr>\r\n" +
+            "From: <sip:peer@example.net>;tag=p\r\n" +
+            "To: <sip:1000@pbx.example.com>\r\n" +
+            "Call-ID: pub-1\r\n" +
+            "CSeq: 3 PUBLISH\r\n" +
+            "SIP-If-Match: dx200xyz\r\n" +
+            "Proxy-Authorization: Digest username=\"peer\", realm=\"x\"\r\n" +
+            "Event: message-summary\r\n" +
+            "Expires: 3600\r\n" +
+            "Content-Length: 0\r\n\r\n";
+        using var m = Parse(publish);
+        Assert.Equal("dx200xyz", m.SipIfMatch);
+        Assert.True(m.TryGetAddressList(SipHeaderId.RecordRoute, out var rr));
+        Assert.Equal(["p1.example.com", "p2.example.com"], rr.Select(a => a.Uri.Host));
+        Assert.True(m.TryGetAddressList(SipHeaderId.Route, out var route));
+        Assert.Single(route);
+        Assert.Equal("Digest username=\"peer\", realm=\"x\"", m.GetHeader(SipHeaderId.ProxyAuthorization));
+
+        const string challenge =
+            "SIP/2.0 401 Unauthorized\r\n" +
+            "Via: SIP/2.0/UDP h;branch=z9hG4bKx\r\n" +
+            "From: <sip:a@b>;tag=1\r\nTo: <sip:a@b>;tag=2\r\nCall-ID: c\r\nCSeq: 1 REGISTER\r\n" +
+            "WWW-Authenticate: Digest realm=\"pbx\", nonce=\"n1\", algorithm=MD5, qop=\"auth\"\r\n" +
+            "SIP-ETag: e1\r\n" +
+            "Content-Length: 0\r\n\r\n";
+        using var r = Parse(challenge);
+        Assert.Equal("Digest realm=\"pbx\", nonce=\"n1\", algorithm=MD5, qop=\"auth\"", r.GetHeader(SipHeaderId.WwwAuthenticate));
+        Assert.Equal("e1", r.SipETag);
+    }
+
+    [Fact]
+    public void TryParse_ContactWildcardAndMinExpires()
+    {
+        using var m = Parse(SipSamples.Register.Replace("Contact: <sip:1001@[2001:db8::10]:5062;transport=tcp>;expires=600;q=0.7, <sip:1001@198.51.100.7>", "Contact: *", StringComparison.Ordinal)
+            .Replace("Expires: 7200", "Expires: 0\r\nMin-Expires: 60", StringComparison.Ordinal));
+        Assert.True(m.TryGetContacts(out var contacts));
+        Assert.True(Assert.Single(contacts).IsWildcard);
+        Assert.True(m.TryGetMinExpires(out var min));
+        Assert.Equal(60, min);
+    }
 }

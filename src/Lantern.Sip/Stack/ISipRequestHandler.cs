@@ -1,0 +1,12 @@
+using Lantern.Sip.Transactions;
+
+namespace Lantern.Sip.Stack;
+
+/// <summary>Takes requests of the methods it is registered for (<see cref="SipStack.RegisterHandler"/>) and answers them through
+/// the server transaction (<see cref="SipServerTransaction.Respond(Lantern.Sip.Messages.SipMessageBuilder)"/>), now or later, from any thread.</summary>
+public interface ISipRequestHandler
+{
+    /// <summary>Called on the stack's serial context for the request's Call-ID: must not block (do I/O asynchronously).
+    /// If it throws or its task faults before a final response was given, the stack answers 500.</summary>
+    ValueTask HandleRequestAsync(SipServerTransaction transaction, CancellationToken cancellationToken);
+}

@@ -1,0 +1,381 @@
+using System.Globalization;
+using Lantern.Sip.Messages;
+using Lantern.Sip.Transactions;
+using Lantern.Sip.Transport;
+
+namespace Lantern.Sip.Stack;
+
+/// <summary>Receiving: parse, add received/rport, validate, answer on its own or hand to a handler.</summary>
+public sealed partial class SipStack
+{
+    /// <summary>Never throws: whatever a peer sends affects only its own message.</summary>
+    public void OnMessage(ReadOnlySpan<byte> message, in SipSource source)
+    {
+        var from = source;
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var ok = SipMessageParser.TryParse(message, _options.Limits, out var msg, out var error);
+            if (msg is null)
+            {
+                Drop(from, error.Reason);
+                return;
+            }
+
+            if (msg.IsResponse)
+            {
+                if (!ok)
+                {
+                    msg.Dispose();
+                    Drop(from, error.Reason);
+                    return;
+                }
+
+                RouteResponse(msg);
+                return;
+            }
+
+            if (!msg.CanBuildResponse || (!ok && msg.Method == SipMethod.Ack))
+            {
+                msg.Dispose();
+                Drop(from, error.Reason);
+                return;
+            }
+
+            msg.ApplyReceived(from.Remote);
+            var shard = ShardFor(msg.CallIdBytes);
+            if (!shard.Executor.TryPost(() => HandleRequest(shard, msg, from, error), bounded: true))
+            {
+                SendOverloaded(msg, from);
+                msg.Dispose();
+            }
+        }
+#pragma warning disable CA1031 // The receive path must never throw into a transport loop.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Interlocked.Increment(ref _dropped);
+            SipStackLog.ReceiveFailed(_logger, ex);
+        }
+    }
+
+    /// <summary>RFC 3261 §18.2.2 with RFC 3581: the request's connection for TCP/TLS; for UDP the source address and the rport
+    /// (else the sent-by port, else 5060).</summary>
+    internal static SipDestination ResponseDestination(SipMessage request, in SipSource source)
+    {
+        if (source.Transport != SipTransportKind.Udp)
+        {
+            return new SipDestination(source.Transport, source.Remote, source.ConnectionId);
+        }
+
+        var port = request.TopViaRport != 0 ? request.TopViaRport : request.TopViaPort != 0 ? request.TopViaPort : 5060;
+        return new SipDestination(SipTransportKind.Udp, new System.Net.IPEndPoint(source.Remote.Address, port));
+    }
+
+    private void Drop(in SipSource source, SipParseErrorReason reason)
+    {
+        Interlocked.Increment(ref _dropped);
+        SipStackLog.Dropped(_logger, source.Remote, reason);
+    }
+
+    private void RouteResponse(SipMessage response)
+    {
+        var shard = ShardFor(response.CallIdBytes);
+        var posted = shard.Executor.TryPost(() =>
+        {
+            var key = SipTransactionShard.ClientKey(response.TopViaBranch, response.CSeq.MethodText);
+            if (shard.Clients.TryGetValue(key, out var tx))
+            {
+                tx.OnResponse(response);
+            }
+            else
+            {
+                Interlocked.Increment(ref _dropped);
+                SipStackLog.StrayResponse(_logger, response.StatusCode, response.CSeq.MethodText);
+                response.Dispose();
+            }
+        }, bounded: true);
+        if (!posted)
+        {
+            Interlocked.Increment(ref _dropped);
+            response.Dispose();
+        }
+    }
+
+    /// <summary>Runs on the request's shard.</summary>
+    private void HandleRequest(SipTransactionShard shard, SipMessage request, SipSource source, SipParseError error)
+    {
+        var key = SipTransactionShard.ServerKey(request);
+        if (request.Method == SipMethod.Ack)
+        {
+            // An ACK completes our INVITE transaction or is stray (no 2xx is ever sent): absorbed either way.
+            if (shard.Invites.TryGetValue(key, out var invite))
+            {
+                invite.OnAck();
+            }
+
+            request.Dispose();
+            return;
+        }
+
+        if (request.Method == SipMethod.Invite)
+        {
+            HandleInvite(shard, request, source, error, key);
+            return;
+        }
+
+        if (shard.Servers.TryGetValue(key, out var existing))
+        {
+            existing.OnRetransmission();
+            request.Dispose();
+            return;
+        }
+
+        if (shard.IsFull)
+        {
+            SendOverloaded(request, source);
+            request.Dispose();
+            return;
+        }
+
+        var mergeKey = request.ToTag is null && request.FromTag is not null
+            ? new SipMergeKey(request.FromTag, request.CallId, request.CSeq.Number, request.MethodText)
+            : (SipMergeKey?)null;
+        var merged = mergeKey is { } mk && shard.Merged.ContainsKey(mk);
+        var tx = new SipServerTransaction(shard, _context, key, request, source, ResponseDestination(request, source), merged ? null : mergeKey);
+        tx.Register();
+        var handlers = _handlers;
+        var verdict = Verdict(request, error, tx.LocalTag, handlers, merged);
+        if (verdict is not null)
+        {
+            Reject(tx, verdict);
+            return;
+        }
+
+        if (request.Method == SipMethod.Cancel)
+        {
+            var inviteKey = key[..key.LastIndexOf('|')] + "|INVITE";
+            tx.Respond(shard.Invites.ContainsKey(inviteKey) ? 200 : 481);
+            return;
+        }
+
+        if (handlers.TryGetValue(request.Method, out var handler))
+        {
+            Invoke(handler, tx);
+            return;
+        }
+
+        tx.Respond(OptionsResponse(tx.CreateResponse(200)));
+    }
+
+    private void HandleInvite(SipTransactionShard shard, SipMessage request, SipSource source, SipParseError error, string key)
+    {
+        if (shard.Invites.TryGetValue(key, out var existing))
+        {
+            existing.OnRetransmission();
+            request.Dispose();
+            return;
+        }
+
+        if (shard.IsFull)
+        {
+            SendOverloaded(request, source);
+            request.Dispose();
+            return;
+        }
+
+        var tag = SipIdentifiers.NewTag();
+        var response = Verdict(request, error, tag, _handlers, merged: false) ?? MethodNotAllowed(request, tag);
+        Interlocked.Increment(ref _rejected);
+        SipStackLog.Rejected(_logger, request.MethodText, source.Remote, response.StatusCode, response.ReasonPhrase);
+        var tx = new SipInviteServerTransaction(shard, _context, key, response.ToArray(), ResponseDestination(request, source));
+        request.Dispose();
+        tx.Start();
+    }
+
+    /// <summary>The answer the stack gives on its own, or null when the request goes on to its handler.</summary>
+    private SipMessageBuilder? Verdict(SipMessage request, SipParseError error, string toTag, Dictionary<SipMethod, ISipRequestHandler> handlers, bool merged)
+    {
+        if (error.IsError)
+        {
+            return SipMessageBuilder.ResponseTo(request, error.StatusCode, error.ReasonPhrase, toTag);
+        }
+
+        if (request.MaxForwards == 0)
+        {
+            return SipMessageBuilder.ResponseTo(request, 483, null, toTag);
+        }
+
+        if (request.Method is not (SipMethod.Options or SipMethod.Cancel) && !handlers.ContainsKey(request.Method))
+        {
+            return MethodNotAllowed(request, toTag);
+        }
+
+        var uri = request.RequestUri;
+        if (uri is null)
+        {
+            return SipMessageBuilder.ResponseTo(request, 400, "Malformed Request-URI", toTag);
+        }
+
+        if (uri.Scheme == SipUriScheme.Other)
+        {
+            return SipMessageBuilder.ResponseTo(request, 416, null, toTag);
+        }
+
+        if (merged)
+        {
+            return SipMessageBuilder.ResponseTo(request, 482, "Loop Detected", toTag);
+        }
+
+        if (request.Method != SipMethod.Cancel && request.HasHeader(SipHeaderId.Require))
+        {
+            List<string>? unsupported = null;
+            foreach (var option in request.GetList(SipHeaderId.Require))
+            {
+                if (!Contains(_options.SupportedExtensions, option))
+                {
+                    (unsupported ??= []).Add(option);
+                }
+            }
+
+            if (unsupported is not null)
+            {
+                return SipMessageBuilder.ResponseTo(request, 420, null, toTag).AddHeader(SipHeaderId.Unsupported, string.Join(", ", unsupported));
+            }
+        }
+
+        return null;
+    }
+
+    private SipMessageBuilder MethodNotAllowed(SipMessage request, string toTag) =>
+        SipMessageBuilder.ResponseTo(request, 405, null, toTag).AddHeader(SipHeaderId.Allow, AllowHeader());
+
+    private SipMessageBuilder OptionsResponse(SipMessageBuilder response)
+    {
+        response.AddHeader(SipHeaderId.Allow, AllowHeader());
+        if (_options.Accept.Count > 0)
+        {
+            response.AddHeader(SipHeaderId.Accept, string.Join(", ", _options.Accept));
+        }
+
+        if (_options.AllowEvents.Count > 0)
+        {
+            response.AddHeader(SipHeaderId.AllowEvents, string.Join(", ", _options.AllowEvents));
+        }
+
+        if (_options.SupportedExtensions.Count > 0)
+        {
+            response.AddHeader(SipHeaderId.Supported, string.Join(", ", _options.SupportedExtensions));
+        }
+
+        return response;
+    }
+
+    private string AllowHeader()
+    {
+        var methods = AllowedMethods;
+        var names = new string[methods.Count];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = SipMethods.ToText(methods[i]);
+        }
+
+        return string.Join(", ", names);
+    }
+
+    private void Reject(SipServerTransaction tx, SipMessageBuilder response)
+    {
+        Interlocked.Increment(ref _rejected);
+        SipStackLog.Rejected(_logger, tx.Request.MethodText, tx.Source.Remote, response.StatusCode, response.ReasonPhrase);
+        tx.Respond(response);
+    }
+
+    private void Invoke(ISipRequestHandler handler, SipServerTransaction tx)
+    {
+        ValueTask pending;
+        try
+        {
+            pending = handler.HandleRequestAsync(tx, _stopping.Token);
+        }
+#pragma warning disable CA1031 // A failing handler gets its request answered 500; the stack goes on.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            HandlerFailed(tx, ex);
+            return;
+        }
+
+        if (!pending.IsCompletedSuccessfully)
+        {
+            _ = ObserveAsync(pending, tx);
+        }
+    }
+
+    private async Task ObserveAsync(ValueTask pending, SipServerTransaction tx)
+    {
+        try
+        {
+            await pending;
+        }
+#pragma warning disable CA1031
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            HandlerFailed(tx, ex);
+        }
+    }
+
+    private void HandlerFailed(SipServerTransaction tx, Exception ex)
+    {
+        SipStackLog.HandlerFailed(_logger, tx.Request.MethodText, ex);
+        if (!tx.HasFinalResponse)
+        {
+            tx.Respond(500);
+        }
+    }
+
+    private void SendOverloaded(SipMessage request, in SipSource source)
+    {
+        var count = Interlocked.Increment(ref _overloaded);
+        if ((count & (count - 1)) == 0)
+        {
+            SipStackLog.Overloaded(_logger, count);
+        }
+
+        var bytes = SipMessageBuilder.ResponseTo(request, 503, null, SipIdentifiers.NewTag())
+            .AddHeader(SipHeaderId.RetryAfter, _options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture))
+            .ToArray();
+        _ = SendStatelessAsync(bytes, ResponseDestination(request, source));
+    }
+
+    private async Task SendStatelessAsync(byte[] bytes, SipDestination destination)
+    {
+        try
+        {
+            await _transport.SendAsync(bytes, destination, CancellationToken.None);
+        }
+#pragma warning disable CA1031
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            SipStackLog.ReceiveFailed(_logger, ex);
+        }
+    }
+
+    private static bool Contains(IReadOnlyList<string> list, string value)
+    {
+        foreach (var item in list)
+        {
+            if (string.Equals(item, value, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,201 @@
+using Lantern.Sip.Messages;
+using Lantern.Sip.Transactions;
+using Lantern.Sip.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Lantern.Sip.Stack;
+
+/// <summary>The SIP stack core: takes framed messages from the transports, validates them, answers what it can on its own,
+/// runs the transactions and hands requests to the registered handlers; sends requests for upper layers.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "A SIP stack is the domain term, not a Stack<T>.")]
+public sealed partial class SipStack : ISipMessageReceiver, IDisposable
+{
+    private readonly ISipTransportLayer _transport;
+    private readonly SipStackOptions _options;
+    private readonly ILogger _logger;
+    private readonly SipTimerService _timers;
+    private readonly SipTransactionContext _context;
+    private readonly SipTransactionShard[] _shards;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _handlersGate = new();
+    private volatile Dictionary<SipMethod, ISipRequestHandler> _handlers = [];
+    private long _dropped;
+    private long _overloaded;
+    private long _rejected;
+    private long _clientFailures;
+    private int _disposed;
+
+    public SipStack(ISipTransportLayer transport, TimeProvider timeProvider, SipStackOptions options, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        _transport = transport;
+        _options = options;
+        _logger = logger;
+        _timers = new SipTimerService(timeProvider);
+        _context = new SipTransactionContext(transport, _timers, new SipTransactionTimers(options.T1, options.T2, options.T4), logger);
+        var shards = options.Shards > 0 ? options.Shards : Environment.ProcessorCount;
+        var perShard = Math.Max(1, options.MaxTransactions / shards);
+        _shards = new SipTransactionShard[shards];
+        for (var i = 0; i < shards; i++)
+        {
+            _shards[i] = new SipTransactionShard(perShard, Math.Max(1, options.MaxQueuedPerShard), logger);
+        }
+    }
+
+    public SipStackOptions Options => _options;
+
+    /// <summary>OPTIONS plus every method with a registered handler: the Allow header's content.</summary>
+    public IReadOnlyList<SipMethod> AllowedMethods
+    {
+        get
+        {
+            var handlers = _handlers;
+            var list = new List<SipMethod>();
+            foreach (var m in Enum.GetValues<SipMethod>())
+            {
+                if (m == SipMethod.Options || handlers.ContainsKey(m))
+                {
+                    list.Add(m);
+                }
+            }
+
+            return list;
+        }
+    }
+
+    public SipStackStatistics Statistics => new(Interlocked.Read(ref _dropped), Interlocked.Read(ref _overloaded),
+        Interlocked.Read(ref _rejected), Interlocked.Read(ref _clientFailures));
+
+    /// <summary>Routes requests of <paramref name="method"/> to <paramref name="handler"/> (replacing any previous one).
+    /// INVITE, ACK and CANCEL are the stack's own and cannot be taken.</summary>
+    public void RegisterHandler(SipMethod method, ISipRequestHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        if (method is SipMethod.Unknown or SipMethod.Invite or SipMethod.Ack or SipMethod.Cancel)
+        {
+            throw new ArgumentException($"{method} requests cannot be handled above the stack.", nameof(method));
+        }
+
+        lock (_handlersGate)
+        {
+            _handlers = new Dictionary<SipMethod, ISipRequestHandler>(_handlers) { [method] = handler };
+        }
+    }
+
+    /// <summary>Sends a request through a new non-INVITE client transaction and completes with its final response, or with a
+    /// failure (Timer F timeout, transport error, overload). The builder must carry From, To, Call-ID and CSeq; the stack puts
+    /// its own top Via (fresh branch, rport) and Max-Forwards: 70 if absent. A UDP request over
+    /// <see cref="SipStackOptions.MaxUdpRequestBytes"/> goes over TCP. Cancelling only stops the wait.</summary>
+    public async ValueTask<SipClientResult> SendRequestAsync(SipMessageBuilder request, SipDestination destination, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(destination.Remote);
+        if (!request.IsRequest || request.Method is SipMethod.Invite or SipMethod.Ack or SipMethod.Cancel)
+        {
+            throw new ArgumentException("Only non-INVITE requests can be sent.", nameof(request));
+        }
+
+        var callId = request.GetHeader(SipHeaderId.CallId);
+        if (callId is null || request.GetHeader(SipHeaderId.CSeq) is null || request.GetHeader(SipHeaderId.From) is null
+            || request.GetHeader(SipHeaderId.To) is null)
+        {
+            throw new ArgumentException("A request needs From, To, Call-ID and CSeq.", nameof(request));
+        }
+
+        if (request.GetHeader(SipHeaderId.MaxForwards) is null)
+        {
+            request.AddHeader(SipHeaderId.MaxForwards, "70");
+        }
+
+        request.RemoveHeader(SipHeaderId.Via);
+        if (destination.Transport == SipTransportKind.Udp && request.ToArray().Length + 120 > _options.MaxUdpRequestBytes)
+        {
+            destination = destination with { Transport = SipTransportKind.Tcp };
+        }
+
+        var local = _transport.LocalFor(destination);
+        var branch = SipIdentifiers.NewBranch();
+        request.PrependHeader(SipHeaderId.Via, SipVia.Format(TransportName(destination.Transport), local.Local.Address.ToString(), local.Local.Port, branch));
+        var bytes = request.ToArray();
+        var shard = ShardFor(System.Text.Encoding.UTF8.GetBytes(callId));
+        var tx = new SipClientTransaction(shard, _context, SipTransactionShard.ClientKey(branch, request.MethodText), request.MethodText, bytes, destination);
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return SipClientResult.Failed(SipClientFailure.Stopped, "stack stopped");
+        }
+
+        if (!shard.Executor.TryPost(tx.Start, bounded: true))
+        {
+            Interlocked.Increment(ref _clientFailures);
+            return SipClientResult.Failed(SipClientFailure.Overloaded, "queue full");
+        }
+
+        var result = await tx.Completion.WaitAsync(cancellationToken);
+        if (!result.Succeeded)
+        {
+            Interlocked.Increment(ref _clientFailures);
+        }
+
+        return result;
+    }
+
+    public void OnConnectionClosed(long connectionId)
+    {
+        foreach (var shard in _shards)
+        {
+            shard.Executor.TryPost(() =>
+            {
+                foreach (var tx in shard.Clients.Values.ToArray())
+                {
+                    tx.OnConnectionClosed(connectionId);
+                }
+            });
+        }
+    }
+
+    /// <summary>Stops timers and fails pending client transactions.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _stopping.Cancel();
+        foreach (var shard in _shards)
+        {
+            shard.Executor.TryPost(() =>
+            {
+                foreach (var tx in shard.Clients.Values.ToArray())
+                {
+                    tx.Stop();
+                }
+            });
+        }
+
+        _timers.Dispose();
+        _stopping.Dispose();
+    }
+
+    internal static string TransportName(SipTransportKind kind) => kind switch
+    {
+        SipTransportKind.Tcp => "TCP",
+        SipTransportKind.Tls => "TLS",
+        _ => "UDP",
+    };
+
+    private SipTransactionShard ShardFor(ReadOnlySpan<byte> callId)
+    {
+        // FNV-1a: stable, allocation-free, good enough to spread Call-IDs.
+        var hash = 2166136261u;
+        foreach (var b in callId)
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        return _shards[hash % (uint)_shards.Length];
+    }
+}

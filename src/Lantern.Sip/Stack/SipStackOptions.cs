@@ -1,0 +1,39 @@
+using Lantern.Sip.Messages;
+
+namespace Lantern.Sip.Stack;
+
+/// <summary>Settings of the SIP stack: wire limits, RFC 3261 timers, bounds, and what OPTIONS advertises.</summary>
+public sealed record SipStackOptions
+{
+    public SipLimits Limits { get; init; } = SipLimits.Default;
+
+    public TimeSpan T1 { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan T2 { get; init; } = TimeSpan.FromSeconds(4);
+
+    public TimeSpan T4 { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Serial shards (by Call-ID); 0 means one per processor.</summary>
+    public int Shards { get; init; }
+
+    /// <summary>Transactions alive at once across all shards; beyond it requests get 503.</summary>
+    public int MaxTransactions { get; init; } = 100_000;
+
+    /// <summary>Events waiting per shard; beyond it requests get 503 and responses are dropped.</summary>
+    public int MaxQueuedPerShard { get; init; } = 10_000;
+
+    /// <summary>Retry-After seconds on a 503 for overload.</summary>
+    public int RetryAfterSeconds { get; init; } = 5;
+
+    /// <summary>Option tags Lantern supports (a Require naming another gets 420); also sent as Supported in OPTIONS answers.</summary>
+    public IReadOnlyList<string> SupportedExtensions { get; init; } = [];
+
+    /// <summary>Body types accepted, advertised in OPTIONS answers.</summary>
+    public IReadOnlyList<string> Accept { get; init; } = ["application/simple-message-summary"];
+
+    /// <summary>Event packages, advertised in OPTIONS answers as Allow-Events.</summary>
+    public IReadOnlyList<string> AllowEvents { get; init; } = ["message-summary"];
+
+    /// <summary>UDP requests larger than this go over TCP (RFC 3261 §18.1.1).</summary>
+    public int MaxUdpRequestBytes { get; init; } = 1300;
+}

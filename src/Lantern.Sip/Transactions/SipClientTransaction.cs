@@ -1,0 +1,171 @@
+using Lantern.Sip.Messages;
+using Lantern.Sip.Transport;
+
+namespace Lantern.Sip.Transactions;
+
+/// <summary>A non-INVITE client transaction (RFC 3261 §17.1.2): Timer E retransmissions over UDP, Timer F timeout, Timer K
+/// absorbing response retransmissions. Its outcome completes <see cref="Completion"/> exactly once.</summary>
+internal sealed class SipClientTransaction
+{
+    private readonly SipTransactionShard _shard;
+    private readonly SipTransactionContext _context;
+    private readonly ReadOnlyMemory<byte> _request;
+    private readonly bool _reliable;
+    private readonly TaskCompletionSource<SipClientResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private SipScheduledTimer? _timerE;
+    private SipScheduledTimer? _timerF;
+    private SipScheduledTimer? _timerK;
+    private TimeSpan _eInterval;
+
+    public SipClientTransaction(SipTransactionShard shard, SipTransactionContext context, string key, string method, ReadOnlyMemory<byte> request, SipDestination destination)
+    {
+        _shard = shard;
+        _context = context;
+        Key = key;
+        Method = method;
+        _request = request;
+        Destination = destination;
+        _reliable = SipTransactionContext.IsReliable(destination.Transport);
+    }
+
+    public string Key { get; }
+
+    public string Method { get; }
+
+    public SipDestination Destination { get; }
+
+    /// <summary>The connection the request went out on (0 for UDP or before the first send completed).</summary>
+    public long ConnectionId { get; private set; }
+
+    public SipTransactionState State { get; private set; }
+
+    public Task<SipClientResult> Completion => _completion.Task;
+
+    /// <summary>Runs on the shard.</summary>
+    public void Start()
+    {
+        if (_shard.IsFull)
+        {
+            Finish(SipClientResult.Failed(SipClientFailure.Overloaded, "transaction table full"));
+            return;
+        }
+
+        _shard.Clients[Key] = this;
+        State = SipTransactionState.Trying;
+        Transmit();
+        if (!_reliable)
+        {
+            _eInterval = _context.Values.T1;
+            _timerE = _context.Schedule(_shard, _eInterval, OnTimerE);
+        }
+
+        _timerF = _context.Schedule(_shard, _context.Values.TimeoutInterval, OnTimerF);
+    }
+
+    public void OnResponse(SipMessage response)
+    {
+        if (State is SipTransactionState.Trying or SipTransactionState.Proceeding)
+        {
+            if (response.StatusCode < 200)
+            {
+                State = SipTransactionState.Proceeding;
+                response.Dispose();
+                return;
+            }
+
+            _timerE?.Cancel();
+            _timerF?.Cancel();
+            State = SipTransactionState.Completed;
+            _completion.TrySetResult(SipClientResult.Received(response));
+            if (_reliable)
+            {
+                Terminate();
+            }
+            else
+            {
+                _timerK = _context.Schedule(_shard, _context.Values.T4, Terminate);
+            }
+
+            return;
+        }
+
+        // Completed: a retransmitted response is absorbed.
+        response.Dispose();
+    }
+
+    /// <summary>The connection carrying this request closed before a final response.</summary>
+    public void OnConnectionClosed(long connectionId)
+    {
+        if (connectionId != 0 && connectionId == ConnectionId && State is SipTransactionState.Trying or SipTransactionState.Proceeding)
+        {
+            Fail(SipClientFailure.TransportError, "connection closed");
+        }
+    }
+
+    public void Stop() => Fail(SipClientFailure.Stopped, "stack stopped");
+
+    private void Transmit() => _context.Send(_shard, _request, Destination, r =>
+    {
+        if (!r.Succeeded)
+        {
+            Fail(SipClientFailure.TransportError, r.Error ?? "send failed");
+        }
+        else if (r.ConnectionId != 0)
+        {
+            ConnectionId = r.ConnectionId;
+        }
+    });
+
+    private void OnTimerE()
+    {
+        if (State is not (SipTransactionState.Trying or SipTransactionState.Proceeding))
+        {
+            return;
+        }
+
+        Transmit();
+        _eInterval = State == SipTransactionState.Trying
+            ? TimeSpan.FromTicks(Math.Min(_eInterval.Ticks * 2, _context.Values.T2.Ticks))
+            : _context.Values.T2;
+        _timerE = _context.Schedule(_shard, _eInterval, OnTimerE);
+    }
+
+    private void OnTimerF()
+    {
+        if (State is SipTransactionState.Trying or SipTransactionState.Proceeding)
+        {
+            Fail(SipClientFailure.Timeout, "no final response (Timer F)");
+        }
+    }
+
+    private void Fail(SipClientFailure failure, string error)
+    {
+        if (State == SipTransactionState.Terminated)
+        {
+            return;
+        }
+
+        SipTransactionLog.ClientFailed(_context.Logger, Method, Destination.Remote, error);
+        Finish(SipClientResult.Failed(failure, error));
+        Terminate();
+    }
+
+    private void Finish(SipClientResult result) => _completion.TrySetResult(result);
+
+    private void Terminate()
+    {
+        if (State == SipTransactionState.Terminated)
+        {
+            return;
+        }
+
+        State = SipTransactionState.Terminated;
+        _timerE?.Cancel();
+        _timerF?.Cancel();
+        _timerK?.Cancel();
+        if (_shard.Clients.TryGetValue(Key, out var current) && ReferenceEquals(current, this))
+        {
+            _shard.Clients.Remove(Key);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using Lantern.Sip.Messages;
+using Lantern.Sip.Transport;
+
+namespace Lantern.Sip.Transactions;
+
+/// <summary>A non-INVITE server transaction (RFC 3261 §17.2.2) handed to a request handler, which answers through it.
+/// <see cref="Respond(SipMessageBuilder)"/> may be called from any thread; retransmitted requests are absorbed and the last
+/// response is resent; Timer J keeps it (64·T1 over UDP, none over TCP/TLS).</summary>
+public sealed class SipServerTransaction
+{
+    private readonly SipTransactionShard _shard;
+    private readonly SipTransactionContext _context;
+    private readonly SipMergeKey? _mergeKey;
+    private int _finalGiven;
+    private ReadOnlyMemory<byte> _lastResponse;
+    private SipScheduledTimer? _timerJ;
+    private SipScheduledTimer? _deadline;
+
+    internal SipServerTransaction(SipTransactionShard shard, SipTransactionContext context, string key, SipMessage request, SipSource source,
+        SipDestination responseDestination, SipMergeKey? mergeKey)
+    {
+        _shard = shard;
+        _context = context;
+        Key = key;
+        Request = request;
+        Source = source;
+        ResponseDestination = responseDestination;
+        _mergeKey = mergeKey;
+        LocalTag = request.ToTag ?? SipIdentifiers.NewTag();
+    }
+
+    public SipMessage Request { get; }
+
+    public SipSource Source { get; }
+
+    /// <summary>Where responses go (RFC 3261 §18.2.2, RFC 3581).</summary>
+    public SipDestination ResponseDestination { get; }
+
+    /// <summary>The To tag responses carry: the request's own, or a fresh one for a request outside a dialog.</summary>
+    public string LocalTag { get; }
+
+    /// <summary>Only touched on the shard.</summary>
+    public SipTransactionState State { get; private set; }
+
+    public bool HasFinalResponse => Volatile.Read(ref _finalGiven) != 0;
+
+    internal string Key { get; }
+
+    /// <summary>A response to the request with Via/From/To(+<see cref="LocalTag"/>)/Call-ID/CSeq filled in; add headers and pass it to Respond.</summary>
+    public SipMessageBuilder CreateResponse(int statusCode, string? reasonPhrase = null) =>
+        SipMessageBuilder.ResponseTo(Request, statusCode, reasonPhrase, LocalTag);
+
+    public bool Respond(int statusCode, string? reasonPhrase = null) => Respond(CreateResponse(statusCode, reasonPhrase));
+
+    /// <summary>Sends a response. Returns false (and sends nothing) when a final response was already given.</summary>
+    public bool Respond(SipMessageBuilder response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var final = response.StatusCode >= 200;
+        if (final ? Interlocked.Exchange(ref _finalGiven, 1) != 0 : HasFinalResponse)
+        {
+            SipTransactionLog.SecondFinalIgnored(_context.Logger, Request.MethodText);
+            return false;
+        }
+
+        var bytes = response.ToArray();
+        _shard.Executor.TryPost(() => SendResponse(bytes, final));
+        return true;
+    }
+
+    /// <summary>A retransmission of the request arrived (on the shard).</summary>
+    internal void OnRetransmission()
+    {
+        if (State is SipTransactionState.Proceeding or SipTransactionState.Completed && !_lastResponse.IsEmpty)
+        {
+            _context.Send(_shard, _lastResponse, ResponseDestination, null);
+        }
+    }
+
+    internal void Register()
+    {
+        _shard.Servers[Key] = this;
+        if (_mergeKey is { } mk)
+        {
+            _shard.Merged[mk] = Key;
+        }
+
+        // The client gives up after Timer F (64·T1); a handler that never answers must not hold a table slot longer.
+        _deadline = _context.Schedule(_shard, _context.Values.TimeoutInterval, () =>
+        {
+            if (State is SipTransactionState.Trying or SipTransactionState.Proceeding)
+            {
+                SipTransactionLog.Unanswered(_context.Logger, Request.MethodText);
+                Terminate();
+            }
+        });
+    }
+
+    private void SendResponse(ReadOnlyMemory<byte> bytes, bool final)
+    {
+        if (State is SipTransactionState.Completed or SipTransactionState.Terminated)
+        {
+            return;
+        }
+
+        _lastResponse = bytes;
+        State = final ? SipTransactionState.Completed : SipTransactionState.Proceeding;
+        _context.Send(_shard, bytes, ResponseDestination, r =>
+        {
+            if (!r.Succeeded)
+            {
+                SipTransactionLog.ResponseSendFailed(_context.Logger, r.Error);
+                Terminate();
+            }
+        });
+        if (final && State == SipTransactionState.Completed)
+        {
+            _deadline?.Cancel();
+            if (SipTransactionContext.IsReliable(ResponseDestination.Transport))
+            {
+                Terminate();
+            }
+            else
+            {
+                _timerJ = _context.Schedule(_shard, _context.Values.TimeoutInterval, Terminate);
+            }
+        }
+    }
+
+    private void Terminate()
+    {
+        if (State == SipTransactionState.Terminated)
+        {
+            return;
+        }
+
+        State = SipTransactionState.Terminated;
+        _timerJ?.Cancel();
+        _deadline?.Cancel();
+        if (_shard.Servers.TryGetValue(Key, out var current) && ReferenceEquals(current, this))
+        {
+            _shard.Servers.Remove(Key);
+        }
+
+        if (_mergeKey is { } mk && _shard.Merged.TryGetValue(mk, out var k) && k == Key)
+        {
+            _shard.Merged.Remove(mk);
+        }
+    }
+}

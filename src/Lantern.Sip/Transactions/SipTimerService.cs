@@ -1,0 +1,118 @@
+namespace Lantern.Sip.Transactions;
+
+/// <summary>One timer for the whole stack: a priority queue of due times driven by a single <see cref="ITimer"/> from the
+/// injected <see cref="TimeProvider"/>. Callbacks run outside the queue lock and must only post work to their owner.</summary>
+public sealed class SipTimerService : IDisposable
+{
+    private readonly TimeProvider _time;
+    private readonly PriorityQueue<SipScheduledTimer, long> _queue = new();
+    private readonly Lock _gate = new();
+    private readonly ITimer _timer;
+    private long _armedFor = long.MaxValue;
+    private bool _disposed;
+
+    public SipTimerService(TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _time = timeProvider;
+        _timer = timeProvider.CreateTimer(static s => ((SipTimerService)s!).Fire(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Number of scheduled (possibly cancelled but not yet expired) timers.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _queue.Count;
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="callback"/> once after <paramref name="delay"/> unless cancelled first.</summary>
+    public SipScheduledTimer Schedule(TimeSpan delay, Action callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        var due = _time.GetUtcNow().UtcTicks + Math.Max(0, delay.Ticks);
+        var entry = new SipScheduledTimer(callback, due);
+        bool rearm;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _queue.Enqueue(entry, due);
+            rearm = due < _armedFor;
+            if (rearm)
+            {
+                _armedFor = due;
+            }
+        }
+
+        if (rearm)
+        {
+            Arm(due);
+        }
+
+        return entry;
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            _queue.Clear();
+        }
+
+        _timer.Dispose();
+    }
+
+    private void Arm(long due)
+    {
+        var delay = TimeSpan.FromTicks(Math.Max(0, due - _time.GetUtcNow().UtcTicks));
+        try
+        {
+            _timer.Change(delay, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed concurrently: nothing left to fire.
+        }
+    }
+
+    private void Fire()
+    {
+        List<SipScheduledTimer>? due = null;
+        long next;
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow().UtcTicks;
+            while (_queue.TryPeek(out var entry, out var at) && at <= now)
+            {
+                _queue.Dequeue();
+                if (!entry.IsCancelled)
+                {
+                    (due ??= []).Add(entry);
+                }
+            }
+
+            next = _queue.TryPeek(out _, out var nextAt) ? nextAt : long.MaxValue;
+            _armedFor = next;
+        }
+
+        if (next != long.MaxValue)
+        {
+            Arm(next);
+        }
+
+        if (due is null)
+        {
+            return;
+        }
+
+        foreach (var entry in due)
+        {
+            entry.Run();
+        }
+    }
+}

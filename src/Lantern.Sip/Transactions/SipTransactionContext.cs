@@ -1,0 +1,80 @@
+using Lantern.Sip.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Lantern.Sip.Transactions;
+
+/// <summary>What every transaction shares: the transport, the timer service, the timer values and the logger.</summary>
+internal sealed class SipTransactionContext(ISipTransportLayer transport, SipTimerService timers, SipTransactionTimers values, ILogger logger)
+{
+    public ISipTransportLayer Transport { get; } = transport;
+
+    public SipTimerService Timers { get; } = timers;
+
+    public SipTransactionTimers Values { get; } = values;
+
+    public ILogger Logger { get; } = logger;
+
+    public static bool IsReliable(SipTransportKind kind) => kind != SipTransportKind.Udp;
+
+    /// <summary>Sends without holding the shard across I/O: a synchronous result is handled inline, an asynchronous one is
+    /// posted back to the shard as a new event.</summary>
+    public void Send(SipTransactionShard shard, ReadOnlyMemory<byte> bytes, SipDestination destination, Action<SipSendResult>? onResult)
+    {
+        ValueTask<SipSendResult> pending;
+        try
+        {
+            pending = Transport.SendAsync(bytes, destination, CancellationToken.None);
+        }
+#pragma warning disable CA1031 // The contract says transports return failures; a throwing one is treated the same way.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            onResult?.Invoke(SipSendResult.Failed(ex.Message));
+            return;
+        }
+
+        if (pending.IsCompleted)
+        {
+            SipSendResult result;
+            try
+            {
+                result = pending.GetAwaiter().GetResult();
+            }
+#pragma warning disable CA1031
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                result = SipSendResult.Failed(ex.Message);
+            }
+
+            onResult?.Invoke(result);
+            return;
+        }
+
+        _ = CompleteLaterAsync(shard, pending, onResult);
+    }
+
+    /// <summary>Schedules a timer whose firing is an event on the shard.</summary>
+    public SipScheduledTimer Schedule(SipTransactionShard shard, TimeSpan delay, Action onShard) =>
+        Timers.Schedule(delay, () => shard.Executor.TryPost(onShard));
+
+    private static async Task CompleteLaterAsync(SipTransactionShard shard, ValueTask<SipSendResult> pending, Action<SipSendResult>? onResult)
+    {
+        SipSendResult result;
+        try
+        {
+            result = await pending;
+        }
+#pragma warning disable CA1031
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            result = SipSendResult.Failed(ex.Message);
+        }
+
+        if (onResult is not null)
+        {
+            shard.Executor.TryPost(() => onResult(result));
+        }
+    }
+}

@@ -1,0 +1,161 @@
+using System.Net;
+using Lantern.Sip.Messages;
+using Lantern.Sip.Tests.Stack;
+using Lantern.Sip.Transactions;
+using Lantern.Sip.Transport;
+
+namespace Lantern.Sip.Tests.Transactions;
+
+public sealed class SipClientTransactionTests
+{
+    private static readonly IPEndPoint Target = new(IPAddress.Parse("192.0.2.10"), 5060);
+
+    private static SipMessageBuilder Notify(string callId = "n-1") => SipMessageBuilder.Request(SipMethod.Notify, "sip:1000@192.0.2.10")
+        .AddHeader(SipHeaderId.From, "<sip:1000@pbx.example.com>;tag=srv")
+        .AddHeader(SipHeaderId.To, "<sip:1000@pbx.example.com>;tag=ph")
+        .AddHeader(SipHeaderId.CallId, callId)
+        .AddHeader(SipHeaderId.CSeq, "1 NOTIFY")
+        .AddHeader(SipHeaderId.Event, "message-summary")
+        .SetBody("Messages-Waiting: no\r\n", "application/simple-message-summary");
+
+    private static void Answer(SipStackHarness h, InMemorySipTransport.SentMessage request, int status, SipTransportKind kind = SipTransportKind.Udp)
+    {
+        using var req = request.Parse();
+        h.Receive(SipMessageBuilder.ResponseTo(req, status, toTag: "ph").ToString(), kind, 77);
+    }
+
+    [Fact]
+    [Trait("RFC", "3261 17.1.2.2")]
+    public async Task SendRequest_Udp_RetransmitsOnTimerEThenTimesOutOnTimerF()
+    {
+        using var h = new SipStackHarness();
+        var pending = h.Stack.SendRequestAsync(Notify(), new SipDestination(SipTransportKind.Udp, Target), CancellationToken.None);
+        h.Advance(TimeSpan.FromSeconds(31.9));
+        Assert.False(pending.IsCompleted);
+        h.Advance(TimeSpan.FromSeconds(0.2));
+        var result = await pending.AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(SipClientFailure.Timeout, result.Failure);
+        Assert.Equal([0, 0.5, 1.5, 3.5, 7.5, 11.5, 15.5, 19.5, 23.5, 27.5, 31.5], h.SendOffsetsSeconds());
+        Assert.Equal(1, h.Stack.Statistics.ClientFailures);
+    }
+
+    [Fact]
+    [Trait("RFC", "3261 17.1.2.2")]
+    public async Task SendRequest_Tcp_NoRetransmissionTimesOutAt32s()
+    {
+        using var h = new SipStackHarness();
+        var pending = h.Stack.SendRequestAsync(Notify(), new SipDestination(SipTransportKind.Tcp, Target), CancellationToken.None);
+        h.Advance(TimeSpan.FromSeconds(31.9));
+        Assert.False(pending.IsCompleted);
+        h.Advance(TimeSpan.FromSeconds(0.2));
+        var result = await pending.AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(SipClientFailure.Timeout, result.Failure);
+        Assert.Equal([0], h.SendOffsetsSeconds());
+        Assert.Contains("Via: SIP/2.0/TCP 198.51.100.1:5060;branch=z9hG4bK", h.Transport.Sent[0].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SendRequest_FinalResponse_CompletesAndAbsorbsRetransmissionUntilTimerK()
+    {
+        using var h = new SipStackHarness();
+        var pending = h.Stack.SendRequestAsync(Notify(), new SipDestination(SipTransportKind.Udp, Target), CancellationToken.None);
+        var sent = h.Transport.Sent[0];
+        Assert.Contains(";rport", sent.Text, StringComparison.Ordinal);
+        Assert.Contains("Max-Forwards: 70", sent.Text, StringComparison.Ordinal);
+        h.Advance(TimeSpan.FromSeconds(0.2));
+        Answer(h, sent, 200);
+        var result = await pending.AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.True(result.Succeeded);
+        Assert.Equal(200, result.Response!.StatusCode);
+        Answer(h, sent, 200);
+        Assert.Equal(0, h.Stack.Statistics.Dropped);
+        h.Advance(TimeSpan.FromSeconds(5.1));
+        Answer(h, sent, 200);
+        Assert.Equal(1, h.Stack.Statistics.Dropped);
+        h.Advance(TimeSpan.FromSeconds(40));
+        Assert.Single(h.Transport.Sent);
+    }
+
+    [Fact]
+    public async Task SendRequest_TcpFinalResponse_TimerKZero()
+    {
+        using var h = new SipStackHarness();
+        var pending = h.Stack.SendRequestAsync(Notify(), new SipDestination(SipTransportKind.Tcp, Target), CancellationToken.None);
+        Answer(h, h.Transport.Sent[0], 481, SipTransportKind.Tcp);
+        var result = await pending.AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(481, result.Response!.StatusCode);
+        Answer(h, h.Transport.Sent[0], 481, SipTransportKind.Tcp);
+        Assert.Equal(1, h.Stack.Statistics.Dropped);
+    }
+
+    [Fact]
+    [Trait("RFC", "3261 17.1.2.2")]
+    public async Task SendRequest_ProvisionalResponse_RetransmitsEveryT2()
+    {
+        using var h = new SipStackHarness();
+        var pending = h.Stack.SendRequestAsync(Notify(), new SipDestination(SipTransportKind.Udp, Target), CancellationToken.None);
+        h.Advance(TimeSpan.FromSeconds(0.6));
+        Answer(h, h.Transport.Sent[0], 100);
+        h.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal([0, 0.5, 1.5, 5.5, 9.5], h.SendOffsetsSeconds());
+        Answer(h, h.Transport.Sent[0], 200);
+        Assert.True((await pending.AsTask().WaitAsync(TimeSpan.FromSeconds(5))).Succeeded);
+    }
+
+    [Fact]
+    public async Task SendRequest_TransportError_ReportsFailure()
+    {
+        using var h = new SipStackHarness();
+        h.Transport.FailSends = true;
+        var result = await h.Stack.SendRequestAsync(Notify(), new SipDestination(SipTransportKind.Tcp, Target), CancellationToken.None)
+            .AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(SipClientFailure.TransportError, result.Failure);
+        Assert.Equal("unreachable", result.Error);
+    }
+
+    [Fact]
+    public async Task SendRequest_ConnectionClosed_ReportsFailure()
+    {
+        using var h = new SipStackHarness();
+        var pending = h.Stack.SendRequestAsync(Notify(), new SipDestination(SipTransportKind.Tcp, Target), CancellationToken.None);
+        h.Stack.OnConnectionClosed(77);
+        var result = await pending.AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(SipClientFailure.TransportError, result.Failure);
+    }
+
+    [Fact]
+    [Trait("RFC", "3261 18.1.1")]
+    public async Task SendRequest_LargeUdpRequest_GoesOverTcp()
+    {
+        using var h = new SipStackHarness();
+        var big = Notify().SetBody(new string('x', 1400), "text/plain");
+        var pending = h.Stack.SendRequestAsync(big, new SipDestination(SipTransportKind.Udp, Target), CancellationToken.None);
+        Assert.Equal(SipTransportKind.Tcp, h.Transport.Sent[0].Destination.Transport);
+        Answer(h, h.Transport.Sent[0], 200, SipTransportKind.Tcp);
+        Assert.True((await pending.AsTask().WaitAsync(TimeSpan.FromSeconds(5))).Succeeded);
+    }
+
+    [Fact]
+    public async Task SendRequest_BranchesAreFreshAndUnguessable()
+    {
+        using var h = new SipStackHarness();
+        var first = h.Stack.SendRequestAsync(Notify("a"), new SipDestination(SipTransportKind.Tcp, Target), CancellationToken.None).AsTask();
+        var second = h.Stack.SendRequestAsync(Notify("b"), new SipDestination(SipTransportKind.Tcp, Target), CancellationToken.None).AsTask();
+        using var a = h.Transport.Sent[0].Parse();
+        using var b = h.Transport.Sent[1].Parse();
+        Assert.StartsWith("z9hG4bK", a.TopViaBranch, StringComparison.Ordinal);
+        Assert.True(a.TopViaBranch.Length >= 7 + 32);
+        Assert.NotEqual(a.TopViaBranch, b.TopViaBranch);
+        h.Stack.Dispose();
+        await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task SendRequest_MissingCallId_Throws()
+    {
+        using var h = new SipStackHarness();
+        var b = SipMessageBuilder.Request(SipMethod.Notify, "sip:a@b").AddHeader(SipHeaderId.From, "<sip:a@b>;tag=1").AddHeader(SipHeaderId.To, "<sip:a@b>")
+            .AddHeader(SipHeaderId.CSeq, "1 NOTIFY");
+        await Assert.ThrowsAsync<ArgumentException>(() => h.Stack.SendRequestAsync(b, new SipDestination(SipTransportKind.Udp, Target), CancellationToken.None).AsTask());
+    }
+}

@@ -1,0 +1,177 @@
+using Lantern.Sip.Messages;
+using Lantern.Sip.Stack;
+using Lantern.Sip.Tests.Stack;
+using Lantern.Sip.Transport;
+
+namespace Lantern.Sip.Tests.Transactions;
+
+public sealed class SipServerTransactionTests
+{
+    [Fact]
+    [Trait("RFC", "3261 17.2.2")]
+    public void Retransmission_AfterFinal_ResendsLastResponseUntilTimerJ()
+    {
+        using var h = new SipStackHarness();
+        var handler = new SipStackHarness.RecordingHandler(200);
+        h.Stack.RegisterHandler(SipMethod.Notify, handler);
+        var request = SipStackHarness.Request("NOTIFY");
+        h.Receive(request);
+        Assert.Single(h.Transport.Sent);
+        h.Advance(TimeSpan.FromSeconds(1));
+        h.Receive(request);
+        Assert.Equal(2, h.Transport.Sent.Count);
+        Assert.Equal(h.Transport.Sent[0].Bytes, h.Transport.Sent[1].Bytes);
+        Assert.Single(handler.Calls);
+        h.Advance(TimeSpan.FromSeconds(31.1));
+        h.Receive(request);
+        Assert.Equal(2, handler.Calls.Count);
+    }
+
+    [Fact]
+    [Trait("RFC", "3261 17.2.2")]
+    public void Retransmission_InTrying_Absorbed()
+    {
+        using var h = new SipStackHarness();
+        var handler = new SipStackHarness.RecordingHandler(null);
+        h.Stack.RegisterHandler(SipMethod.Subscribe, handler);
+        var request = SipStackHarness.Request("SUBSCRIBE", extra: "Event: message-summary\r\n");
+        h.Receive(request);
+        h.Receive(request);
+        Assert.Empty(h.Transport.Sent);
+        Assert.Single(handler.Calls);
+        handler.Calls[0].Respond(handler.Calls[0].CreateResponse(202).AddHeader(SipHeaderId.Expires, "3600"));
+        Assert.False(handler.Calls[0].Respond(200));
+        using var response = h.SingleResponse();
+        Assert.Equal(202, response.StatusCode);
+        Assert.Equal(handler.Calls[0].LocalTag, response.ToTag);
+    }
+
+    [Fact]
+    [Trait("RFC", "3261 17.2.2")]
+    public void Retransmission_AfterProvisional_ResendsProvisional()
+    {
+        using var h = new SipStackHarness();
+        var handler = new SipStackHarness.RecordingHandler(null);
+        h.Stack.RegisterHandler(SipMethod.Register, handler);
+        var request = SipStackHarness.Request("REGISTER");
+        h.Receive(request);
+        handler.Calls[0].Respond(100);
+        h.Receive(request);
+        Assert.Equal(2, h.Transport.Sent.Count);
+        Assert.Contains("SIP/2.0 100 Trying", h.Transport.Sent[1].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("RFC", "3261 17.2.2")]
+    public void Tcp_TimerJZero_RetransmissionIsNewTransaction()
+    {
+        using var h = new SipStackHarness();
+        var handler = new SipStackHarness.RecordingHandler(200);
+        h.Stack.RegisterHandler(SipMethod.Notify, handler);
+        var request = SipStackHarness.Request("NOTIFY", via: "SIP/2.0/TCP 192.0.2.10:5060");
+        h.Receive(request, SipTransportKind.Tcp, 12);
+        Assert.Equal(new SipDestination(SipTransportKind.Tcp, SipStackHarness.Phone, 12), h.Transport.Sent[0].Destination);
+        h.Receive(request, SipTransportKind.Tcp, 12);
+        Assert.Equal(2, handler.Calls.Count);
+    }
+
+    [Fact]
+    [Trait("RFC", "3261 8.2.2.2")]
+    public void MergedRequest_DifferentBranch_Gets482()
+    {
+        using var h = new SipStackHarness();
+        var handler = new SipStackHarness.RecordingHandler(null);
+        h.Stack.RegisterHandler(SipMethod.Subscribe, handler);
+        h.Receive(SipStackHarness.Request("SUBSCRIBE", branch: "z9hG4bKpath1", extra: "Event: message-summary\r\n"));
+        h.Receive(SipStackHarness.Request("SUBSCRIBE", branch: "z9hG4bKpath2", extra: "Event: message-summary\r\n"));
+        Assert.Single(handler.Calls);
+        using var response = h.SingleResponse();
+        Assert.Equal(482, response.StatusCode);
+        Assert.Equal("z9hG4bKpath2", response.TopViaBranch);
+    }
+
+    [Fact]
+    public void MergedCheck_RequestInsideDialog_NotMerged()
+    {
+        using var h = new SipStackHarness();
+        var handler = new SipStackHarness.RecordingHandler(null);
+        h.Stack.RegisterHandler(SipMethod.Notify, handler);
+        h.Receive(SipStackHarness.Request("NOTIFY", branch: "z9hG4bKa", toTag: ";tag=x"));
+        h.Receive(SipStackHarness.Request("NOTIFY", branch: "z9hG4bKb", toTag: ";tag=x"));
+        Assert.Equal(2, handler.Calls.Count);
+    }
+
+    [Fact]
+    [Trait("RFC", "3261 17.2.1")]
+    public void Invite_Udp_405WithTimerGUntilAck()
+    {
+        using var h = new SipStackHarness();
+        h.Stack.RegisterHandler(SipMethod.Subscribe, new SipStackHarness.RecordingHandler(200));
+        var invite = SipStackHarness.Request("INVITE");
+        h.Receive(invite);
+        using (var response = h.Transport.Sent[0].Parse())
+        {
+            Assert.Equal(405, response.StatusCode);
+            Assert.Equal("OPTIONS, SUBSCRIBE", response.GetHeader(SipHeaderId.Allow));
+            Assert.NotNull(response.ToTag);
+        }
+
+        h.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal([0, 0.5, 1.5, 3.5], h.SendOffsetsSeconds());
+        h.Receive(invite);
+        Assert.Equal(5, h.Transport.Sent.Count);
+        h.Receive(SipStackHarness.Request("ACK").Replace("CSeq: 1 ACK", "CSeq: 1 ACK", StringComparison.Ordinal));
+        h.Advance(TimeSpan.FromSeconds(40));
+        Assert.Equal(5, h.Transport.Sent.Count);
+        Assert.Equal(0, h.Stack.Statistics.Dropped);
+    }
+
+    [Fact]
+    [Trait("RFC", "3261 17.2.1")]
+    public void Invite_Udp_TimerHEndsRetransmissions()
+    {
+        using var h = new SipStackHarness();
+        h.Receive(SipStackHarness.Request("INVITE"));
+        h.Advance(TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(250));
+        Assert.Equal([0, 0.5, 1.5, 3.5, 7.5, 11.5, 15.5, 19.5, 23.5, 27.5, 31.5], h.SendOffsetsSeconds());
+    }
+
+    [Fact]
+    public void Invite_Tcp_NoRetransmission()
+    {
+        using var h = new SipStackHarness();
+        h.Receive(SipStackHarness.Request("INVITE", via: "SIP/2.0/TCP 192.0.2.10:5060"), SipTransportKind.Tcp, 5);
+        h.Advance(TimeSpan.FromSeconds(40), TimeSpan.FromMilliseconds(250));
+        Assert.Single(h.Transport.Sent);
+    }
+
+    [Fact]
+    public void Cancel_ForAnsweredInvite_200_Else481()
+    {
+        using var h = new SipStackHarness();
+        h.Receive(SipStackHarness.Request("INVITE"));
+        h.Receive(SipStackHarness.Request("CANCEL"));
+        using (var ok = h.Transport.Sent[^1].Parse())
+        {
+            Assert.Equal(200, ok.StatusCode);
+        }
+
+        h.Receive(SipStackHarness.Request("CANCEL", branch: "z9hG4bKother", callId: "other"));
+        using var missing = h.Transport.Sent[^1].Parse();
+        Assert.Equal(481, missing.StatusCode);
+    }
+
+    [Fact]
+    public void UnansweredRequest_FreedAfter64T1()
+    {
+        using var h = new SipStackHarness(new SipStackOptions { Shards = 1, MaxTransactions = 1 });
+        var handler = new SipStackHarness.RecordingHandler(null);
+        h.Stack.RegisterHandler(SipMethod.Notify, handler);
+        h.Receive(SipStackHarness.Request("NOTIFY", callId: "a"));
+        h.Advance(TimeSpan.FromSeconds(32.1), TimeSpan.FromMilliseconds(100));
+        h.Receive(SipStackHarness.Request("NOTIFY", callId: "b", branch: "z9hG4bKb2"));
+        Assert.Equal(2, handler.Calls.Count);
+        Assert.True(handler.Calls[0].Respond(200));
+        Assert.Empty(h.Transport.Sent);
+    }
+}

@@ -1,0 +1,51 @@
+using Lantern.Sip.Transactions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Lantern.Sip.Tests.Transactions;
+
+public sealed class SipTimerServiceTests
+{
+    [Fact]
+    public void Schedule_FiresInDueOrderAtExactInstants()
+    {
+        var time = new FakeTimeProvider();
+        using var timers = new SipTimerService(time);
+        var start = time.GetUtcNow();
+        var fired = new List<(string Name, TimeSpan At)>();
+        timers.Schedule(TimeSpan.FromSeconds(3), () => fired.Add(("c", time.GetUtcNow() - start)));
+        timers.Schedule(TimeSpan.FromSeconds(1), () => fired.Add(("a", time.GetUtcNow() - start)));
+        var cancelled = timers.Schedule(TimeSpan.FromSeconds(2), () => fired.Add(("x", time.GetUtcNow() - start)));
+        timers.Schedule(TimeSpan.FromSeconds(2), () => fired.Add(("b", time.GetUtcNow() - start)));
+        cancelled.Cancel();
+        for (var i = 0; i < 100; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.Equal([("a", TimeSpan.FromSeconds(1)), ("b", TimeSpan.FromSeconds(2)), ("c", TimeSpan.FromSeconds(3))], fired);
+        Assert.Equal(0, timers.Count);
+    }
+
+    [Fact]
+    public void Schedule_FromCallback_Fires()
+    {
+        var time = new FakeTimeProvider();
+        using var timers = new SipTimerService(time);
+        var count = 0;
+        void Tick()
+        {
+            if (++count < 5)
+            {
+                timers.Schedule(TimeSpan.FromMilliseconds(500), Tick);
+            }
+        }
+
+        timers.Schedule(TimeSpan.FromMilliseconds(500), Tick);
+        for (var i = 0; i < 10; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(500));
+        }
+
+        Assert.Equal(5, count);
+    }
+}
