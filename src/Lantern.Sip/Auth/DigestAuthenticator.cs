@@ -27,7 +27,7 @@ public sealed class DigestAuthenticator
         _time = timeProvider;
         _nonces = new DigestNonce(options.SecretKey, options.Realm);
         _counts = new NonceCountTracker(options.MaxTrackedNonces);
-        _opaque = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        _opaque = _nonces.Opaque();
         _decoyPassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
     }
 

@@ -23,6 +23,14 @@ internal sealed class DigestNonce
         _realm = Encoding.UTF8.GetBytes(realm);
     }
 
+    /// <summary>The opaque value: derived from the key, so servers sharing a key (a cluster) agree on it.</summary>
+    public string Opaque()
+    {
+        Span<byte> mac = stackalloc byte[MacLength];
+        HMACSHA256.HashData(_key, "lantern-opaque"u8, mac);
+        return Convert.ToHexStringLower(mac[..16]);
+    }
+
     public string Create(DateTimeOffset now, IPAddress? client)
     {
         Span<byte> raw = stackalloc byte[RawLength];

@@ -1,0 +1,222 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using Lantern.Sip.Messages;
+
+namespace Lantern.Sip.Transport;
+
+/// <summary>One TCP or TLS connection: a framed read loop over a pipe and serialized writes.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The stream is disposed by CloseAsync; the lock and token source stay usable by racing writers and hold no unmanaged state.")]
+internal sealed class SipConnection
+{
+    private static readonly ReadOnlyMemory<byte> Pong = "\r\n"u8.ToArray();
+
+    private readonly SipTransportManager _owner;
+    private readonly Stream _stream;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly CancellationTokenSource _cts = new();
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _lastActivityTicks;
+    private int _inUse;
+    private int _closing;
+
+    public SipConnection(SipTransportManager owner, long id, SipTransportKind kind, Stream stream, IPEndPoint remote, IPEndPoint local, bool inbound)
+    {
+        _owner = owner;
+        Id = id;
+        Kind = kind;
+        _stream = stream;
+        Remote = remote;
+        Local = local;
+        Inbound = inbound;
+        Touch();
+    }
+
+    public long Id { get; }
+
+    public SipTransportKind Kind { get; }
+
+    public IPEndPoint Remote { get; }
+
+    public IPEndPoint Local { get; }
+
+    public bool Inbound { get; }
+
+    public bool IsOpen => Volatile.Read(ref _closing) == 0;
+
+    public bool InUse => Volatile.Read(ref _inUse) > 0;
+
+    public Task Closed => _closed.Task;
+
+    public DateTimeOffset LastActivity => new(Interlocked.Read(ref _lastActivityTicks), TimeSpan.Zero);
+
+    public SipSource Source => new(Kind, Remote, Local, Id);
+
+    public void SetInUse(bool inUse)
+    {
+        if (inUse)
+        {
+            Interlocked.Increment(ref _inUse);
+            return;
+        }
+
+        int current;
+        do
+        {
+            current = Volatile.Read(ref _inUse);
+        }
+        while (current > 0 && Interlocked.CompareExchange(ref _inUse, current - 1, current) != current);
+    }
+
+    private void Touch() => Interlocked.Exchange(ref _lastActivityTicks, _owner.Time.GetUtcNow().UtcTicks);
+
+    /// <summary>Reads and frames until the peer closes, an error occurs or the connection is closed.</summary>
+    public async Task RunAsync()
+    {
+        var reason = "peer closed";
+        var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true));
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(_cts.Token);
+                var buffer = result.Buffer;
+                var pongs = 0;
+                SipFramerError error;
+                byte[]? errorBytes = null;
+                while (true)
+                {
+                    var status = SipFramer.TryRead(ref buffer, _owner.Options.Limits, out var message, out error);
+                    if (status == SipFramerStatus.Message)
+                    {
+                        _owner.Deliver(message, Source);
+                    }
+                    else if (status == SipFramerStatus.Ping)
+                    {
+                        pongs++;
+                    }
+                    else
+                    {
+                        if (status == SipFramerStatus.Error)
+                        {
+                            errorBytes = message.ToArray();
+                        }
+
+                        break;
+                    }
+                }
+
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                Touch();
+                if (errorBytes is not null)
+                {
+                    reason = $"framing error: {error}";
+                    await _owner.ReportFramingErrorAsync(this, error, errorBytes);
+                    break;
+                }
+
+                for (var i = 0; i < pongs; i++)
+                {
+                    await WriteAsync(Pong, CancellationToken.None);
+                }
+
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            reason = "closed";
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException or InvalidOperationException)
+        {
+            reason = ex.Message;
+        }
+        finally
+        {
+            await reader.CompleteAsync();
+            await CloseAsync(reason);
+        }
+    }
+
+    /// <summary>Writes one message; writes never interleave. False (and the connection closed) on failure.</summary>
+    public async ValueTask<bool> WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        if (!IsOpen)
+        {
+            return false;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cts.Token);
+        timeout.CancelAfter(_owner.Options.WriteTimeout);
+        try
+        {
+            await _writeLock.WaitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+
+        try
+        {
+            await _stream.WriteAsync(data, timeout.Token);
+            await _stream.FlushAsync(timeout.Token);
+            Touch();
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or System.Net.Sockets.SocketException or InvalidOperationException or NotSupportedException)
+        {
+            _ = CloseAsync($"write failed: {ex.Message}");
+            return false;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Waits for writes already queued (an error answer) to finish, bounded by <paramref name="timeout"/>.</summary>
+    public async Task DrainAsync(TimeSpan timeout)
+    {
+        try
+        {
+            if (await _writeLock.WaitAsync(timeout))
+            {
+                _writeLock.Release();
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already closed: nothing left to drain.
+        }
+    }
+
+    /// <summary>Closes once; later calls only wait for the first to finish.</summary>
+    public async Task CloseAsync(string reason)
+    {
+        if (Interlocked.Exchange(ref _closing, 1) != 0)
+        {
+            await _closed.Task;
+            return;
+        }
+
+        try
+        {
+            await _cts.CancelAsync();
+            await _stream.DisposeAsync();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException or InvalidOperationException)
+        {
+            // The stream is being torn down anyway.
+        }
+        finally
+        {
+            // The token source is not disposed: a racing writer may still link to its token.
+            _owner.OnClosed(this, reason);
+            _closed.TrySetResult();
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System.Net;
+using Lantern.Sip.Messages;
+using Microsoft.Extensions.Logging;
+
+namespace Lantern.Sip.Transport;
+
+/// <summary>Log messages of the transport layer (event ids 1200-1299).</summary>
+internal static partial class TransportLog
+{
+    [LoggerMessage(EventId = 1200, Level = LogLevel.Information, Message = "SIP listening on {Transport} {EndPoint}")]
+    public static partial void Listening(ILogger logger, SipTransportKind transport, IPEndPoint endPoint);
+
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Error, Message = "The message receiver threw on a {Transport} message from {Remote}")]
+    public static partial void ReceiverFailed(ILogger logger, Exception exception, SipTransportKind transport, IPEndPoint remote);
+
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "UDP receive on {EndPoint} failed; the listener goes on")]
+    public static partial void UdpReceiveFailed(ILogger logger, Exception exception, IPEndPoint endPoint);
+
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Debug, Message = "Connection {ConnectionId} {Transport} {Remote} opened ({Direction})")]
+    public static partial void ConnectionOpened(ILogger logger, long connectionId, SipTransportKind transport, IPEndPoint remote, string direction);
+
+    [LoggerMessage(EventId = 1204, Level = LogLevel.Debug, Message = "Connection {ConnectionId} {Remote} closed: {Reason}")]
+    public static partial void ConnectionClosed(ILogger logger, long connectionId, IPEndPoint remote, string reason);
+
+    [LoggerMessage(EventId = 1205, Level = LogLevel.Information, Message = "Connection {ConnectionId} from {Remote} cannot be framed: {Error}")]
+    public static partial void FramingError(ILogger logger, long connectionId, IPEndPoint remote, SipFramerError error);
+
+    [LoggerMessage(EventId = 1206, Level = LogLevel.Warning, Message = "Connection from {Remote} refused: {Reason}")]
+    public static partial void ConnectionRefused(ILogger logger, IPEndPoint remote, string reason);
+
+    [LoggerMessage(EventId = 1207, Level = LogLevel.Information, Message = "Send over {Transport} to {Remote} failed: {Error}")]
+    public static partial void SendFailed(ILogger logger, SipTransportKind transport, IPEndPoint remote, string error);
+
+    [LoggerMessage(EventId = 1208, Level = LogLevel.Warning, Message = "Accept on {EndPoint} failed; the listener goes on")]
+    public static partial void AcceptFailed(ILogger logger, Exception exception, IPEndPoint endPoint);
+
+    [LoggerMessage(EventId = 1209, Level = LogLevel.Debug, Message = "TLS handshake with {Remote} failed")]
+    public static partial void HandshakeFailed(ILogger logger, Exception exception, IPEndPoint remote);
+
+    [LoggerMessage(EventId = 1210, Level = LogLevel.Warning, Message = "The framing error sink threw for connection {ConnectionId}")]
+    public static partial void SinkFailed(ILogger logger, Exception exception, long connectionId);
+
+    [LoggerMessage(EventId = 1211, Level = LogLevel.Information, Message = "Connect over {Transport} to {Remote} failed")]
+    public static partial void ConnectFailed(ILogger logger, Exception exception, SipTransportKind transport, IPEndPoint remote);
+}

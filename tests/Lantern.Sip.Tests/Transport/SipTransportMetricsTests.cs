@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Lantern.Sip.Transport;
+using static Lantern.Sip.Tests.Transport.TransportTestSupport;
+
+namespace Lantern.Sip.Tests.Transport;
+
+public sealed class SipTransportMetricsTests
+{
+    [Fact]
+    public async Task Counters_MessagesAndFramingErrors_Recorded()
+    {
+        using var factory = new TestMeterFactory();
+        var totals = new ConcurrentDictionary<string, long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (factory.Owns(instrument.Meter))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => totals.AddOrUpdate(instrument.Name, value, (_, v) => v + value));
+        listener.Start();
+
+        var receiver = new RecordingReceiver();
+        var manager = new SipTransportManager(new SipTransportOptions { Listeners = [Listener(SipTransportKind.Udp), Listener(SipTransportKind.Tcp)] }, TimeProvider.System, meterFactory: factory);
+        await using var _ = manager;
+        await manager.StartAsync(receiver, CancellationToken.None);
+        using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        await udp.SendAsync(Message("metrics"), manager.EndPoint(SipTransportKind.Udp));
+        await receiver.NextAsync();
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(manager.EndPoint(SipTransportKind.Tcp));
+        await tcp.GetStream().WriteAsync(Encoding.ASCII.GetBytes("OPTIONS sip:x SIP/2.0\r\n\r\n"));
+        await receiver.ClosedAsync();
+
+        Assert.Equal(1, totals.GetValueOrDefault("lantern.sip.messages.received"));
+        Assert.Equal(1, totals.GetValueOrDefault("lantern.sip.framing.errors"));
+        Assert.Equal(1, totals.GetValueOrDefault("lantern.sip.connections.opened"));
+        Assert.Equal(1, totals.GetValueOrDefault("lantern.sip.connections.closed"));
+    }
+
+    private sealed class TestMeterFactory : IMeterFactory
+    {
+        private readonly List<Meter> _meters = [];
+
+        public Meter Create(MeterOptions options)
+        {
+            var meter = new Meter(options);
+            lock (_meters)
+            {
+                _meters.Add(meter);
+            }
+
+            return meter;
+        }
+
+        public bool Owns(Meter meter)
+        {
+            lock (_meters)
+            {
+                return _meters.Contains(meter);
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var meter in _meters)
+            {
+                meter.Dispose();
+            }
+        }
+    }
+}
