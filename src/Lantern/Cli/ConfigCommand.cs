@@ -36,8 +36,14 @@ internal static class ConfigCommand
         }
 
         var errors = new List<string>();
-        var options = LanternConfigurationLoader.Load(file, includeEnvironment, errors);
+        var warnings = new List<string>();
+        var options = LanternConfigurationLoader.Load(file, includeEnvironment, errors, warnings);
         var name = file ?? "built-in defaults";
+        foreach (var w in warnings)
+        {
+            error.WriteLine("warning: " + w);
+        }
+
         if (errors.Count > 0)
         {
             foreach (var e in errors)

@@ -108,7 +108,16 @@ public static class LanternConfigurationBinder
             return "configuration: " + message;
         }
 
-        var path = ToJsonPath(message[(start + 5)..end]);
+        // The last part is the binder's property name (PascalCase); the rest are keys as written.
+        var raw = message[(start + 5)..end];
+        var lastColon = raw.LastIndexOf(':');
+        var last = raw[(lastColon + 1)..];
+        if (last.Length > 0)
+        {
+            raw = raw[..(lastColon + 1)] + char.ToLowerInvariant(last[0]) + last[1..];
+        }
+
+        var path = ToJsonPath(raw);
         return $"{path}: {message[..start]}{message[(end + 1)..]}".Replace("  ", " ", StringComparison.Ordinal);
     }
 
@@ -129,7 +138,7 @@ public static class LanternConfigurationBinder
                     builder.Append('.');
                 }
 
-                builder.Append(part.Length > 0 ? char.ToLowerInvariant(part[0]) + part[1..] : part);
+                builder.Append(part);
             }
         }
 

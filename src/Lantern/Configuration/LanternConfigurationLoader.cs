@@ -36,6 +36,14 @@ public static class LanternConfigurationLoader
         string? file,
         bool includeEnvironment,
         List<string> errors,
+        IEnumerable<KeyValuePair<string, string?>>? overrides = null) => Load(file, includeEnvironment, errors, null, overrides);
+
+    /// <summary>As above; keys that bind to nothing go to <paramref name="warnings"/> when it is given.</summary>
+    public static LanternOptions Load(
+        string? file,
+        bool includeEnvironment,
+        List<string> errors,
+        List<string>? warnings,
         IEnumerable<KeyValuePair<string, string?>>? overrides = null)
     {
         ArgumentNullException.ThrowIfNull(errors);
@@ -54,6 +62,7 @@ public static class LanternConfigurationLoader
 
         LanternConfigurationBinder.Bind(configuration, options);
         LanternOptionsChecks.Check(options, errors);
+        warnings?.AddRange(UnknownSettings.Find(configuration).Select(path => $"{path}: unknown setting, ignored"));
         return options;
     }
 

@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Options;
+using Lantern.Ami;
+using Lantern.Api;
 using Lantern.Configuration;
+using Lantern.Storage;
 
 namespace Lantern.Hosting;
 
@@ -36,25 +39,21 @@ internal static class LanternServer
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Configuration.Sources.Clear();
-        if (configFile is not null)
-        {
-            builder.Configuration.AddJsonFile(configFile, optional: false, reloadOnChange: false);
-        }
-
-        builder.Configuration.AddEnvironmentVariables("LANTERN__");
-        builder.Configuration.AddInMemoryCollection(overrides);
-
-        builder.Services.AddOptions<LanternOptions>()
-            .Bind(builder.Configuration)
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<LanternOptions>, LanternOptionsValidator>();
+        builder.Configuration.AddLanternSources(configFile, includeEnvironment: true, overrides);
+        builder.Services.AddLanternOptions(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
 
-        var http = builder.Configuration.GetSection("http:listen").Value ?? HttpOptions.DefaultListen;
-        builder.WebHost.UseUrls("http://" + http);
+        // Storage first: its hosted initializer migrates and loads state before any listener starts.
+        builder.Services.AddLanternStorage();
+        builder.Services.AddLanternAmi();
+        builder.Services.AddLanternSip();
+
+        // HTTP API (rest-cli): listener, services, routes.
+        builder.ConfigureLanternHttp();
+        builder.Services.AddLanternApi();
 
         var app = builder.Build();
-        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapLanternApi();
         app.Lifetime.ApplicationStarted.Register(() => LogReady(app));
         return app;
     }
@@ -62,7 +61,20 @@ internal static class LanternServer
     private static void LogReady(WebApplication app)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Lantern");
-        var listeners = string.Join(", ", app.Urls);
-        HostingLog.Ready(logger, listeners);
+        var listeners = new List<string>();
+        foreach (var bound in app.Services.GetRequiredService<Lantern.Sip.Transport.SipTransportManager>().BoundEndPoints)
+        {
+            listeners.Add($"sip {bound.Transport.ToString().ToLowerInvariant()} {bound.EndPoint}");
+        }
+
+        listeners.AddRange(app.Urls);
+        var ami = app.Services.GetRequiredService<AmiServer>().LocalEndPoint;
+        if (ami is not null)
+        {
+            listeners.Add("ami " + ami);
+        }
+
+        var text = string.Join(", ", listeners);
+        HostingLog.Ready(logger, text);
     }
 }

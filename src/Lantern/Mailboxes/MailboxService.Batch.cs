@@ -6,7 +6,10 @@ internal sealed partial class MailboxService
     /// <summary>Index used in <see cref="MailboxBatchError"/> for a problem of the whole batch rather than one item.</summary>
     public const int WholeBatchIndex = -1;
 
-    public async ValueTask<MailboxBatchResult> UpdateBatchAsync(IReadOnlyList<MailboxBatchItem> items, MailboxSource source, CancellationToken cancellationToken)
+    public async ValueTask<MailboxBatchResult> UpdateBatchAsync(IReadOnlyList<MailboxBatchItem> items, MailboxSource source, CancellationToken cancellationToken) =>
+        _metrics.Batch(await UpdateBatchCoreAsync(items, source, cancellationToken).ConfigureAwait(false));
+
+    private async ValueTask<MailboxBatchResult> UpdateBatchCoreAsync(IReadOnlyList<MailboxBatchItem> items, MailboxSource source, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
         if (items.Count > _options.MaxBatchItems)
@@ -187,7 +190,9 @@ internal sealed partial class MailboxService
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Interlocked.Add(ref _count, -created);
-            return Refused(MailboxWriteStatus.Unavailable, "the mailbox store is unavailable; nothing was written");
+            return ex is MailboxConflictException
+                ? Refused(MailboxWriteStatus.VersionMismatch, "a mailbox of the batch was changed on another node at the same time; nothing was written, retry")
+                : Refused(MailboxWriteStatus.Unavailable, "the mailbox store is unavailable; nothing was written");
         }
 
         foreach (var mailbox in upserts)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 
 namespace Lantern.Mailboxes;
 
@@ -17,6 +18,7 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
     private readonly MailboxChangeFeed _feed;
     private readonly MailboxWriteStripes _stripes;
     private readonly ConcurrentDictionary<MailboxId, Mailbox> _mailboxes = new();
+    private readonly MailboxMetrics _metrics;
     private int _count;
     private volatile bool _loaded;
 
@@ -29,9 +31,12 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
         _options = options ?? new MailboxServiceOptions();
         _feed = new MailboxChangeFeed(_options.ReplayCapacity);
         _stripes = new MailboxWriteStripes(_options.WriteStripes);
+        _metrics = new MailboxMetrics(() => Count, () => _feed.ReaderCount);
     }
 
     public IMailboxChangeFeed Changes => _feed;
+
+    internal MailboxMetrics Metrics => _metrics;
 
     /// <summary>Number of mailboxes held (committed or being created).</summary>
     public int Count => Volatile.Read(ref _count);
@@ -55,44 +60,16 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
 
     public Mailbox? Find(MailboxId id) => id.Mailbox is not null && _mailboxes.TryGetValue(id, out var mailbox) ? mailbox : null;
 
-    public IReadOnlyList<Mailbox> List(MailboxQuery query)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        if (query.Limit <= 0)
-        {
-            return [];
-        }
+    public async ValueTask<MailboxWriteResult> UpdateAsync(MailboxId id, MailboxSource source, MailboxUpdate update, long? expectedVersion, CancellationToken cancellationToken) =>
+        _metrics.Write(await UpdateCoreAsync(id, source, update, expectedVersion, cancellationToken).ConfigureAwait(false));
 
-        // Keep only the first Limit ids: a max-heap of size Limit makes a page O(n log limit), not a full sort.
-        var comparer = MailboxIdOrdinalComparer.Instance;
-        var heap = new PriorityQueue<Mailbox, MailboxId>(Comparer<MailboxId>.Create((a, b) => comparer.Compare(b, a)));
-        foreach (var (id, mailbox) in _mailboxes)
-        {
-            if (!Matches(id, mailbox, query))
-            {
-                continue;
-            }
+    public async ValueTask<MailboxWriteResult> SetPublicationLapsedAsync(MailboxId id, MailboxSource source, bool lapsed, CancellationToken cancellationToken) =>
+        _metrics.Write(await SetPublicationLapsedCoreAsync(id, source, lapsed, cancellationToken).ConfigureAwait(false));
 
-            if (heap.Count < query.Limit)
-            {
-                heap.Enqueue(mailbox, id);
-            }
-            else if (heap.TryPeek(out _, out var largest) && comparer.Compare(id, largest) < 0)
-            {
-                heap.EnqueueDequeue(mailbox, id);
-            }
-        }
+    public async ValueTask<MailboxWriteResult> DeleteAsync(MailboxId id, MailboxSource source, CancellationToken cancellationToken) =>
+        _metrics.Write(await DeleteCoreAsync(id, source, cancellationToken).ConfigureAwait(false));
 
-        var result = new Mailbox[heap.Count];
-        for (var i = result.Length - 1; i >= 0; i--)
-        {
-            result[i] = heap.Dequeue();
-        }
-
-        return result;
-    }
-
-    public async ValueTask<MailboxWriteResult> UpdateAsync(MailboxId id, MailboxSource source, MailboxUpdate update, long? expectedVersion, CancellationToken cancellationToken)
+    private async ValueTask<MailboxWriteResult> UpdateCoreAsync(MailboxId id, MailboxSource source, MailboxUpdate update, long? expectedVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(update);
         if (Precheck(id) is { } refused)
@@ -138,7 +115,7 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
         }
     }
 
-    public async ValueTask<MailboxWriteResult> SetPublicationLapsedAsync(MailboxId id, MailboxSource source, bool lapsed, CancellationToken cancellationToken)
+    private async ValueTask<MailboxWriteResult> SetPublicationLapsedCoreAsync(MailboxId id, MailboxSource source, bool lapsed, CancellationToken cancellationToken)
     {
         if (Precheck(id) is { } refused)
         {
@@ -175,7 +152,7 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
         }
     }
 
-    public async ValueTask<MailboxWriteResult> DeleteAsync(MailboxId id, MailboxSource source, CancellationToken cancellationToken)
+    private async ValueTask<MailboxWriteResult> DeleteCoreAsync(MailboxId id, MailboxSource source, CancellationToken cancellationToken)
     {
         if (Precheck(id) is { } refused)
         {
@@ -197,9 +174,11 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
                 return refusal;
             }
 
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 await _repository.DeleteAsync(id, CancellationToken.None).ConfigureAwait(false);
+                _metrics.Commit(started);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -217,13 +196,19 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
         }
     }
 
-    public void Dispose() => _stripes.Dispose();
+    public void Dispose()
+    {
+        _stripes.Dispose();
+        _metrics.Dispose();
+    }
 
     private async ValueTask<MailboxWriteResult> CommitAsync(Mailbox mailbox, bool created, DateTimeOffset now)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
             await _repository.UpsertAsync(mailbox, CancellationToken.None).ConfigureAwait(false);
+            _metrics.Commit(started);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -232,7 +217,7 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
                 Interlocked.Decrement(ref _count);
             }
 
-            return StoreFailed(Find(mailbox.Id));
+            return ex is MailboxConflictException ? Conflict(mailbox.Id) : StoreFailed(Find(mailbox.Id));
         }
 
         _mailboxes[mailbox.Id] = mailbox;
@@ -268,36 +253,6 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
         return null;
     }
 
-    private static bool Matches(MailboxId id, Mailbox mailbox, MailboxQuery query)
-    {
-        if (query.Context is not null && !string.Equals(id.Context, query.Context, StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        if (query.Prefix is not null && !MailboxIdOrdinalComparer.StartsWith(id, query.Prefix))
-        {
-            return false;
-        }
-
-        if (query.Waiting is { } waiting && mailbox.Waiting != waiting)
-        {
-            return false;
-        }
-
-        if (query.Source is { } source && mailbox.Source != source)
-        {
-            return false;
-        }
-
-        if (query.After is not null && MailboxIdOrdinalComparer.CompareToText(id, query.After) <= 0)
-        {
-            return false;
-        }
-
-        return query.Match is null || query.Match(id);
-    }
-
     private bool TryReserve()
     {
         if (Interlocked.Increment(ref _count) <= _options.MaxMailboxes)
@@ -321,6 +276,9 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
 
     private static MailboxWriteResult NotFound(MailboxId id) =>
         new(MailboxWriteStatus.NotFound, null, $"mailbox {id} does not exist");
+
+    private MailboxWriteResult Conflict(MailboxId id) =>
+        new(MailboxWriteStatus.VersionMismatch, Find(id), $"mailbox {id} was changed on another node at the same time; nothing was written, retry");
 
     private static MailboxWriteResult StoreFailed(Mailbox? current) =>
         new(MailboxWriteStatus.Unavailable, current, "the mailbox store is unavailable; nothing was written");

@@ -18,6 +18,10 @@ internal interface ILanternStore : IAsyncDisposable
     /// <summary>The schema version after <see cref="MigrateAsync"/>.</summary>
     int SchemaVersion { get; }
 
+    /// <summary>Starts following changes other nodes commit (PostgreSQL: LISTEN/NOTIFY); a no-op for a single-node store.
+    /// Call after the replica loaded its state; stops when the store is disposed.</summary>
+    void StartReplication(IMailboxReplica replica);
+
     /// <summary>True when the store answers a trivial query (for <c>/readyz</c>).</summary>
     Task<bool> PingAsync(CancellationToken cancellationToken);
 }

@@ -25,6 +25,7 @@ internal sealed class StorageInitializer : IHostedService
     {
         await _store.MigrateAsync(cancellationToken).ConfigureAwait(false);
         await _mailboxes.LoadAsync(cancellationToken).ConfigureAwait(false);
+        _store.StartReplication(_mailboxes);
         StorageLog.MailboxesLoaded(_logger, _mailboxes.Count, _store.Description);
     }
 }

@@ -17,4 +17,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Store {Store}: write failed")]
     public static partial void WriteFailed(ILogger logger, string store, Exception exception);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Store {Store}: following other nodes' changes failed; retrying and reconciling")]
+    public static partial void ReplicationFailed(ILogger logger, string store, Exception exception);
 }

@@ -27,7 +27,8 @@ internal static class StorageServiceCollectionExtensions
         services.TryAddSingleton(new MailboxServiceOptions());
         services.AddSingleton(sp => CreateStore(
             options ?? sp.GetRequiredService<IOptions<LanternOptions>>().Value.Store,
-            sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
+            sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => sp.GetRequiredService<ILanternStore>().Mailboxes);
         services.AddSingleton(sp => sp.GetRequiredService<ILanternStore>().Records);
         services.AddSingleton(sp => new MailboxService(
@@ -35,13 +36,16 @@ internal static class StorageServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<MailboxServiceOptions>()));
         services.AddSingleton<IMailboxService>(sp => sp.GetRequiredService<MailboxService>());
-        services.AddSingleton<StorageInitializer>();
+        services.AddSingleton(sp => new StorageInitializer(
+            sp.GetRequiredService<ILanternStore>(),
+            sp.GetRequiredService<MailboxService>(),
+            sp.GetService<ILogger<StorageInitializer>>() ?? NullLogger<StorageInitializer>.Instance));
         services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
         return services;
     }
 
     /// <summary>The store the options select; not yet open (see <see cref="ILanternStore.MigrateAsync"/>).</summary>
-    public static ILanternStore CreateStore(StoreOptions options, ILoggerFactory loggerFactory)
+    public static ILanternStore CreateStore(StoreOptions options, ILoggerFactory loggerFactory, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -51,6 +55,6 @@ internal static class StorageServiceCollectionExtensions
         }
 
         var path = string.IsNullOrEmpty(options.Sqlite) ? DefaultSqlitePath : options.Sqlite;
-        return new SqliteStore(path, loggerFactory.CreateLogger<SqliteStore>());
+        return new SqliteStore(path, loggerFactory.CreateLogger<SqliteStore>(), time);
     }
 }

@@ -44,4 +44,31 @@ public sealed class ConfigCommandTests
             File.Delete(file);
         }
     }
+
+    [Fact]
+    public void Check_UnknownKeys_WarnsButValid()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, """
+                { "sip": { "domian": "x" },
+                  "endpoints": [ { "id": "1", "password": "p", "mailboxes": [ "1" ], "mailbox": "2", "effectiveAuthUser": "z" } ],
+                  "upstreams": [ "u@h/1", { "user": "u", "host": "h", "mailbox": "2", "secrett": "s" } ] }
+                """);
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+            Assert.Equal(0, ConfigCommand.Check(file, includeEnvironment: false, output, error));
+            var text = error.ToString();
+            Assert.Contains("warning: sip.domian: unknown setting, ignored", text, StringComparison.Ordinal);
+            Assert.Contains("warning: endpoints[0].mailbox: unknown setting", text, StringComparison.Ordinal);
+            Assert.Contains("warning: endpoints[0].effectiveAuthUser: unknown setting", text, StringComparison.Ordinal);
+            Assert.Contains("warning: upstreams[1].secrett: unknown setting", text, StringComparison.Ordinal);
+            Assert.Equal(4, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

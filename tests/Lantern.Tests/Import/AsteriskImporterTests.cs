@@ -110,7 +110,9 @@ public sealed class AsteriskImporterTests
             using var error = new StringWriter();
             Assert.Equal(0, ConfigCommand.Check(path, includeEnvironment: false, output, error));
             var errors = new List<string>();
-            var options = LanternConfigurationLoader.Load(path, includeEnvironment: false, errors);
+            var warnings = new List<string>();
+            var options = LanternConfigurationLoader.Load(path, includeEnvironment: false, errors, warnings);
+            Assert.Empty(warnings);
             Assert.Equal(1800, options.Upstreams[0].Expires);
             Assert.Equal("*97", options.Endpoints[0].VoicemailExtension);
             Assert.False(options.Sip.Unsolicited.SendOnStartup);

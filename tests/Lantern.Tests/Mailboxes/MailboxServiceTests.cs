@@ -343,4 +343,33 @@ public sealed class MailboxServiceTests : IDisposable
 
         Assert.Equal((200, 201L), (service.Find(Id)!.Counts.Voice.New, service.Find(Id)!.Version));
     }
+
+    [Fact]
+    public async Task UpdateAsync_CancelledWhileQueuedBehindAnotherWrite_ThrowsAndWritesNothing()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var service = new MailboxService(new BlockingRepository(gate.Task), _time);
+        await service.LoadAsync(CancellationToken.None);
+        var first = service.UpdateAsync(Id, MailboxSource.Api, Set(1, 0), null, CancellationToken.None).AsTask();
+        using var cts = new CancellationTokenSource();
+        var second = service.UpdateAsync(Id, MailboxSource.Api, Set(2, 0), null, cts.Token).AsTask();
+
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second.WaitAsync(TimeSpan.FromSeconds(10)));
+        gate.SetResult();
+
+        Assert.Equal(MailboxWriteStatus.Changed, (await first.WaitAsync(TimeSpan.FromSeconds(10))).Status);
+        Assert.Equal((1, 1L), (service.Find(Id)!.Counts.Voice.New, service.Find(Id)!.Version));
+    }
+
+    private sealed class BlockingRepository(Task gate) : IMailboxRepository
+    {
+        public ValueTask<IReadOnlyList<Mailbox>> LoadAllAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IReadOnlyList<Mailbox>>([]);
+
+        public async ValueTask UpsertAsync(Mailbox mailbox, CancellationToken cancellationToken) => await gate;
+
+        public async ValueTask DeleteAsync(MailboxId id, CancellationToken cancellationToken) => await gate;
+
+        public async ValueTask ApplyBatchAsync(IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, CancellationToken cancellationToken) => await gate;
+    }
 }

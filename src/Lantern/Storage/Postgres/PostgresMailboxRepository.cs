@@ -5,6 +5,8 @@ using NpgsqlTypes;
 namespace Lantern.Storage.Postgres;
 
 /// <summary>Mailboxes in the PostgreSQL <c>mailboxes</c> table; a batch is one statement over arrays (one round trip).</summary>
+/// <remarks>Cluster safety: an update only applies over the version it was computed from (else <see cref="MailboxConflictException"/>),
+/// and every commit sends a NOTIFY naming the changed ids so other nodes reload them.</remarks>
 internal sealed class PostgresMailboxRepository : IMailboxRepository
 {
     private const string UpsertSql = """
@@ -16,7 +18,17 @@ internal sealed class PostgresMailboxRepository : IMailboxRepository
             voice_counts = excluded.voice_counts, fax_counts = excluded.fax_counts, pager_counts = excluded.pager_counts,
             multimedia_counts = excluded.multimedia_counts, text_counts = excluded.text_counts, version = excluded.version,
             source = excluded.source, updated_at = excluded.updated_at, publication_lapsed = excluded.publication_lapsed
+        WHERE mailboxes.version = excluded.version - 1
+           OR (mailboxes.version = excluded.version AND mailboxes.publication_lapsed <> excluded.publication_lapsed)
         """;
+
+    private const string SelectSql = """
+        SELECT id, voice_counts, fax_counts, pager_counts, multimedia_counts, text_counts, version, source, updated_at, publication_lapsed
+        FROM mailboxes
+        """;
+
+    /// <summary>Above this many ids a write sends one "reload everything" notification instead of one per id.</summary>
+    private const int MaxNotifiedIds = 32;
 
     private readonly PostgresStore _store;
 
@@ -28,30 +40,18 @@ internal sealed class PostgresMailboxRepository : IMailboxRepository
     public async ValueTask<IReadOnlyList<Mailbox>> LoadAllAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(
-            """
-            SELECT id, voice_counts, fax_counts, pager_counts, multimedia_counts, text_counts, version, source, updated_at, publication_lapsed
-            FROM mailboxes
-            """,
-            connection);
-        var result = new List<Mailbox>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            result.Add(MailboxRowFormat.ToMailbox(
-                reader.GetString(0),
-                reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.GetInt64(6),
-                reader.GetString(7),
-                reader.GetFieldValue<DateTimeOffset>(8),
-                reader.GetBoolean(9)));
-        }
+        await using var command = new NpgsqlCommand(SelectSql, connection);
+        return await ReadAsync(command, cancellationToken).ConfigureAwait(false);
+    }
 
-        return result;
+    /// <summary>One stored mailbox, or null; used to follow other nodes' changes.</summary>
+    public async ValueTask<Mailbox?> LoadOneAsync(MailboxId id, CancellationToken cancellationToken)
+    {
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(SelectSql + " WHERE id = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id.ToString() });
+        var rows = await ReadAsync(command, cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
     }
 
     public ValueTask UpsertAsync(Mailbox mailbox, CancellationToken cancellationToken)
@@ -101,7 +101,12 @@ internal sealed class PostgresMailboxRepository : IMailboxRepository
                 command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | type, Value = values });
             }
 
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            // The guard refuses to overwrite a row another node moved on: nothing is committed then.
+            var written = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (written != n)
+            {
+                throw new MailboxConflictException($"{n - written} of {n} mailboxes were changed by another node meanwhile");
+            }
         }
 
         if (deletes.Count > 0)
@@ -117,6 +122,64 @@ internal sealed class PostgresMailboxRepository : IMailboxRepository
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        await NotifyAsync(connection, transaction, upserts, deletes, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // NOTIFY is transactional: other nodes hear of the change only if and when it commits.
+    private async Task NotifyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, CancellationToken cancellationToken)
+    {
+        var total = upserts.Count + deletes.Count;
+        if (total == 0)
+        {
+            return;
+        }
+
+        await using var command = new NpgsqlCommand { Connection = connection, Transaction = transaction };
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _store.NodeId });
+        if (total > MaxNotifiedIds)
+        {
+            command.CommandText = $"SELECT pg_notify('{PostgresStore.Channel}', $1 || ' *')";
+        }
+        else
+        {
+            var ids = new string[total];
+            for (var i = 0; i < upserts.Count; i++)
+            {
+                ids[i] = upserts[i].Id.ToString();
+            }
+
+            for (var i = 0; i < deletes.Count; i++)
+            {
+                ids[upserts.Count + i] = deletes[i].ToString();
+            }
+
+            command.CommandText = $"SELECT pg_notify('{PostgresStore.Channel}', $1 || ' ' || x) FROM unnest($2::text[]) AS x";
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids });
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<List<Mailbox>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var result = new List<Mailbox>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(MailboxRowFormat.ToMailbox(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.GetInt64(6),
+                reader.GetString(7),
+                reader.GetFieldValue<DateTimeOffset>(8),
+                reader.GetBoolean(9)));
+        }
+
+        return result;
     }
 }

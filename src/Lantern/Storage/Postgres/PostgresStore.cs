@@ -7,8 +7,13 @@ namespace Lantern.Storage.Postgres;
 /// <remarks>Migrations run under a transaction-scoped advisory lock, so nodes starting together apply each step once.</remarks>
 internal sealed class PostgresStore : ILanternStore
 {
+    /// <summary>The NOTIFY channel announcing committed mailbox changes to the other nodes.</summary>
+    public const string Channel = "lantern_mailboxes";
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger _logger;
+    private readonly PostgresMailboxRepository _mailboxes;
+    private PostgresReplication? _replication;
 
     public PostgresStore(string connectionString, ILogger<PostgresStore> logger)
     {
@@ -18,19 +23,20 @@ internal sealed class PostgresStore : ILanternStore
         Description = $"postgres:{builder.Host}:{builder.Port}/{builder.Database}";
         _dataSource = NpgsqlDataSource.Create(connectionString);
         _logger = logger;
-        Mailboxes = new PostgresMailboxRepository(this);
+        _mailboxes = new PostgresMailboxRepository(this);
         Records = new PostgresRecordStore(this);
     }
 
     public string Description { get; }
 
-    public IMailboxRepository Mailboxes { get; }
+    public IMailboxRepository Mailboxes => _mailboxes;
+
+    /// <summary>This instance's id in NOTIFY payloads, so a node ignores its own changes.</summary>
+    public string NodeId { get; } = Guid.NewGuid().ToString("N");
 
     public IRecordStore Records { get; }
 
     public int SchemaVersion { get; private set; }
-
-    internal ILogger Logger => _logger;
 
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
@@ -85,7 +91,27 @@ internal sealed class PostgresStore : ILanternStore
         }
     }
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public void StartReplication(IMailboxReplica replica)
+    {
+        ArgumentNullException.ThrowIfNull(replica);
+        if (_replication is not null)
+        {
+            throw new InvalidOperationException("replication already started");
+        }
+
+        _replication = new PostgresReplication(this, _mailboxes, replica, _logger);
+        _replication.Start();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_replication is not null)
+        {
+            await _replication.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
 
     internal ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => _dataSource.OpenConnectionAsync(cancellationToken);
 

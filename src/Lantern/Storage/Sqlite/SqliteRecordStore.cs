@@ -14,7 +14,7 @@ internal sealed class SqliteRecordStore : IRecordStore
     {
         ArgumentNullException.ThrowIfNull(record);
         record.Validate();
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var now = _store.Time.GetUtcNow().ToUnixTimeMilliseconds();
         await _store.WriteAsync(
             (c, t) =>
             {

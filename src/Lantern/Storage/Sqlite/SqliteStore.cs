@@ -22,12 +22,13 @@ internal sealed class SqliteStore : ILanternStore
     private SqliteConnection? _writer;
     private Task? _writerLoop;
 
-    public SqliteStore(string path, ILogger<SqliteStore> logger)
+    public SqliteStore(string path, ILogger<SqliteStore> logger, TimeProvider? time = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(logger);
         Path = path;
         _logger = logger;
+        Time = time ?? TimeProvider.System;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -40,6 +41,9 @@ internal sealed class SqliteStore : ILanternStore
     }
 
     public string Path { get; }
+
+    /// <summary>Clock for the informational <c>applied_at</c>/<c>updated_at</c> columns.</summary>
+    internal TimeProvider Time { get; }
 
     public string Description => "sqlite:" + Path;
 
@@ -60,7 +64,7 @@ internal sealed class SqliteStore : ILanternStore
         try
         {
             Exec(connection, null, "PRAGMA journal_mode=WAL;");
-            SchemaVersion = Migrate(connection);
+            SchemaVersion = Migrate(connection, Time.GetUtcNow().ToUnixTimeMilliseconds());
         }
         catch
         {
@@ -71,6 +75,11 @@ internal sealed class SqliteStore : ILanternStore
         _writer = connection;
         _writerLoop = Task.Run(WriterLoopAsync, CancellationToken.None);
         StorageLog.StoreOpened(_logger, Description, SchemaVersion);
+    }
+
+    /// <summary>SQLite is one node's store: no other writer to follow.</summary>
+    public void StartReplication(IMailboxReplica replica)
+    {
     }
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
@@ -142,7 +151,7 @@ internal sealed class SqliteStore : ILanternStore
         return command.ExecuteNonQuery();
     }
 
-    private static int Migrate(SqliteConnection connection)
+    private static int Migrate(SqliteConnection connection, long nowMs)
     {
         Exec(connection, null, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL);");
         using var transaction = connection.BeginTransaction(deferred: false);
@@ -169,7 +178,7 @@ internal sealed class SqliteStore : ILanternStore
             record.CommandText = "INSERT INTO schema_version (version, description, applied_at) VALUES ($v, $d, $t)";
             record.Parameters.AddWithValue("$v", migration.Version);
             record.Parameters.AddWithValue("$d", migration.Description);
-            record.Parameters.AddWithValue("$t", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            record.Parameters.AddWithValue("$t", nowMs);
             record.ExecuteNonQuery();
             current = migration.Version;
         }

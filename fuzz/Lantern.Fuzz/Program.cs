@@ -1,0 +1,3 @@
+using Lantern.Fuzz;
+
+return FuzzTargets.Run(args);

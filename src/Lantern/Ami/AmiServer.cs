@@ -1,0 +1,220 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Net.Sockets;
+using Lantern.Configuration;
+using Lantern.Mailboxes;
+
+namespace Lantern.Ami;
+
+/// <summary>The AMI-compatible TCP server: accepts sessions and fans committed mailbox changes out as MessageWaiting events.</summary>
+internal sealed class AmiServer : IHostedService, IAsyncDisposable
+{
+    private readonly AmiOptions _options;
+    private readonly IMailboxService _mailboxes;
+    private readonly ILogger<AmiServer> _logger;
+    private readonly AmiMetrics _metrics;
+    private readonly AmiSessionContext _context;
+    private readonly ConcurrentDictionary<long, SessionEntry> _sessions = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private Socket? _listener;
+    private IMailboxChangeReader? _changes;
+    private Task _acceptLoop = Task.CompletedTask;
+    private Task _fanOutLoop = Task.CompletedTask;
+    private long _nextSessionId;
+
+    public AmiServer(AmiOptions options, IMailboxService mailboxes, TimeProvider time, ILogger<AmiServer> logger, IMeterFactory? meterFactory = null)
+    {
+        _options = options;
+        _mailboxes = mailboxes;
+        _logger = logger;
+        _metrics = new AmiMetrics(meterFactory);
+        var users = new AmiUserDirectory(options.Users, options.MaxConnectionsPerUser);
+        _context = new AmiSessionContext(options, mailboxes, users, time, logger, _metrics, new AmiAnonymousSessions(options.AuthLimit));
+    }
+
+    /// <summary>The bound address once started (the real port when <c>ami.listen</c> asked for port 0).</summary>
+    public IPEndPoint? LocalEndPoint { get; private set; }
+
+    /// <summary>Open connections, logged in or not.</summary>
+    public int SessionCount => _sessions.Count;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var endPoint = IPEndPoint.Parse(_options.Listen);
+        var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            listener.Bind(endPoint);
+            listener.Listen(512);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+
+        _listener = listener;
+        LocalEndPoint = (IPEndPoint)listener.LocalEndPoint!;
+
+        // Subscribe before accepting, so no change committed after start is missed.
+        _changes = _mailboxes.Changes.Subscribe();
+        _acceptLoop = Task.Run(() => AcceptLoopAsync(listener, _stopping.Token), CancellationToken.None);
+        _fanOutLoop = Task.Run(() => FanOutLoopAsync(_changes, _stopping.Token), CancellationToken.None);
+        AmiLog.Listening(_logger, LocalEndPoint);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        _listener?.Dispose();
+        foreach (var entry in _sessions.Values)
+        {
+            entry.Session.Abort("server stopping");
+        }
+
+        var tasks = new List<Task> { _acceptLoop, _fanOutLoop };
+        foreach (var entry in _sessions.Values)
+        {
+            tasks.Add(entry.Run);
+        }
+
+        try
+        {
+            await Task.WhenAll(tasks).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _changes?.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None);
+        _stopping.Dispose();
+        _metrics.Dispose();
+    }
+
+    private async Task AcceptLoopAsync(Socket listener, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(ct);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                // Per-connection accept errors (reset before accept) must not stop the listener.
+                AmiLog.AcceptFailed(_logger, ex);
+                continue;
+            }
+
+            if (_options.MaxConnections > 0 && _sessions.Count >= _options.MaxConnections)
+            {
+                AmiLog.TooManyConnections(_logger, SafeRemote(socket), _options.MaxConnections);
+                _metrics.Dropped("max-connections");
+                socket.Dispose();
+                continue;
+            }
+
+            if (!_context.Anonymous.TryEnter())
+            {
+                AmiLog.TooManyAnonymous(_logger, SafeRemote(socket), _options.AuthLimit);
+                _metrics.Dropped("auth-limit");
+                socket.Dispose();
+                continue;
+            }
+
+            socket.NoDelay = true;
+            var id = Interlocked.Increment(ref _nextSessionId);
+            var session = new AmiSession(id, socket, _context, ct);
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var run = RunSessionAsync(id, session, started.Task);
+            _sessions[id] = new SessionEntry(session, run);
+            started.SetResult();
+        }
+    }
+
+    private async Task RunSessionAsync(long id, AmiSession session, Task registered)
+    {
+        await registered;
+        _metrics.SessionOpened();
+        try
+        {
+            await session.RunAsync();
+        }
+        finally
+        {
+            _sessions.TryRemove(id, out _);
+            session.Dispose();
+            _metrics.SessionClosed();
+        }
+    }
+
+    private async Task FanOutLoopAsync(IMailboxChangeReader changes, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                var change = await changes.ReadAsync(ct);
+                var packet = AmiMessages.MessageWaiting(change);
+                var delivered = 0;
+                // Enumerating the dictionary itself takes no lock and copies nothing.
+                foreach (var (_, entry) in _sessions)
+                {
+                    if (entry.Session.DeliverEvent(packet))
+                    {
+                        delivered++;
+                    }
+                }
+
+                _metrics.EventsQueued(delivered);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                AmiLog.ChangeFeedFailed(_logger, ex);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static EndPoint? SafeRemote(Socket socket)
+    {
+        try
+        {
+            return socket.RemoteEndPoint;
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record SessionEntry(AmiSession Session, Task Run);
+}

@@ -1,0 +1,23 @@
+using System.Diagnostics.Metrics;
+using Lantern.Configuration;
+using Lantern.Mailboxes;
+using Microsoft.Extensions.Options;
+
+namespace Lantern.Ami;
+
+/// <summary>Registers the AMI server as a singleton and a hosted service.</summary>
+internal static class AmiServiceCollectionExtensions
+{
+    /// <summary>Needs <c>IOptions&lt;LanternOptions&gt;</c>, <see cref="IMailboxService"/>, <see cref="TimeProvider"/> and logging registered.</summary>
+    public static IServiceCollection AddLanternAmi(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => new AmiServer(
+            sp.GetRequiredService<IOptions<LanternOptions>>().Value.Ami,
+            sp.GetRequiredService<IMailboxService>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<AmiServer>>(),
+            sp.GetService<IMeterFactory>()));
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<AmiServer>());
+        return services;
+    }
+}

@@ -1,0 +1,17 @@
+using Lantern.Configuration;
+using Lantern.Mailboxes;
+
+namespace Lantern.Ami;
+
+/// <summary>What every session of one server shares.</summary>
+internal sealed record AmiSessionContext(
+    AmiOptions Options,
+    IMailboxService Mailboxes,
+    AmiUserDirectory Users,
+    TimeProvider Time,
+    ILogger Logger,
+    AmiMetrics Metrics,
+    AmiAnonymousSessions Anonymous)
+{
+    public TimeSpan RegexTimeout { get; } = TimeSpan.FromMilliseconds(Math.Max(1, Options.RegexTimeoutMilliseconds));
+}

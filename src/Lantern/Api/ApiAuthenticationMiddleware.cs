@@ -1,0 +1,136 @@
+using System.Security.Cryptography;
+using System.Text;
+using Lantern.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Lantern.Api;
+
+/// <summary>HTTP Basic against <c>http.users</c> or <c>Bearer</c> against <c>http.apiKeys</c>; everything but probes and API documents needs it.</summary>
+internal sealed class ApiAuthenticationMiddleware
+{
+    private readonly RequestDelegate _next;
+    private readonly IOptionsMonitor<LanternOptions> _options;
+    private readonly ILogger<ApiAuthenticationMiddleware> _logger;
+
+    public ApiAuthenticationMiddleware(RequestDelegate next, IOptionsMonitor<LanternOptions> options, ILogger<ApiAuthenticationMiddleware> logger)
+    {
+        _next = next;
+        _options = options;
+        _logger = logger;
+    }
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (IsPublic(context.Request.Path) || IsAuthorized(context.Request, _options.CurrentValue.Http))
+        {
+            return _next(context);
+        }
+
+        ApiLog.AuthenticationFailed(_logger, context.Request.Method, context.Request.Path, context.Connection.RemoteIpAddress?.ToString());
+        context.Response.Headers.WWWAuthenticate = "Basic realm=\"lantern\"";
+        var detail = context.Request.Headers.Authorization.Count == 0 && !context.Request.Query.ContainsKey("api_key")
+            ? "credentials are required: HTTP Basic (an http.users entry) or Authorization: Bearer <api key>"
+            : "the credentials given are not valid";
+        return ApiProblems.WriteAsync(context, StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized", detail);
+    }
+
+    /// <summary>Liveness/readiness probes and the (data-free) API descriptions need no credentials.</summary>
+    internal static bool IsPublic(PathString path) =>
+        path.Equals("/healthz", StringComparison.Ordinal)
+        || path.Equals("/readyz", StringComparison.Ordinal)
+        || path.StartsWithSegments("/openapi", StringComparison.Ordinal)
+        || path.StartsWithSegments("/ari/api-docs", StringComparison.Ordinal);
+
+    internal static bool IsAuthorized(HttpRequest request, HttpOptions http)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return TryDecodeBasic(header.AsSpan(6).Trim(), out var user, out var password) && CheckUser(http, user, password);
+        }
+
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return CheckKey(http, header.AsSpan(7).Trim().ToString());
+        }
+
+        // Asterisk's ARI also accepts ?api_key=user:password; ARI client libraries may use it.
+        if (header.Length == 0 && request.Path.StartsWithSegments("/ari", StringComparison.Ordinal)
+            && request.Query.TryGetValue("api_key", out var apiKey) && apiKey.Count == 1)
+        {
+            var text = apiKey.ToString();
+            var colon = text.IndexOf(':', StringComparison.Ordinal);
+            return colon > 0 && CheckUser(http, text[..colon], text[(colon + 1)..]);
+        }
+
+        return false;
+    }
+
+    private static bool TryDecodeBasic(ReadOnlySpan<char> encoded, out string user, out string password)
+    {
+        user = password = string.Empty;
+        if (encoded.Length == 0 || encoded.Length > 4096)
+        {
+            return false;
+        }
+
+        Span<byte> buffer = stackalloc byte[encoded.Length];
+        if (!Convert.TryFromBase64Chars(encoded, buffer, out var written))
+        {
+            return false;
+        }
+
+        string text;
+        try
+        {
+            text = new UTF8Encoding(false, true).GetString(buffer[..written]);
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
+
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0)
+        {
+            return false;
+        }
+
+        user = text[..colon];
+        password = text[(colon + 1)..];
+        return true;
+    }
+
+    private static bool CheckUser(HttpOptions http, string user, string password)
+    {
+        // Every entry is compared, in constant time over fixed-size digests, so timing reveals neither names nor lengths.
+        var ok = false;
+        foreach (var u in http.Users)
+        {
+            var match = FixedTimeEquals(u.Name, user) & FixedTimeEquals(u.Password, password) & u.Password.Length > 0;
+            ok |= match;
+        }
+
+        return ok;
+    }
+
+    private static bool CheckKey(HttpOptions http, string key)
+    {
+        var ok = false;
+        foreach (var k in http.ApiKeys)
+        {
+            ok |= FixedTimeEquals(k, key) & k.Length > 0;
+        }
+
+        return ok;
+    }
+
+    private static bool FixedTimeEquals(string expected, string actual)
+    {
+        Span<byte> a = stackalloc byte[SHA256.HashSizeInBytes];
+        Span<byte> b = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(expected), a);
+        SHA256.HashData(Encoding.UTF8.GetBytes(actual), b);
+        return CryptographicOperations.FixedTimeEquals(a, b);
+    }
+}

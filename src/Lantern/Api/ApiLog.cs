@@ -1,0 +1,17 @@
+namespace Lantern.Api;
+
+/// <summary>Source-generated log messages of the HTTP API; never logs credentials.</summary>
+internal static partial class ApiLog
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "HTTP {Method} {Path}: authentication failed from {Remote}")]
+    public static partial void AuthenticationFailed(ILogger logger, string method, string path, string? remote);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "HTTP {Method} {Path}: unhandled error")]
+    public static partial void Unhandled(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Event stream for {Remote} ended: {Reason}")]
+    public static partial void EventStreamEnded(ILogger logger, string? remote, string reason);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Readiness check {Name} threw")]
+    public static partial void ReadinessCheckFailed(ILogger logger, Exception exception, string name);
+}

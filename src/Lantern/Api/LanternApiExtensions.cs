@@ -1,0 +1,103 @@
+using System.Security.Cryptography.X509Certificates;
+using Lantern.Api.Ari;
+using Lantern.Api.V1;
+using Lantern.Configuration;
+using Lantern.Mailboxes;
+
+namespace Lantern.Api;
+
+/// <summary>Wires the HTTP API (ARI-compatible paths, <c>/api/v1</c>, probes, metrics, OpenAPI) into the host.</summary>
+internal static class LanternApiExtensions
+{
+    /// <summary>Sets the listener from <c>http.listen</c>; HTTPS when <c>http.certificate</c> (PEM) is set.</summary>
+    public static void ConfigureLanternHttp(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection("http");
+        var listen = section["listen"] ?? HttpOptions.DefaultListen;
+        var certificate = section["certificate"];
+        if (string.IsNullOrEmpty(certificate))
+        {
+            builder.WebHost.UseUrls("http://" + listen);
+            return;
+        }
+
+        var key = section["key"];
+        builder.WebHost.UseUrls("https://" + listen);
+
+        // The slim builder leaves Kestrel's HTTPS support out until asked.
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+            https.ServerCertificate = X509Certificate2.CreateFromPemFile(certificate, string.IsNullOrEmpty(key) ? null : key)));
+    }
+
+    /// <summary>Registers the API's services; the host must also register <see cref="IMailboxService"/> and any <see cref="IReadinessCheck"/>.</summary>
+    public static IServiceCollection AddLanternApi(this IServiceCollection services)
+    {
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        services.AddSingleton<ApiMetrics>();
+        services.AddSingleton<MetricsCollector>();
+        services.AddSingleton<EventStreamLimiter>();
+        services.AddSingleton<IReadinessCheck, MailboxStoreReadinessCheck>();
+        services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Lantern API";
+            document.Info.Description = "Native mailbox API of the Lantern MWI server. Authentication: HTTP Basic (http.users) or Bearer API key (http.apiKeys). Errors are application/problem+json (RFC 9457).";
+            return Task.CompletedTask;
+        }));
+        return services;
+    }
+
+    /// <summary>Adds the middleware and maps every route; call once on the built application.</summary>
+    public static WebApplication MapLanternApi(this WebApplication app)
+    {
+        // The collector must exist before instruments are created, or it misses their publication.
+        _ = app.Services.GetRequiredService<MetricsCollector>();
+        app.UseMiddleware<ApiErrorMiddleware>();
+        app.UseMiddleware<ApiAuthenticationMiddleware>();
+
+        app.MapGet("/healthz", () => Results.Text("ok\n"))
+            .WithSummary("Liveness: the process is up (no authentication).")
+            .WithTags("health");
+        app.MapGet("/readyz", ReadyAsync)
+            .WithSummary("Readiness: every registered check passes (no authentication); 503 with the failing checks otherwise.")
+            .WithTags("health")
+            .Produces<ReadinessDto>()
+            .Produces<ReadinessDto>(StatusCodes.Status503ServiceUnavailable);
+        app.MapGet("/metrics", (MetricsCollector metrics) => Results.Text(metrics.Scrape(), MetricsCollector.ContentType))
+            .WithSummary("Prometheus text exposition of every Lantern meter (authenticated).")
+            .WithTags("health")
+            .Produces(StatusCodes.Status200OK, contentType: "text/plain");
+        app.MapOpenApi("/openapi/{documentName}.json");
+
+        AriMailboxEndpoints.Map(app);
+        MailboxEndpoints.Map(app);
+        return app;
+    }
+
+    private static async Task<IResult> ReadyAsync(IEnumerable<IReadinessCheck> checks, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var results = new SortedDictionary<string, string?>(StringComparer.Ordinal);
+        var ready = true;
+        foreach (var check in checks)
+        {
+            string? problem;
+            try
+            {
+                problem = await check.CheckAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                ApiLog.ReadinessCheckFailed(loggers.CreateLogger(typeof(LanternApiExtensions)), ex, check.Name);
+                problem = "check failed: " + ex.Message;
+            }
+
+            results[check.Name] = problem;
+            ready &= problem is null;
+        }
+
+        return Results.Json(
+            new ReadinessDto(ready, results),
+            ApiJsonContext.Default.ReadinessDto,
+            statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+}

@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Lantern.Mailboxes;
+
+namespace Lantern.Api.V1;
+
+/// <summary><c>GET /api/v1/events</c>: Server-Sent Events from the mailbox change feed, with <c>Last-Event-ID</c> resume.</summary>
+internal static class EventStreamEndpoint
+{
+    /// <summary>Comment lines keep proxies and idle timeouts from closing a quiet stream.</summary>
+    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
+
+    public static async Task StreamAsync(
+        HttpContext context, IMailboxService mailboxes, EventStreamLimiter limiter, TimeProvider time, ILoggerFactory loggers)
+    {
+        if (!limiter.TryEnter())
+        {
+            context.Response.Headers.RetryAfter = "5";
+            await ApiProblems.WriteAsync(
+                context, StatusCodes.Status503ServiceUnavailable, "too-many-event-streams", "Too many event streams", $"at most {limiter.Limit} event streams may be open at once");
+            return;
+        }
+
+        try
+        {
+            await StreamCoreAsync(context, mailboxes, time, loggers);
+        }
+        finally
+        {
+            limiter.Exit();
+        }
+    }
+
+    private static async Task StreamCoreAsync(HttpContext context, IMailboxService mailboxes, TimeProvider time, ILoggerFactory loggers)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        var cancellationToken = context.RequestAborted;
+
+        Func<MailboxId, bool>? match = null;
+        if (request.Query.TryGetValue("like", out var like) && like.Count > 0 && !string.IsNullOrEmpty(like[0]))
+        {
+            if (!IdPattern.TryCreate(like[0], out var m, out var error))
+            {
+                await ApiProblems.WriteAsync(context, StatusCodes.Status400BadRequest, "invalid-request", "Invalid request", "like: " + error);
+                return;
+            }
+
+            match = m;
+        }
+
+        long? resumeFrom = null;
+        var lastEventId = request.Headers["Last-Event-ID"].ToString();
+        if (lastEventId.Length > 0)
+        {
+            if (!long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                await ApiProblems.WriteAsync(context, StatusCodes.Status400BadRequest, "invalid-request", "Invalid request", $"Last-Event-ID must be a feed sequence number, got \"{lastEventId}\"");
+                return;
+            }
+
+            resumeFrom = id;
+        }
+
+        // Subscribe before reading the replay window, so nothing falls between the two; duplicates are skipped by sequence.
+        using var reader = mailboxes.Changes.Subscribe();
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        var text = new StringBuilder();
+        text.Append("retry: 2000\n: lantern mailbox events\n\n");
+
+        var sent = resumeFrom ?? mailboxes.Changes.LastSequence;
+        if (resumeFrom is { } from)
+        {
+            var missed = mailboxes.Changes.ReadSince(from, out var complete);
+            if (!complete)
+            {
+                var oldest = missed.Count > 0 ? missed[0].Sequence : mailboxes.Changes.LastSequence + 1;
+                var resync = new ResyncEventDto(from, oldest, "changes after Last-Event-ID are no longer held; re-read the mailboxes");
+                text.Append("event: resync\ndata: ").Append(JsonSerializer.Serialize(resync, ApiJsonContext.Default.ResyncEventDto)).Append("\n\n");
+            }
+
+            foreach (var change in missed)
+            {
+                if (change.Sequence > sent || !complete)
+                {
+                    Append(text, change, match);
+                    sent = Math.Max(sent, change.Sequence);
+                }
+            }
+        }
+
+        await FlushAsync(response, text, cancellationToken);
+        var reason = "client closed";
+        try
+        {
+            var next = reader.ReadAsync(cancellationToken).AsTask();
+            while (true)
+            {
+                var beat = Task.Delay(HeartbeatInterval, time, cancellationToken);
+                if (await Task.WhenAny(next, beat) == beat)
+                {
+                    await beat;
+                    text.Append(": keep-alive\n\n");
+                    await FlushAsync(response, text, cancellationToken);
+                    continue;
+                }
+
+                var change = await next;
+                if (change.Sequence > sent)
+                {
+                    Append(text, change, match);
+                    sent = change.Sequence;
+                }
+
+                while (reader.TryRead(out var more))
+                {
+                    if (more.Sequence > sent)
+                    {
+                        Append(text, more, match);
+                        sent = more.Sequence;
+                    }
+                }
+
+                await FlushAsync(response, text, cancellationToken);
+                next = reader.ReadAsync(cancellationToken).AsTask();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (InvalidOperationException ex)
+        {
+            reason = ex.Message;
+        }
+
+        var logger = loggers.CreateLogger(typeof(EventStreamEndpoint));
+        var remote = context.Connection.RemoteIpAddress?.ToString();
+        ApiLog.EventStreamEnded(logger, remote, reason);
+    }
+
+    private static void Append(StringBuilder text, MailboxChange change, Func<MailboxId, bool>? match)
+    {
+        if (match is not null && !match(change.Mailbox.Id))
+        {
+            return;
+        }
+
+        text.Append("event: mailbox\nid: ").Append(change.Sequence.ToString(CultureInfo.InvariantCulture)).Append("\ndata: ");
+        text.Append(JsonSerializer.Serialize(MailboxMapping.ToEvent(change), ApiJsonContext.Default.MailboxEventDto)).Append("\n\n");
+    }
+
+    private static async Task FlushAsync(HttpResponse response, StringBuilder text, CancellationToken cancellationToken)
+    {
+        if (text.Length > 0)
+        {
+            await response.WriteAsync(text.ToString(), cancellationToken);
+            text.Clear();
+        }
+
+        await response.Body.FlushAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,9 @@
+namespace Lantern.Api.V1;
+
+/// <summary>Counts per message class; a class that is absent is not held by the mailbox.</summary>
+internal sealed record MailboxCountsDto(
+    MessageCountsDto? Voice,
+    MessageCountsDto? Fax = null,
+    MessageCountsDto? Pager = null,
+    MessageCountsDto? Multimedia = null,
+    MessageCountsDto? Text = null);

@@ -1,0 +1,17 @@
+namespace Lantern.Interop.Tests.Infrastructure;
+
+/// <summary>Configuration templates for <see cref="LanternProcess"/> (placeholders: {SIP_PORT}, {HTTP_PORT}, {AMI_PORT}, {DB}).</summary>
+internal static class TestConfigs
+{
+    public const string Minimal = """
+        {
+          "Logging": { "LogLevel": { "Default": "Warning", "Lantern": "Information" } },
+          "sip": { "domain": "127.0.0.1", "listen": [
+            { "transport": "udp", "address": "127.0.0.1", "port": {SIP_PORT} },
+            { "transport": "tcp", "address": "127.0.0.1", "port": {SIP_PORT} } ] },
+          "store": { "sqlite": "{DB}" },
+          "http": { "listen": "127.0.0.1:{HTTP_PORT}", "users": [ { "name": "admin", "password": "pw" } ] },
+          "ami": { "listen": "127.0.0.1:{AMI_PORT}", "users": [ { "name": "admin", "secret": "pw", "write": true } ] }
+        }
+        """;
+}

@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Lantern.Tests.Ami;
+
+/// <summary>A raw AMI client for tests: every read has a deadline.</summary>
+internal sealed class AmiTestClient : IAsyncDisposable
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+    private readonly Socket _socket;
+    private readonly NetworkStream _stream;
+    private readonly StreamReader _reader;
+
+    private AmiTestClient(Socket socket)
+    {
+        _socket = socket;
+        _stream = new NetworkStream(socket, ownsSocket: true);
+        _reader = new StreamReader(_stream, Encoding.UTF8);
+    }
+
+    public string Banner { get; private set; } = string.Empty;
+
+    public static async Task<AmiTestClient> ConnectAsync(IPEndPoint endPoint, int? receiveBufferSize = null)
+    {
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        if (receiveBufferSize is { } size)
+        {
+            socket.ReceiveBufferSize = size;
+        }
+
+        using var cts = new CancellationTokenSource(Deadline);
+        await socket.ConnectAsync(endPoint, cts.Token);
+        var client = new AmiTestClient(socket);
+        client.Banner = await client._reader.ReadLineAsync(cts.Token) ?? throw new IOException("no banner");
+        return client;
+    }
+
+    public async Task SendRawAsync(byte[] bytes)
+    {
+        using var cts = new CancellationTokenSource(Deadline);
+        await _stream.WriteAsync(bytes, cts.Token);
+    }
+
+    public Task SendRawAsync(string text) => SendRawAsync(Encoding.UTF8.GetBytes(text));
+
+    public Task SendAsync(params string[] lines) => SendRawAsync(string.Concat(lines.Select(l => l + "\r\n")) + "\r\n");
+
+    public async Task<AmiReply> ReadAsync()
+    {
+        using var cts = new CancellationTokenSource(Deadline);
+        var fields = new List<KeyValuePair<string, string>>();
+        while (true)
+        {
+            var line = await _reader.ReadLineAsync(cts.Token) ?? throw new IOException("connection closed; got so far: " + fields.Count);
+            if (line.Length == 0)
+            {
+                if (fields.Count == 0)
+                {
+                    continue;
+                }
+
+                return new AmiReply(fields);
+            }
+
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            fields.Add(new(line[..colon], line[(colon + 1)..].Trim()));
+        }
+    }
+
+    /// <summary>Skips packets until one matches; at most 1000 packets.</summary>
+    public async Task<AmiReply> ReadUntilAsync(Func<AmiReply, bool> match)
+    {
+        for (var i = 0; i < 1000; i++)
+        {
+            var reply = await ReadAsync();
+            if (match(reply))
+            {
+                return reply;
+            }
+        }
+
+        throw new InvalidOperationException("no matching packet in 1000");
+    }
+
+    /// <summary>True when the server closed the connection (after any remaining packets) within the deadline.</summary>
+    public async Task<bool> ClosedAsync()
+    {
+        using var cts = new CancellationTokenSource(Deadline);
+        try
+        {
+            for (var i = 0; i < 100_000; i++)
+            {
+                if (await _reader.ReadLineAsync(cts.Token) is null)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public async Task<AmiReply> ActionAsync(params string[] lines)
+    {
+        await SendAsync(lines);
+        return await ReadAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _reader.Dispose();
+        await _stream.DisposeAsync();
+    }
+}

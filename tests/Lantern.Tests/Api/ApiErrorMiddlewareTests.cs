@@ -1,0 +1,63 @@
+using System.Net;
+
+namespace Lantern.Tests.Api;
+
+public sealed class ApiErrorMiddlewareTests : IClassFixture<ApiTestHost>
+{
+    private readonly ApiTestHost _host;
+
+    public ApiErrorMiddlewareTests(ApiTestHost host) => _host = host;
+
+    [Theory]
+    [InlineData("nothing/here")]
+    [InlineData("api/v1/nothing")]
+    [InlineData("ari/channels")]
+    public async Task UnknownRoute_Is404Problem(string path)
+    {
+        using var client = _host.Client();
+        await ApiAssert.ProblemAsync(await client.GetAsync(path), HttpStatusCode.NotFound, "no resource");
+    }
+
+    [Fact]
+    public async Task WrongMethod_Is405Problem()
+    {
+        using var client = _host.Client();
+        await ApiAssert.ProblemAsync(await client.PostAsync("ari/mailboxes/1@x", null), HttpStatusCode.MethodNotAllowed, "POST");
+        await ApiAssert.ProblemAsync(await client.DeleteAsync("api/v1/mailboxes"), HttpStatusCode.MethodNotAllowed);
+    }
+
+    [Fact]
+    public async Task OversizedBody_Is413Problem()
+    {
+        using var client = _host.Client();
+        var big = "{\"voice\":{\"new\":1},\"pad\":\"" + new string('x', 100_000) + "\"}";
+        await ApiAssert.ProblemAsync(await client.PutAsync("api/v1/mailboxes/1@big", ApiAssert.Json(big)), HttpStatusCode.RequestEntityTooLarge, "65536");
+    }
+
+    [Fact]
+    public async Task OversizedChunkedBody_Is413Problem()
+    {
+        using var client = _host.Client();
+        var big = "{\"voice\":{\"new\":1},\"pad\":\"" + new string('x', 100_000) + "\"}";
+        using var content = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(big)));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Put, "api/v1/mailboxes/1@big") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+        await ApiAssert.ProblemAsync(await client.SendAsync(request), HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
+    public async Task OversizedBatch_Is413Problem()
+    {
+        using var client = _host.Client();
+        var big = "{\"items\":[],\"pad\":\"" + new string('x', 5 * 1024 * 1024) + "\"}";
+        await ApiAssert.ProblemAsync(await client.PostAsync("api/v1/mailboxes:batch", ApiAssert.Json(big)), HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
+    public async Task MalformedJson_Is400Problem()
+    {
+        using var client = _host.Client();
+        await ApiAssert.ProblemAsync(await client.PostAsync("api/v1/mailboxes:delete", ApiAssert.Json("{not json")), HttpStatusCode.BadRequest);
+    }
+}

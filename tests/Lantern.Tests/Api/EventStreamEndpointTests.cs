@@ -1,0 +1,122 @@
+using System.Net;
+using System.Text.Json;
+using Lantern.Mailboxes;
+
+namespace Lantern.Tests.Api;
+
+public sealed class EventStreamEndpointTests : IClassFixture<ApiTestHost>
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+
+    private readonly ApiTestHost _host;
+
+    public EventStreamEndpointTests(ApiTestHost host) => _host = host;
+
+    [Fact]
+    public async Task Events_AfterPut_DeliversMailboxEvent()
+    {
+        using var client = _host.Client();
+        await using var sse = await SseClient.OpenAsync(client, "api/v1/events?like=" + Uri.EscapeDataString("@sse1$"));
+        Assert.Equal("text/event-stream", sse.Response.Content.Headers.ContentType?.MediaType);
+        await sse.WaitOpenAsync(Deadline);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PutAsync("ari/mailboxes/100@sse1?newMessages=3&oldMessages=1", null)).StatusCode);
+
+        var (name, id, data) = await sse.NextAsync(Deadline);
+        Assert.Equal("mailbox", name);
+        using var json = JsonDocument.Parse(data);
+        var e = json.RootElement;
+        Assert.Equal("100@sse1", e.GetProperty("id").GetString());
+        Assert.Equal("updated", e.GetProperty("kind").GetString());
+        Assert.Equal(3, e.GetProperty("counts").GetProperty("voice").GetProperty("new").GetInt32());
+        Assert.True(e.GetProperty("waiting").GetBoolean());
+        Assert.Equal("api", e.GetProperty("source").GetString());
+        Assert.Equal(e.GetProperty("sequence").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture), id);
+        Assert.True(e.GetProperty("version").GetInt64() >= 1);
+    }
+
+    [Fact]
+    public async Task Events_LikeFilter_SkipsOtherMailboxes()
+    {
+        using var client = _host.Client();
+        await using var sse = await SseClient.OpenAsync(client, "api/v1/events?like=" + Uri.EscapeDataString("^wanted@sse2$"));
+        await sse.WaitOpenAsync(Deadline);
+        await client.PutAsync("ari/mailboxes/other@sse2?newMessages=1", null);
+        await client.PutAsync("ari/mailboxes/wanted@sse2?newMessages=2", null);
+
+        var (_, _, data) = await sse.NextAsync(Deadline);
+        Assert.Contains("\"wanted@sse2\"", data, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Events_LastEventId_ResumesWithMissedChanges()
+    {
+        using var client = _host.Client();
+        await client.PutAsync("ari/mailboxes/r@sse3?newMessages=1", null);
+        var start = _host.Mailboxes.Changes.LastSequence;
+        await client.PutAsync("ari/mailboxes/r@sse3?newMessages=2", null);
+        await client.DeleteAsync("ari/mailboxes/r@sse3");
+
+        await using var sse = await SseClient.OpenAsync(client, "api/v1/events?like=" + Uri.EscapeDataString("@sse3$"), start.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var first = await sse.NextAsync(Deadline);
+        var second = await sse.NextAsync(Deadline);
+
+        Assert.Contains("\"new\":2", first.Data, StringComparison.Ordinal);
+        Assert.Contains("\"kind\":\"deleted\"", second.Data, StringComparison.Ordinal);
+        Assert.True(long.Parse(second.Id!, System.Globalization.CultureInfo.InvariantCulture) > long.Parse(first.Id!, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Events_LastEventIdTooOld_SendsResync()
+    {
+        await using var host = new ApiTestHost { ReplayCapacity = 2 };
+        await host.InitializeAsync();
+        using var client = host.Client();
+        for (var i = 0; i < 5; i++)
+        {
+            await client.PutAsync($"ari/mailboxes/m{i}@sse4?newMessages=1", null);
+        }
+
+        await using var sse = await SseClient.OpenAsync(client, "api/v1/events", "0");
+        var (name, _, data) = await sse.NextAsync(Deadline);
+
+        Assert.Equal("resync", name);
+        Assert.Contains("\"lastEventId\":0", data, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Events_OverStreamLimit_Is503()
+    {
+        await using var host = new ApiTestHost { ExtraConfiguration = new Dictionary<string, string?> { ["http:maxEventStreams"] = "1" } };
+        await host.InitializeAsync();
+        using var client = host.Client();
+        await using (var first = await SseClient.OpenAsync(client, "api/v1/events"))
+        {
+            await first.WaitOpenAsync(Deadline);
+            await ApiAssert.ProblemAsync(await client.GetAsync("api/v1/events"), HttpStatusCode.ServiceUnavailable, "at most 1");
+        }
+    }
+
+    [Fact]
+    public async Task Events_BadLastEventIdOrLike_Is400()
+    {
+        using var client = _host.Client();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/events");
+        request.Headers.TryAddWithoutValidation("Last-Event-ID", "abc");
+        await ApiAssert.ProblemAsync(await client.SendAsync(request), HttpStatusCode.BadRequest, "Last-Event-ID");
+        await ApiAssert.ProblemAsync(await client.GetAsync("api/v1/events?like=%28"), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Events_DirectServiceWrite_IsAlsoStreamed()
+    {
+        using var client = _host.Client();
+        await using var sse = await SseClient.OpenAsync(client, "api/v1/events?like=" + Uri.EscapeDataString("@sse5$"));
+        await sse.WaitOpenAsync(Deadline);
+        await _host.CreateForeignAsync("x@sse5", 4);
+
+        var (_, _, data) = await sse.NextAsync(Deadline);
+        Assert.Contains("\"source\":\"peer:oldpbx\"", data, StringComparison.Ordinal);
+        Assert.NotNull(_host.Mailboxes.Find(MailboxId.Parse("x@sse5")));
+    }
+}

@@ -1,0 +1,107 @@
+using Lantern.Mailboxes;
+
+namespace Lantern.Tests.Mailboxes;
+
+public sealed class MailboxChangeFeedTests
+{
+    private static readonly DateTimeOffset Time = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
+
+    private static Mailbox Box(string id, long version, int newCount = 0) =>
+        new(MailboxId.Parse(id), new MailboxCounts(new MessageCounts(newCount, 0, 0, 0)), version, MailboxSource.Api, Time);
+
+    [Fact]
+    public async Task ReadAsync_NothingPending_CompletesWhenAChangeIsPublished()
+    {
+        var feed = new MailboxChangeFeed();
+        using var reader = feed.Subscribe();
+        var read = reader.ReadAsync(CancellationToken.None).AsTask();
+        Assert.False(read.IsCompleted);
+
+        feed.Publish(MailboxChangeKind.Updated, Box("1", 1), Time);
+
+        var change = await read.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, change.Sequence);
+    }
+
+    [Fact]
+    public async Task ReadAsync_Cancelled_ThrowsOperationCanceled()
+    {
+        var feed = new MailboxChangeFeed();
+        using var reader = feed.Subscribe();
+        using var cts = new CancellationTokenSource();
+        var read = reader.ReadAsync(cts.Token).AsTask();
+
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public void TryRead_SeveralChangesOfOneMailbox_CoalescedToTheNewestInFirstDirtyOrder()
+    {
+        var feed = new MailboxChangeFeed();
+        using var reader = feed.Subscribe();
+        feed.Publish(MailboxChangeKind.Updated, Box("a", 1), Time);
+        feed.Publish(MailboxChangeKind.Updated, Box("b", 1), Time);
+        feed.Publish(MailboxChangeKind.Updated, Box("a", 2), Time);
+        feed.Publish(MailboxChangeKind.Deleted, Box("a", 2), Time);
+
+        Assert.True(reader.TryRead(out var first));
+        Assert.True(reader.TryRead(out var second));
+        Assert.False(reader.TryRead(out _));
+        Assert.Equal(("a@default", MailboxChangeKind.Deleted, 4L), (first.Mailbox.Id.ToString(), first.Kind, first.Sequence));
+        Assert.Equal(("b@default", 2L), (second.Mailbox.Id.ToString(), second.Sequence));
+    }
+
+    [Fact]
+    public void Publish_SlowReader_PendingBoundedByDistinctMailboxes()
+    {
+        var feed = new MailboxChangeFeed(replayCapacity: 100);
+        using var reader = (MailboxChangeReader)feed.Subscribe();
+
+        for (var i = 1; i <= 10_000; i++)
+        {
+            feed.Publish(MailboxChangeKind.Updated, Box($"{i % 10}", i), Time);
+        }
+
+        Assert.Equal(10, reader.Pending);
+        Assert.Equal(10_000, feed.LastSequence);
+    }
+
+    [Fact]
+    public void ReadSince_Window_ReturnsHeldChangesAndSaysWhetherComplete()
+    {
+        var feed = new MailboxChangeFeed(replayCapacity: 3);
+        for (var i = 1; i <= 5; i++)
+        {
+            feed.Publish(MailboxChangeKind.Updated, Box("a", i), Time);
+        }
+
+        var fromStart = feed.ReadSince(0, out var startComplete);
+        var fromTwo = feed.ReadSince(2, out var twoComplete);
+        var fromLast = feed.ReadSince(5, out var lastComplete);
+        var fromFuture = feed.ReadSince(9, out var futureComplete);
+
+        Assert.Equal([3L, 4L, 5L], fromStart.Select(c => c.Sequence));
+        Assert.False(startComplete);
+        Assert.Equal([3L, 4L, 5L], fromTwo.Select(c => c.Sequence));
+        Assert.True(twoComplete);
+        Assert.Equal((0, true), (fromLast.Count, lastComplete));
+        Assert.Equal((0, false), (fromFuture.Count, futureComplete));
+    }
+
+    [Fact]
+    public async Task Dispose_Reader_RemovedAndPendingReadEnds()
+    {
+        var feed = new MailboxChangeFeed();
+        var reader = feed.Subscribe();
+        var read = reader.ReadAsync(CancellationToken.None).AsTask();
+        Assert.Equal(1, feed.ReaderCount);
+
+        reader.Dispose();
+        feed.Publish(MailboxChangeKind.Updated, Box("a", 1), Time);
+
+        Assert.Equal(0, feed.ReaderCount);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => read.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+}
