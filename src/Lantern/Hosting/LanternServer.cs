@@ -2,6 +2,9 @@ using Microsoft.Extensions.Options;
 using Lantern.Ami;
 using Lantern.Api;
 using Lantern.Configuration;
+using Lantern.Peers;
+using Lantern.Phones;
+using Lantern.Upstreams;
 using Lantern.Storage;
 
 namespace Lantern.Hosting;
@@ -47,6 +50,10 @@ internal static class LanternServer
         builder.Services.AddLanternStorage();
         builder.Services.AddLanternAmi();
         builder.Services.AddLanternSip();
+        builder.Services.AddLanternPhones();
+        builder.Services.AddLanternPeers();
+        builder.Services.AddLanternUpstreams();
+        builder.Services.AddLanternSipListeners();
         builder.Services.AddSingleton<IReadinessCheck, ListenersReadinessCheck>();
 
         // HTTP API (rest-cli): listener, services, routes.

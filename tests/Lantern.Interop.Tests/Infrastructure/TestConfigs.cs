@@ -3,10 +3,11 @@ namespace Lantern.Interop.Tests.Infrastructure;
 /// <summary>Configuration templates for <see cref="LanternProcess"/> (placeholders: {SIP_PORT}, {HTTP_PORT}, {AMI_PORT}, {DB}).</summary>
 internal static class TestConfigs
 {
+    /// <remarks>MD5 is challenged first because sipp answers only the first challenge and knows no SHA-256.</remarks>
     public const string Minimal = """
         {
           "Logging": { "LogLevel": { "Default": "Warning", "Lantern": "Information" } },
-          "sip": { "domain": "127.0.0.1", "listen": [
+          "sip": { "domain": "127.0.0.1", "digestAlgorithms": [ "MD5", "SHA-256" ], "listen": [
             { "transport": "udp", "address": "127.0.0.1", "port": {SIP_PORT} },
             { "transport": "tcp", "address": "127.0.0.1", "port": {SIP_PORT} } ] },
           "store": { "sqlite": "{DB}" },
