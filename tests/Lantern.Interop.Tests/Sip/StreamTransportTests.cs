@@ -141,6 +141,24 @@ public sealed class StreamTransportTests
     }
 
     [Fact]
+    public async Task Tcp_SipVersion3_505ThenConnectionStillServes()
+    {
+        await using var server = await LanternProcess.StartAsync(TestConfigs.Minimal);
+        using var client = new TcpClient();
+        var stream = await ConnectAsync(server.SipPort, client);
+        var wrong = Request("OPTIONS", "z9hG4bKv3", "v3-1", "Content-Length: 0\r\n").Replace("127.0.0.1 SIP/2.0\r\n", "127.0.0.1 SIP/3.0\r\n", StringComparison.Ordinal);
+        Assert.Contains(" SIP/3.0\r\n", wrong, StringComparison.Ordinal);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(wrong));
+        var text = await ReadUntilAsync(stream, "\r\n\r\n");
+        Assert.StartsWith("SIP/2.0 505 Unsupported SIP Version\r\n", text, StringComparison.Ordinal);
+        Assert.Contains("Call-ID: v3-1\r\n", text, StringComparison.Ordinal);
+
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(Request("OPTIONS", "z9hG4bKv2", "v2-1", "Content-Length: 0\r\n")));
+        text = await ReadUntilAsync(stream, "Call-ID: v2-1");
+        Assert.StartsWith("SIP/2.0 200 ", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Tls_OptionsOverSelfSignedListener_200()
     {
         var directory = Directory.CreateTempSubdirectory("lantern-interop-tls-").FullName;
