@@ -33,7 +33,7 @@ public sealed partial class SipStack : ISipFramingErrorSink
         if (response is null)
         {
             Interlocked.Increment(ref _dropped);
-            SipStackLog.Dropped(_logger, source.Remote, SipParseErrorReason.HeaderSectionTooLarge);
+            SipStackLog.FramingUnanswered(_logger, source.Remote, error);
             return;
         }
 

@@ -75,6 +75,23 @@ public sealed class SipStackFramingTests
         Assert.Equal("Header Section Too Large", r.ReasonPhrase);
     }
 
+    [Theory]
+    [InlineData(SipFramerError.MalformedContentLength, "Content-Length: abc\r\n", "Malformed Content-Length")]
+    [InlineData(SipFramerError.ConflictingContentLength, "Content-Length: 0\r\nl: 5\r\n", "Conflicting Content-Length")]
+    public async Task OnFramingErrorAsync_BadContentLength_400NamingIt(SipFramerError error, string extra, string reason)
+    {
+        var sent = await AnswerAsync(error, Headers(extra));
+        Assert.NotNull(sent);
+        _ = SipMessageParser.TryParse(sent.Bytes, SipLimits.Default, out var r, out _);
+        using (r)
+        {
+            Assert.NotNull(r);
+            Assert.Equal(400, r.StatusCode);
+            Assert.Equal(reason, r.ReasonPhrase);
+            Assert.Equal("framing-1", r.CallId);
+        }
+    }
+
     [Fact]
     public async Task OnFramingErrorAsync_NoEssentials_NothingSentAndCounted()
     {
