@@ -9,6 +9,7 @@ internal sealed class LanternProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly ConcurrentBag<(string Text, TaskCompletionSource Waiter)> _waiters = [];
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -134,6 +135,30 @@ internal sealed class LanternProcess : IAsyncDisposable
         {
             _ready.TrySetResult();
         }
+
+        foreach (var (text, waiter) in _waiters)
+        {
+            if (line.Contains(text, StringComparison.Ordinal))
+            {
+                waiter.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>Starts watching the output for a line containing <paramref name="text"/>; await the task with a deadline.
+    /// Call before the action that causes the line, so it cannot be missed.</summary>
+    public Task WatchOutput(string text)
+    {
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiters.Add((text, waiter));
+        return waiter.Task;
+    }
+
+    /// <summary>Sends SIGHUP (configuration reload).</summary>
+    public async Task HangUpAsync()
+    {
+        using var kill = Process.Start("kill", ["-HUP", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
     }
 
     public static string Describe(IEnumerable<string> lines)
