@@ -1,7 +1,11 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text;
 using Lantern.Interop.Tests.Infrastructure;
+using Lantern.Sip.Auth;
+using Lantern.Sip.Messages;
 
 namespace Lantern.Interop.Tests.Phones;
 
@@ -21,7 +25,8 @@ public sealed class PhonesInteropTests
           "ami": { "listen": "127.0.0.1:{AMI_PORT}", "users": [ { "name": "admin", "secret": "pw", "write": true } ] },
           "endpoints": [
             { "id": "1001", "password": "secret1001", "mailboxes": [ "1001@default" ], "voicemailExtension": "*97", "contacts": [ {CONTACTS} ] },
-            { "id": "1002", "password": "secret1002", "mailboxes": [ "1002@default", "1003@default" ] }
+            { "id": "1002", "password": "secret1002", "mailboxes": [ "1002@default", "1003@default" ] },
+            { "id": "2000", "password": "secret2000", "mailboxes": [ "2000@default" ], "unsolicited": false }
           ]
         }
         """;
@@ -76,6 +81,19 @@ public sealed class PhonesInteropTests
         var result = await Sipp.RunClientAsync("phones_auth_subscribe.xml", server.SipPort, transport, ["-inf", Users("1001"), "-au", "1001", "-ap", "secret1001"]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    [Theory]
+    [InlineData("udp")]
+    [InlineData("tcp")]
+    public async Task Register_WithDigest_BindsRejectsTooBriefAndUnbinds(string transport)
+    {
+        Assert.True(Sipp.IsInstalled, "sipp is not installed");
+        await using var server = await LanternProcess.StartAsync(Make(trusted: false));
+
+        var result = await Sipp.RunClientAsync("phones_register.xml", server.SipPort, transport, ["-inf", Users("2000"), "-au", "2000", "-ap", "secret2000"]);
+
+        Assert.True(result.ExitCode == 0, result + "\n" + server.Output);
     }
 
     [Theory]
@@ -144,6 +162,55 @@ public sealed class PhonesInteropTests
         var result = await uas;
         Assert.True(result.ExitCode == 0, result + "\n" + server.Output);
         Assert.Contains("Messages-Waiting: yes\r\nMessage-Account: sip:*97@127.0.0.1\r\nVoice-Message: 2/0 (0/0)", result.Messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RegisteredPhone_GetsUnsolicitedNotifyOverItsFlowOnBindingAndAfterAnUpdate()
+    {
+        await using var server = await LanternProcess.StartAsync(Make(trusted: false));
+        using var phone = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)phone.Client.LocalEndPoint!).Port.ToString(CultureInfo.InvariantCulture);
+        var lantern = new IPEndPoint(IPAddress.Loopback, server.SipPort);
+        string Register(int cseq, string? authorization) =>
+            $"REGISTER sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bKreg{cseq};rport\r\n" +
+            $"From: <sip:1001@127.0.0.1>;tag=phone1\r\nTo: <sip:1001@127.0.0.1>\r\nCall-ID: reg-{port}\r\nCSeq: {cseq} REGISTER\r\n" +
+            $"Contact: <sip:1001@127.0.0.1:{port}>\r\nExpires: 600\r\nMax-Forwards: 70\r\n" +
+            (authorization is null ? string.Empty : "Authorization: " + authorization + "\r\n") + "Content-Length: 0\r\n\r\n";
+
+        await SendAsync(phone, lantern, Register(1, null));
+        var challenge = await ReceiveAsync(phone, m => m.IsResponse);
+        Assert.Equal(401, challenge.StatusCode);
+        Assert.True(DigestChallenge.TryParse(challenge.GetHeaders(SipHeaderId.WwwAuthenticate)[0], out var c, out var error), error);
+        await SendAsync(phone, lantern, Register(2, DigestClient.CreateAuthorization(c!, "REGISTER", "sip:127.0.0.1", "1001", "secret1001")));
+        var ok = await ReceiveAsync(phone, m => m.IsResponse);
+        Assert.Equal(200, ok.StatusCode);
+
+        var onBinding = await ReceiveAsync(phone, m => m.IsRequest && m.Method == SipMethod.Notify);
+        Assert.Null(onBinding.ToTag);
+        Assert.Equal("terminated", onBinding.GetHeader(SipHeaderId.SubscriptionState));
+        await SendAsync(phone, lantern, SipMessageBuilder.ResponseTo(onBinding, 200).ToString());
+        await PutMailboxAsync(server, "1001@default", 4);
+
+        var onUpdate = await ReceiveAsync(phone, m => m.IsRequest && m.Method == SipMethod.Notify && m.CallId != onBinding.CallId);
+        Assert.Equal("Messages-Waiting: yes\r\nMessage-Account: sip:*97@127.0.0.1\r\nVoice-Message: 4/0 (0/0)\r\n", Encoding.UTF8.GetString(onUpdate.Body.Span));
+        await SendAsync(phone, lantern, SipMessageBuilder.ResponseTo(onUpdate, 200).ToString());
+    }
+
+    private static async Task SendAsync(UdpClient socket, IPEndPoint to, string text) =>
+        await socket.SendAsync(Encoding.UTF8.GetBytes(text), to);
+
+    /// <summary>The next datagram that parses and matches, within 10 s.</summary>
+    private static async Task<SipMessage> ReceiveAsync(UdpClient socket, Func<SipMessage, bool> match)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var datagram = await socket.ReceiveAsync(deadline.Token);
+            if (SipMessageParser.TryParse(datagram.Buffer, SipLimits.Default, out var m, out _) && match(m!))
+            {
+                return m!;
+            }
+        }
     }
 
     private static async Task WaitForFileAsync(string path, Task<SippResult> sipp)
