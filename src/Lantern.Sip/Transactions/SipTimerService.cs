@@ -50,7 +50,7 @@ public sealed class SipTimerService : IDisposable
 
         if (rearm)
         {
-            Arm(due);
+            Arm();
         }
 
         return entry;
@@ -67,16 +67,40 @@ public sealed class SipTimerService : IDisposable
         _timer.Dispose();
     }
 
-    private void Arm(long due)
+    /// <summary>Points the one timer at the earliest due time. Change runs outside the lock, so a racing caller may have armed a
+    /// stale value: re-check and retry until the armed value is the current one (bounded; each retry sees a newer state).</summary>
+    private void Arm()
     {
-        var delay = TimeSpan.FromTicks(Math.Max(0, due - _time.GetUtcNow().UtcTicks));
-        try
+        for (var attempt = 0; attempt < 16; attempt++)
         {
-            _timer.Change(delay, Timeout.InfiniteTimeSpan);
-        }
-        catch (ObjectDisposedException)
-        {
-            // Disposed concurrently: nothing left to fire.
+            long target;
+            lock (_gate)
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+
+                target = _armedFor;
+            }
+
+            var delay = target == long.MaxValue ? Timeout.InfiniteTimeSpan : TimeSpan.FromTicks(Math.Max(0, target - _time.GetUtcNow().UtcTicks));
+            try
+            {
+                _timer.Change(delay, Timeout.InfiniteTimeSpan);
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+
+            lock (_gate)
+            {
+                if (_armedFor == target)
+                {
+                    return;
+                }
+            }
         }
     }
 
@@ -102,7 +126,7 @@ public sealed class SipTimerService : IDisposable
 
         if (next != long.MaxValue)
         {
-            Arm(next);
+            Arm();
         }
 
         if (due is null)

@@ -69,6 +69,27 @@ internal static class LanternOptionsChecks
             errors.Add($"ami.listen: \"{options.Ami.Listen}\" is not address:port");
         }
 
+        CheckUsers(errors, "http.users", options.Http.Users.ConvertAll(u => (u.Name, u.Password)), "password");
+        CheckUsers(errors, "ami.users", options.Ami.Users.ConvertAll(u => (u.Name, u.Secret)), "secret");
+        var ami = options.Ami;
+        CheckPositive(errors, "ami.maxConnectionsPerUser", ami.MaxConnectionsPerUser);
+        if (ami.IdleTimeoutSeconds < 0)
+        {
+            errors.Add($"ami.idleTimeoutSeconds: {ami.IdleTimeoutSeconds} must not be negative (0 disables)");
+        }
+
+        CheckPositive(errors, "ami.authTimeoutSeconds", ami.AuthTimeoutSeconds);
+        CheckPositive(errors, "ami.authLimit", ami.AuthLimit);
+        CheckPositive(errors, "ami.maxConnections", ami.MaxConnections);
+        CheckPositive(errors, "ami.outboundQueueLimit", ami.OutboundQueueLimit);
+        CheckPositive(errors, "ami.maxLoginFailures", ami.MaxLoginFailures);
+        CheckPositive(errors, "ami.regexTimeoutMilliseconds", ami.RegexTimeoutMilliseconds);
+        if (ami.LoginFailureDelayMilliseconds < 0)
+        {
+            errors.Add($"ami.loginFailureDelayMilliseconds: {ami.LoginFailureDelayMilliseconds} must not be negative");
+        }
+
+        CheckPositive(errors, "http.maxEventStreams", options.Http.MaxEventStreams);
         for (var i = 0; i < sip.Trusted.Count; i++)
         {
             if (!AddressRange.TryParse(sip.Trusted[i], out _))
@@ -81,6 +102,28 @@ internal static class LanternOptionsChecks
         var remoteMailboxes = new Dictionary<MailboxId, string>();
         CheckUpstreams(options.Upstreams, remoteMailboxes, errors);
         CheckPeers(options.Peers, remoteMailboxes, errors);
+    }
+
+    private static void CheckUsers(List<string> errors, string path, List<(string Name, string Secret)> users, string secretKey)
+    {
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < users.Count; i++)
+        {
+            var (name, secret) = users[i];
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                errors.Add($"{path}[{i}].name: must not be empty");
+            }
+            else if (!names.TryAdd(name, i))
+            {
+                errors.Add($"{path}[{i}].name: duplicate user \"{name}\" (also {path}[{names[name]}])");
+            }
+
+            if (string.IsNullOrEmpty(secret))
+            {
+                errors.Add($"{path}[{i}].{secretKey}: must not be empty");
+            }
+        }
     }
 
     private static void CheckEndpoints(List<EndpointOptions> endpoints, List<string> errors)

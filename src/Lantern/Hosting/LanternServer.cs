@@ -47,6 +47,7 @@ internal static class LanternServer
         builder.Services.AddLanternStorage();
         builder.Services.AddLanternAmi();
         builder.Services.AddLanternSip();
+        builder.Services.AddSingleton<IReadinessCheck, ListenersReadinessCheck>();
 
         // HTTP API (rest-cli): listener, services, routes.
         builder.ConfigureLanternHttp();

@@ -20,7 +20,8 @@ internal static class SipServiceCollectionExtensions
             sp.GetRequiredService<ISipTransportLayer>(),
             sp.GetRequiredService<TimeProvider>(),
             SipServer.StackOptions(sp.GetRequiredService<IOptions<LanternOptions>>().Value.Sip),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Lantern.Sip.Stack")));
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Lantern.Sip.Stack"),
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddHostedService<SipServer>();
         return services;
     }

@@ -34,6 +34,10 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
         _metrics = new MailboxMetrics(() => Count, () => _feed.ReaderCount);
     }
 
+    /// <summary>A ready service over a fresh, empty, non-durable repository (for tests and tools; no <see cref="LoadAsync"/> needed).</summary>
+    public static MailboxService InMemory(TimeProvider? time = null, MailboxServiceOptions? options = null) =>
+        new(new InMemoryMailboxRepository(), time ?? TimeProvider.System, options) { _loaded = true };
+
     public IMailboxChangeFeed Changes => _feed;
 
     internal MailboxMetrics Metrics => _metrics;

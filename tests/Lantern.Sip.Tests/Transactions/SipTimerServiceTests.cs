@@ -48,4 +48,26 @@ public sealed class SipTimerServiceTests
 
         Assert.Equal(5, count);
     }
+
+    [Fact]
+    public async Task Schedule_SystemClock_ManyConcurrentTimersAllFire()
+    {
+        using var timers = new SipTimerService(TimeProvider.System);
+        const int count = 200;
+        var remaining = count;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await Parallel.ForAsync(0, count, (i, _) =>
+        {
+            timers.Schedule(TimeSpan.FromMilliseconds(i % 20), () =>
+            {
+                if (Interlocked.Decrement(ref remaining) == 0)
+                {
+                    done.SetResult();
+                }
+            });
+            return ValueTask.CompletedTask;
+        });
+        await done.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, remaining);
+    }
 }

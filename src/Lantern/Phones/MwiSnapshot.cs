@@ -1,0 +1,35 @@
+using Lantern.Mailboxes;
+
+namespace Lantern.Phones;
+
+/// <summary>The state one body reports: counts (summed over the part's mailboxes) and the Message-Account.</summary>
+/// <param name="Version">Sum of the mailboxes' versions: it grows whenever any of them changes, so it orders snapshots of one part.</param>
+/// <param name="MessageAccount">The full <c>sip:user@domain</c> account URI.</param>
+internal sealed record MwiSnapshot(MailboxCounts Counts, long Version, string MessageAccount, bool OmitUrgent)
+{
+    public bool Waiting => Counts.Waiting;
+
+    /// <summary>Reads the current committed state of every mailbox of <paramref name="part"/>; a missing mailbox counts as empty.</summary>
+    public static MwiSnapshot Of(MwiPart part, bool omitUrgent, string domain, IMailboxService mailboxes)
+    {
+        MailboxCounts? sum = null;
+        long version = 0;
+        foreach (var id in part.Mailboxes)
+        {
+            var m = mailboxes.Find(id);
+            if (m is null)
+            {
+                continue;
+            }
+
+            version += m.Version;
+            sum = sum is null ? m.Counts : sum.Plus(m.Counts);
+        }
+
+        return new MwiSnapshot(sum ?? MailboxCounts.Empty, version, AccountUri(part.AccountUser, domain), omitUrgent);
+    }
+
+    /// <summary><c>sip:user@domain</c>; <c>#</c> is the one mailbox character a SIP user part must escape.</summary>
+    public static string AccountUri(string user, string domain) =>
+        "sip:" + user.Replace("#", "%23", StringComparison.Ordinal) + "@" + domain;
+}

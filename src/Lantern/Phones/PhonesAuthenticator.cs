@@ -1,0 +1,186 @@
+using System.Net;
+using Lantern.Configuration;
+using Lantern.Sip.Auth;
+using Lantern.Sip.Messages;
+using Lantern.Sip.Transactions;
+
+namespace Lantern.Phones;
+
+/// <summary>Admits SUBSCRIBE and REGISTER requests: banned addresses get 403, <c>sip.trusted</c> sources pass unchallenged,
+/// endpoints without credentials by their <c>permit</c> ACL, everyone else by digest (MD5 and SHA-256). Unknown users and wrong
+/// passwords get the same answer, and count towards the address's ban.</summary>
+internal sealed class PhonesAuthenticator
+{
+    private static readonly DigestAlgorithm[] Md5Only = [DigestAlgorithm.Md5];
+
+    private readonly DigestAuthenticator _digest;
+    private readonly AuthFailureTracker _failures;
+    private IReadOnlyList<IPNetwork> _trusted;
+
+    public PhonesAuthenticator(DigestAuthenticator digest, AuthFailureTracker failures, IEnumerable<string> trusted)
+    {
+        _digest = digest;
+        _failures = failures;
+        _trusted = ParseRanges(trusted);
+    }
+
+    /// <summary>Replaces the trusted ranges (configuration reload).</summary>
+    public void SetTrusted(IEnumerable<string> trusted) => Volatile.Write(ref _trusted, ParseRanges(trusted));
+
+    public bool IsTrusted(IPAddress address) => Contains(Volatile.Read(ref _trusted), address);
+
+    /// <summary>The identity the request is admitted as, or null after answering it (401 challenge, 403, 400).</summary>
+    public PhoneIdentity? Admit(SipServerTransaction transaction, EndpointDirectory directory)
+    {
+        var request = transaction.Request;
+        var address = transaction.Source.Remote.Address;
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (_failures.IsBanned(address))
+        {
+            transaction.Respond(403, "Forbidden");
+            return null;
+        }
+
+        if (IsTrusted(address))
+        {
+            return PhoneIdentity.Trusted;
+        }
+
+        var authorization = request.GetHeader(SipHeaderId.Authorization);
+        if (authorization is null)
+        {
+            // Endpoints configured without credentials are recognised by the From user and admitted by their ACL alone.
+            if (request.TryGetFrom(out var from) && from?.Uri.User is { } user && directory.FindByAuthUser(user) is { WithoutAuth: true } aclOnly)
+            {
+                if (Permitted(aclOnly, address))
+                {
+                    return new PhoneIdentity(aclOnly);
+                }
+
+                transaction.Respond(403, "Forbidden");
+                return null;
+            }
+
+            Challenge(transaction, stale: false, md5Only: false);
+            return null;
+        }
+
+        var verification = _digest.Verify(authorization, request.MethodText, user => SecretOf(directory.FindByAuthUser(user)), address);
+        switch (verification.Result)
+        {
+            case DigestResult.Ok:
+                var endpoint = directory.FindByAuthUser(verification.Username!)!;
+                if (!Permitted(endpoint, address))
+                {
+                    transaction.Respond(403, "Forbidden");
+                    return null;
+                }
+
+                _failures.RecordSuccess(address);
+                return new PhoneIdentity(endpoint);
+            case DigestResult.Missing:
+                Challenge(transaction, stale: false, md5Only: false);
+                return null;
+            case DigestResult.UnknownAlgorithm:
+                // A user stored as an MD5 HA1 answered SHA-256: offer MD5 alone.
+                Challenge(transaction, stale: false, md5Only: true);
+                return null;
+            case DigestResult.Stale or DigestResult.BadNonce or DigestResult.Replayed:
+                Challenge(transaction, stale: true, md5Only: false);
+                return null;
+            case DigestResult.Malformed:
+                transaction.Respond(400, "Malformed Authorization: " + Printable(verification.Reason));
+                return null;
+            default:
+                _failures.RecordFailure(address);
+                transaction.Respond(403, "Forbidden");
+                return null;
+        }
+    }
+
+    private static DigestSecret? SecretOf(PhoneEndpoint? endpoint) =>
+        endpoint?.Password is { } password ? DigestSecret.FromPassword(password)
+        : endpoint?.Ha1 is { } ha1 ? DigestSecret.FromHa1(ha1)
+        : null;
+
+    private static bool Permitted(PhoneEndpoint endpoint, IPAddress address)
+    {
+        if (endpoint.PermitList.Count == 0)
+        {
+            // Without an ACL anyone may present the endpoint's credentials; an ACL-only endpoint needs one to be reachable at all.
+            return !endpoint.WithoutAuth;
+        }
+
+        foreach (var entry in endpoint.PermitList)
+        {
+            if (AddressRange.TryParse(entry, out var network) && network.Contains(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void Challenge(SipServerTransaction transaction, bool stale, bool md5Only)
+    {
+        var response = transaction.CreateResponse(401, "Unauthorized");
+        var challenges = md5Only ? _digest.CreateChallenges(Md5Only, stale) : _digest.CreateChallenges(stale);
+        foreach (var c in challenges)
+        {
+            response.AddHeader(SipHeaderId.WwwAuthenticate, c);
+        }
+
+        transaction.Respond(response);
+    }
+
+    private static string Printable(string? reason)
+    {
+        if (string.IsNullOrEmpty(reason))
+        {
+            return "invalid";
+        }
+
+        var chars = reason.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (chars[i] < ' ' || chars[i] > '~')
+            {
+                chars[i] = ' ';
+            }
+        }
+
+        return new string(chars, 0, Math.Min(chars.Length, 100));
+    }
+
+    private static List<IPNetwork> ParseRanges(IEnumerable<string> entries)
+    {
+        var list = new List<IPNetwork>();
+        foreach (var e in entries)
+        {
+            if (AddressRange.TryParse(e, out var n))
+            {
+                list.Add(n);
+            }
+        }
+
+        return list;
+    }
+
+    private static bool Contains(IReadOnlyList<IPNetwork> ranges, IPAddress address)
+    {
+        foreach (var n in ranges)
+        {
+            if (n.Contains(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

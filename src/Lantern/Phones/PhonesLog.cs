@@ -1,0 +1,41 @@
+namespace Lantern.Phones;
+
+/// <summary>Log messages of the phones layer (event ids 4000-4099).</summary>
+internal static partial class PhonesLog
+{
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Warning, Message = "Subscription table full ({Max}): SUBSCRIBE answered 503")]
+    public static partial void SubscriptionTableFull(ILogger logger, int max);
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Subscription {CallId} replaced: endpoint {Endpoint} reached its subscription limit")]
+    public static partial void SubscriptionReplaced(ILogger logger, string callId, string endpoint);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Debug, Message = "Subscription {CallId} expired")]
+    public static partial void SubscriptionExpired(ILogger logger, string callId);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "NOTIFY in subscription {CallId} failed: {Outcome}; subscription ended: {Ended}")]
+    public static partial void NotifyFailed(ILogger logger, string callId, NotifyOutcome outcome, bool ended);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Error, Message = "NOTIFY loop of subscription {CallId} failed; subscription removed")]
+    public static partial void NotifyLoopFailed(ILogger logger, string callId, Exception exception);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Information, Message = "Restored {Restored} subscriptions ({Removed} of removed endpoints ended)")]
+    public static partial void SubscriptionsRestored(ILogger logger, int restored, int removed);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "Skipped an unreadable stored {Kind} record")]
+    public static partial void StoredRecordSkipped(ILogger logger, string kind);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Error, Message = "Writing {Kind} record {Key} to the store failed")]
+    public static partial void StoreWriteFailed(ILogger logger, string kind, string key, Exception exception);
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Warning, Message = "Registration table full ({Max}): REGISTER answered 503")]
+    public static partial void RegistrationTableFull(ILogger logger, int max);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Debug, Message = "Contact {Uri} of endpoint {Endpoint} expired")]
+    public static partial void BindingExpired(ILogger logger, string endpoint, string uri);
+
+    [LoggerMessage(EventId = 4020, Level = LogLevel.Information, Message = "Unsolicited NOTIFY to {Uri} of endpoint {Endpoint} failed: {Outcome}")]
+    public static partial void UnsolicitedFailed(ILogger logger, string endpoint, string uri, NotifyOutcome outcome);
+
+    [LoggerMessage(EventId = 4021, Level = LogLevel.Error, Message = "Unsolicited NOTIFY loop for {Uri} failed")]
+    public static partial void UnsolicitedLoopFailed(ILogger logger, string uri, Exception exception);
+}

@@ -1,0 +1,170 @@
+using System.Diagnostics.Metrics;
+using Lantern.Configuration;
+using Lantern.Mailboxes;
+using Lantern.Status;
+using Lantern.Storage;
+
+namespace Lantern.Phones;
+
+/// <summary>The SIP-free core of the phones layer: endpoint directory, subscriptions, registrar, unsolicited NOTIFY, storage and
+/// the change-feed consumer, behind one <see cref="StartAsync"/>/<see cref="StopAsync"/>. The SIP handlers sit on top of it.</summary>
+internal sealed class PhonesService : IAsyncDisposable
+{
+    private readonly IMailboxService _mailboxes;
+    private readonly IRecordStore? _store;
+    private readonly PhoneRecordWriter? _writer;
+    private readonly PhonesMetrics _metrics;
+    private readonly CancellationTokenSource _stopping = new();
+    private EndpointDirectory _directory;
+    private Task? _feedLoop;
+
+    public PhonesService(
+        IMwiNotifySender sender,
+        IMailboxService mailboxes,
+        PhonesSettings settings,
+        EndpointDirectory directory,
+        IRecordStore? store,
+        TimeProvider time,
+        ILoggerFactory loggerFactory,
+        IMeterFactory? meterFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        _mailboxes = mailboxes;
+        _store = store;
+        _directory = directory;
+        Settings = settings;
+        var logger = loggerFactory.CreateLogger("Lantern.Phones");
+        _metrics = new PhonesMetrics(meterFactory);
+        _writer = store is null ? null : new PhoneRecordWriter(store, logger);
+        Subscriptions = new SubscriptionManager(sender, mailboxes, settings, _writer, time, _metrics, logger);
+        Registrar = new Registrar(settings, _writer, time, _metrics, logger);
+        Unsolicited = new UnsolicitedNotifier(sender, mailboxes, Registrar, Subscriptions.IsCovered, settings, time, _metrics, logger);
+        Registrar.Listener = Unsolicited;
+        Unsolicited.ApplyDirectory(directory);
+        Status = new PhonesStatus(() => Directory, Registrar, Subscriptions, Unsolicited);
+        _metrics.ObserveTables(() => Subscriptions.Count, () => Registrar.Count, () => Subscriptions.NotifiesInFlight + Unsolicited.InFlight);
+    }
+
+    public PhonesSettings Settings { get; }
+
+    /// <summary>The endpoints in effect (replaced whole by <see cref="ApplyEndpoints"/>).</summary>
+    public EndpointDirectory Directory => Volatile.Read(ref _directory);
+
+    public SubscriptionManager Subscriptions { get; }
+
+    public Registrar Registrar { get; }
+
+    public UnsolicitedNotifier Unsolicited { get; }
+
+    /// <summary>Read model and API contact writer (register as <see cref="IEndpointStatusReader"/> and <see cref="IEndpointContactWriter"/>).</summary>
+    public PhonesStatus Status { get; }
+
+    /// <summary>Records queued for the store and not yet written.</summary>
+    public int PendingWrites => _writer?.Pending ?? 0;
+
+    /// <summary>Restores stored bindings and subscriptions (each of which gets a NOTIFY with the current state), starts consuming
+    /// the change feed and schedules the start-up unsolicited NOTIFYs.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var directory = Directory;
+        if (_store is not null)
+        {
+            await Registrar.RestoreAsync(_store, directory, cancellationToken);
+        }
+
+        Registrar.ApplyDirectory(directory);
+        if (_store is not null)
+        {
+            await Subscriptions.RestoreAsync(_store, directory, cancellationToken);
+        }
+
+        _writer?.Start();
+        var reader = _mailboxes.Changes.Subscribe();
+        _feedLoop = Task.Run(() => RunChangeFeedAsync(reader, _stopping.Token), CancellationToken.None);
+        Unsolicited.ScheduleStartup();
+    }
+
+    /// <summary>Applies a reloaded configuration: removed endpoints lose their subscriptions (<c>terminated;reason=deactivated</c>) and
+    /// bindings; endpoints whose mailboxes or presentation changed get <c>deactivated</c> too, so their phones re-subscribe.</summary>
+    public void ApplyEndpoints(EndpointDirectory next)
+    {
+        var previous = Interlocked.Exchange(ref _directory, next);
+        foreach (var old in previous.Endpoints)
+        {
+            var now = next.Find(old.Id);
+            if (now is null || !SameView(old, now))
+            {
+                Subscriptions.TerminateEndpoint(old.Id, "deactivated");
+            }
+        }
+
+        Registrar.ApplyDirectory(next);
+        Unsolicited.ApplyDirectory(next);
+    }
+
+    /// <summary>Stops sending and consuming; live subscriptions and bindings stay in the store to resume at the next start.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_feedLoop is not null)
+        {
+            await _feedLoop.WaitAsync(cancellationToken);
+        }
+
+        await Subscriptions.DisposeAsync();
+        await Unsolicited.DisposeAsync();
+        Registrar.Dispose();
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync();
+        }
+    }
+
+    /// <summary>Waits until every queued store write is committed (tests, orderly shutdown).</summary>
+    public Task FlushAsync(CancellationToken cancellationToken) => _writer?.FlushAsync(cancellationToken) ?? Task.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stopping.IsCancellationRequested)
+        {
+            await StopAsync(CancellationToken.None);
+        }
+
+        _metrics.Dispose();
+    }
+
+    private async Task RunChangeFeedAsync(IMailboxChangeReader reader, CancellationToken cancellationToken)
+    {
+        using (reader)
+        {
+            while (true)
+            {
+                MailboxChange change;
+                try
+                {
+                    change = await reader.ReadAsync(cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                Subscriptions.OnMailboxChanged(change.Mailbox.Id);
+                Unsolicited.OnMailboxChanged(change.Mailbox.Id);
+            }
+        }
+    }
+
+    private static bool SameView(PhoneEndpoint a, PhoneEndpoint b) =>
+        a.Aggregate == b.Aggregate
+        && a.OmitUrgent == b.OmitUrgent
+        && a.VoicemailExtension == b.VoicemailExtension
+        && a.Mailboxes.SequenceEqual(b.Mailboxes);
+
+    /// <summary>Settings and directory from a validated configuration.</summary>
+    public static (PhonesSettings Settings, EndpointDirectory Directory) FromOptions(LanternOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return (PhonesSettings.From(options), EndpointDirectory.FromOptions(options.Endpoints));
+    }
+}

@@ -1,0 +1,4 @@
+namespace Lantern.Phones;
+
+/// <summary>The registrar's decision: status, the bindings to list in a 200, and the values for 423/400/503.</summary>
+internal sealed record RegisterOutcome(RegisterStatus Status, IReadOnlyList<ContactBinding> Bindings, string Reason = "", int MinExpires = 0, int RetryAfterSeconds = 0);

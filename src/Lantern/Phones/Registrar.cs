@@ -1,0 +1,209 @@
+namespace Lantern.Phones;
+
+/// <summary>The contact bindings of every endpoint (RFC 3261 §10.3): from REGISTER, from static configuration and from the API;
+/// expiry, bounds, storage and restore.</summary>
+/// <remarks>One short lock guards the tables; listeners are told outside it.</remarks>
+internal sealed partial class Registrar : IDisposable
+{
+    internal const string RecordKind = "binding";
+
+    private readonly PhonesSettings _settings;
+    private readonly PhoneRecordWriter? _writer;
+    private readonly TimeProvider _time;
+    private readonly PhonesMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly DeadlineScheduler _deadlines;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, List<ContactBinding>> _byEndpoint = new(StringComparer.Ordinal);
+    private int _dynamicCount;
+
+    public Registrar(PhonesSettings settings, PhoneRecordWriter? writer, TimeProvider time, PhonesMetrics metrics, ILogger logger)
+    {
+        _settings = settings;
+        _writer = writer;
+        _time = time;
+        _metrics = metrics;
+        _logger = logger;
+        _deadlines = new DeadlineScheduler(time);
+    }
+
+    /// <summary>Told about new, refreshed and removed bindings.</summary>
+    public IContactBindingListener? Listener { get; set; }
+
+    /// <summary>REGISTER and API bindings (static ones excluded): what the registration bound counts.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _dynamicCount;
+            }
+        }
+    }
+
+    /// <summary>Applies a REGISTER: all of it or, on 423/400/503, none of it.</summary>
+    public RegisterOutcome Register(RegisterRequest request)
+    {
+        var endpointId = request.Endpoint.Id;
+        var now = _time.GetUtcNow();
+        if (request.Wildcard)
+        {
+            if (request.Contacts.Count > 0 || request.Expires != 0)
+            {
+                return new RegisterOutcome(RegisterStatus.BadRequest, [], "Contact * Needs Expires 0 Alone");
+            }
+
+            List<ContactBinding> removed;
+            lock (_gate)
+            {
+                removed = RemoveWhereLocked(endpointId, b => b.Origin == BindingOrigin.Register);
+            }
+
+            Notify(removed, bound: null);
+            return new RegisterOutcome(RegisterStatus.Ok, ContactsOf(endpointId));
+        }
+
+        var granted = new int[request.Contacts.Count];
+        for (var i = 0; i < granted.Length; i++)
+        {
+            var c = request.Contacts[i];
+            if (!IsAcceptableUri(c.Uri))
+            {
+                return new RegisterOutcome(RegisterStatus.BadRequest, [], "Invalid Contact URI");
+            }
+
+            var g = PhonesSettings.Negotiate(c.Expires ?? request.Expires, _settings.RegistrationMinExpires, _settings.RegistrationMaxExpires, _settings.RegistrationDefaultExpires);
+            if (g is null)
+            {
+                return new RegisterOutcome(RegisterStatus.IntervalTooBrief, [], "Interval Too Brief", _settings.RegistrationMinExpires);
+            }
+
+            granted[i] = g.Value;
+        }
+
+        var removedBindings = new List<ContactBinding>();
+        var boundBindings = new List<(ContactBinding Binding, bool IsNew)>();
+        lock (_gate)
+        {
+            var list = ListLocked(endpointId);
+            var adding = 0;
+            for (var i = 0; i < granted.Length; i++)
+            {
+                var existing = FindLocked(list, request.Contacts[i].Uri);
+                if (existing is not null && existing.Origin == BindingOrigin.Register && existing.CallId == request.CallId && existing.CSeq >= request.CSeq)
+                {
+                    return new RegisterOutcome(RegisterStatus.BadRequest, [], "Out Of Order CSeq");
+                }
+
+                if (existing is null && granted[i] > 0)
+                {
+                    adding++;
+                }
+            }
+
+            if (adding > 0 && _dynamicCount + adding > _settings.MaxRegistrations)
+            {
+                PhonesLog.RegistrationTableFull(_logger, _settings.MaxRegistrations);
+                _metrics.Overloaded("REGISTER");
+                return new RegisterOutcome(RegisterStatus.Overloaded, [], "Registration Table Full", 0, _settings.RetryAfterSeconds);
+            }
+
+            for (var i = 0; i < granted.Length; i++)
+            {
+                var c = request.Contacts[i];
+                var existing = FindLocked(list, c.Uri);
+                if (granted[i] == 0)
+                {
+                    if (existing is not null && existing.Origin == BindingOrigin.Register)
+                    {
+                        RemoveLocked(list, existing);
+                        removedBindings.Add(existing);
+                    }
+
+                    continue;
+                }
+
+                var binding = new ContactBinding(
+                    endpointId,
+                    c.Uri,
+                    BindingOrigin.Register,
+                    request.Path,
+                    request.CallId,
+                    request.CSeq,
+                    existing?.Origin == BindingOrigin.Register ? existing.BoundAt : now,
+                    now.AddSeconds(granted[i]),
+                    request.Transport,
+                    request.RemoteAddress,
+                    request.RemotePort,
+                    request.ConnectionId,
+                    request.UserAgent);
+                var isNew = existing is null || existing.Origin != BindingOrigin.Register;
+                if (existing is not null)
+                {
+                    RemoveLocked(list, existing);
+                }
+                else
+                {
+                    EvictOldestIfFullLocked(list, removedBindings);
+                }
+
+                AddLocked(list, binding);
+                boundBindings.Add((binding, isNew));
+            }
+        }
+
+        Notify(removedBindings, boundBindings);
+        return new RegisterOutcome(RegisterStatus.Ok, ContactsOf(endpointId));
+    }
+
+    /// <summary>The endpoint's current bindings of every origin, oldest first.</summary>
+    public IReadOnlyList<ContactBinding> ContactsOf(string endpointId)
+    {
+        lock (_gate)
+        {
+            return _byEndpoint.TryGetValue(endpointId, out var list) ? [.. list] : [];
+        }
+    }
+
+    /// <summary>Every binding, for status pages and start-up NOTIFYs.</summary>
+    public List<ContactBinding> Snapshot()
+    {
+        lock (_gate)
+        {
+            var all = new List<ContactBinding>();
+            foreach (var list in _byEndpoint.Values)
+            {
+                all.AddRange(list);
+            }
+
+            return all;
+        }
+    }
+
+    public void Dispose() => _deadlines.Dispose();
+
+    /// <summary>A contact URI Lantern can send to: <c>sip:</c> or <c>sips:</c>, bounded, printable, no spaces.</summary>
+    internal static bool IsAcceptableUri(string uri)
+    {
+        if (uri.Length is < 5 or > 1024)
+        {
+            return false;
+        }
+
+        if (!uri.StartsWith("sip:", StringComparison.OrdinalIgnoreCase) && !uri.StartsWith("sips:", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        foreach (var c in uri)
+        {
+            if (c <= ' ' || c >= 0x7f || c is '<' or '>' or '"')
+            {
+                return false;
+            }
+        }
+
+        return uri[(uri.IndexOf(':', StringComparison.Ordinal) + 1)..].Length > 0;
+    }
+}

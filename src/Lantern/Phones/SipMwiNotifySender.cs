@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Net;
+using Lantern.MessageSummary;
+using Lantern.Sip.Messages;
+using Lantern.Sip.Stack;
+using Lantern.Sip.Transactions;
+using Lantern.Sip.Transport;
+
+namespace Lantern.Phones;
+
+/// <summary>Sends the notifier's NOTIFYs through the SIP stack: in-dialog ones along the dialog (remote target, route set, tags,
+/// CSeq) over the flow the SUBSCRIBE came on; unsolicited ones to a contact (over its REGISTER flow, or its URI), with Path as route.</summary>
+internal sealed class SipMwiNotifySender : IMwiNotifySender
+{
+    private const string EventValue = "message-summary";
+
+    private readonly SipStack _stack;
+    private readonly string _domain;
+    private readonly string _userAgent;
+
+    public SipMwiNotifySender(SipStack stack, string domain, string userAgent = "Lantern")
+    {
+        _stack = stack;
+        _domain = domain;
+        _userAgent = userAgent;
+    }
+
+    public async ValueTask<NotifyOutcome> SendInDialogAsync(SubscriptionDialog dialog, long cseq, string subscriptionState, MwiSnapshot state, CancellationToken cancellationToken)
+    {
+        var b = SipMessageBuilder.Request(SipMethod.Notify, dialog.RemoteTarget);
+        foreach (var route in dialog.RouteSet)
+        {
+            b.AddHeader(SipHeaderId.Route, route);
+        }
+
+        b.AddHeader(SipHeaderId.From, "<" + dialog.LocalUri + ">;tag=" + dialog.LocalTag);
+        b.AddHeader(SipHeaderId.To, "<" + dialog.RemoteUri + ">;tag=" + dialog.RemoteTag);
+        b.AddHeader(SipHeaderId.CallId, dialog.CallId);
+        b.AddHeader(SipHeaderId.CSeq, cseq.ToString(CultureInfo.InvariantCulture) + " NOTIFY");
+        if (dialog.LocalContact.Length > 0)
+        {
+            b.AddHeader(SipHeaderId.Contact, dialog.LocalContact);
+        }
+
+        b.AddHeader(SipHeaderId.Event, EventValue);
+        b.AddHeader(SipHeaderId.SubscriptionState, subscriptionState);
+        b.AddHeader(SipHeaderId.UserAgent, _userAgent);
+        b.SetBody(Body(state), MessageSummaryWriter.ContentType);
+        if (!IPAddress.TryParse(dialog.RemoteAddress, out var address))
+        {
+            return NotifyOutcome.TransportFailed("no address for " + dialog.RemoteAddress);
+        }
+
+        var destination = new SipDestination(dialog.Transport, new IPEndPoint(address, dialog.RemotePort), dialog.ConnectionId);
+        return Outcome(await _stack.SendRequestAsync(b, destination, cancellationToken));
+    }
+
+    public async ValueTask<NotifyOutcome> SendUnsolicitedAsync(ContactBinding contact, MwiSnapshot state, CancellationToken cancellationToken)
+    {
+        var destination = DestinationOf(contact);
+        if (destination is null)
+        {
+            return NotifyOutcome.TransportFailed("cannot reach " + contact.Uri + " (not an IP address)");
+        }
+
+        var b = SipMessageBuilder.Request(SipMethod.Notify, contact.Uri);
+        foreach (var route in contact.Path)
+        {
+            b.AddHeader(SipHeaderId.Route, route);
+        }
+
+        b.AddHeader(SipHeaderId.From, "<" + state.MessageAccount + ">;tag=" + SipIdentifiers.NewTag());
+        b.AddHeader(SipHeaderId.To, "<" + contact.Uri + ">");
+        b.AddHeader(SipHeaderId.CallId, SipIdentifiers.NewCallId(_domain));
+        b.AddHeader(SipHeaderId.CSeq, "1 NOTIFY");
+        b.AddHeader(SipHeaderId.Event, EventValue);
+        b.AddHeader(SipHeaderId.SubscriptionState, "terminated");
+        b.AddHeader(SipHeaderId.UserAgent, _userAgent);
+        b.SetBody(Body(state), MessageSummaryWriter.ContentType);
+        return Outcome(await _stack.SendRequestAsync(b, destination.Value, cancellationToken));
+    }
+
+    /// <summary>The flow the contact registered over; for static and API contacts the address in the first Path entry or the URI.</summary>
+    internal static SipDestination? DestinationOf(ContactBinding contact)
+    {
+        if (contact.Transport is { } transport && IPAddress.TryParse(contact.RemoteAddress, out var registeredFrom))
+        {
+            return new SipDestination(transport, new IPEndPoint(registeredFrom, contact.RemotePort), contact.ConnectionId);
+        }
+
+        var target = contact.Path.Count > 0 && SipNameAddress.TryParse(contact.Path[0], out var route) ? route!.Uri : null;
+        if (target is null && !SipUri.TryParse(contact.Uri, out target))
+        {
+            return null;
+        }
+
+        if (target is null || !IPAddress.TryParse(target.Host, out var address))
+        {
+            return null;
+        }
+
+        var secure = target.Scheme == SipUriScheme.Sips;
+        var kind = (target.GetParameter("transport")?.ToUpperInvariant()) switch
+        {
+            "TCP" => SipTransportKind.Tcp,
+            "TLS" => SipTransportKind.Tls,
+            _ => secure ? SipTransportKind.Tls : SipTransportKind.Udp,
+        };
+        var port = target.Port != 0 ? target.Port : kind == SipTransportKind.Tls ? 5061 : 5060;
+        return new SipDestination(kind, new IPEndPoint(address, port));
+    }
+
+    private static byte[] Body(MwiSnapshot state) => MessageSummaryWriter.ToArray(state.Counts, state.MessageAccount, state.OmitUrgent);
+
+    private static NotifyOutcome Outcome(SipClientResult result)
+    {
+        if (result.Response is { } response)
+        {
+            using (response)
+            {
+                return NotifyOutcome.FromStatus(response.StatusCode, response.ReasonPhrase);
+            }
+        }
+
+        return result.Failure switch
+        {
+            SipClientFailure.Timeout => NotifyOutcome.TimedOut,
+            _ => NotifyOutcome.TransportFailed(result.Error ?? result.Failure.ToString()),
+        };
+    }
+}

@@ -1,0 +1,181 @@
+using System.Globalization;
+using Lantern.Mailboxes;
+using Lantern.MessageSummary;
+using Lantern.Sip.Messages;
+using Lantern.Sip.Stack;
+using Lantern.Sip.Transactions;
+
+namespace Lantern.Phones;
+
+/// <summary>SUBSCRIBE <c>Event: message-summary</c> (sip.md §4): checks, authentication, target resolution, expiry negotiation,
+/// the 200 and then the immediate NOTIFY; in-dialog refresh and unsubscribe; 481 for unknown dialogs.</summary>
+internal sealed class SubscribeHandler : ISipRequestHandler
+{
+    private const string Package = "message-summary";
+
+    private readonly PhonesService _phones;
+    private readonly PhonesAuthenticator _auth;
+    private readonly IMailboxService _mailboxes;
+
+    public SubscribeHandler(PhonesService phones, PhonesAuthenticator auth, IMailboxService mailboxes)
+    {
+        _phones = phones;
+        _auth = auth;
+        _mailboxes = mailboxes;
+    }
+
+    public ValueTask HandleRequestAsync(SipServerTransaction transaction, CancellationToken cancellationToken)
+    {
+        Handle(transaction);
+        return ValueTask.CompletedTask;
+    }
+
+    private void Handle(SipServerTransaction tx)
+    {
+        var request = tx.Request;
+        if (!request.TryGetEvent(out var ev) || ev is null || !ev.Package.Equals(Package, StringComparison.OrdinalIgnoreCase))
+        {
+            tx.Respond(tx.CreateResponse(489, "Bad Event").AddHeader(SipHeaderId.AllowEvents, Package));
+            return;
+        }
+
+        if (!AcceptsSummary(request))
+        {
+            tx.Respond(tx.CreateResponse(406, "Not Acceptable").AddHeader(SipHeaderId.Accept, MessageSummaryWriter.ContentType));
+            return;
+        }
+
+        int? expires = null;
+        if (request.HasHeader(SipHeaderId.Expires))
+        {
+            if (!request.TryGetExpires(out var e) || e < 0)
+            {
+                tx.Respond(400, "Malformed Expires");
+                return;
+            }
+
+            expires = (int)Math.Min(e, int.MaxValue);
+        }
+
+        if (request.FromTag is null)
+        {
+            tx.Respond(400, "Missing From Tag");
+            return;
+        }
+
+        var contact = RemoteTarget(request);
+        if (request.ToTag is { } toTag)
+        {
+            var refreshed = _phones.Subscriptions.Refresh(request.CallId, toTag, request.FromTag, expires, contact);
+            Answer(tx, refreshed);
+            return;
+        }
+
+        if (contact is null)
+        {
+            tx.Respond(400, "Missing Contact");
+            return;
+        }
+
+        var directory = _phones.Directory;
+        var identity = _auth.Admit(tx, directory);
+        if (identity is null)
+        {
+            return;
+        }
+
+        var user = request.RequestUri?.User;
+        if (user is null)
+        {
+            tx.Respond(404, "No User In Request-URI");
+            return;
+        }
+
+        var resolution = directory.Resolve(user, identity.Endpoint, id => _mailboxes.Find(id) is not null);
+        if (resolution.Status != TargetStatus.Found)
+        {
+            tx.Respond(resolution.Status == TargetStatus.Forbidden ? 403 : 404, resolution.Reason);
+            return;
+        }
+
+        var dialog = new SubscriptionDialog(
+            request.CallId,
+            tx.LocalTag,
+            request.FromTag,
+            request.TryGetTo(out var to) && to is not null ? to.Uri.ToString() : request.RequestUriText,
+            request.TryGetFrom(out var from) && from is not null ? from.Uri.ToString() : contact,
+            contact,
+            RouteSet(request),
+            tx.ResponseDestination.Transport,
+            tx.ResponseDestination.Remote.Address.ToString(),
+            tx.ResponseDestination.Remote.Port,
+            tx.ResponseDestination.ConnectionId,
+            PhonesContact.For(tx, _phones.Settings.Domain));
+        var endpoint = identity.Endpoint;
+        var decision = _phones.Subscriptions.Subscribe(dialog, resolution.Target!, expires, endpoint?.Id, endpoint?.MaxSubscriptions ?? int.MaxValue);
+        Answer(tx, decision);
+    }
+
+    private void Answer(SipServerTransaction tx, SubscribeDecision decision)
+    {
+        switch (decision.Status)
+        {
+            case SubscribeStatus.Accepted:
+                var ok = tx.CreateResponse(200, "OK")
+                    .AddHeader(SipHeaderId.Expires, decision.Expires.ToString(CultureInfo.InvariantCulture))
+                    .AddHeader(SipHeaderId.Contact, decision.Subscription!.Dialog.LocalContact.Length > 0 ? decision.Subscription.Dialog.LocalContact : PhonesContact.For(tx, _phones.Settings.Domain));
+                tx.Respond(ok);
+                _phones.Subscriptions.Activate(decision.Subscription);
+                break;
+            case SubscribeStatus.IntervalTooBrief:
+                tx.Respond(tx.CreateResponse(423, "Interval Too Brief").AddHeader(SipHeaderId.MinExpires, decision.MinExpires.ToString(CultureInfo.InvariantCulture)));
+                break;
+            case SubscribeStatus.Overloaded:
+                tx.Respond(tx.CreateResponse(503, "Too Many Subscriptions").AddHeader(SipHeaderId.RetryAfter, decision.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture)));
+                break;
+            default:
+                tx.Respond(481, "Subscription Does Not Exist");
+                break;
+        }
+    }
+
+    /// <summary>True when there is no Accept header or one of its entries covers <c>application/simple-message-summary</c>.</summary>
+    internal static bool AcceptsSummary(SipMessage request)
+    {
+        if (!request.HasHeader(SipHeaderId.Accept))
+        {
+            return true;
+        }
+
+        foreach (var entry in request.GetList(SipHeaderId.Accept))
+        {
+            var semicolon = entry.IndexOf(';', StringComparison.Ordinal);
+            var type = (semicolon < 0 ? entry : entry[..semicolon]).Trim();
+            if (type.Equals(MessageSummaryWriter.ContentType, StringComparison.OrdinalIgnoreCase)
+                || type.Equals("application/*", StringComparison.OrdinalIgnoreCase)
+                || type == "*/*")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string? RemoteTarget(SipMessage request) =>
+        request.TryGetContacts(out var contacts) && contacts.Count > 0 && contacts[0].Address is { } a ? a.Uri.ToString() : null;
+
+    private static List<string> RouteSet(SipMessage request)
+    {
+        var routes = new List<string>();
+        if (request.HasHeader(SipHeaderId.RecordRoute) && request.TryGetAddressList(SipHeaderId.RecordRoute, out var list))
+        {
+            foreach (var r in list)
+            {
+                routes.Add(r.ToString());
+            }
+        }
+
+        return routes;
+    }
+}

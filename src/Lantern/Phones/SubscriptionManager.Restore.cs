@@ -1,0 +1,75 @@
+using Lantern.Storage;
+
+namespace Lantern.Phones;
+
+/// <summary>Resuming stored subscriptions after a restart.</summary>
+internal sealed partial class SubscriptionManager
+{
+    /// <summary>Loads live subscriptions from the store; each gets a NOTIFY with the current state (spread at
+    /// <see cref="PhonesSettings.RestoreNotifiesPerSecond"/>), those of removed endpoints a final <c>deactivated</c> one.</summary>
+    public async Task<int> RestoreAsync(IRecordStore store, EndpointDirectory directory, CancellationToken cancellationToken)
+    {
+        var records = await store.LoadAllAsync(RecordKind, cancellationToken);
+        var now = _time.GetUtcNow();
+        var restored = new List<Subscription>();
+        var removed = new List<Subscription>();
+        lock (_gate)
+        {
+            foreach (var record in records)
+            {
+                var stored = StoredSubscription.FromJson(record.Json);
+                if (stored is null || !stored.TryRestore(out var dialog, out var target))
+                {
+                    PhonesLog.StoredRecordSkipped(_logger, RecordKind);
+                    continue;
+                }
+
+                if (stored.ExpiresAt <= now || _byDialog.ContainsKey(dialog.Key))
+                {
+                    _writer?.Delete(RecordKind, dialog.Key);
+                    continue;
+                }
+
+                var sub = new Subscription(++_nextId, dialog, target, stored.BoundKey, stored.CreatedAt)
+                {
+                    CSeq = stored.CSeq,
+                    Activated = true,
+                };
+                AddLocked(sub);
+                sub.MarkAllDirty();
+                SetExpiryLocked(sub, stored.ExpiresAt);
+                if (target.EndpointId is not null && directory.Find(target.EndpointId) is null)
+                {
+                    BeginTerminationLocked(sub, "deactivated");
+                    removed.Add(sub);
+                }
+                else
+                {
+                    restored.Add(sub);
+                }
+            }
+        }
+
+        foreach (var sub in removed)
+        {
+            Kick(sub);
+        }
+
+        var perSecond = Math.Max(1, _settings.RestoreNotifiesPerSecond);
+        for (var i = 0; i < restored.Count; i++)
+        {
+            var sub = restored[i];
+            if (i < perSecond)
+            {
+                Kick(sub);
+            }
+            else
+            {
+                _deadlines.Schedule(now.AddSeconds(i / perSecond), () => Kick(sub));
+            }
+        }
+
+        PhonesLog.SubscriptionsRestored(_logger, restored.Count, removed.Count);
+        return restored.Count;
+    }
+}

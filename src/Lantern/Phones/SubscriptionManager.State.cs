@@ -1,0 +1,188 @@
+using System.Globalization;
+using Lantern.Mailboxes;
+
+namespace Lantern.Phones;
+
+/// <summary>Table maintenance, expiry and termination, all called with the lock held.</summary>
+internal sealed partial class SubscriptionManager
+{
+    private const int CSeqReservation = 100;
+
+    private void AddLocked(Subscription sub)
+    {
+        _byDialog.Add(sub.Dialog.Key, sub);
+        foreach (var m in sub.Target.AllMailboxes())
+        {
+            if (!_byMailbox.TryGetValue(m, out var set))
+            {
+                set = [];
+                _byMailbox.Add(m, set);
+            }
+
+            set.Add(sub);
+            if (sub.Target.EndpointId is { } endpoint)
+            {
+                _coverage[(endpoint, m)] = _coverage.GetValueOrDefault((endpoint, m)) + 1;
+            }
+        }
+
+        if (sub.BoundKey is not null)
+        {
+            if (!_byBoundKey.TryGetValue(sub.BoundKey, out var owned))
+            {
+                owned = [];
+                _byBoundKey.Add(sub.BoundKey, owned);
+            }
+
+            owned.Add(sub);
+        }
+    }
+
+    /// <summary>Starts the end of a subscription: it stops counting against bounds and coverage, and its final NOTIFY is queued.
+    /// False when it was already ending.</summary>
+    private bool BeginTerminationLocked(Subscription sub, string? reason)
+    {
+        if (sub.Terminating || sub.Ended)
+        {
+            return false;
+        }
+
+        sub.Terminating = true;
+        sub.TerminationReason = reason;
+        ReleaseBoundsLocked(sub);
+        return true;
+    }
+
+    private void ReleaseBoundsLocked(Subscription sub)
+    {
+        if (sub.BoundKey is not null && _byBoundKey.TryGetValue(sub.BoundKey, out var owned))
+        {
+            owned.Remove(sub);
+            if (owned.Count == 0)
+            {
+                _byBoundKey.Remove(sub.BoundKey);
+            }
+        }
+
+        if (sub.Target.EndpointId is { } endpoint)
+        {
+            foreach (var m in sub.Target.AllMailboxes())
+            {
+                var n = _coverage.GetValueOrDefault((endpoint, m)) - 1;
+                if (n <= 0)
+                {
+                    _coverage.Remove((endpoint, m));
+                    (_coverageEnded ??= []).Add((endpoint, m));
+                }
+                else
+                {
+                    _coverage[(endpoint, m)] = n;
+                }
+            }
+        }
+    }
+
+    /// <summary>Removes an ended subscription from every table and the store.</summary>
+    private void RemoveLocked(Subscription sub)
+    {
+        if (sub.Ended)
+        {
+            return;
+        }
+
+        if (!sub.Terminating)
+        {
+            sub.Terminating = true;
+            ReleaseBoundsLocked(sub);
+        }
+
+        sub.Ended = true;
+        _byDialog.Remove(sub.Dialog.Key);
+        foreach (var m in sub.Target.AllMailboxes())
+        {
+            if (_byMailbox.TryGetValue(m, out var set))
+            {
+                set.Remove(sub);
+                if (set.Count == 0)
+                {
+                    _byMailbox.Remove(m);
+                }
+            }
+        }
+
+        _writer?.Delete(RecordKind, sub.Dialog.Key);
+    }
+
+    private SubscribeDecision RefreshLocked(Subscription sub, int granted, string? newRemoteTarget, DateTimeOffset now)
+    {
+        if (newRemoteTarget is not null && newRemoteTarget != sub.Dialog.RemoteTarget)
+        {
+            sub.Dialog = sub.Dialog with { RemoteTarget = newRemoteTarget };
+        }
+
+        sub.MarkAllDirty();
+        if (granted == 0)
+        {
+            sub.ExpiresAt = now;
+            BeginTerminationLocked(sub, null);
+        }
+        else
+        {
+            SetExpiryLocked(sub, now.AddSeconds(granted));
+        }
+
+        return new SubscribeDecision(SubscribeStatus.Accepted, sub, granted, 0, 0);
+    }
+
+    private void SetExpiryLocked(Subscription sub, DateTimeOffset expiresAt)
+    {
+        sub.ExpiresAt = expiresAt;
+        _deadlines.Schedule(expiresAt, () => OnExpiryDue(sub, expiresAt));
+        Persist(sub);
+    }
+
+    private void OnExpiryDue(Subscription sub, DateTimeOffset expiresAt)
+    {
+        lock (_gate)
+        {
+            // A refresh since moved the deadline: this firing is stale.
+            if (sub.ExpiresAt != expiresAt || !BeginTerminationLocked(sub, "timeout"))
+            {
+                return;
+            }
+        }
+
+        PhonesLog.SubscriptionExpired(_logger, sub.Dialog.CallId);
+        Kick(sub);
+    }
+
+    private void Persist(Subscription sub)
+    {
+        if (_writer is null)
+        {
+            return;
+        }
+
+        // Reserve CSeq values ahead so a restart continues above anything already sent without a write per NOTIFY.
+        sub.CSeqReserved = sub.CSeq + CSeqReservation;
+        _writer.Put(RecordKind, sub.Dialog.Key, StoredSubscription.From(sub).ToJson(), sub.ExpiresAt);
+    }
+
+    private static string StateHeader(Subscription sub, bool final, DateTimeOffset now)
+    {
+        if (final)
+        {
+            return sub.TerminationReason is null ? "terminated" : "terminated;reason=" + sub.TerminationReason;
+        }
+
+        var remaining = Math.Max(0, (long)Math.Ceiling((sub.ExpiresAt - now).TotalSeconds));
+        return "active;expires=" + remaining.ToString(CultureInfo.InvariantCulture);
+    }
+
+    private List<(string Endpoint, MailboxId Mailbox)>? TakeCoverageEndedLocked()
+    {
+        var ended = _coverageEnded;
+        _coverageEnded = null;
+        return ended;
+    }
+}

@@ -1,0 +1,275 @@
+using Lantern.Mailboxes;
+
+namespace Lantern.Phones;
+
+/// <summary>The message-summary notifier's state: live subscriptions, their expiry, bounds, and NOTIFYs coalesced so that
+/// each subscription has at most one in flight and the newest state always goes out last.</summary>
+/// <remarks>All state is changed under one short lock that is never held across I/O; NOTIFYs are sent outside it.</remarks>
+internal sealed partial class SubscriptionManager : IAsyncDisposable
+{
+    internal const string RecordKind = "subscription";
+
+    private readonly IMwiNotifySender _sender;
+    private readonly IMailboxService _mailboxes;
+    private readonly PhonesSettings _settings;
+    private readonly PhoneRecordWriter? _writer;
+    private readonly TimeProvider _time;
+    private readonly PhonesMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly DeadlineScheduler _deadlines;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Subscription> _byDialog = new(StringComparer.Ordinal);
+    private readonly Dictionary<MailboxId, HashSet<Subscription>> _byMailbox = [];
+    private readonly Dictionary<string, List<Subscription>> _byBoundKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Endpoint, MailboxId Mailbox), int> _coverage = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private List<(string Endpoint, MailboxId Mailbox)>? _coverageEnded;
+    private long _nextId;
+    private int _pumpsRunning;
+
+    public SubscriptionManager(
+        IMwiNotifySender sender,
+        IMailboxService mailboxes,
+        PhonesSettings settings,
+        PhoneRecordWriter? writer,
+        TimeProvider time,
+        PhonesMetrics metrics,
+        ILogger logger)
+    {
+        _sender = sender;
+        _mailboxes = mailboxes;
+        _settings = settings;
+        _writer = writer;
+        _time = time;
+        _metrics = metrics;
+        _logger = logger;
+        _deadlines = new DeadlineScheduler(time);
+    }
+
+    /// <summary>Called (outside the lock) when the last active subscription of an endpoint covering a mailbox ends, so unsolicited NOTIFY resumes.</summary>
+    public Action<string, MailboxId>? CoverageEnded { get; set; }
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _byDialog.Count;
+            }
+        }
+    }
+
+    /// <summary>NOTIFY send loops currently running (one at most per subscription).</summary>
+    public int NotifiesInFlight => Volatile.Read(ref _pumpsRunning);
+
+    /// <summary>Whether an active subscription of <paramref name="endpointId"/> covers <paramref name="mailbox"/>.</summary>
+    public bool IsCovered(string endpointId, MailboxId mailbox)
+    {
+        lock (_gate)
+        {
+            return _coverage.ContainsKey((endpointId, mailbox));
+        }
+    }
+
+    /// <summary>A new SUBSCRIBE (no To tag) for <paramref name="target"/> creating <paramref name="dialog"/>.</summary>
+    /// <param name="boundKey">The endpoint id for the per-endpoint bound; null for trusted sources.</param>
+    /// <param name="boundLimit">Subscriptions allowed under <paramref name="boundKey"/>; a new one beyond it replaces the oldest.</param>
+    public SubscribeDecision Subscribe(SubscriptionDialog dialog, MwiTarget target, int? requestedExpires, string? boundKey, int boundLimit = 20)
+    {
+        var granted = PhonesSettings.Negotiate(requestedExpires, _settings.SubscriptionMinExpires, _settings.SubscriptionMaxExpires, _settings.SubscriptionDefaultExpires);
+        if (granted is null)
+        {
+            return new SubscribeDecision(SubscribeStatus.IntervalTooBrief, null, 0, _settings.SubscriptionMinExpires, 0);
+        }
+
+        var now = _time.GetUtcNow();
+        Subscription sub;
+        Subscription? replaced = null;
+        lock (_gate)
+        {
+            if (_byDialog.TryGetValue(dialog.Key, out var existing))
+            {
+                // Same dialog again (a retransmission that outlived its transaction): treat as a refresh.
+                return RefreshLocked(existing, granted.Value, null, now);
+            }
+
+            if (_byDialog.Count >= _settings.MaxSubscriptions)
+            {
+                PhonesLog.SubscriptionTableFull(_logger, _settings.MaxSubscriptions);
+                _metrics.Overloaded("SUBSCRIBE");
+                return new SubscribeDecision(SubscribeStatus.Overloaded, null, 0, 0, _settings.RetryAfterSeconds);
+            }
+
+            sub = new Subscription(++_nextId, dialog, target, boundKey, now);
+            if (boundKey is not null && _byBoundKey.TryGetValue(boundKey, out var owned) && owned.Count >= Math.Max(1, boundLimit))
+            {
+                replaced = owned[0];
+            }
+
+            AddLocked(sub);
+            sub.MarkAllDirty();
+            if (granted.Value == 0)
+            {
+                // A fetch (RFC 6665 §4.4.3): one NOTIFY with the state, then the subscription is over.
+                sub.ExpiresAt = now;
+                BeginTerminationLocked(sub, null);
+            }
+            else
+            {
+                SetExpiryLocked(sub, now.AddSeconds(granted.Value));
+            }
+
+            if (replaced is not null)
+            {
+                BeginTerminationLocked(replaced, "rejected");
+            }
+        }
+
+        if (replaced is not null)
+        {
+            PhonesLog.SubscriptionReplaced(_logger, replaced.Dialog.CallId, boundKey ?? string.Empty);
+            Kick(replaced);
+        }
+
+        return new SubscribeDecision(SubscribeStatus.Accepted, sub, granted.Value, 0, 0);
+    }
+
+    /// <summary>An in-dialog SUBSCRIBE: refresh (new expiry, NOTIFY with the current state) or, with Expires 0, unsubscribe (final NOTIFY).</summary>
+    /// <param name="newRemoteTarget">The request's Contact when present (target refresh).</param>
+    public SubscribeDecision Refresh(string callId, string localTag, string remoteTag, int? requestedExpires, string? newRemoteTarget)
+    {
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            if (!_byDialog.TryGetValue(SubscriptionDialog.KeyOf(callId, localTag, remoteTag), out var sub) || sub.Terminating)
+            {
+                return new SubscribeDecision(SubscribeStatus.NoSuchDialog, null, 0, 0, 0);
+            }
+
+            var granted = PhonesSettings.Negotiate(requestedExpires, _settings.SubscriptionMinExpires, _settings.SubscriptionMaxExpires, _settings.SubscriptionDefaultExpires);
+            if (granted is null)
+            {
+                return new SubscribeDecision(SubscribeStatus.IntervalTooBrief, null, 0, _settings.SubscriptionMinExpires, 0);
+            }
+
+            return RefreshLocked(sub, granted.Value, newRemoteTarget, now);
+        }
+    }
+
+    /// <summary>Lets NOTIFYs flow for a subscription once its 200 has been sent: the first carries the full state.</summary>
+    public void Activate(Subscription subscription)
+    {
+        lock (_gate)
+        {
+            subscription.Activated = true;
+        }
+
+        Kick(subscription);
+    }
+
+    /// <summary>Ends a subscription from the server side with a final NOTIFY (<c>deactivated</c>, <c>noresource</c>, ...).</summary>
+    public void Terminate(Subscription subscription, string? reason)
+    {
+        lock (_gate)
+        {
+            if (!BeginTerminationLocked(subscription, reason))
+            {
+                return;
+            }
+        }
+
+        Kick(subscription);
+    }
+
+    /// <summary>Ends every subscription of an endpoint (removed or changed by a reload, or through the API).</summary>
+    public int TerminateEndpoint(string endpointId, string reason)
+    {
+        var ended = new List<Subscription>();
+        lock (_gate)
+        {
+            foreach (var sub in _byDialog.Values)
+            {
+                if (sub.Target.EndpointId == endpointId && BeginTerminationLocked(sub, reason))
+                {
+                    ended.Add(sub);
+                }
+            }
+        }
+
+        foreach (var sub in ended)
+        {
+            Kick(sub);
+        }
+
+        return ended.Count;
+    }
+
+    /// <summary>Marks every subscription covering <paramref name="mailbox"/> for a NOTIFY with its newest state.</summary>
+    public void OnMailboxChanged(MailboxId mailbox)
+    {
+        List<Subscription>? kicks = null;
+        lock (_gate)
+        {
+            if (!_byMailbox.TryGetValue(mailbox, out var subs))
+            {
+                return;
+            }
+
+            foreach (var sub in subs)
+            {
+                if (sub.Terminating)
+                {
+                    continue;
+                }
+
+                var parts = sub.Target.Parts;
+                for (var i = 0; i < parts.Count; i++)
+                {
+                    if (parts[i].Covers(mailbox))
+                    {
+                        sub.Dirty[i] = true;
+                    }
+                }
+
+                if (sub.Activated && !sub.InFlight)
+                {
+                    (kicks ??= []).Add(sub);
+                }
+            }
+        }
+
+        if (kicks is not null)
+        {
+            foreach (var sub in kicks)
+            {
+                Kick(sub);
+            }
+        }
+    }
+
+    public Subscription? Find(string callId, string localTag, string remoteTag)
+    {
+        lock (_gate)
+        {
+            return _byDialog.GetValueOrDefault(SubscriptionDialog.KeyOf(callId, localTag, remoteTag));
+        }
+    }
+
+    /// <summary>A copy of every live subscription, for status pages.</summary>
+    public List<Subscription> Snapshot()
+    {
+        lock (_gate)
+        {
+            return [.. _byDialog.Values];
+        }
+    }
+
+    /// <summary>Stops sending; subscriptions stay in the store untouched, to resume at the next start.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        // The token source is not disposed: send loops still finishing observe its token.
+        await _stopping.CancelAsync();
+        _deadlines.Dispose();
+    }
+}

@@ -1,0 +1,169 @@
+using Lantern.Sip.Messages;
+
+namespace Lantern.Tests.Phones;
+
+public sealed class PhonesModuleTests
+{
+    [Fact]
+    public async Task Subscribe_FromTrustedProxy_200ThenNotifyFollowingTheDialog()
+    {
+        await using var h = await PhonesSipHarness.StartAsync();
+        await h.F.SetAsync("1001", 2, 8);
+
+        h.Receive(h.Subscribe("1001", "t1"), PhonesSipHarness.Proxy);
+
+        var ok = await h.ResponseAsync("t1");
+        Assert.Equal(200, ok.StatusCode);
+        Assert.Equal("600", ok.GetHeader(SipHeaderId.Expires));
+        Assert.NotNull(ok.GetHeader(SipHeaderId.Contact));
+        var notify = await h.NotifyAsync("t1");
+        Assert.Equal("sip:1001@192.0.2.7:5062", notify.RequestUriText);
+        Assert.Equal("from-t1", notify.ToTag);
+        Assert.Equal(ok.ToTag, notify.FromTag);
+        Assert.Equal("active;expires=600", notify.GetHeader(SipHeaderId.SubscriptionState));
+        Assert.Equal("message-summary", notify.GetHeader(SipHeaderId.Event));
+        Assert.Equal("application/simple-message-summary", notify.ContentType);
+        Assert.Equal("Messages-Waiting: yes\r\nMessage-Account: sip:*97@example.com\r\nVoice-Message: 2/8 (0/0)\r\n", PhonesSipHarness.Body(notify));
+
+        await h.F.SetAsync("1001", 0, 10);
+
+        var next = await h.NotifyAsync("t1");
+        Assert.Equal(notify.CSeq.Number + 1, next.CSeq.Number);
+        Assert.StartsWith("Messages-Waiting: no\r\n", PhonesSipHarness.Body(next), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task Subscribe_WithDigest_ChallengedThenAcceptedWithSha256OrMd5(int algorithm)
+    {
+        await using var h = await PhonesSipHarness.StartAsync();
+
+        h.Receive(h.Subscribe("1001", "d1"));
+        var challenge = await h.ResponseAsync("d1");
+        Assert.Equal(401, challenge.StatusCode);
+        var offers = challenge.GetHeaders(SipHeaderId.WwwAuthenticate);
+        Assert.Equal(2, offers.Count);
+        Assert.Contains("algorithm=SHA-256", offers[0], StringComparison.Ordinal);
+        Assert.Contains("algorithm=MD5", offers[1], StringComparison.Ordinal);
+
+        var auth = PhonesSipHarness.Authorize(challenge, "SUBSCRIBE", "sip:1001@example.com", "1001", "secret1001", algorithm);
+        h.Receive(h.Subscribe("1001", "d1", cseq: 2, authorization: auth));
+
+        Assert.Equal(200, (await h.ResponseAsync("d1")).StatusCode);
+        Assert.Contains("Voice-Message: 0/0", PhonesSipHarness.Body(await h.NotifyAsync("d1")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Subscribe_WrongPasswordOrUnknownUser_SameForbidden()
+    {
+        await using var h = await PhonesSipHarness.StartAsync();
+        h.Receive(h.Subscribe("1001", "w1"));
+        var challenge = await h.ResponseAsync("w1");
+
+        h.Receive(h.Subscribe("1001", "w1", cseq: 2, authorization: PhonesSipHarness.Authorize(challenge, "SUBSCRIBE", "sip:1001@example.com", "1001", "wrong")));
+        h.Receive(h.Subscribe("1001", "w2", cseq: 2, authorization: PhonesSipHarness.Authorize(challenge, "SUBSCRIBE", "sip:1001@example.com", "9999", "wrong")));
+
+        var a = await h.ResponseAsync("w1");
+        var b = await h.ResponseAsync("w2");
+        Assert.Equal((403, "Forbidden"), (a.StatusCode, a.ReasonPhrase));
+        Assert.Equal((403, "Forbidden"), (b.StatusCode, b.ReasonPhrase));
+    }
+
+    [Fact]
+    public async Task Subscribe_BadRequests_PreciseAnswers()
+    {
+        await using var h = await PhonesSipHarness.StartAsync();
+
+        h.Receive(h.Subscribe("1001", "e1", events: "presence"), PhonesSipHarness.Proxy);
+        h.Receive(h.Subscribe("1001", "e2", accept: "text/plain"), PhonesSipHarness.Proxy);
+        h.Receive(h.Subscribe("1001", "e3", expires: "30"), PhonesSipHarness.Proxy);
+        h.Receive(h.Subscribe("1001", "e4", toTag: "nosuch"), PhonesSipHarness.Proxy);
+        h.Receive(h.Subscribe("bad%zz", "e5"), PhonesSipHarness.Proxy);
+
+        var bad = await h.ResponseAsync("e1");
+        Assert.Equal(489, bad.StatusCode);
+        Assert.Equal("message-summary", bad.GetHeader(SipHeaderId.AllowEvents));
+        Assert.Equal(406, (await h.ResponseAsync("e2")).StatusCode);
+        var brief = await h.ResponseAsync("e3");
+        Assert.Equal(423, brief.StatusCode);
+        Assert.Equal("60", brief.GetHeader(SipHeaderId.MinExpires));
+        Assert.Equal(481, (await h.ResponseAsync("e4")).StatusCode);
+        Assert.Equal(400, (await h.ResponseAsync("e5")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Subscribe_AnotherEndpointsMailbox_403AndUnknown404()
+    {
+        await using var h = await PhonesSipHarness.StartAsync();
+        h.Receive(h.Subscribe("1002", "f1"));
+        var challenge = await h.ResponseAsync("f1");
+
+        h.Receive(h.Subscribe("1002", "f1", cseq: 2, authorization: PhonesSipHarness.Authorize(challenge, "SUBSCRIBE", "sip:1002@example.com", "1001", "secret1001")));
+        h.Receive(h.Subscribe("4242", "f2", cseq: 2, authorization: PhonesSipHarness.Authorize(challenge, "SUBSCRIBE", "sip:4242@example.com", "1001", "secret1001", nonceCount: 2)));
+
+        var forbidden = await h.ResponseAsync("f1");
+        Assert.Equal(403, forbidden.StatusCode);
+        Assert.Equal("Not Your Mailbox", forbidden.ReasonPhrase);
+        Assert.Equal(404, (await h.ResponseAsync("f2")).StatusCode);
+    }
+
+    [Fact]
+    public async Task RefreshAndUnsubscribe_InDialog_NotifyThenTerminated()
+    {
+        await using var h = await PhonesSipHarness.StartAsync();
+        h.Receive(h.Subscribe("1002", "r1"), PhonesSipHarness.Proxy);
+        var tag = (await h.ResponseAsync("r1")).ToTag!;
+        var first = await h.NotifyAsync("r1");
+        Assert.Contains("Message-Account: sip:1002@example.com", PhonesSipHarness.Body(first), StringComparison.Ordinal);
+
+        h.Receive(h.Subscribe("1002", "r1", cseq: 2, toTag: tag, expires: "3600"));
+        Assert.Equal("3600", (await h.ResponseAsync("r1")).GetHeader(SipHeaderId.Expires));
+        Assert.Equal("active;expires=3600", (await h.NotifyAsync("r1")).GetHeader(SipHeaderId.SubscriptionState));
+
+        h.Receive(h.Subscribe("1002", "r1", cseq: 3, toTag: tag, expires: "0"));
+        Assert.Equal(200, (await h.ResponseAsync("r1")).StatusCode);
+        Assert.Equal("terminated", (await h.NotifyAsync("r1")).GetHeader(SipHeaderId.SubscriptionState));
+
+        h.Receive(h.Subscribe("1002", "r1", cseq: 4, toTag: tag));
+        Assert.Equal(481, (await h.ResponseAsync("r1")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Register_WithDigest_BindsAndSendsUnsolicitedNotify()
+    {
+        await using var h = await PhonesSipHarness.StartAsync();
+        await h.F.SetAsync("1001", 1);
+        h.Receive(h.Register("1001", "g1", 1, "<sip:1001@192.0.2.7:5062>"));
+        var challenge = await h.ResponseAsync("g1");
+        Assert.Equal(401, challenge.StatusCode);
+
+        h.Receive(h.Register("1001", "g1", 2, "<sip:1001@192.0.2.7:5062>", authorization: PhonesSipHarness.Authorize(challenge, "REGISTER", "sip:example.com", "1001", "secret1001")));
+
+        var ok = await h.ResponseAsync("g1");
+        Assert.Equal(200, ok.StatusCode);
+        Assert.Equal("<sip:1001@192.0.2.7:5062>;expires=600", ok.GetHeader(SipHeaderId.Contact));
+        var notify = await h.NextAsync(m => m.IsRequest && m.Method == SipMethod.Notify);
+        Assert.Null(notify.ToTag);
+        Assert.Equal("terminated", notify.GetHeader(SipHeaderId.SubscriptionState));
+        Assert.Equal("sip:1001@192.0.2.7:5062", notify.RequestUriText);
+        Assert.StartsWith("Messages-Waiting: yes\r\nMessage-Account: sip:*97@example.com\r\n", PhonesSipHarness.Body(notify), StringComparison.Ordinal);
+        Assert.Single(h.Module.Status.ListRegistrations());
+    }
+
+    [Fact]
+    public async Task Register_BelowMinExpiresOrForAnotherUser_423And403()
+    {
+        await using var h = await PhonesSipHarness.StartAsync();
+        h.Receive(h.Register("1001", "h1", 1, "<sip:1001@192.0.2.7:5062>"));
+        var challenge = await h.ResponseAsync("h1");
+
+        h.Receive(h.Register("1001", "h1", 2, "<sip:1001@192.0.2.7:5062>", expires: "10", authorization: PhonesSipHarness.Authorize(challenge, "REGISTER", "sip:example.com", "1001", "secret1001")));
+        h.Receive(h.Register("1002", "h2", 2, "<sip:1002@192.0.2.7:5062>", authorization: PhonesSipHarness.Authorize(challenge, "REGISTER", "sip:example.com", "1001", "secret1001", nonceCount: 2)));
+
+        var brief = await h.ResponseAsync("h1");
+        Assert.Equal(423, brief.StatusCode);
+        Assert.Equal("60", brief.GetHeader(SipHeaderId.MinExpires));
+        Assert.Equal(403, (await h.ResponseAsync("h2")).StatusCode);
+    }
+}

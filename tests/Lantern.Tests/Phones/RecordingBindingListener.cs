@@ -1,0 +1,15 @@
+using Lantern.Phones;
+
+namespace Lantern.Tests.Phones;
+
+/// <summary>Records binding events from the registrar.</summary>
+internal sealed class RecordingBindingListener : IContactBindingListener
+{
+    public List<(ContactBinding Binding, bool IsNew)> Bound { get; } = [];
+
+    public List<ContactBinding> Unbound { get; } = [];
+
+    public void OnBound(ContactBinding binding, bool isNew) => Bound.Add((binding, isNew));
+
+    public void OnUnbound(ContactBinding binding) => Unbound.Add(binding);
+}
