@@ -35,7 +35,7 @@ internal sealed class PhonesService : IAsyncDisposable
         Settings = settings;
         var logger = loggerFactory.CreateLogger("Lantern.Phones");
         _metrics = new PhonesMetrics(meterFactory);
-        _writer = store is null ? null : new PhoneRecordWriter(store, logger);
+        _writer = store is null ? null : new PhoneRecordWriter(store, logger, time);
         Subscriptions = new SubscriptionManager(sender, mailboxes, settings, _writer, time, _metrics, logger);
         Registrar = new Registrar(settings, _writer, time, _metrics, logger);
         Unsolicited = new UnsolicitedNotifier(sender, mailboxes, Registrar, Subscriptions.IsCovered, settings, time, _metrics, logger);

@@ -17,10 +17,12 @@ internal sealed partial class SubscriptionManager
         {
             foreach (var record in records)
             {
+                _writer?.MarkStored(RecordKind, record.Key);
                 var stored = StoredSubscription.FromJson(record.Json);
                 if (stored is null || !stored.TryRestore(out var dialog, out var target))
                 {
                     PhonesLog.StoredRecordSkipped(_logger, RecordKind);
+                    _writer?.Delete(RecordKind, record.Key);
                     continue;
                 }
 

@@ -133,6 +133,7 @@ public sealed class PhonesInteropTests
         var run = Sipp.RunClientAsync("phones_subscribe_restart.xml", first.SipPort, "udp", ["-inf", Users("1001"), "-key", "flag", flag]);
 
         await WaitForFileAsync(flag, run);
+        await WaitForStoredSubscriptionAsync(Path.Combine(first.Directory, "lantern.db"));
         await first.KillAsync();
         await first.DisposeAsync();
         await using var second = await LanternProcess.StartAsync(Make(trusted: true), first.Directory, first.SipPort);
@@ -210,6 +211,28 @@ public sealed class PhonesInteropTests
             {
                 return m!;
             }
+        }
+    }
+
+    /// <summary>Subscriptions are written in the background (batched): a kill -9 right after SUBSCRIBE could precede the write.</summary>
+    private static async Task WaitForStoredSubscriptionAsync(string database)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Mode=ReadOnly"))
+            {
+                await connection.OpenAsync();
+                await using var command = connection.CreateCommand();
+                command.CommandText = "SELECT count(*) FROM records WHERE kind = 'subscription'";
+                if (Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture) > 0)
+                {
+                    return;
+                }
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the subscription was not stored within 10 s");
+            await Task.Delay(50);
         }
     }
 
