@@ -26,6 +26,7 @@ internal sealed class PeersModule : IPeerStatusSource, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly PeerMetrics _metrics;
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve;
+    private readonly IReadOnlyList<DigestAlgorithm> _offered;
     private readonly SemaphoreSlim _applying = new(1, 1);
     private PeerAgent[] _agents = [];
 
@@ -38,8 +39,10 @@ internal sealed class PeersModule : IPeerStatusSource, IAsyncDisposable
         PeerPublishLimits? limits = null,
         AuthFailureTracker? authFailures = null,
         IMeterFactory? meterFactory = null,
-        Func<string, CancellationToken, Task<IPAddress[]>>? resolveHost = null)
+        Func<string, CancellationToken, Task<IPAddress[]>>? resolveHost = null,
+        IReadOnlyList<DigestAlgorithm>? offeredAlgorithms = null)
     {
+        _offered = offeredAlgorithms is { Count: > 0 } ? offeredAlgorithms : [DigestAlgorithm.Sha256, DigestAlgorithm.Md5];
         _mailboxes = mailboxes;
         _parseBody = parseBody;
         _authenticator = authenticator;
@@ -238,7 +241,7 @@ internal sealed class PeersModule : IPeerStatusSource, IAsyncDisposable
                 _failures?.RecordFailure(source);
                 return PeerResponse.Of(403, "Forbidden (bad credentials)");
             default:
-                var challenges = _authenticator.CreateChallenges(check.ChallengeStale, source);
+                var challenges = _authenticator.CreateChallenges(_offered, check.ChallengeStale, source);
                 var headers = new List<KeyValuePair<string, string>>(challenges.Count);
                 foreach (var c in challenges)
                 {
