@@ -35,6 +35,12 @@ internal static class LanternServer
 
             return 2;
         }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
+        {
+            // A listener that cannot bind, a store that cannot open: the host has logged the details.
+            await Console.Error.WriteLineAsync("lantern: cannot start: " + ex.Message).ConfigureAwait(false);
+            return 1;
+        }
     }
 
     /// <summary>Builds the host; <paramref name="overrides"/> lets tests set keys (ports, paths) without a file.</summary>
