@@ -26,6 +26,15 @@ public sealed class ServerProcessTests
     }
 
     [Fact]
+    public async Task Serve_Started_IsReady()
+    {
+        await using var server = await LanternProcess.StartAsync(MinimalConfig);
+        using var http = new HttpClient();
+        var response = await http.GetAsync(new Uri($"http://127.0.0.1:{server.HttpPort}/readyz"));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Serve_Sigterm_ExitsGracefully()
     {
         await using var server = await LanternProcess.StartAsync(MinimalConfig);

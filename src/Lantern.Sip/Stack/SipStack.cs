@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Lantern.Sip.Messages;
 using Lantern.Sip.Transactions;
 using Lantern.Sip.Transport;
@@ -25,7 +26,9 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
     private long _clientFailures;
     private int _disposed;
 
-    public SipStack(ISipTransportLayer transport, TimeProvider timeProvider, SipStackOptions options, ILogger logger)
+    /// <param name="meterFactory">When given, the counters of <see cref="Statistics"/> are published on the meter <c>Lantern.Sip</c>
+    /// (<c>lantern.sip.dropped</c>, <c>lantern.sip.overloaded</c>, <c>lantern.sip.rejected</c>, <c>lantern.sip.client_failures</c>).</param>
+    public SipStack(ISipTransportLayer transport, TimeProvider timeProvider, SipStackOptions options, ILogger logger, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -42,6 +45,15 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
         for (var i = 0; i < shards; i++)
         {
             _shards[i] = new SipTransactionShard(perShard, Math.Max(1, options.MaxQueuedPerShard), logger);
+        }
+
+        if (meterFactory is not null)
+        {
+            var meter = meterFactory.Create("Lantern.Sip");
+            meter.CreateObservableCounter("lantern.sip.dropped", () => Interlocked.Read(ref _dropped), description: "Received messages dropped unanswered");
+            meter.CreateObservableCounter("lantern.sip.overloaded", () => Interlocked.Read(ref _overloaded), description: "Requests answered 503 under overload");
+            meter.CreateObservableCounter("lantern.sip.rejected", () => Interlocked.Read(ref _rejected), description: "Requests answered by the stack with an error");
+            meter.CreateObservableCounter("lantern.sip.client_failures", () => Interlocked.Read(ref _clientFailures), description: "Sent requests that timed out or failed");
         }
     }
 
@@ -141,6 +153,9 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
 
         return result;
     }
+
+    /// <summary>The local address requests to <paramref name="destination"/> leave from, for Contact headers.</summary>
+    public SipSource LocalFor(SipDestination destination) => _transport.LocalFor(destination);
 
     public void OnConnectionClosed(long connectionId)
     {

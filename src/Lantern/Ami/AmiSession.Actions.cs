@@ -88,6 +88,7 @@ internal sealed partial class AmiSession
             return await Error("Login", actionId, $"Too many sessions for user {user.Name} (maxConnectionsPerUser {_ctx.Users.MaxSessionsPerUser})", ct);
         }
 
+        _slot = user;
         _eventsOn = !IsOff(packet.Get("Events"));
         LeaveAnonymous();
         AmiLog.LoginSucceeded(_ctx.Logger, Id, user.Name, Remote);

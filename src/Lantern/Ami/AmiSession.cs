@@ -18,6 +18,9 @@ internal sealed partial class AmiSession : IDisposable
     private int _anonymous = 1;
     private readonly TimeSpan _idleTimeout;
     private volatile AmiUser? _user;
+
+    // Holds the per-user slot from the moment it is taken, so a session dying mid-login cannot leak it.
+    private AmiUser? _slot;
     private volatile bool _eventsOn = true;
     private volatile bool _outputEnded;
     private int _closing;
@@ -137,6 +140,9 @@ internal sealed partial class AmiSession : IDisposable
             reason = "internal error";
         }
 
+        // Free the user's slot before the client can see the close, so it may log in again at once.
+        ReleaseSlot();
+
         // Graceful ends (Logoff, limit errors) let queued answers reach the client before the socket closes.
         _outputEnded = true;
         _outbound.Writer.TryComplete();
@@ -160,14 +166,7 @@ internal sealed partial class AmiSession : IDisposable
         }
 
         LeaveAnonymous();
-
-        var user = _user;
-        if (user is not null)
-        {
-            _user = null;
-            _ctx.Users.Release(user);
-        }
-
+        ReleaseSlot();
         AmiLog.SessionClosed(_ctx.Logger, Id, _abortReason ?? reason);
     }
 
@@ -221,6 +220,16 @@ internal sealed partial class AmiSession : IDisposable
         finally
         {
             await input.CompleteAsync();
+        }
+    }
+
+    private void ReleaseSlot()
+    {
+        _user = null;
+        var slot = Interlocked.Exchange(ref _slot, null);
+        if (slot is not null)
+        {
+            _ctx.Users.Release(slot);
         }
     }
 

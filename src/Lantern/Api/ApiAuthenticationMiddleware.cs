@@ -28,7 +28,7 @@ internal sealed class ApiAuthenticationMiddleware
 
         ApiLog.AuthenticationFailed(_logger, context.Request.Method, context.Request.Path, context.Connection.RemoteIpAddress?.ToString());
         context.Response.Headers.WWWAuthenticate = "Basic realm=\"lantern\"";
-        var detail = context.Request.Headers.Authorization.Count == 0 && !context.Request.Query.ContainsKey("api_key")
+        var detail = context.Request.Headers.Authorization.Count == 0
             ? "credentials are required: HTTP Basic (an http.users entry) or Authorization: Bearer <api key>"
             : "the credentials given are not valid";
         return ApiProblems.WriteAsync(context, StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized", detail);
@@ -54,15 +54,7 @@ internal sealed class ApiAuthenticationMiddleware
             return CheckKey(http, header.AsSpan(7).Trim().ToString());
         }
 
-        // Asterisk's ARI also accepts ?api_key=user:password; ARI client libraries may use it.
-        if (header.Length == 0 && request.Path.StartsWithSegments("/ari", StringComparison.Ordinal)
-            && request.Query.TryGetValue("api_key", out var apiKey) && apiKey.Count == 1)
-        {
-            var text = apiKey.ToString();
-            var colon = text.IndexOf(':', StringComparison.Ordinal);
-            return colon > 0 && CheckUser(http, text[..colon], text[(colon + 1)..]);
-        }
-
+        // Asterisk's ?api_key=user:password is deliberately not accepted: request logs record query strings.
         return false;
     }
 

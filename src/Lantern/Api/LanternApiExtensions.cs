@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Security.Cryptography.X509Certificates;
 using Lantern.Api.Ari;
 using Lantern.Api.V1;
@@ -63,7 +64,7 @@ internal static class LanternApiExtensions
             .WithTags("health")
             .Produces<ReadinessDto>()
             .Produces<ReadinessDto>(StatusCodes.Status503ServiceUnavailable);
-        app.MapGet("/metrics", (MetricsCollector metrics) => Results.Text(metrics.Scrape(), MetricsCollector.ContentType))
+        app.MapGet("/metrics", ([FromServices] MetricsCollector metrics) => Results.Text(metrics.Scrape(), MetricsCollector.ContentType))
             .WithSummary("Prometheus text exposition of every Lantern meter (authenticated).")
             .WithTags("health")
             .Produces(StatusCodes.Status200OK, contentType: "text/plain");
@@ -71,10 +72,11 @@ internal static class LanternApiExtensions
 
         AriMailboxEndpoints.Map(app);
         MailboxEndpoints.Map(app);
+        StatusEndpoints.Map(app);
         return app;
     }
 
-    private static async Task<IResult> ReadyAsync(IEnumerable<IReadinessCheck> checks, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync([FromServices] IEnumerable<IReadinessCheck> checks, [FromServices] ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var results = new SortedDictionary<string, string?>(StringComparer.Ordinal);
         var ready = true;

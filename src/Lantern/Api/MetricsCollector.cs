@@ -58,6 +58,7 @@ internal sealed class MetricsCollector : IDisposable
             }
 
             var text = new StringBuilder();
+            var written = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (name, list) in families)
             {
                 var first = list[0];
@@ -65,7 +66,7 @@ internal sealed class MetricsCollector : IDisposable
                 text.Append("# TYPE ").Append(name).Append(' ').Append(first.PrometheusType).Append('\n');
                 foreach (var series in list)
                 {
-                    series.WriteSamples(text);
+                    series.WriteSamples(text, written);
                 }
             }
 
@@ -179,12 +180,19 @@ internal sealed class MetricsCollector : IDisposable
             }
         }
 
-        public void WriteSamples(StringBuilder text)
+        /// <summary>Appends this instrument's samples; a series already <paramref name="written"/> (a same-named
+        /// meter of another component instance in this process) is skipped, as Prometheus rejects duplicates.</summary>
+        public void WriteSamples(StringBuilder text, HashSet<string> written)
         {
             lock (_lock)
             {
                 foreach (var (labels, point) in _points)
                 {
+                    if (!written.Add(FamilyName + labels))
+                    {
+                        continue;
+                    }
+
                     if (_kind == Kind.Histogram)
                     {
                         Sample(text, FamilyName + "_count", labels, point[1]);

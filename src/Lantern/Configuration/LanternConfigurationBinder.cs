@@ -62,27 +62,37 @@ public static class LanternConfigurationBinder
         var result = new List<UpstreamOptions>();
         foreach (var child in section.GetChildren())
         {
-            var hasChildren = child.GetChildren().Any();
-            if (child.Value is not null && !hasChildren)
+            UpstreamOptions upstream;
+            if (child.Value is not null)
             {
                 // A bad line still takes its slot, so validation reports it with the right index.
-                if (!UpstreamLine.TryParse(child.Value, out var fromLine, out var error))
+                if (!UpstreamLine.TryParse(child.Value, out upstream, out var error))
                 {
-                    fromLine.LineError = error;
+                    upstream.LineError = error;
+                }
+            }
+            else
+            {
+                upstream = new UpstreamOptions();
+            }
+
+            // Keys under an entry (an object, or environment overrides such as LANTERN__UPSTREAMS__0__EXPIRES on a line) apply on top.
+            if (child.GetChildren().Any())
+            {
+                var nameFromLine = upstream.Line is not null ? upstream.Name : null;
+                try
+                {
+                    child.Bind(upstream);
+                }
+                catch (InvalidOperationException ex)
+                {
+                    errors.Add(DescribeBindError(ex));
                 }
 
-                result.Add(fromLine);
-                continue;
-            }
-
-            var upstream = new UpstreamOptions();
-            try
-            {
-                child.Bind(upstream);
-            }
-            catch (InvalidOperationException ex)
-            {
-                errors.Add(DescribeBindError(ex));
+                if (nameFromLine is not null && upstream.Name == nameFromLine && upstream.LineError is null)
+                {
+                    upstream.Name = UpstreamLine.DefaultName(upstream);
+                }
             }
 
             if (string.IsNullOrEmpty(upstream.Name) && upstream.User.Length > 0 && upstream.Host.Length > 0)

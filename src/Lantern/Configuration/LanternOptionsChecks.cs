@@ -69,6 +69,28 @@ internal static class LanternOptionsChecks
             errors.Add($"ami.listen: \"{options.Ami.Listen}\" is not address:port");
         }
 
+        CheckUsers(errors, "http.users", options.Http.Users.ConvertAll(u => (u.Name, u.Password)), "password");
+        CheckUsers(errors, "ami.users", options.Ami.Users.ConvertAll(u => (u.Name, u.Secret)), "secret");
+        CheckDigestAlgorithms(errors, sip.DigestAlgorithms);
+        var ami = options.Ami;
+        CheckPositive(errors, "ami.maxConnectionsPerUser", ami.MaxConnectionsPerUser);
+        if (ami.IdleTimeoutSeconds < 0)
+        {
+            errors.Add($"ami.idleTimeoutSeconds: {ami.IdleTimeoutSeconds} must not be negative (0 disables)");
+        }
+
+        CheckPositive(errors, "ami.authTimeoutSeconds", ami.AuthTimeoutSeconds);
+        CheckPositive(errors, "ami.authLimit", ami.AuthLimit);
+        CheckPositive(errors, "ami.maxConnections", ami.MaxConnections);
+        CheckPositive(errors, "ami.outboundQueueLimit", ami.OutboundQueueLimit);
+        CheckPositive(errors, "ami.maxLoginFailures", ami.MaxLoginFailures);
+        CheckPositive(errors, "ami.regexTimeoutMilliseconds", ami.RegexTimeoutMilliseconds);
+        if (ami.LoginFailureDelayMilliseconds < 0)
+        {
+            errors.Add($"ami.loginFailureDelayMilliseconds: {ami.LoginFailureDelayMilliseconds} must not be negative");
+        }
+
+        CheckPositive(errors, "http.maxEventStreams", options.Http.MaxEventStreams);
         for (var i = 0; i < sip.Trusted.Count; i++)
         {
             if (!AddressRange.TryParse(sip.Trusted[i], out _))
@@ -81,6 +103,28 @@ internal static class LanternOptionsChecks
         var remoteMailboxes = new Dictionary<MailboxId, string>();
         CheckUpstreams(options.Upstreams, remoteMailboxes, errors);
         CheckPeers(options.Peers, remoteMailboxes, errors);
+    }
+
+    private static void CheckUsers(List<string> errors, string path, List<(string Name, string Secret)> users, string secretKey)
+    {
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < users.Count; i++)
+        {
+            var (name, secret) = users[i];
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                errors.Add($"{path}[{i}].name: must not be empty");
+            }
+            else if (!names.TryAdd(name, i))
+            {
+                errors.Add($"{path}[{i}].name: duplicate user \"{name}\" (also {path}[{names[name]}])");
+            }
+
+            if (string.IsNullOrEmpty(secret))
+            {
+                errors.Add($"{path}[{i}].{secretKey}: must not be empty");
+            }
+        }
     }
 
     private static void CheckEndpoints(List<EndpointOptions> endpoints, List<string> errors)
@@ -367,6 +411,21 @@ internal static class LanternOptionsChecks
         s.IsEmpty || (s[0] == ':' && s.Length is > 1 and <= 6
             && int.TryParse(s[1..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
             && port is >= 1 and <= 65535);
+
+    private static void CheckDigestAlgorithms(List<string> errors, List<string> algorithms)
+    {
+        for (var i = 0; i < algorithms.Count; i++)
+        {
+            if (algorithms[i] is not ("SHA-256" or "MD5"))
+            {
+                errors.Add($"sip.digestAlgorithms[{i}]: \"{algorithms[i]}\" is not SHA-256 or MD5");
+            }
+            else if (algorithms.IndexOf(algorithms[i]) != i)
+            {
+                errors.Add($"sip.digestAlgorithms[{i}]: \"{algorithms[i]}\" is listed twice");
+            }
+        }
+    }
 
     private static void CheckPositive(List<string> errors, string path, int value)
     {

@@ -42,11 +42,11 @@ public sealed class UpstreamOptions
 
     /// <summary>The Asterisk-format line this entry came from, when it was given as a line.</summary>
     [JsonIgnore]
-    public string? Line { get; set; }
+    public string? Line { get; internal set; }
 
     /// <summary>Why <see cref="Line"/> could not be parsed; reported by validation.</summary>
     [JsonIgnore]
-    public string? LineError { get; set; }
+    public string? LineError { get; internal set; }
 
     /// <summary>Digest and From user in effect.</summary>
     public string EffectiveAuthUser => string.IsNullOrEmpty(AuthUser) ? User : AuthUser;

@@ -8,7 +8,7 @@ public sealed record ImportReportLine(string File, int Line, ImportAction Action
     public override string ToString()
     {
         var action = Action.ToString().ToLowerInvariant();
-        var kv = Key.Length == 0 ? Value : $"{Key}={Mask(Key, Value)}";
+        var kv = Key.Length == 0 ? Value : Key.StartsWith('#') ? $"{Key} {Value}" : $"{Key}={Mask(Key, Value)}";
         return $"{File}:{Line}: [{action}] {kv} -> {Detail}";
     }
 

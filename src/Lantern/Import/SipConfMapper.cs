@@ -11,11 +11,23 @@ internal static class SipConfMapper
 
     public static void Map(AsteriskConfig config, ImportBuilder builder)
     {
-        var general = config.Find("general");
-        var defaults = general is null ? new PeerDefaults() : MapGeneral(general, builder);
+        // chan_sip reads every [general] (a repeated one or a (+) continuation) as one.
+        var generals = config.Sections.FindAll(x => string.Equals(x.Name, "general", StringComparison.OrdinalIgnoreCase));
+        var defaults = new PeerDefaults();
+        if (generals.Count > 0)
+        {
+            var general = new AsteriskSection("general", generals[0].File, generals[0].Line);
+            foreach (var g in generals)
+            {
+                general.Settings.AddRange(g.Settings);
+            }
+
+            defaults = MapGeneral(general, builder);
+        }
+
         foreach (var section in config.Sections)
         {
-            if (section == general)
+            if (generals.Contains(section))
             {
                 continue;
             }

@@ -60,6 +60,20 @@ public sealed class AmiServerTests
         Assert.Contains("maxConnectionsPerUser 1", reply["Message"], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Login_AfterLogoffAtUserLimit_SlotFreed()
+    {
+        await using var host = await AmiTestHost.StartAsync(o => o.MaxConnectionsPerUser = 1);
+        await using (var first = await host.LoginAsync())
+        {
+            Assert.Equal("Goodbye", (await first.ActionAsync("Action: Logoff"))["Response"]);
+            Assert.True(await first.ClosedAsync());
+        }
+
+        await using var second = await host.LoginAsync();
+        Assert.Equal("Pong", (await second.ActionAsync("Action: Ping"))["Ping"]);
+    }
+
     [Theory]
     [InlineData("Ping")]
     [InlineData("MWIGet")]

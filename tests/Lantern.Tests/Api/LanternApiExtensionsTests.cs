@@ -35,6 +35,7 @@ public sealed partial class LanternApiExtensionsTests : IClassFixture<ApiTestHos
         using var client = _host.Client();
         await client.GetAsync("api/v1/mailboxes");
         await client.GetAsync("api/v1/mailboxes/none@metrics");
+        await client.PutAsync("ari/mailboxes/m@metrics?newMessages=1", null);
         var response = await client.GetAsync("metrics");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
@@ -44,10 +45,15 @@ public sealed partial class LanternApiExtensionsTests : IClassFixture<ApiTestHos
         Assert.Matches(RequestsLine(), text);
         Assert.Contains("# TYPE lantern_http_request_duration summary\n", text, StringComparison.Ordinal);
         Assert.Contains("lantern_http_request_duration_count{method=\"GET\"} ", text, StringComparison.Ordinal);
-        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        Assert.Contains("lantern_mailbox_writes_total{status=\"changed\"} ", text, StringComparison.Ordinal);
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var line in lines)
         {
             Assert.Matches(ExpositionLine(), line);
         }
+
+        var samples = lines.Where(l => !l.StartsWith('#')).Select(l => l[..l.LastIndexOf(' ')]).ToList();
+        Assert.Equal(samples.Count, samples.Distinct(StringComparer.Ordinal).Count());
     }
 
     [Fact]
@@ -59,6 +65,8 @@ public sealed partial class LanternApiExtensionsTests : IClassFixture<ApiTestHos
         Assert.True(paths.TryGetProperty("/api/v1/mailboxes/{id}", out var mailbox));
         Assert.False(string.IsNullOrEmpty(mailbox.GetProperty("patch").GetProperty("description").GetString()));
         Assert.True(paths.TryGetProperty("/api/v1/mailboxes:batch", out _));
+        var listParameters = paths.GetProperty("/api/v1/mailboxes").GetProperty("get").GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString());
+        Assert.Equal(["context", "prefix", "waiting", "source", "like", "limit", "after"], listParameters);
         Assert.True(paths.TryGetProperty("/api/v1/events", out _));
         Assert.True(paths.TryGetProperty("/ari/mailboxes/{mailboxName}", out _));
     }

@@ -70,6 +70,18 @@ public sealed class LanternConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Load_OverrideUnderLine_AppliesOnTopOfLine()
+    {
+        var file = Write("""{ "upstreams": [ "u:pw@h.example/mb" ] }""");
+        var errors = new List<string>();
+        var options = LanternConfigurationLoader.Load(file, includeEnvironment: false, errors,
+            [new("upstreams:0:expires", "120"), new("upstreams:0:transport", "tcp")]);
+        Assert.Empty(errors);
+        var u = Assert.Single(options.Upstreams);
+        Assert.Equal(("u", "pw", "h.example", "mb", 120, "tcp"), (u.User, u.Secret, u.Host, u.Mailbox, u.Expires, u.Transport));
+    }
+
+    [Fact]
     public void Load_ManyErrors_AllReportedWithPaths()
     {
         var file = Write("""
@@ -121,6 +133,40 @@ public sealed class LanternConfigurationTests : IDisposable
         }
 
         Assert.True(expected.Length == errors.Count, string.Join("\n", errors));
+    }
+
+    [Fact]
+    public void Load_BadApiUsers_Reported()
+    {
+        var file = Write("""{ "http": { "users": [ { "name": "a", "password": "x" }, { "name": "a", "password": "" } ] }, "ami": { "users": [ { "name": "", "secret": "s" } ] } }""");
+        var errors = new List<string>();
+        LanternConfigurationLoader.Load(file, includeEnvironment: false, errors);
+        Assert.Equal(
+            ["http.users[1].name: duplicate user \"a\" (also http.users[0])", "http.users[1].password: must not be empty", "ami.users[0].name: must not be empty"],
+            errors);
+    }
+
+    [Fact]
+    public void Load_NonPositiveAmiAndHttpLimits_Reported()
+    {
+        var file = Write("""{ "http": { "maxEventStreams": 0 }, "ami": { "authLimit": 0, "outboundQueueLimit": -1, "loginFailureDelayMilliseconds": -5 } }""");
+        var errors = new List<string>();
+        LanternConfigurationLoader.Load(file, includeEnvironment: false, errors);
+        Assert.Equal(
+            ["ami.authLimit: 0 must be greater than 0", "ami.outboundQueueLimit: -1 must be greater than 0",
+             "ami.loginFailureDelayMilliseconds: -5 must not be negative", "http.maxEventStreams: 0 must be greater than 0"],
+            errors);
+    }
+
+    [Fact]
+    public void Load_DigestAlgorithms_OrderKeptAndBadOnesReported()
+    {
+        var good = LanternConfigurationLoader.Load(Write("""{ "sip": { "digestAlgorithms": [ "MD5", "SHA-256" ] } }"""), includeEnvironment: false, []);
+        Assert.Equal(["MD5", "SHA-256"], good.Sip.EffectiveDigestAlgorithms);
+        Assert.Equal(["SHA-256", "MD5"], LanternConfigurationLoader.Load(null, includeEnvironment: false, []).Sip.EffectiveDigestAlgorithms);
+        var errors = new List<string>();
+        LanternConfigurationLoader.Load(Write("""{ "sip": { "digestAlgorithms": [ "MD5", "SHA-1", "MD5" ] } }"""), includeEnvironment: false, errors);
+        Assert.Equal(["sip.digestAlgorithms[1]: \"SHA-1\" is not SHA-256 or MD5", "sip.digestAlgorithms[2]: \"MD5\" is listed twice"], errors);
     }
 
     [Fact]

@@ -42,8 +42,8 @@ public sealed class AsteriskImporterTests
     [InlineData("sip_extra.conf:2: [mapped] defaultuser=salesdesk -> endpoints[3].authUser")]
     [InlineData("sip_extra.conf:8: [ignored] secret=*** -> [nomwi] has no mailbox")]
     [InlineData("sip_extra.conf:14: [ignored] mailbox=9999 -> [guest] is type=user")]
-    [InlineData("sip_extra.conf:16: [ignored] #include=sip_extra.conf -> include cycle")]
-    [InlineData("sip_extra.conf:17: [ignored] #include=missing.conf -> file not found: missing.conf")]
+    [InlineData("sip_extra.conf:16: [ignored] #include sip_extra.conf -> include cycle")]
+    [InlineData("sip_extra.conf:17: [ignored] #include missing.conf -> file not found: missing.conf")]
     [InlineData("pjsip.conf:5: [mapped] mwi_disable_initial_unsolicited=yes -> sip.unsolicited.sendOnStartup")]
     [InlineData("pjsip.conf:4: [mapped] default_voicemail_extension=*98 -> voicemailExtension of every pjsip endpoint")]
     [InlineData("pjsip.conf:11: [mapped] bind=0.0.0.0:5061 -> sip.listen[2]")]
@@ -167,6 +167,49 @@ public sealed class AsteriskImporterTests
             Assert.Equal(1800, (int)result.Configuration["sip"]!["registrations"]!["defaultExpires"]!);
             Assert.Equal(9000, (int)result.Configuration["sip"]!["subscriptions"]!["maxExpires"]!);
             Assert.Contains(result.Report, r => r.Key == "secret" && r.Detail.Contains("auth user \"p\" is already used by endpoints[0]", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Import_RepeatedGeneral_ReadAsOneAndNotAnEndpoint()
+    {
+        var dir = Directory.CreateTempSubdirectory("lantern-imp-").FullName;
+        try
+        {
+            var sip = Path.Combine(dir, "sip.conf");
+            File.WriteAllText(sip, "[general]\nvmexten=*97\n[p]\ntype=friend\nsecret=x\nmailbox=1\n[general]\nmwi => u@h.example/9\n");
+            var result = AsteriskImporter.Import(sip, null);
+            Assert.Empty(result.ValidationErrors);
+            Assert.Single(result.Configuration["endpoints"]!.AsArray());
+            Assert.Equal("*97", (string?)result.Configuration["endpoints"]![0]!["voicemailExtension"]);
+            Assert.Equal("h.example", (string?)result.Configuration["upstreams"]![0]!["host"]);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Import_PeerWithoutSecretDynamicHost_NotImportedWithReason()
+    {
+        var dir = Directory.CreateTempSubdirectory("lantern-imp-").FullName;
+        try
+        {
+            var sip = Path.Combine(dir, "sip.conf");
+            File.WriteAllText(sip, "[p]\ntype=friend\nhost=dynamic\nmailbox=1\n[bad name]\ntype=friend\nsecret=x\nmailbox=2\n[q]\ntype=peer\nhost=dynamic\nunsolicited_mailbox=77\n");
+            var result = AsteriskImporter.Import(sip, null);
+            Assert.Empty(result.ValidationErrors);
+            Assert.Empty(result.Configuration["endpoints"]!.AsArray());
+            Assert.Empty(result.Configuration["peers"]!.AsArray());
+            var report = string.Join("\n", result.Report);
+            Assert.Contains("sip.conf:4: [ignored] mailbox=1 -> [p] has no secret and no address to permit", report, StringComparison.Ordinal);
+            Assert.Contains("sip.conf:8: [ignored] mailbox=2 -> [bad name] is not a valid endpoint id", report, StringComparison.Ordinal);
+            Assert.Contains("sip.conf:12: [ignored] unsolicited_mailbox=77 -> needs a static host=", report, StringComparison.Ordinal);
         }
         finally
         {

@@ -362,6 +362,16 @@ public sealed class MailboxServiceTests : IDisposable
         Assert.Equal((1, 1L), (service.Find(Id)!.Counts.Voice.New, service.Find(Id)!.Version));
     }
 
+    [Fact]
+    public async Task InMemory_Created_ReadyWithoutLoad()
+    {
+        using var service = MailboxService.InMemory(_time);
+
+        var result = await service.UpdateAsync(Id, MailboxSource.Api, Set(1, 0), null, CancellationToken.None);
+
+        Assert.Equal(MailboxWriteStatus.Changed, result.Status);
+    }
+
     private sealed class BlockingRepository(Task gate) : IMailboxRepository
     {
         public ValueTask<IReadOnlyList<Mailbox>> LoadAllAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IReadOnlyList<Mailbox>>([]);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Globalization;
 using System.Text.Json;
 using Lantern.Mailboxes;
@@ -36,7 +37,7 @@ internal static class AriMailboxEndpoints
         group.MapGet("/api-docs/mailboxes.json", AriApiDocs.Mailboxes).ExcludeFromDescription();
     }
 
-    internal static IResult List(IMailboxService mailboxes)
+    internal static IResult List([FromServices] IMailboxService mailboxes)
     {
         var all = mailboxes.List(MailboxQuery.All);
         var items = new AriMailbox[all.Count];
@@ -48,7 +49,7 @@ internal static class AriMailboxEndpoints
         return Results.Json<IReadOnlyList<AriMailbox>>(items, ApiJsonContext.Default.IReadOnlyListAriMailbox);
     }
 
-    internal static IResult Get(string mailboxName, IMailboxService mailboxes)
+    internal static IResult Get(string mailboxName, [FromServices] IMailboxService mailboxes)
     {
         if (!ApiRequests.TryParseId(mailboxName, out var id, out var problem))
         {
@@ -59,7 +60,7 @@ internal static class AriMailboxEndpoints
         return mailbox is null ? ApiProblems.NotFound(id) : Results.Json(ToAri(mailbox), ApiJsonContext.Default.AriMailbox);
     }
 
-    internal static async Task<IResult> Update(string mailboxName, HttpRequest request, IMailboxService mailboxes, CancellationToken cancellationToken)
+    internal static async Task<IResult> Update(string mailboxName, HttpRequest request, [FromServices] IMailboxService mailboxes, CancellationToken cancellationToken)
     {
         if (!ApiRequests.TryParseId(mailboxName, out var id, out var problem))
         {
@@ -99,7 +100,7 @@ internal static class AriMailboxEndpoints
         return result.Succeeded ? Results.NoContent() : ApiProblems.FromWrite(id, result, invalidIsConflict: false);
     }
 
-    internal static async Task<IResult> Delete(string mailboxName, IMailboxService mailboxes, CancellationToken cancellationToken)
+    internal static async Task<IResult> Delete(string mailboxName, [FromServices] IMailboxService mailboxes, CancellationToken cancellationToken)
     {
         if (!ApiRequests.TryParseId(mailboxName, out var id, out var problem))
         {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -12,7 +13,7 @@ internal static class EventStreamEndpoint
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
 
     public static async Task StreamAsync(
-        HttpContext context, IMailboxService mailboxes, EventStreamLimiter limiter, TimeProvider time, ILoggerFactory loggers)
+        HttpContext context, [FromServices] IMailboxService mailboxes, [FromServices] EventStreamLimiter limiter, [FromServices] TimeProvider time, [FromServices] ILoggerFactory loggers)
     {
         if (!limiter.TryEnter())
         {

@@ -1,5 +1,7 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Globalization;
 using Lantern.Mailboxes;
+using Microsoft.OpenApi;
 
 namespace Lantern.Api.V1;
 
@@ -10,6 +12,17 @@ internal static class MailboxEndpoints
     public const int MaxLimit = 1000;
     public const int MaxBatchItems = 10_000;
 
+    private static readonly (string Name, string Description)[] ListParameters =
+    [
+        ("context", "Only mailboxes of this context."),
+        ("prefix", "Only ids starting with this text."),
+        ("waiting", "true: only mailboxes with new messages; false: only without."),
+        ("source", "Only mailboxes owned by this source: api, upstream:NAME, peer:NAME, spool:NAME."),
+        ("like", "Only ids matching this regular expression (unanchored, linear-time engine)."),
+        ("limit", "Page size, 1..1000 (default 100)."),
+        ("after", "Cursor: the `next` of the previous page."),
+    ];
+
     public static void Map(IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1").WithTags("mailboxes");
@@ -19,7 +32,23 @@ internal static class MailboxEndpoints
             .WithSummary("List mailboxes")
             .WithDescription("Filtered by context, id prefix, waiting state, source and `like` (regular expression on the id); ordered by id and paged with the cursor `after` (the `next` of the previous page). `limit` defaults to 100, at most 1000.")
             .Produces<MailboxListDto>()
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.Parameters ??= [];
+                foreach (var (name, description) in ListParameters)
+                {
+                    operation.Parameters.Add(new OpenApiParameter
+                    {
+                        Name = name,
+                        In = ParameterLocation.Query,
+                        Description = description,
+                        Schema = new OpenApiSchema { Type = name is "limit" ? JsonSchemaType.Integer : name is "waiting" ? JsonSchemaType.Boolean : JsonSchemaType.String },
+                    });
+                }
+
+                return Task.CompletedTask;
+            });
 
         group.MapGet("/mailboxes/{id}", Get)
             .WithName("getMailbox")
@@ -81,7 +110,7 @@ internal static class MailboxEndpoints
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
     }
 
-    internal static IResult List(HttpRequest request, IMailboxService mailboxes)
+    internal static IResult List(HttpRequest request, [FromServices] IMailboxService mailboxes)
     {
         var q = request.Query;
         var limit = DefaultLimit;
@@ -149,7 +178,7 @@ internal static class MailboxEndpoints
         return Results.Json(new MailboxListDto(items, next), ApiJsonContext.Default.MailboxListDto);
     }
 
-    internal static IResult Get(string id, HttpResponse response, IMailboxService mailboxes)
+    internal static IResult Get(string id, HttpResponse response, [FromServices] IMailboxService mailboxes)
     {
         if (!ApiRequests.TryParseId(id, out var mailboxId, out var problem))
         {
@@ -160,7 +189,7 @@ internal static class MailboxEndpoints
         return mailbox is null ? ApiProblems.NotFound(mailboxId) : Stored(response, mailbox);
     }
 
-    internal static async Task<IResult> Put(string id, HttpRequest request, IMailboxService mailboxes, CancellationToken cancellationToken)
+    internal static async Task<IResult> Put(string id, HttpRequest request, [FromServices] IMailboxService mailboxes, CancellationToken cancellationToken)
     {
         if (!ApiRequests.TryParseId(id, out var mailboxId, out var problem) || !ApiRequests.TryParseIfMatch(request, out var expected, out problem))
         {
@@ -182,7 +211,7 @@ internal static class MailboxEndpoints
         return Written(request.HttpContext.Response, mailboxId, result, invalidIsConflict: false);
     }
 
-    internal static async Task<IResult> Patch(string id, HttpRequest request, IMailboxService mailboxes, CancellationToken cancellationToken)
+    internal static async Task<IResult> Patch(string id, HttpRequest request, [FromServices] IMailboxService mailboxes, CancellationToken cancellationToken)
     {
         if (!ApiRequests.TryParseId(id, out var mailboxId, out var problem) || !ApiRequests.TryParseIfMatch(request, out var expected, out problem))
         {
@@ -204,7 +233,7 @@ internal static class MailboxEndpoints
         return Written(request.HttpContext.Response, mailboxId, result, invalidIsConflict: true);
     }
 
-    internal static async Task<IResult> Delete(string id, IMailboxService mailboxes, CancellationToken cancellationToken)
+    internal static async Task<IResult> Delete(string id, [FromServices] IMailboxService mailboxes, CancellationToken cancellationToken)
     {
         if (!ApiRequests.TryParseId(id, out var mailboxId, out var problem))
         {
@@ -215,7 +244,7 @@ internal static class MailboxEndpoints
         return result.Succeeded ? Results.NoContent() : ApiProblems.FromWrite(mailboxId, result, invalidIsConflict: false);
     }
 
-    internal static async Task<IResult> DeleteWhere(HttpRequest request, IMailboxService mailboxes, CancellationToken cancellationToken)
+    internal static async Task<IResult> DeleteWhere(HttpRequest request, [FromServices] IMailboxService mailboxes, CancellationToken cancellationToken)
     {
         var body = await ApiRequests.ReadJsonAsync(request, ApiJsonContext.Default.DeleteWhereRequest, cancellationToken);
         if (body.Problem is not null)
@@ -245,7 +274,7 @@ internal static class MailboxEndpoints
         return Results.Json(new DeleteWhereResponse(deleted), ApiJsonContext.Default.DeleteWhereResponse);
     }
 
-    internal static async Task<IResult> Batch(HttpRequest request, IMailboxService mailboxes, CancellationToken cancellationToken)
+    internal static async Task<IResult> Batch(HttpRequest request, [FromServices] IMailboxService mailboxes, CancellationToken cancellationToken)
     {
         var body = await ApiRequests.ReadJsonAsync(request, ApiJsonContext.Default.BatchRequest, cancellationToken);
         if (body.Problem is not null)

@@ -1,0 +1,32 @@
+namespace Lantern.Upstreams;
+
+/// <summary>Log messages of the outbound subscriptions (event ids 6000-6099).</summary>
+internal static partial class UpstreamsLog
+{
+    [LoggerMessage(EventId = 6000, Level = LogLevel.Information, Message = "Upstream {Name}: subscribed to {Target}, granted {Expires} s")]
+    public static partial void Subscribed(ILogger logger, string name, string target, int expires);
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Upstream {Name}: {Error}; retrying in {Delay}")]
+    public static partial void Failed(ILogger logger, string name, string error, TimeSpan delay);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "Upstream {Name}: subscription terminated by the server ({Reason})")]
+    public static partial void Terminated(ILogger logger, string name, string reason);
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Debug, Message = "Upstream {Name}: NOTIFY set {Mailbox}")]
+    public static partial void Notified(ILogger logger, string name, Lantern.Mailboxes.MailboxId mailbox);
+
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Warning, Message = "Upstream {Name}: NOTIFY refused with {Status} {Reason}")]
+    public static partial void NotifyRefused(ILogger logger, string name, int status, string reason);
+
+    [LoggerMessage(EventId = 6005, Level = LogLevel.Information, Message = "Upstream {Name}: unsubscribed")]
+    public static partial void Unsubscribed(ILogger logger, string name);
+
+    [LoggerMessage(EventId = 6006, Level = LogLevel.Information, Message = "Upstream {Name}: the server lost the subscription (481 to a refresh); subscribing anew")]
+    public static partial void Resubscribing(ILogger logger, string name);
+
+    [LoggerMessage(EventId = 6007, Level = LogLevel.Error, Message = "Upstream {Name}: unexpected error in the subscriber")]
+    public static partial void Crashed(ILogger logger, Exception exception, string name);
+
+    [LoggerMessage(EventId = 6008, Level = LogLevel.Warning, Message = "Upstream configuration {Index} skipped: {Error}")]
+    public static partial void InvalidConfiguration(ILogger logger, int index, string error);
+}

@@ -1,0 +1,69 @@
+using Lantern.Interop.Tests.Infrastructure;
+using Lantern.Interop.Tests.Upstreams;
+
+namespace Lantern.Interop.Tests.Peers;
+
+/// <summary>sipp playing a peer that pushes MWI by unsolicited NOTIFY or PUBLISH (sip.md §8).</summary>
+public sealed class PeerSippTests
+{
+    private static string Config(string match, string credentials = "") => InteropHelpers.ConfigWith(
+        $$"""
+        "peers": [ { "name": "oldpbx", "match": [ "{{match}}" ], "mailbox": "4123"{{credentials}} } ]
+        """);
+
+    [Theory]
+    [InlineData("udp")]
+    [InlineData("tcp")]
+    public async Task UnsolicitedNotify_FromPeer_200AndMailboxSet(string transport)
+    {
+        Assert.True(Sipp.IsInstalled, "sipp is not installed (test.sh installs sip-tester)");
+        await using var server = await LanternProcess.StartAsync(Config("127.0.0.0/8"));
+
+        var result = await Sipp.RunClientAsync("peer_notify.xml", server.SipPort, transport, []);
+
+        Assert.True(result.ExitCode == 0, result + "\n--- lantern ---\n" + server.Output);
+        Assert.Equal("3/8 (1/2)", await InteropHelpers.VoiceAsync(server, "4123@SIP_Remote"));
+    }
+
+    [Fact]
+    public async Task UnsolicitedNotify_FromUnknownAddress_403AndNothingWritten()
+    {
+        Assert.True(Sipp.IsInstalled, "sipp is not installed (test.sh installs sip-tester)");
+        await using var server = await LanternProcess.StartAsync(Config("192.0.2.10"));
+
+        var result = await Sipp.RunClientAsync("peer_notify_refused.xml", server.SipPort, "udp", []);
+
+        Assert.True(result.ExitCode == 0, result + "\n--- lantern ---\n" + server.Output);
+        Assert.Null(await InteropHelpers.VoiceAsync(server, "4123@SIP_Remote"));
+    }
+
+    [Fact]
+    public async Task UnsolicitedNotify_PeerWithCredentials_ChallengedThenAccepted()
+    {
+        Assert.True(Sipp.IsInstalled, "sipp is not installed (test.sh installs sip-tester)");
+        // sipp answers only MD5 challenges, so this Lantern offers MD5 alone.
+        var config = Config("127.0.0.1", ", \"username\": \"vm\", \"password\": \"pw4123\"")
+            .Replace("\"sip\": { \"domain\": \"127.0.0.1\",", "\"sip\": { \"domain\": \"127.0.0.1\", \"digestAlgorithms\": [ \"MD5\" ],", StringComparison.Ordinal);
+        await using var server = await LanternProcess.StartAsync(config);
+
+        var result = await Sipp.RunClientAsync("peer_notify_auth.xml", server.SipPort, "udp", ["-au", "vm", "-ap", "pw4123"]);
+
+        Assert.True(result.ExitCode == 0, result + "\n--- lantern ---\n" + server.Output);
+        Assert.Equal("7/0 (0/0)", await InteropHelpers.VoiceAsync(server, "4123@SIP_Remote"));
+    }
+
+    [Fact]
+    public async Task Publish_Lifecycle_LapsedKeepsCounts()
+    {
+        Assert.True(Sipp.IsInstalled, "sipp is not installed (test.sh installs sip-tester)");
+        await using var server = await LanternProcess.StartAsync(Config("127.0.0.1"));
+
+        var result = await Sipp.RunClientAsync("peer_publish.xml", server.SipPort, "udp", []);
+
+        Assert.True(result.ExitCode == 0, result + "\n--- lantern ---\n" + server.Output);
+        Assert.Equal("0/10 (0/2)", await InteropHelpers.VoiceAsync(server, "4123@SIP_Remote"));
+        var mailbox = await InteropHelpers.GetJsonAsync(server, "/api/v1/mailboxes/4123%40SIP_Remote");
+        Assert.True(mailbox!.Value.GetProperty("publicationLapsed").GetBoolean());
+        Assert.Equal("peer:oldpbx", mailbox.Value.GetProperty("source").GetString());
+    }
+}
