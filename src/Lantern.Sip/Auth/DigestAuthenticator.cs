@@ -10,7 +10,6 @@ namespace Lantern.Sip.Auth;
 /// and gets the same <see cref="DigestResult.WrongCredentials"/>.</remarks>
 public sealed class DigestAuthenticator
 {
-    private static readonly DigestAlgorithm[] BothAlgorithms = [DigestAlgorithm.Sha256, DigestAlgorithm.Md5];
 
     private readonly DigestServerOptions _options;
     private readonly TimeProvider _time;
@@ -35,7 +34,7 @@ public sealed class DigestAuthenticator
 
     /// <summary>One challenge value per algorithm, SHA-256 first then MD5, sharing one fresh nonce: send each as its own header.</summary>
     public IReadOnlyList<string> CreateChallenges(bool stale = false, IPAddress? client = null) =>
-        CreateChallenges(BothAlgorithms, stale, client);
+        CreateChallenges(_options.Algorithms, stale, client);
 
     /// <summary>Challenges for the given algorithms only (e.g. MD5 alone for a user stored as an MD5 HA1).</summary>
     public IReadOnlyList<string> CreateChallenges(IReadOnlyList<DigestAlgorithm> algorithms, bool stale = false, IPAddress? client = null)

@@ -8,6 +8,10 @@ public sealed record DigestServerOptions
 
     public TimeSpan NonceLifetime { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Algorithms challenged, in order. SHA-256 first per RFC 8760; clients that only read the first challenge
+    /// (sipp, some older phones) need MD5 first.</summary>
+    public IReadOnlyList<DigestAlgorithm> Algorithms { get; init; } = [DigestAlgorithm.Sha256, DigestAlgorithm.Md5];
+
     /// <summary>Key for the nonce HMAC; a random one per process when null (nonces then die with the process, answered stale).</summary>
     public ReadOnlyMemory<byte> SecretKey { get; init; }
 

@@ -23,4 +23,7 @@ internal static partial class SipStackLog
 
     [LoggerMessage(EventId = 2205, Level = LogLevel.Debug, Message = "Dropped a stray response {Status} for {Method}")]
     public static partial void StrayResponse(ILogger logger, int status, string method);
+
+    [LoggerMessage(EventId = 2206, Level = LogLevel.Debug, Message = "Closing a stream from {Remote} unanswered: {Error} and no request a response can be built for")]
+    public static partial void FramingUnanswered(ILogger logger, System.Net.IPEndPoint remote, SipFramerError error);
 }

@@ -85,15 +85,22 @@ public sealed partial class SipTransportManager
     }
 
     /// <summary>The address and port to put in Via/Contact for a message to <paramref name="destination"/>: the listener of that
-    /// transport and address family, with a wildcard address resolved to the interface that routes to the destination.
+    /// transport and address family, never a wildcard address (resolved to the interface that routes to the destination).
     /// <see cref="SipSource.ConnectionId"/> is the open connection that would be used, else 0.</summary>
     public SipSource LocalFor(SipDestination destination)
     {
         ArgumentNullException.ThrowIfNull(destination.Remote);
-        var family = destination.Remote.AddressFamily;
+        var remote = destination.Remote.Address.IsIPv4MappedToIPv6
+            ? new IPEndPoint(destination.Remote.Address.MapToIPv4(), destination.Remote.Port)
+            : destination.Remote;
+        var family = remote.AddressFamily;
         IPEndPoint? local = null;
+        var anyPort = 0;
+        var transportPort = 0;
         foreach (var bound in _bound)
         {
+            anyPort = anyPort == 0 ? bound.EndPoint.Port : anyPort;
+            transportPort = transportPort == 0 && bound.Transport == destination.Transport ? bound.EndPoint.Port : transportPort;
             if (bound.EndPoint.AddressFamily == family && (bound.Transport == destination.Transport || local is null))
             {
                 local = bound.EndPoint;
@@ -104,17 +111,21 @@ public sealed partial class SipTransportManager
             }
         }
 
-        local ??= new IPEndPoint(family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback, 0);
-        if (local.Address.Equals(IPAddress.Any) || local.Address.Equals(IPAddress.IPv6Any))
+        // No listener of that family: the routed address with a listening port beats a wildcard or port 0 in a Via.
+        local ??= new IPEndPoint(family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any,
+            transportPort != 0 ? transportPort : anyPort);
+        if (IsWildcard(local.Address))
         {
-            local = new IPEndPoint(RouteTo(destination.Remote.Address), local.Port);
+            local = new IPEndPoint(RouteTo(remote.Address), local.Port);
         }
 
         var connection = destination.Transport == SipTransportKind.Udp
             ? null
-            : (destination.ConnectionId != 0 ? _connections.Get(destination.ConnectionId) : null) ?? _connections.Find(destination.Transport, destination.Remote);
-        return new SipSource(destination.Transport, destination.Remote, local, connection?.Id ?? 0);
+            : (destination.ConnectionId != 0 ? _connections.Get(destination.ConnectionId) : null) ?? _connections.Find(destination.Transport, remote);
+        return new SipSource(destination.Transport, remote, local, connection?.Id ?? 0);
     }
+
+    private static bool IsWildcard(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
 
     /// <summary>The local interface address the OS would use towards <paramref name="remote"/> (a connected UDP socket sends nothing).</summary>
     private IPAddress RouteTo(IPAddress remote)
@@ -133,6 +144,10 @@ public sealed partial class SipTransportManager
             using var probe = new Socket(remote.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
             probe.Connect(new IPEndPoint(remote, 9));
             local = ((IPEndPoint)probe.LocalEndPoint!).Address;
+            if (IsWildcard(local))
+            {
+                local = remote.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback;
+            }
         }
         catch (SocketException)
         {

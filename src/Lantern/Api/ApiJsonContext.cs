@@ -26,5 +26,13 @@ namespace Lantern.Api;
 [JsonSerializable(typeof(MailboxEventDto))]
 [JsonSerializable(typeof(ResyncEventDto))]
 [JsonSerializable(typeof(ReadinessDto))]
+[JsonSerializable(typeof(EndpointDto))]
+[JsonSerializable(typeof(StatusListDto<EndpointDto>))]
+[JsonSerializable(typeof(StatusListDto<SubscriptionDto>))]
+[JsonSerializable(typeof(StatusListDto<RegistrationDto>))]
+[JsonSerializable(typeof(StatusListDto<UpstreamDto>))]
+[JsonSerializable(typeof(StatusListDto<PeerDto>))]
+[JsonSerializable(typeof(EndpointContactsRequest))]
+[JsonSerializable(typeof(EndpointContactsDto))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

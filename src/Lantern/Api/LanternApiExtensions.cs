@@ -72,6 +72,7 @@ internal static class LanternApiExtensions
 
         AriMailboxEndpoints.Map(app);
         MailboxEndpoints.Map(app);
+        StatusEndpoints.Map(app);
         return app;
     }
 

@@ -34,6 +34,11 @@ internal static class LanternCommandLine
         root.Subcommands.Add(ConfigCommand.Create());
         root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(MwiCommand.Create());
+        root.Subcommands.Add(EndpointsCommand.Create());
+        root.Subcommands.Add(RegistrationsCommand.Create());
+        root.Subcommands.Add(SubscriptionsCommand.Create());
+        root.Subcommands.Add(UpstreamsCommand.Create());
+        root.Subcommands.Add(PeersCommand.Create());
         return root;
     }
 }

@@ -71,6 +71,7 @@ internal static class LanternOptionsChecks
 
         CheckUsers(errors, "http.users", options.Http.Users.ConvertAll(u => (u.Name, u.Password)), "password");
         CheckUsers(errors, "ami.users", options.Ami.Users.ConvertAll(u => (u.Name, u.Secret)), "secret");
+        CheckDigestAlgorithms(errors, sip.DigestAlgorithms);
         var ami = options.Ami;
         CheckPositive(errors, "ami.maxConnectionsPerUser", ami.MaxConnectionsPerUser);
         if (ami.IdleTimeoutSeconds < 0)
@@ -410,6 +411,21 @@ internal static class LanternOptionsChecks
         s.IsEmpty || (s[0] == ':' && s.Length is > 1 and <= 6
             && int.TryParse(s[1..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
             && port is >= 1 and <= 65535);
+
+    private static void CheckDigestAlgorithms(List<string> errors, List<string> algorithms)
+    {
+        for (var i = 0; i < algorithms.Count; i++)
+        {
+            if (algorithms[i] is not ("SHA-256" or "MD5"))
+            {
+                errors.Add($"sip.digestAlgorithms[{i}]: \"{algorithms[i]}\" is not SHA-256 or MD5");
+            }
+            else if (algorithms.IndexOf(algorithms[i]) != i)
+            {
+                errors.Add($"sip.digestAlgorithms[{i}]: \"{algorithms[i]}\" is listed twice");
+            }
+        }
+    }
 
     private static void CheckPositive(List<string> errors, string path, int value)
     {

@@ -17,6 +17,13 @@ public sealed class SipOptions
 
     public SipTimerOptions Timers { get; set; } = new();
 
+    /// <summary>Digest algorithms challenged, in order: <c>SHA-256</c>, <c>MD5</c>. Put MD5 first for clients that read only the first challenge.</summary>
+    /// <remarks>Empty means the default; a non-empty default list would be appended to by the configuration binder.</remarks>
+    public List<string> DigestAlgorithms { get; set; } = [];
+
+    /// <summary>The algorithms in force: <see cref="DigestAlgorithms"/>, or SHA-256 then MD5 when none are configured.</summary>
+    public IReadOnlyList<string> EffectiveDigestAlgorithms => DigestAlgorithms.Count == 0 ? ["SHA-256", "MD5"] : DigestAlgorithms;
+
     public ExpiryOptions Subscriptions { get; set; } = new();
 
     public ExpiryOptions Registrations { get; set; } = new();

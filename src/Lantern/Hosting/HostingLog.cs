@@ -7,4 +7,13 @@ internal static partial class HostingLog
     /// <summary>Interop tests and operators wait for this line: every listener is bound.</summary>
     [LoggerMessage(EventId = 9000, Level = LogLevel.Information, Message = "Lantern ready: {Listeners}")]
     public static partial void Ready(ILogger logger, string listeners);
+
+    [LoggerMessage(EventId = 9010, Level = LogLevel.Information, Message = "Configuration reloaded: {Endpoints} endpoints, {Upstreams} upstreams, {Peers} peers")]
+    public static partial void Reloaded(ILogger logger, int endpoints, int upstreams, int peers);
+
+    [LoggerMessage(EventId = 9011, Level = LogLevel.Error, Message = "Configuration reload refused, the running configuration stays ({Count} errors): {Errors}")]
+    public static partial void ReloadRefused(ILogger logger, int count, string errors);
+
+    [LoggerMessage(EventId = 9012, Level = LogLevel.Error, Message = "Configuration reload failed")]
+    public static partial void ReloadFailed(ILogger logger, Exception exception);
 }

@@ -2,6 +2,9 @@ using Microsoft.Extensions.Options;
 using Lantern.Ami;
 using Lantern.Api;
 using Lantern.Configuration;
+using Lantern.Peers;
+using Lantern.Phones;
+using Lantern.Upstreams;
 using Lantern.Storage;
 
 namespace Lantern.Hosting;
@@ -47,6 +50,19 @@ internal static class LanternServer
         builder.Services.AddLanternStorage();
         builder.Services.AddLanternAmi();
         builder.Services.AddLanternSip();
+        builder.Services.AddLanternPhones();
+        builder.Services.AddLanternPeers();
+        builder.Services.AddLanternUpstreams();
+        builder.Services.AddLanternSipListeners();
+        builder.Services.AddSingleton(new ConfigurationSource(configFile, [.. overrides]));
+        builder.Services.AddSingleton(sp => new ConfigurationReloader(
+            sp.GetRequiredService<ConfigurationSource>(),
+            sp.GetRequiredService<PhonesModule>(),
+            sp.GetRequiredService<PeersModule>(),
+            sp.GetRequiredService<UpstreamsModule>(),
+            sp.GetRequiredService<IHostApplicationLifetime>(),
+            sp.GetRequiredService<ILogger<ConfigurationReloader>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigurationReloader>());
         builder.Services.AddSingleton<IReadinessCheck, ListenersReadinessCheck>();
 
         // HTTP API (rest-cli): listener, services, routes.
@@ -55,8 +71,33 @@ internal static class LanternServer
 
         var app = builder.Build();
         app.MapLanternApi();
+        app.MapPost("/api/v1/config:reload", ReloadAsync)
+            .WithSummary("Re-reads the configuration file and applies endpoints, peers and upstreams; 400 with every error when invalid (nothing changes).")
+            .WithTags("configuration");
         app.Lifetime.ApplicationStarted.Register(() => LogReady(app));
         return app;
+    }
+
+    private static async Task<IResult> ReloadAsync(ConfigurationReloader reloader, CancellationToken cancellationToken)
+    {
+        var result = await reloader.ReloadAsync(cancellationToken).ConfigureAwait(false);
+        if (result.Applied)
+        {
+            return Results.Json(result, HostingJsonContext.Default.ReloadResult);
+        }
+
+        var errors = new List<ApiItemError>(result.Errors.Count);
+        for (var i = 0; i < result.Errors.Count; i++)
+        {
+            errors.Add(new ApiItemError(i, result.Errors[i]));
+        }
+
+        return ApiProblems.Result(
+            StatusCodes.Status400BadRequest,
+            "invalid-configuration",
+            "Invalid configuration",
+            $"the configuration has {result.Errors.Count} error(s); the running configuration stays",
+            errors);
     }
 
     private static void LogReady(WebApplication app)

@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using Lantern.Configuration;
+using Lantern.Sip.Auth;
 using Lantern.Sip.Stack;
 using Lantern.Sip.Transport;
 using Microsoft.Extensions.Options;
@@ -22,6 +24,38 @@ internal static class SipServiceCollectionExtensions
             SipServer.StackOptions(sp.GetRequiredService<IOptions<LanternOptions>>().Value.Sip),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Lantern.Sip.Stack"),
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        // One authenticator and one fail2ban tracker for every SIP source, so failures against phones and peers add up.
+        services.AddSingleton(sp =>
+        {
+            var sip = sp.GetRequiredService<IOptions<LanternOptions>>().Value.Sip;
+            return new DigestAuthenticator(
+                new DigestServerOptions
+                {
+                    Realm = sip.EffectiveRealm,
+                    SecretKey = RandomNumberGenerator.GetBytes(32),
+                    Algorithms = [.. sip.EffectiveDigestAlgorithms.Select(a => a == "MD5" ? DigestAlgorithm.Md5 : DigestAlgorithm.Sha256)],
+                },
+                sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddSingleton(sp =>
+        {
+            var failures = sp.GetRequiredService<IOptions<LanternOptions>>().Value.Sip.AuthFailures;
+            return new AuthFailureTracker(
+                new Lantern.Sip.Auth.AuthFailureOptions
+                {
+                    Limit = failures.Limit,
+                    Window = TimeSpan.FromSeconds(failures.WindowSeconds),
+                    BanTime = TimeSpan.FromSeconds(failures.BanSeconds),
+                },
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<ILogger<AuthFailureTracker>>());
+        });
+        return services;
+    }
+
+    /// <summary>Starts the listeners; register after every SIP source so their handlers and restored dialogs exist first.</summary>
+    public static IServiceCollection AddLanternSipListeners(this IServiceCollection services)
+    {
         services.AddHostedService<SipServer>();
         return services;
     }

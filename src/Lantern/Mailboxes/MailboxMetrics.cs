@@ -8,14 +8,19 @@ internal sealed class MailboxMetrics : IDisposable
 {
     public const string MeterName = "Lantern.Mailboxes";
 
-    private readonly Meter _meter = new(MeterName);
+    private readonly Meter _meter;
+    private readonly bool _ownsMeter;
     private readonly Counter<long> _writes;
     private readonly Counter<long> _batches;
     private readonly Histogram<double> _commit;
     private readonly KeyValuePair<string, object?>[] _statusTags;
 
-    public MailboxMetrics(Func<int> mailboxes, Func<int> readers)
+    /// <param name="meterFactory">The host's factory, so each host (and test host) has its own meter; without one the meter is private to this instance.</param>
+    public MailboxMetrics(Func<int> mailboxes, Func<int> readers, IMeterFactory? meterFactory = null)
     {
+        // A factory's meters are its own to dispose (and shared by name within it); a meter made here is ours.
+        _ownsMeter = meterFactory is null;
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _writes = _meter.CreateCounter<long>("lantern.mailbox.writes", description: "Mailbox writes by outcome");
         _batches = _meter.CreateCounter<long>("lantern.mailbox.batches", description: "Atomic batches by outcome");
         _commit = _meter.CreateHistogram<double>("lantern.store.commit.duration", unit: "s", description: "Time to commit a mailbox write to the store");
@@ -46,5 +51,11 @@ internal sealed class MailboxMetrics : IDisposable
 
     public void Commit(long startTimestamp) => _commit.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds);
 
-    public void Dispose() => _meter.Dispose();
+    public void Dispose()
+    {
+        if (_ownsMeter)
+        {
+            _meter.Dispose();
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 
 namespace Lantern.Mailboxes;
 
@@ -22,7 +23,8 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
     private int _count;
     private volatile bool _loaded;
 
-    public MailboxService(IMailboxRepository repository, TimeProvider time, MailboxServiceOptions? options = null)
+    /// <param name="meterFactory">When given, the <c>Lantern.Mailboxes</c> meter is created through it (one per host).</param>
+    public MailboxService(IMailboxRepository repository, TimeProvider time, MailboxServiceOptions? options = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(repository);
         ArgumentNullException.ThrowIfNull(time);
@@ -31,7 +33,7 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
         _options = options ?? new MailboxServiceOptions();
         _feed = new MailboxChangeFeed(_options.ReplayCapacity);
         _stripes = new MailboxWriteStripes(_options.WriteStripes);
-        _metrics = new MailboxMetrics(() => Count, () => _feed.ReaderCount);
+        _metrics = new MailboxMetrics(() => Count, () => _feed.ReaderCount, meterFactory);
     }
 
     /// <summary>A ready service over a fresh, empty, non-durable repository (for tests and tools; no <see cref="LoadAsync"/> needed).</summary>

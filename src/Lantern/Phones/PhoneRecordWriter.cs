@@ -4,22 +4,29 @@ using Lantern.Storage;
 namespace Lantern.Phones;
 
 /// <summary>Writes subscription and binding records in the background, coalescing per key: the newest put or delete of a key wins,
-/// so the SIP path never waits for the store and a busy key costs one write per batch.</summary>
+/// so the SIP path never waits for the store and a busy key costs one write per batch. Batches are taken at most every
+/// <see cref="BatchInterval"/>, and a record created and deleted within one batch never reaches the store at all.</summary>
 internal sealed class PhoneRecordWriter : IAsyncDisposable
 {
     private readonly IRecordStore _store;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Kind, string Key), PendingWrite> _pending = [];
+    private readonly HashSet<(string Kind, string Key)> _stored = [];
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stop = new();
+    private readonly TimeProvider _time;
     private Task? _loop;
 
-    public PhoneRecordWriter(IRecordStore store, ILogger logger)
+    public PhoneRecordWriter(IRecordStore store, ILogger logger, TimeProvider? time = null)
     {
         _store = store;
         _logger = logger;
+        _time = time ?? TimeProvider.System;
     }
+
+    /// <summary>Least time between two batches: short-lived subscriptions (fetches, load tests) then cost no write.</summary>
+    public static TimeSpan BatchInterval { get; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Writes queued so far and not yet committed.</summary>
     public int Pending
@@ -63,10 +70,18 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
                     if (w.Payload is null)
                     {
                         await _store.DeleteAsync(k.Kind, k.Key, cancellationToken);
+                        lock (_gate)
+                        {
+                            _stored.Remove(k);
+                        }
                     }
                     else
                     {
                         await _store.PutAsync(new StoredRecord(k.Kind, k.Key, w.Payload, w.ExpiresAt), cancellationToken);
+                        lock (_gate)
+                        {
+                            _stored.Add(k);
+                        }
                     }
                 }
                 catch (OperationCanceledException)
@@ -111,10 +126,26 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         _stop.Dispose();
     }
 
+    /// <summary>Marks records found in the store at start-up, so deleting them is not skipped.</summary>
+    public void MarkStored(string kind, string key)
+    {
+        lock (_gate)
+        {
+            _stored.Add((kind, key));
+        }
+    }
+
     private void Enqueue(string kind, string key, PendingWrite write)
     {
         lock (_gate)
         {
+            if (write.Payload is null && !_stored.Contains((kind, key)))
+            {
+                // Never committed: dropping the pending put is the whole delete.
+                _pending.Remove((kind, key));
+                return;
+            }
+
             _pending[(kind, key)] = write;
         }
 
@@ -125,6 +156,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     {
         while (await _signal.Reader.WaitToReadAsync(cancellationToken))
         {
+            await Task.Delay(BatchInterval, _time, cancellationToken);
             _signal.Reader.TryRead(out _);
             await FlushAsync(cancellationToken);
         }

@@ -14,12 +14,16 @@ internal sealed class PhonesAuthenticator
     private static readonly DigestAlgorithm[] Md5Only = [DigestAlgorithm.Md5];
 
     private readonly DigestAuthenticator _digest;
+    private readonly IReadOnlyList<DigestAlgorithm> _offered;
     private readonly AuthFailureTracker _failures;
     private IReadOnlyList<IPNetwork> _trusted;
 
-    public PhonesAuthenticator(DigestAuthenticator digest, AuthFailureTracker failures, IEnumerable<string> trusted)
+    /// <param name="offered">Challenges offered, in order (default SHA-256 then MD5); clients that read only the first header
+    /// and know only MD5 (sipp 3.6, old phones) need MD5 first.</param>
+    public PhonesAuthenticator(DigestAuthenticator digest, AuthFailureTracker failures, IEnumerable<string> trusted, IReadOnlyList<DigestAlgorithm>? offered = null)
     {
         _digest = digest;
+        _offered = offered is { Count: > 0 } ? offered : [DigestAlgorithm.Sha256, DigestAlgorithm.Md5];
         _failures = failures;
         _trusted = ParseRanges(trusted);
     }
@@ -102,6 +106,27 @@ internal sealed class PhonesAuthenticator
         }
     }
 
+    /// <summary>Parses algorithm names (<c>SHA-256</c>, <c>MD5</c>) in order; unknown names are skipped.</summary>
+    public static List<DigestAlgorithm> ParseAlgorithms(IEnumerable<string?> names)
+    {
+        var list = new List<DigestAlgorithm>();
+        foreach (var n in names)
+        {
+            var a = n?.Trim().ToUpperInvariant() switch
+            {
+                "SHA-256" or "SHA256" => DigestAlgorithm.Sha256,
+                "MD5" => DigestAlgorithm.Md5,
+                _ => (DigestAlgorithm?)null,
+            };
+            if (a is { } algorithm && !list.Contains(algorithm))
+            {
+                list.Add(algorithm);
+            }
+        }
+
+        return list;
+    }
+
     private static DigestSecret? SecretOf(PhoneEndpoint? endpoint) =>
         endpoint?.Password is { } password ? DigestSecret.FromPassword(password)
         : endpoint?.Ha1 is { } ha1 ? DigestSecret.FromHa1(ha1)
@@ -129,7 +154,7 @@ internal sealed class PhonesAuthenticator
     private void Challenge(SipServerTransaction transaction, bool stale, bool md5Only)
     {
         var response = transaction.CreateResponse(401, "Unauthorized");
-        var challenges = md5Only ? _digest.CreateChallenges(Md5Only, stale) : _digest.CreateChallenges(stale);
+        var challenges = _digest.CreateChallenges(md5Only ? Md5Only : _offered, stale);
         foreach (var c in challenges)
         {
             response.AddHeader(SipHeaderId.WwwAuthenticate, c);

@@ -11,7 +11,7 @@ using Lantern.Storage;
 namespace Lantern.Phones;
 
 /// <summary>The phones layer wired onto the SIP stack: SUBSCRIBE (notifier) and REGISTER (registrar) handlers, NOTIFYs sent through
-/// the stack, the change-feed consumer, storage and restore. The host creates one, calls <see cref="StartAsync"/> before the
+/// the stack, the change-feed consumer, storage and restore. The host creates one, calls <see cref="StartAsync(bool, CancellationToken)"/> before the
 /// transports start listening and <see cref="StopAsync"/> at shutdown.</summary>
 internal sealed class PhonesModule : IAsyncDisposable
 {
@@ -22,6 +22,7 @@ internal sealed class PhonesModule : IAsyncDisposable
 
     /// <param name="digest">Shared digest authenticator (realm = <c>sip.domain</c>); null to create one with a random nonce key.</param>
     /// <param name="authFailures">Shared fail2ban tracker; null to create one from <c>sip.authFailures</c>.</param>
+    /// <param name="challengeAlgorithms">Digest challenges offered, in order; null for SHA-256 then MD5.</param>
     public PhonesModule(
         SipStack stack,
         IMailboxService mailboxes,
@@ -31,7 +32,8 @@ internal sealed class PhonesModule : IAsyncDisposable
         ILoggerFactory loggerFactory,
         IMeterFactory? meterFactory = null,
         DigestAuthenticator? digest = null,
-        AuthFailureTracker? authFailures = null)
+        AuthFailureTracker? authFailures = null,
+        IReadOnlyList<DigestAlgorithm>? challengeAlgorithms = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -50,7 +52,7 @@ internal sealed class PhonesModule : IAsyncDisposable
             },
             time,
             loggerFactory.CreateLogger<AuthFailureTracker>());
-        _auth = new PhonesAuthenticator(digest, authFailures, options.Sip.Trusted);
+        _auth = new PhonesAuthenticator(digest, authFailures, options.Sip.Trusted, challengeAlgorithms);
     }
 
     /// <summary>The SIP-free core (subscriptions, registrar, unsolicited NOTIFY).</summary>
@@ -62,13 +64,21 @@ internal sealed class PhonesModule : IAsyncDisposable
     /// <summary>For <c>PUT /api/v1/endpoints/{id}/contacts</c>.</summary>
     public IEndpointContactWriter Contacts => Service.Status;
 
-    /// <summary>Restores stored bindings and subscriptions, then takes SUBSCRIBE and REGISTER from the stack.</summary>
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Restores stored bindings and subscriptions, then takes SUBSCRIBE and REGISTER from the stack. With
+    /// <paramref name="deferNotifications"/> the restored subscriptions and start-up unsolicited NOTIFYs wait for
+    /// <see cref="BeginNotifying"/> (call it once the transports listen).</summary>
+    public async Task StartAsync(bool deferNotifications, CancellationToken cancellationToken)
     {
-        await Service.StartAsync(cancellationToken);
+        await Service.StartAsync(deferNotifications, cancellationToken);
         _stack.RegisterHandler(SipMethod.Subscribe, new SubscribeHandler(Service, _auth, _mailboxes));
         _stack.RegisterHandler(SipMethod.Register, new RegisterHandler(Service, _auth, _time));
     }
+
+    /// <summary>Starts with no deferral (the NOTIFYs go out at once).</summary>
+    public Task StartAsync(CancellationToken cancellationToken) => StartAsync(deferNotifications: false, cancellationToken);
+
+    /// <summary>Sends the NOTIFYs held back by a deferred start.</summary>
+    public void BeginNotifying() => Service.BeginNotifying();
 
     /// <summary>Applies a reloaded configuration (endpoints and <c>sip.trusted</c>); expiry ranges apply from the next start.</summary>
     public void ApplyOptions(LanternOptions options)

@@ -7,7 +7,7 @@ using Lantern.Storage;
 namespace Lantern.Phones;
 
 /// <summary>The SIP-free core of the phones layer: endpoint directory, subscriptions, registrar, unsolicited NOTIFY, storage and
-/// the change-feed consumer, behind one <see cref="StartAsync"/>/<see cref="StopAsync"/>. The SIP handlers sit on top of it.</summary>
+/// the change-feed consumer, behind one <see cref="StartAsync(bool, CancellationToken)"/>/<see cref="StopAsync"/>. The SIP handlers sit on top of it.</summary>
 internal sealed class PhonesService : IAsyncDisposable
 {
     private readonly IMailboxService _mailboxes;
@@ -35,7 +35,7 @@ internal sealed class PhonesService : IAsyncDisposable
         Settings = settings;
         var logger = loggerFactory.CreateLogger("Lantern.Phones");
         _metrics = new PhonesMetrics(meterFactory);
-        _writer = store is null ? null : new PhoneRecordWriter(store, logger);
+        _writer = store is null ? null : new PhoneRecordWriter(store, logger, time);
         Subscriptions = new SubscriptionManager(sender, mailboxes, settings, _writer, time, _metrics, logger);
         Registrar = new Registrar(settings, _writer, time, _metrics, logger);
         Unsolicited = new UnsolicitedNotifier(sender, mailboxes, Registrar, Subscriptions.IsCovered, settings, time, _metrics, logger);
@@ -62,11 +62,12 @@ internal sealed class PhonesService : IAsyncDisposable
     /// <summary>Records queued for the store and not yet written.</summary>
     public int PendingWrites => _writer?.Pending ?? 0;
 
-    /// <summary>Restores stored bindings and subscriptions (each of which gets a NOTIFY with the current state), starts consuming
-    /// the change feed and schedules the start-up unsolicited NOTIFYs.</summary>
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Restores stored bindings and subscriptions and starts consuming the change feed; unless
+    /// <paramref name="deferNotifications"/>, also <see cref="BeginNotifying"/> (hosts defer it until the transports run).</summary>
+    public async Task StartAsync(bool deferNotifications, CancellationToken cancellationToken)
     {
         var directory = Directory;
+        Unsolicited.Hold();
         if (_store is not null)
         {
             await Registrar.RestoreAsync(_store, directory, cancellationToken);
@@ -81,6 +82,19 @@ internal sealed class PhonesService : IAsyncDisposable
         _writer?.Start();
         var reader = _mailboxes.Changes.Subscribe();
         _feedLoop = Task.Run(() => RunChangeFeedAsync(reader, _stopping.Token), CancellationToken.None);
+        if (!deferNotifications)
+        {
+            BeginNotifying();
+        }
+    }
+
+    /// <summary>Starts and sends the held-back NOTIFYs at once (tests, hosts without deferred start).</summary>
+    public Task StartAsync(CancellationToken cancellationToken) => StartAsync(deferNotifications: false, cancellationToken);
+
+    /// <summary>Sends the restored subscriptions their NOTIFY and schedules the start-up unsolicited NOTIFYs (spread over the window).</summary>
+    public void BeginNotifying()
+    {
+        Subscriptions.ResumeRestored();
         Unsolicited.ScheduleStartup();
     }
 

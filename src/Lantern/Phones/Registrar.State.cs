@@ -137,10 +137,12 @@ internal sealed partial class Registrar
         {
             foreach (var record in records)
             {
+                _writer?.MarkStored(RecordKind, record.Key);
                 var stored = StoredBinding.FromJson(record.Json);
                 if (stored is null)
                 {
                     PhonesLog.StoredRecordSkipped(_logger, RecordKind);
+                    _writer?.Delete(RecordKind, record.Key);
                     continue;
                 }
 

@@ -5,22 +5,24 @@ namespace Lantern.Phones;
 /// <summary>Resuming stored subscriptions after a restart.</summary>
 internal sealed partial class SubscriptionManager
 {
-    /// <summary>Loads live subscriptions from the store; each gets a NOTIFY with the current state (spread at
-    /// <see cref="PhonesSettings.RestoreNotifiesPerSecond"/>), those of removed endpoints a final <c>deactivated</c> one.</summary>
+    /// <summary>Loads live subscriptions from the store into the tables (in-dialog requests find them at once); NOTIFYs wait for
+    /// <see cref="ResumeRestored"/>.</summary>
     public async Task<int> RestoreAsync(IRecordStore store, EndpointDirectory directory, CancellationToken cancellationToken)
     {
         var records = await store.LoadAllAsync(RecordKind, cancellationToken);
         var now = _time.GetUtcNow();
-        var restored = new List<Subscription>();
-        var removed = new List<Subscription>();
+        var restored = _restored;
+        var removed = _restoredRemoved;
         lock (_gate)
         {
             foreach (var record in records)
             {
+                _writer?.MarkStored(RecordKind, record.Key);
                 var stored = StoredSubscription.FromJson(record.Json);
                 if (stored is null || !stored.TryRestore(out var dialog, out var target))
                 {
                     PhonesLog.StoredRecordSkipped(_logger, RecordKind);
+                    _writer?.Delete(RecordKind, record.Key);
                     continue;
                 }
 
@@ -33,7 +35,6 @@ internal sealed partial class SubscriptionManager
                 var sub = new Subscription(++_nextId, dialog, target, stored.BoundKey, stored.CreatedAt)
                 {
                     CSeq = stored.CSeq,
-                    Activated = true,
                 };
                 AddLocked(sub);
                 sub.MarkAllDirty();
@@ -50,26 +51,43 @@ internal sealed partial class SubscriptionManager
             }
         }
 
-        foreach (var sub in removed)
+        PhonesLog.SubscriptionsRestored(_logger, restored.Count, removed.Count);
+        return restored.Count;
+    }
+
+    /// <summary>Sends every restored subscription a NOTIFY with the current state (spread at
+    /// <see cref="PhonesSettings.RestoreNotifiesPerSecond"/>), those of removed endpoints a final <c>deactivated</c> one.
+    /// Call once the transports run.</summary>
+    public void ResumeRestored()
+    {
+        List<Subscription> restored;
+        List<Subscription> removed;
+        lock (_gate)
         {
-            Kick(sub);
+            restored = [.. _restored];
+            removed = [.. _restoredRemoved];
+            _restored.Clear();
+            _restoredRemoved.Clear();
         }
 
+        foreach (var sub in removed)
+        {
+            Activate(sub);
+        }
+
+        var now = _time.GetUtcNow();
         var perSecond = Math.Max(1, _settings.RestoreNotifiesPerSecond);
         for (var i = 0; i < restored.Count; i++)
         {
             var sub = restored[i];
             if (i < perSecond)
             {
-                Kick(sub);
+                Activate(sub);
             }
             else
             {
-                _deadlines.Schedule(now.AddSeconds(i / perSecond), () => Kick(sub));
+                _deadlines.Schedule(now.AddSeconds(i / perSecond), () => Activate(sub));
             }
         }
-
-        PhonesLog.SubscriptionsRestored(_logger, restored.Count, removed.Count);
-        return restored.Count;
     }
 }

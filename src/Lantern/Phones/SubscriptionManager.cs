@@ -23,6 +23,8 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
     private readonly Dictionary<string, List<Subscription>> _byBoundKey = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Endpoint, MailboxId Mailbox), int> _coverage = [];
     private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Subscription> _restored = [];
+    private readonly List<Subscription> _restoredRemoved = [];
     private List<(string Endpoint, MailboxId Mailbox)>? _coverageEnded;
     private long _nextId;
     private int _pumpsRunning;

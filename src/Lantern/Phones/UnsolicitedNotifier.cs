@@ -22,6 +22,7 @@ internal sealed partial class UnsolicitedNotifier : IContactBindingListener, IAs
     private Dictionary<string, MwiTarget> _targets = new(StringComparer.Ordinal);
     private EndpointDirectory _directory = EndpointDirectory.Empty;
     private int _inFlight;
+    private bool _holding;
 
     /// <param name="isCovered">Whether an active subscription of the endpoint covers the mailbox (see <see cref="SubscriptionManager.IsCovered"/>).</param>
     public UnsolicitedNotifier(
@@ -46,6 +47,16 @@ internal sealed partial class UnsolicitedNotifier : IContactBindingListener, IAs
     }
 
     public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>While held (start-up before the transports run), bindings are tracked but nothing is sent;
+    /// <see cref="ScheduleStartup"/> releases and covers every contact.</summary>
+    public void Hold()
+    {
+        lock (_gate)
+        {
+            _holding = true;
+        }
+    }
 
     /// <summary>Takes a (new) configuration: which endpoints want unsolicited NOTIFYs and their parts.</summary>
     public void ApplyDirectory(EndpointDirectory directory)
@@ -73,6 +84,7 @@ internal sealed partial class UnsolicitedNotifier : IContactBindingListener, IAs
         List<ContactBinding> wanted;
         lock (_gate)
         {
+            _holding = false;
             wanted = contacts.FindAll(b => _targets.ContainsKey(b.EndpointId));
         }
 
@@ -103,6 +115,14 @@ internal sealed partial class UnsolicitedNotifier : IContactBindingListener, IAs
         lock (_gate)
         {
             directory = _directory;
+        }
+
+        lock (_gate)
+        {
+            if (_holding)
+            {
+                return;
+            }
         }
 
         foreach (var e in directory.EndpointsOf(mailbox))
@@ -167,7 +187,7 @@ internal sealed partial class UnsolicitedNotifier : IContactBindingListener, IAs
             d.Binding = binding;
 
             // A routine re-REGISTER of a contact that is up to date gets nothing (unlike Asterisk).
-            send = isNew || d.LastFailed;
+            send = !_holding && (isNew || d.LastFailed);
         }
 
         if (send)

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Lantern.Configuration;
 using Lantern.Mailboxes;
 using Lantern.Storage.Postgres;
@@ -34,7 +35,8 @@ internal static class StorageServiceCollectionExtensions
         services.AddSingleton(sp => new MailboxService(
             sp.GetRequiredService<IMailboxRepository>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<MailboxServiceOptions>()));
+            sp.GetRequiredService<MailboxServiceOptions>(),
+            sp.GetService<IMeterFactory>()));
         services.AddSingleton<IMailboxService>(sp => sp.GetRequiredService<MailboxService>());
         services.AddSingleton(sp => new StorageInitializer(
             sp.GetRequiredService<ILanternStore>(),

@@ -9,13 +9,15 @@ internal sealed class LanternProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly ConcurrentBag<(string Text, TaskCompletionSource Waiter)> _waiters = [];
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private LanternProcess(Process process, int sipPort, int httpPort, int amiPort, string directory)
+    private LanternProcess(Process process, int sipPort, int httpPort, int amiPort, int tlsPort, string directory)
     {
         _process = process;
         SipPort = sipPort;
+        TlsPort = tlsPort;
         HttpPort = httpPort;
         AmiPort = amiPort;
         Directory = directory;
@@ -24,6 +26,9 @@ internal sealed class LanternProcess : IAsyncDisposable
     public int SipPort { get; }
 
     public int HttpPort { get; }
+
+    /// <summary>The port substituted for {TLS_PORT} (free when picked; only listened on when the config uses it).</summary>
+    public int TlsPort { get; }
 
     public int AmiPort { get; }
 
@@ -34,14 +39,16 @@ internal sealed class LanternProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', _output);
 
-    /// <summary>Writes <paramref name="configJson"/> (with {SIP_PORT}, {HTTP_PORT}, {AMI_PORT}, {DB} placeholders) and starts the server.</summary>
+    /// <summary>Writes <paramref name="configJson"/> (with {SIP_PORT}, {TLS_PORT}, {HTTP_PORT}, {AMI_PORT}, {DB} placeholders) and starts the server.</summary>
     public static async Task<LanternProcess> StartAsync(string configJson, string? directory = null, int? sipPort = null, CancellationToken cancellationToken = default)
     {
         directory ??= System.IO.Directory.CreateTempSubdirectory("lantern-interop-").FullName;
         var sip = sipPort ?? FreePorts.NextUdpAndTcp();
         var http = FreePorts.NextTcp();
         var ami = FreePorts.NextTcp();
+        var tls = configJson.Contains("{TLS_PORT}", StringComparison.Ordinal) ? FreePorts.NextTcp() : 0;
         var config = configJson
+            .Replace("{TLS_PORT}", tls.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("{SIP_PORT}", sip.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("{HTTP_PORT}", http.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("{AMI_PORT}", ami.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
@@ -62,7 +69,7 @@ internal sealed class LanternProcess : IAsyncDisposable
         info.Environment["DOTNET_gcServer"] = "0";
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var server = new LanternProcess(process, sip, http, ami, directory);
+        var server = new LanternProcess(process, sip, http, ami, tls, directory);
         process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
         process.Exited += (_, _) => server._exited.TrySetResult(process.ExitCode);
@@ -128,6 +135,30 @@ internal sealed class LanternProcess : IAsyncDisposable
         {
             _ready.TrySetResult();
         }
+
+        foreach (var (text, waiter) in _waiters)
+        {
+            if (line.Contains(text, StringComparison.Ordinal))
+            {
+                waiter.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>Starts watching the output for a line containing <paramref name="text"/>; await the task with a deadline.
+    /// Call before the action that causes the line, so it cannot be missed.</summary>
+    public Task WatchOutput(string text)
+    {
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiters.Add((text, waiter));
+        return waiter.Task;
+    }
+
+    /// <summary>Sends SIGHUP (configuration reload).</summary>
+    public async Task HangUpAsync()
+    {
+        using var kill = Process.Start("kill", ["-HUP", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
     }
 
     public static string Describe(IEnumerable<string> lines)

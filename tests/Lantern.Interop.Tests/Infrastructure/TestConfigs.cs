@@ -1,14 +1,29 @@
 namespace Lantern.Interop.Tests.Infrastructure;
 
-/// <summary>Configuration templates for <see cref="LanternProcess"/> (placeholders: {SIP_PORT}, {HTTP_PORT}, {AMI_PORT}, {DB}).</summary>
+/// <summary>Configuration templates for <see cref="LanternProcess"/> (placeholders: {SIP_PORT}, {TLS_PORT}, {HTTP_PORT}, {AMI_PORT}, {DB}).</summary>
 internal static class TestConfigs
 {
+    /// <remarks>MD5 is challenged first because sipp answers only the first challenge and knows no SHA-256.</remarks>
     public const string Minimal = """
+        {
+          "Logging": { "LogLevel": { "Default": "Warning", "Lantern": "Information" } },
+          "sip": { "domain": "127.0.0.1", "digestAlgorithms": [ "MD5", "SHA-256" ], "listen": [
+            { "transport": "udp", "address": "127.0.0.1", "port": {SIP_PORT} },
+            { "transport": "tcp", "address": "127.0.0.1", "port": {SIP_PORT} } ] },
+          "store": { "sqlite": "{DB}" },
+          "http": { "listen": "127.0.0.1:{HTTP_PORT}", "users": [ { "name": "admin", "password": "pw" } ] },
+          "ami": { "listen": "127.0.0.1:{AMI_PORT}", "users": [ { "name": "admin", "secret": "pw", "write": true } ] }
+        }
+        """;
+
+    /// <summary><see cref="Minimal"/> plus a TLS listener on {TLS_PORT}; {CERT} and {KEY} are PEM file paths the test fills in.</summary>
+    public const string WithTls = """
         {
           "Logging": { "LogLevel": { "Default": "Warning", "Lantern": "Information" } },
           "sip": { "domain": "127.0.0.1", "listen": [
             { "transport": "udp", "address": "127.0.0.1", "port": {SIP_PORT} },
-            { "transport": "tcp", "address": "127.0.0.1", "port": {SIP_PORT} } ] },
+            { "transport": "tcp", "address": "127.0.0.1", "port": {SIP_PORT} },
+            { "transport": "tls", "address": "127.0.0.1", "port": {TLS_PORT}, "certificate": "{CERT}", "key": "{KEY}" } ] },
           "store": { "sqlite": "{DB}" },
           "http": { "listen": "127.0.0.1:{HTTP_PORT}", "users": [ { "name": "admin", "password": "pw" } ] },
           "ami": { "listen": "127.0.0.1:{AMI_PORT}", "users": [ { "name": "admin", "secret": "pw", "write": true } ] }

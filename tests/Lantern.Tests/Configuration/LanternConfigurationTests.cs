@@ -159,6 +159,17 @@ public sealed class LanternConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Load_DigestAlgorithms_OrderKeptAndBadOnesReported()
+    {
+        var good = LanternConfigurationLoader.Load(Write("""{ "sip": { "digestAlgorithms": [ "MD5", "SHA-256" ] } }"""), includeEnvironment: false, []);
+        Assert.Equal(["MD5", "SHA-256"], good.Sip.EffectiveDigestAlgorithms);
+        Assert.Equal(["SHA-256", "MD5"], LanternConfigurationLoader.Load(null, includeEnvironment: false, []).Sip.EffectiveDigestAlgorithms);
+        var errors = new List<string>();
+        LanternConfigurationLoader.Load(Write("""{ "sip": { "digestAlgorithms": [ "MD5", "SHA-1", "MD5" ] } }"""), includeEnvironment: false, errors);
+        Assert.Equal(["sip.digestAlgorithms[1]: \"SHA-1\" is not SHA-256 or MD5", "sip.digestAlgorithms[2]: \"MD5\" is listed twice"], errors);
+    }
+
+    [Fact]
     public void Load_AclOnlyEndpointWithPermit_IsValid()
     {
         var file = Write("""{ "endpoints": [ { "id": "gw", "mailboxes": [ "5000" ], "permit": [ "192.0.2.7/24", "10.0.0.0/255.0.0.0", "2001:db8::/32" ] } ] }""");

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Subscription cycles per second: subscribe.xml (SUBSCRIBE -> NOTIFY, refresh -> NOTIFY, unsubscribe -> NOTIFY),
+# one mailbox per call, over UDP, from a sip.trusted address (MODE=trusted) or with digest auth against per-call
+# endpoints (MODE=auth, auth_subscribe.xml). Prints calls, failed calls, elapsed time and cycles/s.
+#   bench/load/phones/subscribe-load.sh [MODE=trusted|auth] [CALLS=20000] [RATE=6000]
+source "$(dirname "${BASH_SOURCE[0]}")/phones-lib.sh"
+MODE="${1:-trusted}"; CALLS="${2:-20000}"; RATE="${3:-6000}"
+TMPL=$(mktemp /tmp/phones-load.XXXXXX.json)
+if [ "$MODE" = auth ]; then
+  phones_config no "$CALLS" "$TMPL"; SCEN="$PHONES_DIR/auth_subscribe.xml"
+else
+  phones_config yes 0 "$TMPL"; SCEN="$PHONES_DIR/subscribe.xml"
+fi
+start_lantern "$TMPL"
+users "$CALLS" u "$WORK/users.csv" yes
+s0=$(date +%s.%N)
+timeout -k 5 300 sipp -sf "$SCEN" "127.0.0.1:$SIP_PORT" -i 127.0.0.1 -t u1 -inf "$WORK/users.csv" \
+  -r "$RATE" -rp 1000 -l $((RATE * 3)) -m "$CALLS" -timeout 240s -timeout_error -recv_timeout 10000 -nostdin \
+  -trace_stat -stf "$WORK/stat.csv" -trace_err -error_file "$WORK/errors.log" >/dev/null 2>&1 || true
+s1=$(date +%s.%N)
+last=$(tail -n 1 "$WORK/stat.csv")
+ok=$(echo "$last" | awk -F';' '{ print $16 }'); failed=$(echo "$last" | awk -F';' '{ print $18 }')
+elapsed=$(echo "$s1 - $s0" | bc -l)
+printf "mode=%s calls=%s ok=%s failed=%s elapsed_s=%.2f cycles_per_s=%.0f\n" "$MODE" "$CALLS" "$ok" "$failed" "$elapsed" "$(echo "$ok / $elapsed" | bc -l)"
+rm -f "$TMPL"

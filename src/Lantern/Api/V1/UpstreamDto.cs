@@ -1,0 +1,16 @@
+namespace Lantern.Api.V1;
+
+/// <summary>One outbound subscription's status (sip.md §7); the target never carries the secret.</summary>
+/// <param name="State"><c>subscribing</c>, <c>active</c>, <c>retrying</c> or <c>failed-auth</c>.</param>
+internal sealed record UpstreamDto(
+    string Name,
+    string Target,
+    string Mailbox,
+    string Transport,
+    string State,
+    int? GrantedExpires,
+    DateTimeOffset? LastNotifyAt,
+    string? LastError,
+    DateTimeOffset? NextAttemptAt,
+    long Attempts,
+    int Failures);
