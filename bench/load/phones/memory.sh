@@ -10,7 +10,7 @@ users "$N" m "$WORK/users.csv"
 sleep 2
 before=$(rss_kib "$LANTERN_PID")
 timeout -k 5 600 sipp -sf "$PHONES_DIR/hold_subscriber.xml" "127.0.0.1:$SIP_PORT" -i 127.0.0.1 -t u1 -inf "$WORK/users.csv" \
-  -r "$RATE" -rp 1000 -l $((RATE * 4)) -m "$N" -timeout 500s -timeout_error -recv_timeout 20000 -nostdin \
+  -r "$RATE" -rp 1000 -l $((RATE * 4)) -m "$N" -buff_size 8388608 -timeout 500s -timeout_error -recv_timeout 20000 -nostdin \
   -trace_stat -stf "$WORK/stat.csv" >/dev/null 2>&1 || true
 ok=$(tail -n 1 "$WORK/stat.csv" | awk -F';' '{ print $16 }')
 # Let transactions (Timer J/K) and the store writer drain, then collect garbage through a full GC-sized pause.

@@ -15,7 +15,7 @@ start_lantern "$TMPL"
 users "$CALLS" u "$WORK/users.csv" yes
 s0=$(date +%s.%N)
 timeout -k 5 300 sipp -sf "$SCEN" "127.0.0.1:$SIP_PORT" -i 127.0.0.1 -t u1 -inf "$WORK/users.csv" \
-  -r "$RATE" -rp 1000 -l $((RATE * 3)) -m "$CALLS" -timeout 240s -timeout_error -recv_timeout 10000 -nostdin \
+  -r "$RATE" -rp 1000 -l $((RATE * 3)) -m "$CALLS" -buff_size 8388608 -timeout 240s -timeout_error -recv_timeout 10000 -nostdin \
   -trace_stat -stf "$WORK/stat.csv" -trace_err -error_file "$WORK/errors.log" >/dev/null 2>&1 || true
 s1=$(date +%s.%N)
 last=$(tail -n 1 "$WORK/stat.csv")

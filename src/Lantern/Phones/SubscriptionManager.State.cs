@@ -115,6 +115,9 @@ internal sealed partial class SubscriptionManager
 
     private SubscribeDecision RefreshLocked(Subscription sub, int granted, string? newRemoteTarget, DateTimeOffset now)
     {
+        // Hold NOTIFYs until the handler has sent the 200 (Activate): a send loop still finishing on another thread would
+        // otherwise put the refresh's NOTIFY on the wire before the response.
+        sub.Activated = false;
         if (newRemoteTarget is not null && newRemoteTarget != sub.Dialog.RemoteTarget)
         {
             sub.Dialog = sub.Dialog with { RemoteTarget = newRemoteTarget };

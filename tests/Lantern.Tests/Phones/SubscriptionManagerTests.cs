@@ -356,4 +356,33 @@ public sealed class SubscriptionManagerTests
         Assert.Equal("terminated;reason=deactivated", f.Sender.Sent[2].State);
         Assert.Equal(1, m.Count);
     }
+
+    [Fact]
+    public async Task Refresh_WhileANotifyIsInFlight_ItsNotifyWaitsForActivate()
+    {
+        await using var f = await PhonesFixture.CreateAsync();
+        var m = Manager(f);
+        f.Sender.Hold = true;
+        var sub = Accept(m, f);
+        await f.Sender.WaitForAsync(1);
+
+        var d = m.Refresh(sub.Dialog.CallId, sub.Dialog.LocalTag, sub.Dialog.RemoteTag, 0, null);
+        f.Sender.Hold = false;
+        Assert.True(f.Sender.Release());
+
+        // The send loop ends once it finds the subscription held: then nothing more may have been sent.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (m.NotifiesInFlight > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(1);
+        }
+
+        Assert.Equal(0, m.NotifiesInFlight);
+        Assert.Single(f.Sender.Sent);
+
+        m.Activate(d.Subscription!);
+
+        await f.Sender.WaitForAsync(2);
+        Assert.Equal("terminated", f.Sender.Sent[1].State);
+    }
 }
