@@ -17,7 +17,9 @@ public sealed record SipStackOptions
     public int Shards { get; init; }
 
     /// <summary>Transactions alive at once across all shards; beyond it requests get 503.</summary>
-    public int MaxTransactions { get; init; } = 100_000;
+    /// <remarks>Completed UDP transactions live for Timer J (64·T1 = 32 s), so the sustained UDP rate this allows is about
+    /// MaxTransactions / 32 s: the default admits about 15,000 transactions/s.</remarks>
+    public int MaxTransactions { get; init; } = 500_000;
 
     /// <summary>Events waiting per shard; beyond it requests get 503 and responses are dropped.</summary>
     public int MaxQueuedPerShard { get; init; } = 10_000;

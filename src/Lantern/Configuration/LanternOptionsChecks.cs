@@ -72,6 +72,7 @@ internal static class LanternOptionsChecks
         CheckUsers(errors, "http.users", options.Http.Users.ConvertAll(u => (u.Name, u.Password)), "password");
         CheckUsers(errors, "ami.users", options.Ami.Users.ConvertAll(u => (u.Name, u.Secret)), "secret");
         CheckDigestAlgorithms(errors, sip.DigestAlgorithms);
+        CheckPositive(errors, "sip.maxTransactions", sip.MaxTransactions);
         var ami = options.Ami;
         CheckPositive(errors, "ami.maxConnectionsPerUser", ami.MaxConnectionsPerUser);
         if (ami.IdleTimeoutSeconds < 0)

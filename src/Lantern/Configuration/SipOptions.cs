@@ -35,6 +35,9 @@ public sealed class SipOptions
     /// <summary>Addresses or CIDR ranges of proxies that already authenticated their users.</summary>
     public List<string> Trusted { get; set; } = [];
 
+    /// <summary>SIP transactions alive at once; beyond it requests get 503. Completed UDP transactions stay 32 s (Timer J).</summary>
+    public int MaxTransactions { get; set; } = 500_000;
+
     /// <summary>Idle TCP/TLS connections are closed after this long unless in use.</summary>
     public int IdleConnectionSeconds { get; set; } = 600;
 }

@@ -58,5 +58,6 @@ internal sealed class SipServer : IHostedService
         T1 = TimeSpan.FromMilliseconds(sip.Timers.T1Ms),
         T2 = TimeSpan.FromMilliseconds(sip.Timers.T2Ms),
         T4 = TimeSpan.FromMilliseconds(sip.Timers.T4Ms),
+        MaxTransactions = sip.MaxTransactions,
     };
 }
