@@ -17,7 +17,7 @@ pg_test_start() {
     run=(runuser -u postgres --)
   fi
   "${run[@]}" "$bin/initdb" -D "$PG_TEST_DIR/data" -U lantern --auth=trust >/dev/null
-  "${run[@]}" "$bin/pg_ctl" -D "$PG_TEST_DIR/data" -o "-k $PG_TEST_DIR -p $PG_TEST_PORT -c listen_addresses=127.0.0.1 -c fsync=off" -l "$PG_TEST_DIR/log" -w start >/dev/null
+  "${run[@]}" "$bin/pg_ctl" -D "$PG_TEST_DIR/data" -o "-k $PG_TEST_DIR -p $PG_TEST_PORT -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=500" -l "$PG_TEST_DIR/log" -w start >/dev/null
   export LANTERN_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_TEST_PORT;Username=lantern;Database=postgres"
   echo "pg-test-server: PostgreSQL on 127.0.0.1:$PG_TEST_PORT" >&2
 }

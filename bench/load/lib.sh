@@ -24,3 +24,12 @@ stop_lantern() { kill "$LANTERN_PID" 2>/dev/null || true; wait "$LANTERN_PID" 2>
 
 # cpu_ticks PID: user+system clock ticks used so far.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# udp_drops PORT: kernel drops (receive buffer full) on the UDP socket bound to 127.0.0.1:PORT, from /proc/net/udp.
+udp_drops() {
+  local hex; hex=$(printf '0100007F:%04X' "$1")
+  awk -v a="$hex" '$2 == a { d += $13 } END { print d + 0 }' /proc/net/udp
+}
+
+# udp_rcvbuf_errors: host-wide UDP RcvbufErrors (netstat -su "receive buffer errors").
+udp_rcvbuf_errors() { awk '/^Udp:/ { if (++n == 2) print $6 }' /proc/net/snmp; }

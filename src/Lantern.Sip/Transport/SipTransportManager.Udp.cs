@@ -20,6 +20,7 @@ public sealed partial class SipTransportManager
             }
 
             socket.Bind(new IPEndPoint(listener.Address, listener.Port));
+            SetUdpBuffers(socket);
         }
         catch (SocketException ex)
         {
@@ -35,6 +36,44 @@ public sealed partial class SipTransportManager
         }
 
         return local;
+    }
+
+    /// <summary>The receive buffer size the kernel granted to each UDP socket, in listener order (Linux reports twice the size asked).</summary>
+    internal IReadOnlyList<int> UdpReceiveBufferSizes()
+    {
+        var sizes = new List<int>(_udpSockets.Count);
+        foreach (var socket in _udpSockets)
+        {
+            sizes.Add(socket.ReceiveBufferSize);
+        }
+
+        return sizes;
+    }
+
+    // Bursts arrive faster than a descheduled receive loop drains them; the OS default buffer drops them (see bench/load).
+    private void SetUdpBuffers(Socket socket)
+    {
+        var requested = Options.UdpSocketBufferBytes;
+        if (requested <= 0)
+        {
+            return;
+        }
+
+        try
+        {
+            socket.ReceiveBufferSize = requested;
+            socket.SendBufferSize = requested;
+        }
+        catch (SocketException)
+        {
+            // Some platforms refuse sizes above their maximum instead of capping: keep what the socket has.
+        }
+
+        var granted = socket.ReceiveBufferSize;
+        if (granted < requested)
+        {
+            TransportLog.UdpBufferCapped(_logger, (IPEndPoint)socket.LocalEndPoint!, granted, requested);
+        }
     }
 
     private async Task UdpReceiveLoopAsync(Socket socket, IPEndPoint local)

@@ -34,6 +34,10 @@ public sealed record SipTransportOptions
     /// <summary>Concurrent receive loops per UDP socket.</summary>
     public int UdpReceiveLoops { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
 
+    /// <summary>SO_RCVBUF/SO_SNDBUF asked for each UDP socket; zero keeps the OS default. The default (about 212 KB on Linux)
+    /// holds only ~150 small datagrams: a burst of 5,000 OPTIONS/s overflowed it while a receive loop was descheduled.</summary>
+    public int UdpSocketBufferBytes { get; init; } = 4 * 1024 * 1024;
+
     /// <summary>An extra certificate trusted as a TLS server certificate (tests, private deployments), besides the system's trust.</summary>
     public X509Certificate2? TrustedServerCertificate { get; init; }
 

@@ -42,4 +42,7 @@ internal static partial class TransportLog
 
     [LoggerMessage(EventId = 1211, Level = LogLevel.Information, Message = "Connect over {Transport} to {Remote} failed")]
     public static partial void ConnectFailed(ILogger logger, Exception exception, SipTransportKind transport, IPEndPoint remote);
+
+    [LoggerMessage(EventId = 1212, Level = LogLevel.Warning, Message = "UDP {EndPoint}: the kernel granted a {Granted}-byte receive buffer of the {Requested} asked; bursts may be dropped (raise net.core.rmem_max)")]
+    public static partial void UdpBufferCapped(ILogger logger, IPEndPoint endPoint, int granted, int requested);
 }

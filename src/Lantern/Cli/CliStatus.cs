@@ -41,7 +41,7 @@ internal static class CliStatus
 
     public static Option<bool> JsonOption() => new("--json") { Description = "Machine-readable JSON output." };
 
-    /// <summary>Resolves the server, runs <paramref name="body"/>, and maps unreachable servers to exit code 3 (as <c>lantern mwi</c>).</summary>
+    /// <summary>Resolves the server, runs <paramref name="body"/>, and maps unreachable servers to exit code 3 (shared by every client command).</summary>
     public static async Task<int> RunAsync(
         ParseResult parse, CliGlobalOptions globals, Func<CliApiClient, TextWriter, TextWriter, Task<int>> body, CancellationToken cancellationToken)
     {

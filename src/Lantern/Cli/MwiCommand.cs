@@ -36,7 +36,7 @@ internal static class MwiCommand
         var waiting = new Option<bool>("--waiting") { Description = "Only mailboxes with new messages." };
         var json = new Option<bool>("--json") { Description = "Machine-readable JSON output." };
         var command = new Command("list", "List mailboxes: Mailbox New Old UrgNew UrgOld Source Updated (voice counts).") { like, waiting, json };
-        command.SetAction((parse, ct) => RunAsync(parse, globals, async (api, output, error) =>
+        command.SetAction((parse, ct) => CliStatus.RunAsync(parse, globals, async (api, output, error) =>
         {
             var all = new List<MailboxDto>();
             string? after = null;
@@ -61,7 +61,7 @@ internal static class MwiCommand
                 var response = await api.SendAsync(HttpMethod.Get, path, null, null, ct);
                 if (!response.IsSuccess)
                 {
-                    return await RefusedAsync(error, response);
+                    return await CliStatus.RefusedAsync(error, response);
                 }
 
                 var list = JsonSerializer.Deserialize(response.Body, ApiJsonContext.Default.MailboxListDto)!;
@@ -97,7 +97,7 @@ internal static class MwiCommand
         var id = new Argument<string>("ID") { Description = "Mailbox id, mailbox[@context]." };
         var json = new Option<bool>("--json") { Description = "Machine-readable JSON output." };
         var command = new Command("show", "Show one mailbox with every message class.") { id, json };
-        command.SetAction((parse, ct) => RunAsync(parse, globals, async (api, output, error) =>
+        command.SetAction((parse, ct) => CliStatus.RunAsync(parse, globals, async (api, output, error) =>
         {
             if (!TryId(parse.GetValue(id), error, out var mailboxId))
             {
@@ -107,7 +107,7 @@ internal static class MwiCommand
             var response = await api.SendAsync(HttpMethod.Get, MailboxPath(mailboxId), null, null, ct);
             if (!response.IsSuccess)
             {
-                return await RefusedAsync(error, response);
+                return await CliStatus.RefusedAsync(error, response);
             }
 
             if (parse.GetValue(json))
@@ -133,7 +133,7 @@ internal static class MwiCommand
         cls.AcceptOnlyFromAmong("voice", "fax", "pager", "multimedia", "text");
         var json = new Option<bool>("--json") { Description = "Print the stored mailbox as JSON." };
         var command = new Command("update", "Set counts of one class; counts not given keep their value.") { id, newCount, oldCount, urgentNew, urgentOld, cls, json };
-        command.SetAction((parse, ct) => RunAsync(parse, globals, async (api, output, error) =>
+        command.SetAction((parse, ct) => CliStatus.RunAsync(parse, globals, async (api, output, error) =>
         {
             if (!TryId(parse.GetValue(id), error, out var mailboxId))
             {
@@ -167,7 +167,7 @@ internal static class MwiCommand
                 }
                 else
                 {
-                    return await RefusedAsync(error, current);
+                    return await CliStatus.RefusedAsync(error, current);
                 }
 
                 var before = Get(counts, messageClass) ?? new MessageCountsDto(0, 0, 0, 0);
@@ -181,7 +181,7 @@ internal static class MwiCommand
 
                 if (!response.IsSuccess)
                 {
-                    return await RefusedAsync(error, response);
+                    return await CliStatus.RefusedAsync(error, response);
                 }
 
                 if (parse.GetValue(json))
@@ -209,7 +209,7 @@ internal static class MwiCommand
         var all = new Option<bool>("--all") { Description = "Delete every mailbox (needs --yes)." };
         var yes = new Option<bool>("--yes") { Description = "Confirm --all." };
         var command = new Command("delete", "Delete one mailbox, those matching --like, or --all --yes; prints how many.") { id, like, all, yes };
-        command.SetAction((parse, ct) => RunAsync(parse, globals, async (api, output, error) =>
+        command.SetAction((parse, ct) => CliStatus.RunAsync(parse, globals, async (api, output, error) =>
         {
             var target = parse.GetValue(id);
             var pattern = parse.GetValue(like);
@@ -237,7 +237,7 @@ internal static class MwiCommand
                 var response = await api.SendAsync(HttpMethod.Delete, MailboxPath(mailboxId), null, null, ct);
                 if (!response.IsSuccess)
                 {
-                    return await RefusedAsync(error, response);
+                    return await CliStatus.RefusedAsync(error, response);
                 }
 
                 await output.WriteLineAsync("deleted 1");
@@ -248,7 +248,7 @@ internal static class MwiCommand
             var bulk = await api.SendAsync(HttpMethod.Post, "api/v1/mailboxes:delete", body, null, ct);
             if (!bulk.IsSuccess)
             {
-                return await RefusedAsync(error, bulk);
+                return await CliStatus.RefusedAsync(error, bulk);
             }
 
             var deleted = JsonSerializer.Deserialize(bulk.Body, ApiJsonContext.Default.DeleteWhereResponse)!.Deleted;
@@ -263,7 +263,7 @@ internal static class MwiCommand
         var like = new Option<string?>("--like") { Description = "Only ids matching this regular expression." };
         var json = new Option<bool>("--json") { Description = "Print each event's JSON data, one per line." };
         var command = new Command("watch", "Print each mailbox change as it happens, until Ctrl-C.") { like, json };
-        command.SetAction((parse, ct) => RunAsync(parse, globals, async (api, output, error) =>
+        command.SetAction((parse, ct) => CliStatus.RunAsync(parse, globals, async (api, output, error) =>
         {
             var path = "api/v1/events";
             if (parse.GetValue(like) is { } pattern)
@@ -283,7 +283,7 @@ internal static class MwiCommand
                     if (!response.IsSuccessStatusCode)
                     {
                         var body = await response.Content.ReadAsStringAsync(ct);
-                        return await RefusedAsync(error, new CliResponse(response.StatusCode, body, null));
+                        return await CliStatus.RefusedAsync(error, new CliResponse(response.StatusCode, body, null));
                     }
 
                     failures = 0;
@@ -371,45 +371,6 @@ internal static class MwiCommand
         var v = e.Counts.Voice ?? new MessageCountsDto(0, 0, 0, 0);
         await output.WriteLineAsync(
             $"{Time(e.Time)}  {e.Id}  {e.Kind}  new {N(v.New)} old {N(v.Old)} urgent-new {N(v.UrgentNew)} urgent-old {N(v.UrgentOld)}  waiting {(e.Waiting ? "yes" : "no")}  {e.Source}  v{e.Version.ToString(CultureInfo.InvariantCulture)}");
-    }
-
-    /// <summary>Resolves the server, runs <paramref name="body"/>, and maps unreachable servers to exit code 3.</summary>
-    private static async Task<int> RunAsync(
-        ParseResult parse, CliGlobalOptions globals, Func<CliApiClient, TextWriter, TextWriter, Task<int>> body, CancellationToken cancellationToken)
-    {
-        var output = parse.InvocationConfiguration.Output;
-        var error = parse.InvocationConfiguration.Error;
-        if (!CliServerSettings.TryResolve(parse, globals, out var settings, out var problem))
-        {
-            await error.WriteLineAsync("lantern: " + problem);
-            return CliExitCodes.Usage;
-        }
-
-        using var api = new CliApiClient(settings);
-        try
-        {
-            return await body(api, output, error);
-        }
-        catch (CliUnreachableException ex)
-        {
-            await error.WriteLineAsync("lantern: " + ex.Message);
-            return CliExitCodes.Unreachable;
-        }
-        catch (JsonException ex)
-        {
-            await error.WriteLineAsync("lantern: unexpected answer from the server: " + ex.Message);
-            return CliExitCodes.Refused;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return CliExitCodes.Refused;
-        }
-    }
-
-    private static async Task<int> RefusedAsync(TextWriter error, CliResponse response)
-    {
-        await error.WriteLineAsync("lantern: " + CliApiClient.Describe(response));
-        return CliExitCodes.Refused;
     }
 
     private static Option<int?> CountOption(string name, string description)

@@ -20,7 +20,18 @@ internal static class LanternServer
             return 2;
         }
 
-        var app = Build(configFile, []);
+        WebApplication app;
+        try
+        {
+            app = Build(configFile, []);
+        }
+        catch (InvalidDataException ex)
+        {
+            // Unreadable JSON: say where, without a stack trace.
+            await Console.Error.WriteLineAsync($"lantern: cannot read configuration: {ex.Message} {ex.InnerException?.Message}").ConfigureAwait(false);
+            return 2;
+        }
+
         try
         {
             await app.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -34,6 +45,12 @@ internal static class LanternServer
             }
 
             return 2;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
+        {
+            // A listener that cannot bind, a store that cannot open: the host has logged the details.
+            await Console.Error.WriteLineAsync("lantern: cannot start: " + ex.Message).ConfigureAwait(false);
+            return 1;
         }
     }
 

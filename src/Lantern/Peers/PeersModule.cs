@@ -26,7 +26,7 @@ internal sealed class PeersModule : IPeerStatusSource, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly PeerMetrics _metrics;
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve;
-    private readonly IReadOnlyList<DigestAlgorithm> _offered;
+    private readonly IReadOnlyList<DigestAlgorithm>? _offered;
     private readonly SemaphoreSlim _applying = new(1, 1);
     private PeerAgent[] _agents = [];
 
@@ -42,7 +42,8 @@ internal sealed class PeersModule : IPeerStatusSource, IAsyncDisposable
         Func<string, CancellationToken, Task<IPAddress[]>>? resolveHost = null,
         IReadOnlyList<DigestAlgorithm>? offeredAlgorithms = null)
     {
-        _offered = offeredAlgorithms is { Count: > 0 } ? offeredAlgorithms : [DigestAlgorithm.Sha256, DigestAlgorithm.Md5];
+        // Null offers the authenticator's own algorithms (sip.digestAlgorithms through DigestServerOptions).
+        _offered = offeredAlgorithms is { Count: > 0 } ? offeredAlgorithms : null;
         _mailboxes = mailboxes;
         _parseBody = parseBody;
         _authenticator = authenticator;
@@ -241,7 +242,9 @@ internal sealed class PeersModule : IPeerStatusSource, IAsyncDisposable
                 _failures?.RecordFailure(source);
                 return PeerResponse.Of(403, "Forbidden (bad credentials)");
             default:
-                var challenges = _authenticator.CreateChallenges(_offered, check.ChallengeStale, source);
+                var challenges = _offered is null
+                    ? _authenticator.CreateChallenges(check.ChallengeStale, source)
+                    : _authenticator.CreateChallenges(_offered, check.ChallengeStale, source);
                 var headers = new List<KeyValuePair<string, string>>(challenges.Count);
                 foreach (var c in challenges)
                 {

@@ -26,7 +26,7 @@ internal static class PeersServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<LanternOptions>>().Value;
             var time = sp.GetRequiredService<TimeProvider>();
             var digest = sp.GetService<DigestAuthenticator>()
-                ?? new DigestAuthenticator(new DigestServerOptions { Realm = options.Sip.Domain, SecretKey = RandomNumberGenerator.GetBytes(32) }, time);
+                ?? new DigestAuthenticator(new DigestServerOptions { Realm = options.Sip.EffectiveRealm, SecretKey = RandomNumberGenerator.GetBytes(32) }, time);
             var limits = new PeerPublishLimits(options.Sip.Subscriptions.MinExpires, options.Sip.Subscriptions.MaxExpires, options.Sip.Subscriptions.DefaultExpires);
             return new PeersModule(
                 sp.GetRequiredService<IMailboxService>(),
@@ -36,35 +36,12 @@ internal static class PeersServiceCollectionExtensions
                 sp.GetRequiredService<ILoggerFactory>(),
                 limits,
                 sp.GetService<AuthFailureTracker>(),
-                sp.GetService<IMeterFactory>(),
-                offeredAlgorithms: Algorithms(sp.GetService<IConfiguration>()));
+                sp.GetService<IMeterFactory>());
         });
         services.AddSingleton<IPeerStatusSource>(sp => sp.GetRequiredService<PeersModule>());
         services.AddSingleton(sp => new PeerSipHandler(sp.GetRequiredService<PeersModule>()));
         services.AddKeyedSingleton<ISipRequestHandler>(OutOfDialogNotifyKey, (sp, _) => sp.GetRequiredService<PeerSipHandler>());
         services.AddHostedService<PeersHostedService>();
         return services;
-    }
-
-    /// <summary><c>sip:digestAlgorithms</c> (e.g. <c>["MD5"]</c> for peers that cannot do SHA-256), read raw like the phones layer does;
-    /// empty means both, SHA-256 first.</summary>
-    internal static List<DigestAlgorithm> Algorithms(IConfiguration? configuration)
-    {
-        var list = new List<DigestAlgorithm>();
-        foreach (var child in configuration?.GetSection("sip:digestAlgorithms").GetChildren() ?? [])
-        {
-            DigestAlgorithm? algorithm = child.Value?.ToUpperInvariant() switch
-            {
-                "MD5" => DigestAlgorithm.Md5,
-                "SHA-256" or "SHA256" => DigestAlgorithm.Sha256,
-                _ => null,
-            };
-            if (algorithm is { } a && !list.Contains(a))
-            {
-                list.Add(a);
-            }
-        }
-
-        return list;
     }
 }

@@ -84,10 +84,11 @@ internal sealed class UpstreamSipClient : IUpstreamSipClient
 
         if (u.OutboundProxy is { } proxy)
         {
-            var text = proxy.StartsWith("sip:", StringComparison.OrdinalIgnoreCase) || proxy.StartsWith("sips:", StringComparison.OrdinalIgnoreCase)
-                ? proxy
-                : "sip:" + proxy;
-            return SipUri.TryParse(text.Trim('<', '>'), out var proxyUri) && proxyUri is not null
+            var bare = proxy.Trim().Trim('<', '>');
+            var text = bare.StartsWith("sip:", StringComparison.OrdinalIgnoreCase) || bare.StartsWith("sips:", StringComparison.OrdinalIgnoreCase)
+                ? bare
+                : "sip:" + bare;
+            return SipUri.TryParse(text, out var proxyUri) && proxyUri is not null
                 ? FromUri(proxyUri, u.Transport)
                 : (string.Empty, 0, u.Transport, "unusable outbound proxy " + proxy);
         }

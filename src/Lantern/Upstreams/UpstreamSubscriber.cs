@@ -233,6 +233,9 @@ internal sealed partial class UpstreamSubscriber : IAsyncDisposable
         {
             _timer?.Dispose();
             SetCallId(null);
+
+            // Close the queue before draining it, so a NOTIFY arriving now is refused at once instead of waiting forever.
+            _events.Writer.TryComplete();
             FailQueuedNotifies();
             _stopped.TrySetResult();
         }

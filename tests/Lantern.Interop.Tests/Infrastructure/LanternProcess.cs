@@ -40,7 +40,24 @@ internal sealed class LanternProcess : IAsyncDisposable
     public string Output => string.Join('\n', _output);
 
     /// <summary>Writes <paramref name="configJson"/> (with {SIP_PORT}, {TLS_PORT}, {HTTP_PORT}, {AMI_PORT}, {DB} placeholders) and starts the server.</summary>
+    /// <remarks>Ports are picked free but could be taken by a parallel test before the server binds them; a start that fails
+    /// on an address in use is retried with fresh ports.</remarks>
     public static async Task<LanternProcess> StartAsync(string configJson, string? directory = null, int? sipPort = null, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(configJson, directory, sipPort, cancellationToken);
+            }
+            catch (AddressInUseException) when (attempt < 3)
+            {
+                // Retry with fresh ports.
+            }
+        }
+    }
+
+    private static async Task<LanternProcess> StartOnceAsync(string configJson, string? directory, int? sipPort, CancellationToken cancellationToken)
     {
         directory ??= System.IO.Directory.CreateTempSubdirectory("lantern-interop-").FullName;
         var sip = sipPort ?? FreePorts.NextUdpAndTcp();
@@ -80,7 +97,16 @@ internal sealed class LanternProcess : IAsyncDisposable
         var first = await Task.WhenAny(server._ready.Task, server._exited.Task).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
         if (first != server._ready.Task)
         {
-            throw new InvalidOperationException("lantern exited before it was ready:\n" + server.Output);
+            // The parameterless wait also drains the redirected output, so the reason is in Output.
+            process.WaitForExit();
+            var output = server.Output;
+            process.Dispose();
+            if (output.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new AddressInUseException(output);
+            }
+
+            throw new InvalidOperationException("lantern exited before it was ready:\n" + output);
         }
 
         return server;

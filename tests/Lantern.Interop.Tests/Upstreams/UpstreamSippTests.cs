@@ -42,6 +42,11 @@ public sealed class UpstreamSippTests
         Assert.True(result.ExitCode == 0, result + "\n--- lantern ---\n" + server.Output);
         Assert.Contains("500 Server Internal Error; retrying in", server.Output, StringComparison.Ordinal);
         Assert.Equal("4/1 (1/0)", await InteropHelpers.VoiceAsync(server, "1001@SIP_Remote"));
+        var upstream = (await InteropHelpers.GetJsonAsync(server, "/api/v1/upstreams"))!.Value.GetProperty("items")[0];
+        Assert.Equal("active", upstream.GetProperty("state").GetString());
+        Assert.Equal("500 Server Internal Error", upstream.GetProperty("lastError").GetString());
+        Assert.Equal(2, upstream.GetProperty("attempts").GetInt64());
+        Assert.Equal(0, upstream.GetProperty("failures").GetInt32());
     }
 
     [Fact]

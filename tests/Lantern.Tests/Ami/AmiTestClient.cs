@@ -8,6 +8,7 @@ namespace Lantern.Tests.Ami;
 internal sealed class AmiTestClient : IAsyncDisposable
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+    private readonly Queue<AmiReply> _overtaken = new();
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
     private readonly StreamReader _reader;
@@ -46,7 +47,10 @@ internal sealed class AmiTestClient : IAsyncDisposable
 
     public Task SendAsync(params string[] lines) => SendRawAsync(string.Concat(lines.Select(l => l + "\r\n")) + "\r\n");
 
-    public async Task<AmiReply> ReadAsync()
+    /// <summary>The next packet: first any MessageWaiting events that overtook an action's response, then the wire.</summary>
+    public Task<AmiReply> ReadAsync() => _overtaken.TryDequeue(out var early) ? Task.FromResult(early) : ReadPacketAsync();
+
+    private async Task<AmiReply> ReadPacketAsync()
     {
         using var cts = new CancellationTokenSource(Deadline);
         var fields = new List<KeyValuePair<string, string>>();
@@ -109,10 +113,24 @@ internal sealed class AmiTestClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends an action and returns its response. A MessageWaiting event published by the action's own commit may
+    /// reach the wire first (real clients match responses by ActionID); it is kept for the next <see cref="ReadAsync"/>.</summary>
     public async Task<AmiReply> ActionAsync(params string[] lines)
     {
         await SendAsync(lines);
-        return await ReadAsync();
+        for (var i = 0; i < 1000; i++)
+        {
+            var packet = await ReadPacketAsync();
+            if (packet["Response"] is null && packet["Event"] == "MessageWaiting")
+            {
+                _overtaken.Enqueue(packet);
+                continue;
+            }
+
+            return packet;
+        }
+
+        throw new InvalidOperationException("no response in 1000 packets");
     }
 
     public async ValueTask DisposeAsync()

@@ -64,8 +64,8 @@ public sealed class UpstreamSipGlueTests
 
         Assert.Equal(200, ok.StatusCode);
         Assert.Equal(new Lantern.Mailboxes.MessageCounts(2, 8, 0, 2), h.Find("1001@SIP_Remote")!.Counts.Voice);
-        var status = Assert.Single(h.Upstreams.GetUpstreams());
-        Assert.Equal(UpstreamState.Active, status.State);
+        // The 200 travels through the client transaction while the NOTIFY goes straight in: either may land first.
+        var status = await WaitAsync(h, s => s.State == UpstreamState.Active);
         Assert.Equal(600, status.GrantedExpires);
     }
 
