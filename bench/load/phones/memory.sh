@@ -5,6 +5,8 @@
 source "$(dirname "${BASH_SOURCE[0]}")/phones-lib.sh"
 N="${1:-100000}"; RATE="${2:-2000}"
 TMPL=$(mktemp /tmp/phones-load.XXXXXX.json); phones_config yes 0 "$TMPL"
+# Workstation GC: server GC's per-core gen0 budgets would dominate RSS and say nothing about per-subscription cost.
+export DOTNET_gcServer=0
 start_lantern "$TMPL"
 users "$N" m "$WORK/users.csv"
 sleep 2

@@ -4,14 +4,16 @@ PHONES_DIR="$LOAD_DIR/phones"
 
 # phones_config TRUSTED(yes|no) ENDPOINTS(count, 0 for none) OUT: writes a config template.
 phones_config() {
-  local trusted="$1" count="$2" out="$3" endpoints="" i
-  if [ "$count" -gt 0 ]; then
-    endpoints=$(python3 -c "import sys; n=int(sys.argv[1]); print(', '.join('{\"id\": \"u%06d\", \"password\": \"pw%06d\", \"mailboxes\": [\"u%06d\"], \"unsolicited\": false}' % (i, i, i) for i in range(1, n + 1)))" "$count")
-  fi
-  sed -e "s#{TRUSTED}#$([ "$trusted" = yes ] && echo '"127.0.0.0/8"')#" -e "s#{ENDPOINTS}#$endpoints#" "$PHONES_DIR/phones.json.template" > "$out"
+  python3 - "$1" "$2" "$3" "$PHONES_DIR/phones.json.template" <<'PY'
+import sys
+trusted, count, out, template = sys.argv[1] == "yes", int(sys.argv[2]), sys.argv[3], sys.argv[4]
+endpoints = ", ".join('{"id": "u%06d", "password": "pw%06d", "mailboxes": ["u%06d"], "unsolicited": false}' % (i, i, i) for i in range(1, count + 1))
+text = open(template).read().replace("{TRUSTED}", '"127.0.0.0/8"' if trusted else "").replace("{ENDPOINTS}", endpoints)
+open(out, "w").write(text)
+PY
 }
 
-# users COUNT PREFIX OUT [with_password]: injection file, field0 = user, field1 = domain, field2 = password.
+# users COUNT PREFIX OUT [with_auth]: injection file, field0 = user, field1 = domain, field2 = sipp's [authentication ...] for it.
 users() {
   python3 -c "
 import sys
@@ -19,7 +21,8 @@ n, prefix, out, pw = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4] == 
 with open(out, 'w') as f:
     f.write('SEQUENTIAL\n')
     for i in range(1, n + 1):
-        f.write('%s%06d;127.0.0.1;%s\n' % (prefix, i, ('pw%06d' % i) if pw else ''))
+        auth = '[authentication username=%s%06d password=pw%06d]' % (prefix, i, i) if pw else ''
+        f.write('%s%06d;127.0.0.1;%s\n' % (prefix, i, auth))
 " "$1" "$2" "$3" "${4:-no}"
 }
 

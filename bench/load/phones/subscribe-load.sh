@@ -6,13 +6,15 @@
 source "$(dirname "${BASH_SOURCE[0]}")/phones-lib.sh"
 MODE="${1:-trusted}"; CALLS="${2:-20000}"; RATE="${3:-6000}"
 TMPL=$(mktemp /tmp/phones-load.XXXXXX.json)
+# Auth mode: ENDPOINTS endpoints (default 1000; configuration validation is slow beyond a few thousand), calls cycle over them.
+ENDPOINTS="${ENDPOINTS:-1000}"
 if [ "$MODE" = auth ]; then
-  phones_config no "$CALLS" "$TMPL"; SCEN="$PHONES_DIR/auth_subscribe.xml"
+  phones_config no "$ENDPOINTS" "$TMPL"; SCEN="$PHONES_DIR/auth_subscribe.xml"
 else
   phones_config yes 0 "$TMPL"; SCEN="$PHONES_DIR/subscribe.xml"
 fi
 start_lantern "$TMPL"
-users "$CALLS" u "$WORK/users.csv" yes
+users "$([ "$MODE" = auth ] && echo "$ENDPOINTS" || echo "$CALLS")" u "$WORK/users.csv" yes
 s0=$(date +%s.%N)
 timeout -k 5 300 sipp -sf "$SCEN" "127.0.0.1:$SIP_PORT" -i 127.0.0.1 -t u1 -inf "$WORK/users.csv" \
   -r "$RATE" -rp 1000 -l $((RATE * 3)) -m "$CALLS" -buff_size 8388608 -timeout 240s -timeout_error -recv_timeout 10000 -nostdin \

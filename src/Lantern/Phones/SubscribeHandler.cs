@@ -98,12 +98,20 @@ internal sealed class SubscribeHandler : ISipRequestHandler
             return;
         }
 
+        var localUri = request.TryGetTo(out var to) && to is not null ? to.Uri.ToString() : request.RequestUriText;
+        var remoteUri = request.TryGetFrom(out var from) && from is not null ? from.Uri.ToString() : contact;
+        if (remoteUri == localUri)
+        {
+            // Phones subscribing to themselves: one string for both saves memory on every live subscription.
+            remoteUri = localUri;
+        }
+
         var dialog = new SubscriptionDialog(
             request.CallId,
             tx.LocalTag,
             request.FromTag,
-            request.TryGetTo(out var to) && to is not null ? to.Uri.ToString() : request.RequestUriText,
-            request.TryGetFrom(out var from) && from is not null ? from.Uri.ToString() : contact,
+            localUri,
+            remoteUri,
             contact,
             RouteSet(request),
             tx.ResponseDestination.Transport,

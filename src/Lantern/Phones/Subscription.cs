@@ -6,6 +6,7 @@ internal sealed class Subscription
     public Subscription(long id, SubscriptionDialog dialog, MwiTarget target, string? boundKey, DateTimeOffset createdAt)
     {
         Id = id;
+        Key = dialog.Key;
         Dialog = dialog;
         Target = target;
         BoundKey = boundKey;
@@ -14,6 +15,9 @@ internal sealed class Subscription
     }
 
     public long Id { get; }
+
+    /// <summary>The dialog key (Call-ID and tags never change within a dialog), computed once.</summary>
+    public string Key { get; }
 
     /// <summary>Replaced when a refresh changes the remote target (SUBSCRIBE is a target refresh request).</summary>
     public SubscriptionDialog Dialog { get; set; }

@@ -10,16 +10,21 @@ internal sealed partial class SubscriptionManager
 
     private void AddLocked(Subscription sub)
     {
-        _byDialog.Add(sub.Dialog.Key, sub);
+        _byDialog.Add(sub.Key, sub);
         foreach (var m in sub.Target.AllMailboxes())
         {
-            if (!_byMailbox.TryGetValue(m, out var set))
+            if (!_byMailbox.TryGetValue(m, out var indexed))
             {
-                set = [];
-                _byMailbox.Add(m, set);
+                _byMailbox.Add(m, sub);
             }
-
-            set.Add(sub);
+            else if (indexed is HashSet<Subscription> set)
+            {
+                set.Add(sub);
+            }
+            else
+            {
+                _byMailbox[m] = new HashSet<Subscription> { (Subscription)indexed, sub };
+            }
             if (sub.Target.EndpointId is { } endpoint)
             {
                 _coverage[(endpoint, m)] = _coverage.GetValueOrDefault((endpoint, m)) + 1;
@@ -97,10 +102,15 @@ internal sealed partial class SubscriptionManager
         }
 
         sub.Ended = true;
-        _byDialog.Remove(sub.Dialog.Key);
+        _byDialog.Remove(sub.Key);
         foreach (var m in sub.Target.AllMailboxes())
         {
-            if (_byMailbox.TryGetValue(m, out var set))
+            if (!_byMailbox.TryGetValue(m, out var indexed))
+            {
+                continue;
+            }
+
+            if (indexed is HashSet<Subscription> set)
             {
                 set.Remove(sub);
                 if (set.Count == 0)
@@ -108,9 +118,13 @@ internal sealed partial class SubscriptionManager
                     _byMailbox.Remove(m);
                 }
             }
+            else if (ReferenceEquals(indexed, sub))
+            {
+                _byMailbox.Remove(m);
+            }
         }
 
-        _writer?.Delete(RecordKind, sub.Dialog.Key);
+        _writer?.Delete(RecordKind, sub.Key);
     }
 
     private SubscribeDecision RefreshLocked(Subscription sub, int granted, string? newRemoteTarget, DateTimeOffset now)
@@ -168,7 +182,7 @@ internal sealed partial class SubscriptionManager
 
         // Reserve CSeq values ahead so a restart continues above anything already sent without a write per NOTIFY.
         sub.CSeqReserved = sub.CSeq + CSeqReservation;
-        _writer.Put(RecordKind, sub.Dialog.Key, StoredSubscription.From(sub).ToJson(), sub.ExpiresAt);
+        _writer.Put(RecordKind, sub.Key, StoredSubscription.From(sub).ToJson(), sub.ExpiresAt);
     }
 
     private static string StateHeader(Subscription sub, bool final, DateTimeOffset now)

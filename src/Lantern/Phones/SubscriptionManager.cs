@@ -19,7 +19,8 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
     private readonly DeadlineScheduler _deadlines;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Subscription> _byDialog = new(StringComparer.Ordinal);
-    private readonly Dictionary<MailboxId, HashSet<Subscription>> _byMailbox = [];
+    // One subscription per mailbox is the common case: the value is that Subscription, or a HashSet<Subscription> for several.
+    private readonly Dictionary<MailboxId, object> _byMailbox = [];
     private readonly Dictionary<string, List<Subscription>> _byBoundKey = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Endpoint, MailboxId Mailbox), int> _coverage = [];
     private readonly CancellationTokenSource _stopping = new();
@@ -213,12 +214,12 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
         List<Subscription>? kicks = null;
         lock (_gate)
         {
-            if (!_byMailbox.TryGetValue(mailbox, out var subs))
+            if (!_byMailbox.TryGetValue(mailbox, out var indexed))
             {
                 return;
             }
 
-            foreach (var sub in subs)
+            foreach (var sub in indexed as HashSet<Subscription> ?? [(Subscription)indexed])
             {
                 if (sub.Terminating)
                 {
