@@ -15,7 +15,9 @@ public static class LanternConfigurationLoader
         ArgumentNullException.ThrowIfNull(builder);
         if (file is not null)
         {
-            builder.AddJsonFile(Path.GetFullPath(file), optional: false, reloadOnChange: false);
+            var source = new IndexedJsonConfigurationSource { Path = Path.GetFullPath(file), Optional = false, ReloadOnChange = false };
+            source.ResolveFileProvider();
+            builder.Add(source);
         }
 
         if (includeEnvironment)

@@ -26,28 +26,14 @@ internal static class PhonesServiceCollectionExtensions
             sp.GetService<IMeterFactory>(),
             sp.GetService<DigestAuthenticator>(),
             sp.GetService<AuthFailureTracker>(),
-            ChallengeAlgorithms(sp.GetService<IConfiguration>())));
+            ChallengeAlgorithms(sp.GetRequiredService<IOptions<LanternOptions>>().Value.Sip)));
         services.AddSingleton(sp => sp.GetRequiredService<PhonesModule>().Status);
         services.AddSingleton(sp => sp.GetRequiredService<PhonesModule>().Contacts);
         services.AddHostedService<PhonesHostedService>();
         return services;
     }
 
-    /// <summary><c>sip:digestAlgorithms</c> (e.g. <c>["MD5"]</c> for MD5-only clients); read raw until it joins <c>SipOptions</c>.</summary>
-    private static List<DigestAlgorithm>? ChallengeAlgorithms(IConfiguration? configuration)
-    {
-        var section = configuration?.GetSection("sip:digestAlgorithms");
-        if (section is null || !section.Exists())
-        {
-            return null;
-        }
-
-        var names = new List<string?>();
-        foreach (var child in section.GetChildren())
-        {
-            names.Add(child.Value);
-        }
-
-        return PhonesAuthenticator.ParseAlgorithms(names);
-    }
+    /// <summary><c>sip.digestAlgorithms</c> in force (validated at start-up), in challenge order.</summary>
+    private static List<DigestAlgorithm>? ChallengeAlgorithms(SipOptions sip) =>
+        PhonesAuthenticator.ParseAlgorithms([.. sip.EffectiveDigestAlgorithms]);
 }
