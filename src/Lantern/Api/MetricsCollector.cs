@@ -25,13 +25,14 @@ internal sealed class MetricsCollector : IDisposable
             InstrumentPublished = OnInstrumentPublished,
             MeasurementsCompleted = (instrument, _) => _instruments.TryRemove(instrument, out InstrumentSeries? _),
         };
-        _listener.SetMeasurementEventCallback<long>(static (i, v, t, s) => ((InstrumentSeries)s!).Record(v, t));
-        _listener.SetMeasurementEventCallback<int>(static (i, v, t, s) => ((InstrumentSeries)s!).Record(v, t));
-        _listener.SetMeasurementEventCallback<short>(static (i, v, t, s) => ((InstrumentSeries)s!).Record(v, t));
-        _listener.SetMeasurementEventCallback<byte>(static (i, v, t, s) => ((InstrumentSeries)s!).Record(v, t));
-        _listener.SetMeasurementEventCallback<double>(static (i, v, t, s) => ((InstrumentSeries)s!).Record(v, t));
-        _listener.SetMeasurementEventCallback<float>(static (i, v, t, s) => ((InstrumentSeries)s!).Record(v, t));
-        _listener.SetMeasurementEventCallback<decimal>(static (i, v, t, s) => ((InstrumentSeries)s!).Record((double)v, t));
+        // The state can be null for a measurement racing an instrument's publication on another thread; skip it.
+        _listener.SetMeasurementEventCallback<long>(static (i, v, t, s) => (s as InstrumentSeries)?.Record(v, t));
+        _listener.SetMeasurementEventCallback<int>(static (i, v, t, s) => (s as InstrumentSeries)?.Record(v, t));
+        _listener.SetMeasurementEventCallback<short>(static (i, v, t, s) => (s as InstrumentSeries)?.Record(v, t));
+        _listener.SetMeasurementEventCallback<byte>(static (i, v, t, s) => (s as InstrumentSeries)?.Record(v, t));
+        _listener.SetMeasurementEventCallback<double>(static (i, v, t, s) => (s as InstrumentSeries)?.Record(v, t));
+        _listener.SetMeasurementEventCallback<float>(static (i, v, t, s) => (s as InstrumentSeries)?.Record(v, t));
+        _listener.SetMeasurementEventCallback<decimal>(static (i, v, t, s) => (s as InstrumentSeries)?.Record((double)v, t));
         _listener.Start();
     }
 
