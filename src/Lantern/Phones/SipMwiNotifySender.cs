@@ -52,7 +52,24 @@ internal sealed class SipMwiNotifySender : IMwiNotifySender
         }
 
         var destination = new SipDestination(dialog.Transport, new IPEndPoint(address, dialog.RemotePort), dialog.ConnectionId);
-        return Outcome(await _stack.SendRequestAsync(b, destination, cancellationToken));
+        var fallback = dialog.Transport == SipTransportKind.Udp
+            ? null
+            : UriDestination(dialog.RouteSet.Count > 0 ? dialog.RouteSet[0] : null, dialog.RemoteTarget);
+        return Outcome(await SendWithFallbackAsync(b, destination, fallback, cancellationToken));
+    }
+
+    /// <summary>Sends over the flow the phone used; when that stream is gone (a restart, a dropped connection) and the
+    /// phone's source port is not listening, retries once at the route or remote target, where the phone does listen.</summary>
+    private async ValueTask<SipClientResult> SendWithFallbackAsync(
+        SipMessageBuilder request, SipDestination flow, SipDestination? fallback, CancellationToken cancellationToken)
+    {
+        var result = await _stack.SendRequestAsync(request, flow, cancellationToken);
+        if (result.Failure == SipClientFailure.TransportError && fallback is { } target && target.Remote != flow.Remote)
+        {
+            result = await _stack.SendRequestAsync(request, target, cancellationToken);
+        }
+
+        return result;
     }
 
     public async ValueTask<NotifyOutcome> SendUnsolicitedAsync(ContactBinding contact, MwiSnapshot state, CancellationToken cancellationToken)
@@ -77,7 +94,10 @@ internal sealed class SipMwiNotifySender : IMwiNotifySender
         b.AddHeader(SipHeaderId.SubscriptionState, "terminated");
         b.AddHeader(SipHeaderId.UserAgent, _userAgent);
         b.SetBody(Body(state), MessageSummaryWriter.ContentType);
-        return Outcome(await _stack.SendRequestAsync(b, destination.Value, cancellationToken));
+        var fallback = destination.Value.Transport == SipTransportKind.Udp || contact.Transport is null
+            ? null
+            : UriDestination(contact.Path.Count > 0 ? contact.Path[0] : null, contact.Uri);
+        return Outcome(await SendWithFallbackAsync(b, destination.Value, fallback, cancellationToken));
     }
 
     /// <summary>The flow the contact registered over; for static and API contacts the address in the first Path entry or the URI.</summary>
@@ -88,8 +108,14 @@ internal sealed class SipMwiNotifySender : IMwiNotifySender
             return new SipDestination(transport, new IPEndPoint(registeredFrom, contact.RemotePort), contact.ConnectionId);
         }
 
-        var target = contact.Path.Count > 0 && SipNameAddress.TryParse(contact.Path[0], out var route) ? route!.Uri : null;
-        if (target is null && !SipUri.TryParse(contact.Uri, out target))
+        return UriDestination(contact.Path.Count > 0 ? contact.Path[0] : null, contact.Uri);
+    }
+
+    /// <summary>Where a request to <paramref name="uri"/> goes by RFC 3261 §8.1.2 without DNS: the first route, else the URI.</summary>
+    internal static SipDestination? UriDestination(string? firstRoute, string uri)
+    {
+        var target = firstRoute is not null && SipNameAddress.TryParse(firstRoute, out var route) ? route!.Uri : null;
+        if (target is null && !SipUri.TryParse(uri, out target))
         {
             return null;
         }

@@ -1,3 +1,4 @@
+using System.Net;
 using Lantern.Sip.Messages;
 
 namespace Lantern.Tests.Phones;
@@ -30,6 +31,25 @@ public sealed class PhonesModuleTests
         var next = await h.NotifyAsync("t1");
         Assert.Equal(notify.CSeq.Number + 1, next.CSeq.Number);
         Assert.StartsWith("Messages-Waiting: no\r\n", PhonesSipHarness.Body(next), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Notify_TcpFlowGone_RetriedAtTheRemoteTarget()
+    {
+        await using var h = await PhonesSipHarness.StartAsync();
+        await h.F.SetAsync("1001", 1, 0);
+        var ephemeral = new IPEndPoint(PhonesSipHarness.Proxy.Address, 40123);
+        h.ReceiveTcp(h.Subscribe("1001", "tcp1").Replace("SIP/2.0/UDP", "SIP/2.0/TCP", StringComparison.Ordinal), ephemeral, 77);
+        Assert.Equal(200, (await h.ResponseAsync("tcp1")).StatusCode);
+        await h.NotifyAsync("tcp1");
+
+        // The connection is gone (as after a restart) and nothing listens on the phone's source port any more.
+        h.FailSendTo = d => d.Remote.Port == ephemeral.Port;
+        await h.F.SetAsync("1001", 3, 0);
+
+        var next = await h.NotifyAsync("tcp1");
+        Assert.StartsWith("Messages-Waiting: yes\r\n", PhonesSipHarness.Body(next), StringComparison.Ordinal);
+        Assert.Contains("3/0", PhonesSipHarness.Body(next), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -55,8 +55,16 @@ internal sealed class PhonesSipHarness : ISipTransportLayer, IAsyncDisposable
         return h;
     }
 
+    /// <summary>Sends to destinations it matches fail as a refused connection would (nothing is recorded as sent).</summary>
+    public Func<SipDestination, bool>? FailSendTo { get; set; }
+
     public ValueTask<SipSendResult> SendAsync(ReadOnlyMemory<byte> message, SipDestination destination, CancellationToken cancellationToken)
     {
+        if (FailSendTo?.Invoke(destination) == true)
+        {
+            return ValueTask.FromResult(SipSendResult.Failed("connection refused"));
+        }
+
         Assert.True(SipMessageParser.TryParse(message.Span, SipLimits.Default, out var parsed, out var error), error.ToString());
         _sent.Writer.TryWrite(parsed!);
         if (parsed!.IsRequest && parsed.Method == SipMethod.Notify && NotifyAnswer is { } code)
@@ -73,6 +81,10 @@ internal sealed class PhonesSipHarness : ISipTransportLayer, IAsyncDisposable
 
     public void Receive(string text, IPEndPoint? from = null) =>
         Stack.OnMessage(Encoding.UTF8.GetBytes(text), new SipSource(SipTransportKind.Udp, from ?? Phone, Local, 0));
+
+    /// <summary>Delivers a request as received over a TCP connection.</summary>
+    public void ReceiveTcp(string text, IPEndPoint from, long connectionId) =>
+        Stack.OnMessage(Encoding.UTF8.GetBytes(text), new SipSource(SipTransportKind.Tcp, from, Local, connectionId));
 
     /// <summary>The next message the module sent that matches (5 s deadline); earlier non-matching ones stay available.</summary>
     public async Task<SipMessage> NextAsync(Func<SipMessage, bool> match)
