@@ -22,7 +22,7 @@ for rate in $RATES; do
   sipp_port=$(free_port)
   d0=$(udp_drops "$SIP_PORT"); g0=$(udp_rcvbuf_errors)
   t0=$(cpu_ticks "$LANTERN_PID"); s0=$(date +%s.%N)
-  timeout -k 5 $((SECONDS_PER_RATE * 4 + 30)) sipp -sf "$LOAD_DIR/options.xml" "127.0.0.1:$SIP_PORT" -i 127.0.0.1 -p "$sipp_port" -t u1 \
+  timeout -k 5 $((SECONDS_PER_RATE * 4 + 30)) sipp -sf "$REPO/tests/Lantern.Interop.Tests/Scenarios/options.xml" "127.0.0.1:$SIP_PORT" -i 127.0.0.1 -p "$sipp_port" -t u1 \
     -r "$rate" -rp 1000 -l $((rate * 2)) -m "$calls" -timeout $((SECONDS_PER_RATE * 4 + 20))s -timeout_error \
     -buff_size "$SIPP_BUFF" -recv_timeout 5000 -nostdin -trace_stat -stf "$WORK/stat-$rate.csv" -fd 1 >/dev/null 2>"$WORK/sipp-$rate.err" || true
   s1=$(date +%s.%N); t1=$(cpu_ticks "$LANTERN_PID")

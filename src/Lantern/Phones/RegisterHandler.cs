@@ -35,16 +35,9 @@ internal sealed class RegisterHandler : ISipRequestHandler
             return;
         }
 
-        int? expires = null;
-        if (request.HasHeader(SipHeaderId.Expires))
+        if (!PhonesResponses.TryReadExpires(tx, out var expires))
         {
-            if (!request.TryGetExpires(out var e) || e < 0)
-            {
-                tx.Respond(400, "Malformed Expires");
-                return;
-            }
-
-            expires = (int)Math.Min(e, int.MaxValue);
+            return;
         }
 
         if (!request.TryGetContacts(out var contacts))
@@ -133,7 +126,7 @@ internal sealed class RegisterHandler : ISipRequestHandler
                 tx.Respond(ok);
                 break;
             case RegisterStatus.IntervalTooBrief:
-                tx.Respond(tx.CreateResponse(423, "Interval Too Brief").AddHeader(SipHeaderId.MinExpires, outcome.MinExpires.ToString(CultureInfo.InvariantCulture)));
+                PhonesResponses.IntervalTooBrief(tx, outcome.MinExpires);
                 break;
             case RegisterStatus.Overloaded:
                 tx.Respond(tx.CreateResponse(503, "Too Many Registrations").AddHeader(SipHeaderId.RetryAfter, outcome.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture)));

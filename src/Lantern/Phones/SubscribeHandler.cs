@@ -45,16 +45,9 @@ internal sealed class SubscribeHandler : ISipRequestHandler
             return;
         }
 
-        int? expires = null;
-        if (request.HasHeader(SipHeaderId.Expires))
+        if (!PhonesResponses.TryReadExpires(tx, out var expires))
         {
-            if (!request.TryGetExpires(out var e) || e < 0)
-            {
-                tx.Respond(400, "Malformed Expires");
-                return;
-            }
-
-            expires = (int)Math.Min(e, int.MaxValue);
+            return;
         }
 
         if (request.FromTag is null)
@@ -136,7 +129,7 @@ internal sealed class SubscribeHandler : ISipRequestHandler
                 _phones.Subscriptions.Activate(decision.Subscription);
                 break;
             case SubscribeStatus.IntervalTooBrief:
-                tx.Respond(tx.CreateResponse(423, "Interval Too Brief").AddHeader(SipHeaderId.MinExpires, decision.MinExpires.ToString(CultureInfo.InvariantCulture)));
+                PhonesResponses.IntervalTooBrief(tx, decision.MinExpires);
                 break;
             case SubscribeStatus.Overloaded:
                 tx.Respond(tx.CreateResponse(503, "Too Many Subscriptions").AddHeader(SipHeaderId.RetryAfter, decision.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture)));

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using Lantern.Interop.Tests.Infrastructure;
 using Lantern.Interop.Tests.Upstreams;
 
@@ -33,7 +31,7 @@ public sealed class ReloadTests
         await using var server = await LanternProcess.StartAsync(TestConfigs.Minimal);
         var original = await File.ReadAllTextAsync(server.ConfigPath);
         await File.WriteAllTextAsync(server.ConfigPath, original.TrimEnd()[..^1] + """, "endpoints": [ { "id": "9", "password": "x", "mailboxes": [ "10 01" ] } ] }""");
-        using var http = Client(server);
+        using var http = server.CreateAdminClient();
 
         var response = await http.PostAsync(new Uri("api/v1/config:reload", UriKind.Relative), null);
         var body = await response.Content.ReadAsStringAsync();
@@ -53,12 +51,5 @@ public sealed class ReloadTests
         var config = (await File.ReadAllTextAsync(server.ConfigPath)).TrimEnd();
         config = config[..config.LastIndexOf('}')] + """, "peers": [ { "name": "oldpbx", "match": [ "127.0.0.1" ], "mailbox": "4123" } ] }""";
         await File.WriteAllTextAsync(server.ConfigPath, config);
-    }
-
-    private static HttpClient Client(LanternProcess server)
-    {
-        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.HttpPort}/") };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("admin:pw")));
-        return http;
     }
 }

@@ -180,6 +180,20 @@ internal sealed class LanternProcess : IAsyncDisposable
         return waiter.Task;
     }
 
+    /// <summary>An HTTP client for this server's REST API, signed in as the test configurations' admin user.</summary>
+    public HttpClient CreateAdminClient(TimeSpan? timeout = null)
+    {
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}/") };
+        if (timeout is { } t)
+        {
+            http.Timeout = t;
+        }
+
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("admin:pw")));
+        return http;
+    }
+
     /// <summary>Sends SIGHUP (configuration reload).</summary>
     public async Task HangUpAsync()
     {

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Lantern.Interop.Tests.Infrastructure;
 
@@ -16,7 +14,7 @@ public sealed class CrashSafetyTests
         var acknowledged = new Dictionary<string, (int New, int Old)>();
         await using (var server = await LanternProcess.StartAsync(TestConfigs.Minimal, directory))
         {
-            using var http = Client(server);
+            using var http = server.CreateAdminClient();
 
             // Concurrent writers, so group commits are in flight when the process dies.
             var writers = Enumerable.Range(0, 8).Select(async w =>
@@ -42,7 +40,7 @@ public sealed class CrashSafetyTests
 
         Assert.True(acknowledged.Count >= 40, $"only {acknowledged.Count} writes were acknowledged before the kill");
         await using var restarted = await LanternProcess.StartAsync(TestConfigs.Minimal, directory);
-        using var client = Client(restarted);
+        using var client = restarted.CreateAdminClient();
         foreach (var (id, counts) in acknowledged)
         {
             var json = await client.GetStringAsync(new Uri("ari/mailboxes/" + id, UriKind.Relative));
@@ -50,12 +48,5 @@ public sealed class CrashSafetyTests
             Assert.Equal(counts.New, doc.RootElement.GetProperty("new_messages").GetInt32());
             Assert.Equal(counts.Old, doc.RootElement.GetProperty("old_messages").GetInt32());
         }
-    }
-
-    private static HttpClient Client(LanternProcess server)
-    {
-        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.HttpPort}/") };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("admin:pw")));
-        return http;
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using Lantern.Interop.Tests.Infrastructure;
@@ -50,8 +49,7 @@ public sealed class PhonesInteropTests
 
     private static async Task PutMailboxAsync(LanternProcess server, string id, int newMessages)
     {
-        using var http = new HttpClient();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("admin:pw")));
+        using var http = server.CreateAdminClient();
         var url = $"http://127.0.0.1:{server.HttpPort.ToString(CultureInfo.InvariantCulture)}/ari/mailboxes/{id}?newMessages={newMessages.ToString(CultureInfo.InvariantCulture)}&oldMessages=0";
         using var response = await http.PutAsync(new Uri(url), null);
         Assert.True(response.IsSuccessStatusCode, $"PUT {url}: {(int)response.StatusCode}");

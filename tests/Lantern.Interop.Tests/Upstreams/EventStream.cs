@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using Lantern.Interop.Tests.Infrastructure;
 
 namespace Lantern.Interop.Tests.Upstreams;
@@ -21,8 +19,7 @@ internal sealed class EventStream : IDisposable
 
     public static async Task<EventStream> OpenAsync(LanternProcess server)
     {
-        var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("admin:pw")));
+        var http = server.CreateAdminClient(Timeout.InfiniteTimeSpan);
         // Last-Event-ID 0 replays every change since start, so one committed before the stream opened is not missed.
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{server.HttpPort}/api/v1/events"));
         request.Headers.Add("Last-Event-ID", "0");

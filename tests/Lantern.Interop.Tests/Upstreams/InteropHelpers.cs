@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Lantern.Interop.Tests.Infrastructure;
 
@@ -40,8 +38,7 @@ internal static class InteropHelpers
     /// <summary>GET a REST path as admin; null on 404.</summary>
     public static async Task<JsonElement?> GetJsonAsync(LanternProcess server, string path)
     {
-        using var http = new HttpClient();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("admin:pw")));
+        using var http = server.CreateAdminClient();
         using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{server.HttpPort}{path}"));
         if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
         {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text;
 using Lantern.Interop.Tests.Infrastructure;
 
@@ -58,8 +57,7 @@ public sealed class LanternToLanternTests
 
     private static async Task SetAsync(LanternProcess server, int newCount, int oldCount)
     {
-        using var http = new HttpClient();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("admin:pw")));
+        using var http = server.CreateAdminClient();
         var body = string.Create(CultureInfo.InvariantCulture, $"{{\"voice\":{{\"new\":{newCount},\"old\":{oldCount}}}}}");
         using var content = new StringContent(body, Encoding.UTF8, "application/json");
         using var response = await http.PutAsync(new Uri($"http://127.0.0.1:{server.HttpPort}/api/v1/mailboxes/1001%40default"), content);

@@ -1,0 +1,32 @@
+using System.Globalization;
+using Lantern.Sip.Messages;
+using Lantern.Sip.Transactions;
+
+namespace Lantern.Phones;
+
+/// <summary>Request checks and answers SUBSCRIBE and REGISTER share.</summary>
+internal static class PhonesResponses
+{
+    /// <summary>The requested Expires (null when absent); false after answering <c>400 Malformed Expires</c>.</summary>
+    public static bool TryReadExpires(SipServerTransaction tx, out int? expires)
+    {
+        expires = null;
+        if (!tx.Request.HasHeader(SipHeaderId.Expires))
+        {
+            return true;
+        }
+
+        if (!tx.Request.TryGetExpires(out var e) || e < 0)
+        {
+            tx.Respond(400, "Malformed Expires");
+            return false;
+        }
+
+        expires = (int)Math.Min(e, int.MaxValue);
+        return true;
+    }
+
+    /// <summary><c>423 Interval Too Brief</c> with the <c>Min-Expires</c> the client must use.</summary>
+    public static void IntervalTooBrief(SipServerTransaction tx, int minExpires) =>
+        tx.Respond(tx.CreateResponse(423, "Interval Too Brief").AddHeader(SipHeaderId.MinExpires, minExpires.ToString(CultureInfo.InvariantCulture)));
+}
