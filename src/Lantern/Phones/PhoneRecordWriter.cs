@@ -3,19 +3,23 @@ using Lantern.Storage;
 
 namespace Lantern.Phones;
 
-/// <summary>Writes subscription and binding records in the background, coalescing per key: the newest put or delete of a key wins,
-/// so the SIP path never waits for the store and a busy key costs one write per batch. Batches are taken at most every
-/// <see cref="BatchInterval"/>, and a record created and deleted within one batch never reaches the store at all.</summary>
+/// <summary>Writes subscription and binding records by group commit: whatever is queued while one transaction commits goes
+/// into the next, coalesced per key (the newest put or delete wins). <see cref="WhenCommitted"/> lets the SIP side answer
+/// a request only once the state it acknowledges is durable, without a transaction per request.</summary>
 internal sealed class PhoneRecordWriter : IAsyncDisposable
 {
     private readonly IRecordStore _store;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
-    private readonly Dictionary<(string Kind, string Key), PendingWrite> _pending = [];
     private readonly HashSet<(string Kind, string Key)> _stored = [];
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly SemaphoreSlim _committing = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly TimeProvider _time;
+    private Dictionary<(string Kind, string Key), PendingWrite> _pending = [];
+    private Dictionary<(string Kind, string Key), PendingWrite> _inFlight = [];
+    private TaskCompletionSource? _nextCommit;
+    private TaskCompletionSource? _inFlightCommit;
     private Task? _loop;
 
     public PhoneRecordWriter(IRecordStore store, ILogger logger, TimeProvider? time = null)
@@ -25,8 +29,8 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         _time = time ?? TimeProvider.System;
     }
 
-    /// <summary>Least time between two batches: short-lived subscriptions (fetches, load tests) then cost no write.</summary>
-    public static TimeSpan BatchInterval { get; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>Pause after a failed commit before the writes are tried again, so an unreachable store is not hammered.</summary>
+    public static TimeSpan RetryDelay { get; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Writes queued so far and not yet committed.</summary>
     public int Pending
@@ -35,7 +39,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         {
             lock (_gate)
             {
-                return _pending.Count;
+                return _pending.Count + _inFlight.Count;
             }
         }
     }
@@ -46,54 +50,42 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
 
     public void Delete(string kind, string key) => Enqueue(kind, key, new PendingWrite(null, null));
 
+    /// <summary>Completes once everything queued before the call has been committed (or its commit has failed and been
+    /// logged: callers go on either way, since refusing phones while the store is down would be worse).</summary>
+    public Task WhenCommitted()
+    {
+        lock (_gate)
+        {
+            if (_pending.Count > 0)
+            {
+                return (_nextCommit ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            }
+
+            return _inFlightCommit?.Task ?? Task.CompletedTask;
+        }
+    }
+
     /// <summary>Commits everything queued so far (used at shutdown and by tests).</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
-            List<KeyValuePair<(string Kind, string Key), PendingWrite>> batch;
-            lock (_gate)
+            await _committing.WaitAsync(cancellationToken);
+            try
             {
-                if (_pending.Count == 0)
+                lock (_gate)
                 {
-                    return;
+                    if (_pending.Count == 0)
+                    {
+                        return;
+                    }
                 }
 
-                batch = [.. _pending];
-                _pending.Clear();
+                await CommitPendingAsync(cancellationToken);
             }
-
-            foreach (var (k, w) in batch)
+            finally
             {
-                try
-                {
-                    if (w.Payload is null)
-                    {
-                        await _store.DeleteAsync(k.Kind, k.Key, cancellationToken);
-                        lock (_gate)
-                        {
-                            _stored.Remove(k);
-                        }
-                    }
-                    else
-                    {
-                        await _store.PutAsync(new StoredRecord(k.Kind, k.Key, w.Payload, w.ExpiresAt), cancellationToken);
-                        lock (_gate)
-                        {
-                            _stored.Add(k);
-                        }
-                    }
-                }
-                catch (OperationCanceledException)
-                {
-                    throw;
-                }
-#pragma warning disable CA1031 // A store failure must not stop the writer; the record is written again on its next change.
-                catch (Exception ex)
-#pragma warning restore CA1031
-                {
-                    PhonesLog.StoreWriteFailed(_logger, k.Kind, k.Key, ex);
-                }
+                _committing.Release();
             }
         }
     }
@@ -123,7 +115,13 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
             // The store is too slow at shutdown; what is lost is soft state the phones re-create.
         }
 
+        lock (_gate)
+        {
+            _nextCommit?.TrySetResult();
+        }
+
         _stop.Dispose();
+        _committing.Dispose();
     }
 
     /// <summary>Marks records found in the store at start-up, so deleting them is not skipped.</summary>
@@ -137,16 +135,27 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
 
     private void Enqueue(string kind, string key, PendingWrite write)
     {
+        try
+        {
+            new RecordWrite(kind, key, write.Payload, write.ExpiresAt).Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            PhonesLog.StoreWriteFailed(_logger, kind, key, ex);
+            return;
+        }
+
         lock (_gate)
         {
-            if (write.Payload is null && !_stored.Contains((kind, key)))
+            var k = (kind, key);
+            if (write.Payload is null && !_stored.Contains(k) && !_inFlight.ContainsKey(k))
             {
-                // Never committed: dropping the pending put is the whole delete.
-                _pending.Remove((kind, key));
+                // Never committed nor being committed: dropping the pending put is the whole delete.
+                _pending.Remove(k);
                 return;
             }
 
-            _pending[(kind, key)] = write;
+            _pending[k] = write;
         }
 
         _signal.Writer.TryWrite(true);
@@ -156,10 +165,98 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     {
         while (await _signal.Reader.WaitToReadAsync(cancellationToken))
         {
-            await Task.Delay(BatchInterval, _time, cancellationToken);
             _signal.Reader.TryRead(out _);
-            await FlushAsync(cancellationToken);
+            bool committed;
+            await _committing.WaitAsync(cancellationToken);
+            try
+            {
+                committed = await CommitPendingAsync(cancellationToken);
+            }
+            finally
+            {
+                _committing.Release();
+            }
+
+            if (!committed)
+            {
+                await Task.Delay(RetryDelay, _time, cancellationToken);
+                _signal.Writer.TryWrite(true);
+            }
         }
+    }
+
+    /// <summary>One transaction with everything pending; false when the store refused it (the writes are queued again
+    /// unless newer ones for the same keys arrived meanwhile). Runs under <see cref="_committing"/>.</summary>
+    private async Task<bool> CommitPendingAsync(CancellationToken cancellationToken)
+    {
+        List<RecordWrite> batch;
+        TaskCompletionSource done;
+        lock (_gate)
+        {
+            if (_pending.Count == 0)
+            {
+                return true;
+            }
+
+            (_inFlight, _pending) = (_pending, _inFlight);
+            batch = new List<RecordWrite>(_inFlight.Count);
+            foreach (var (k, w) in _inFlight)
+            {
+                batch.Add(new RecordWrite(k.Kind, k.Key, w.Payload, w.ExpiresAt));
+            }
+
+            done = _nextCommit ?? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _nextCommit = null;
+            _inFlightCommit = done;
+        }
+
+        var ok = false;
+        try
+        {
+            await _store.WriteBatchAsync(batch, cancellationToken);
+            ok = true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // A store failure must not stop the writer; the writes are tried again after a pause.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            PhonesLog.StoreBatchFailed(_logger, batch.Count, ex);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                foreach (var (k, w) in _inFlight)
+                {
+                    if (ok)
+                    {
+                        if (w.Payload is null)
+                        {
+                            _stored.Remove(k);
+                        }
+                        else
+                        {
+                            _stored.Add(k);
+                        }
+                    }
+                    else
+                    {
+                        _pending.TryAdd(k, w);
+                    }
+                }
+
+                _inFlight.Clear();
+                _inFlightCommit = null;
+            }
+
+            done.TrySetResult();
+        }
+
+        return ok;
     }
 
     private readonly record struct PendingWrite(string? Payload, DateTimeOffset? ExpiresAt);

@@ -24,8 +24,14 @@ internal static partial class PhonesLog
     [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "Skipped an unreadable stored {Kind} record")]
     public static partial void StoredRecordSkipped(ILogger logger, string kind);
 
-    [LoggerMessage(EventId = 4007, Level = LogLevel.Error, Message = "Writing {Kind} record {Key} to the store failed")]
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Error, Message = "Writing {Kind} record {Key} to the store failed; it is not stored")]
     public static partial void StoreWriteFailed(ILogger logger, string kind, string key, Exception exception);
+
+    [LoggerMessage(EventId = 4022, Level = LogLevel.Error, Message = "Committing {Count} subscription/registration records failed; trying again shortly")]
+    public static partial void StoreBatchFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(EventId = 4023, Level = LogLevel.Warning, Message = "The store has not committed within {Seconds} s; answering without waiting longer")]
+    public static partial void StoreSlow(ILogger logger, double seconds);
 
     [LoggerMessage(EventId = 4010, Level = LogLevel.Warning, Message = "Registration table full ({Max}): REGISTER answered 503")]
     public static partial void RegistrationTableFull(ILogger logger, int max);

@@ -20,37 +20,33 @@ internal sealed class RegisterHandler : ISipRequestHandler
         _time = time;
     }
 
-    public ValueTask HandleRequestAsync(SipServerTransaction transaction, CancellationToken cancellationToken)
-    {
-        Handle(transaction);
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask HandleRequestAsync(SipServerTransaction transaction, CancellationToken cancellationToken) => Handle(transaction, cancellationToken);
 
-    private void Handle(SipServerTransaction tx)
+    private ValueTask Handle(SipServerTransaction tx, CancellationToken cancellationToken)
     {
         var request = tx.Request;
         if (!request.TryGetTo(out var to) || to?.Uri.User is not { } aor)
         {
             tx.Respond(400, "Missing To User");
-            return;
+            return ValueTask.CompletedTask;
         }
 
         if (!PhonesResponses.TryReadExpires(tx, out var expires))
         {
-            return;
+            return ValueTask.CompletedTask;
         }
 
         if (!request.TryGetContacts(out var contacts))
         {
             tx.Respond(400, "Malformed Contact");
-            return;
+            return ValueTask.CompletedTask;
         }
 
         var directory = _phones.Directory;
         var identity = _auth.Admit(tx, directory);
         if (identity is null)
         {
-            return;
+            return ValueTask.CompletedTask;
         }
 
         // A trusted proxy registers on behalf of the endpoint its To names; anyone else only for itself.
@@ -58,13 +54,13 @@ internal sealed class RegisterHandler : ISipRequestHandler
         if (endpoint is null)
         {
             tx.Respond(404, "Unknown Endpoint");
-            return;
+            return ValueTask.CompletedTask;
         }
 
         if (aor != endpoint.Id && aor != endpoint.AuthUser)
         {
             tx.Respond(403, "To Does Not Match Credentials");
-            return;
+            return ValueTask.CompletedTask;
         }
 
         var wildcard = false;
@@ -123,6 +119,13 @@ internal sealed class RegisterHandler : ISipRequestHandler
                 }
 
                 ok.AddHeader(SipHeaderId.Date, now.ToString("r", CultureInfo.InvariantCulture));
+                var stored = _phones.WhenStored();
+                if (!stored.IsCompleted)
+                {
+                    // Bindings are acknowledged once durable, like subscriptions.
+                    return RespondWhenStoredAsync(tx, ok, stored, cancellationToken);
+                }
+
                 tx.Respond(ok);
                 break;
             case RegisterStatus.IntervalTooBrief:
@@ -135,5 +138,13 @@ internal sealed class RegisterHandler : ISipRequestHandler
                 tx.Respond(400, outcome.Reason);
                 break;
         }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask RespondWhenStoredAsync(SipServerTransaction tx, SipMessageBuilder ok, Task stored, CancellationToken cancellationToken)
+    {
+        await _phones.AwaitStoredAsync(stored, cancellationToken);
+        tx.Respond(ok);
     }
 }

@@ -24,71 +24,66 @@ internal sealed class SubscribeHandler : ISipRequestHandler
         _mailboxes = mailboxes;
     }
 
-    public ValueTask HandleRequestAsync(SipServerTransaction transaction, CancellationToken cancellationToken)
-    {
-        Handle(transaction);
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask HandleRequestAsync(SipServerTransaction transaction, CancellationToken cancellationToken) => Handle(transaction, cancellationToken);
 
-    private void Handle(SipServerTransaction tx)
+    private ValueTask Handle(SipServerTransaction tx, CancellationToken cancellationToken)
     {
         var request = tx.Request;
         if (!request.TryGetEvent(out var ev) || ev is null || !ev.Package.Equals(Package, StringComparison.OrdinalIgnoreCase))
         {
             tx.Respond(tx.CreateResponse(489, "Bad Event").AddHeader(SipHeaderId.AllowEvents, Package));
-            return;
+            return ValueTask.CompletedTask;
         }
 
         if (!AcceptsSummary(request))
         {
             tx.Respond(tx.CreateResponse(406, "Not Acceptable").AddHeader(SipHeaderId.Accept, MessageSummaryWriter.ContentType));
-            return;
+            return ValueTask.CompletedTask;
         }
 
         if (!PhonesResponses.TryReadExpires(tx, out var expires))
         {
-            return;
+            return ValueTask.CompletedTask;
         }
 
         if (request.FromTag is null)
         {
             tx.Respond(400, "Missing From Tag");
-            return;
+            return ValueTask.CompletedTask;
         }
 
         var contact = RemoteTarget(request);
         if (request.ToTag is { } toTag)
         {
             var refreshed = _phones.Subscriptions.Refresh(request.CallId, toTag, request.FromTag, expires, contact);
-            Answer(tx, refreshed);
-            return;
+            return Answer(tx, refreshed, cancellationToken);
         }
 
         if (contact is null)
         {
             tx.Respond(400, "Missing Contact");
-            return;
+            return ValueTask.CompletedTask;
         }
 
         var directory = _phones.Directory;
         var identity = _auth.Admit(tx, directory);
         if (identity is null)
         {
-            return;
+            return ValueTask.CompletedTask;
         }
 
         var user = request.RequestUri?.User;
         if (user is null)
         {
             tx.Respond(404, "No User In Request-URI");
-            return;
+            return ValueTask.CompletedTask;
         }
 
         var resolution = directory.Resolve(user, identity.Endpoint, id => _mailboxes.Find(id) is not null);
         if (resolution.Status != TargetStatus.Found)
         {
             tx.Respond(resolution.Status == TargetStatus.Forbidden ? 403 : 404, resolution.Reason);
-            return;
+            return ValueTask.CompletedTask;
         }
 
         var localUri = request.TryGetTo(out var to) && to is not null ? to.Uri.ToString() : request.RequestUriText;
@@ -114,19 +109,23 @@ internal sealed class SubscribeHandler : ISipRequestHandler
             PhonesContact.For(tx, _phones.Settings.Domain));
         var endpoint = identity.Endpoint;
         var decision = _phones.Subscriptions.Subscribe(dialog, resolution.Target!, expires, endpoint?.Id, endpoint?.MaxSubscriptions ?? int.MaxValue);
-        Answer(tx, decision);
+        return Answer(tx, decision, cancellationToken);
     }
 
-    private void Answer(SipServerTransaction tx, SubscribeDecision decision)
+    private ValueTask Answer(SipServerTransaction tx, SubscribeDecision decision, CancellationToken cancellationToken)
     {
         switch (decision.Status)
         {
             case SubscribeStatus.Accepted:
-                var ok = tx.CreateResponse(200, "OK")
-                    .AddHeader(SipHeaderId.Expires, decision.Expires.ToString(CultureInfo.InvariantCulture))
-                    .AddHeader(SipHeaderId.Contact, decision.Subscription!.Dialog.LocalContact.Length > 0 ? decision.Subscription.Dialog.LocalContact : PhonesContact.For(tx, _phones.Settings.Domain));
-                tx.Respond(ok);
-                _phones.Subscriptions.Activate(decision.Subscription);
+                // The 200 promises the phone its lamp will be kept right, across a crash too: answer once the subscription
+                // is stored. An unsubscribe is answered at once; losing its delete costs one NOTIFY answered 481.
+                var stored = decision.Expires > 0 ? _phones.WhenStored() : Task.CompletedTask;
+                if (!stored.IsCompleted)
+                {
+                    return AcceptWhenStoredAsync(tx, decision, stored, cancellationToken);
+                }
+
+                Accept(tx, decision);
                 break;
             case SubscribeStatus.IntervalTooBrief:
                 PhonesResponses.IntervalTooBrief(tx, decision.MinExpires);
@@ -138,6 +137,23 @@ internal sealed class SubscribeHandler : ISipRequestHandler
                 tx.Respond(481, "Subscription Does Not Exist");
                 break;
         }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask AcceptWhenStoredAsync(SipServerTransaction tx, SubscribeDecision decision, Task stored, CancellationToken cancellationToken)
+    {
+        await _phones.AwaitStoredAsync(stored, cancellationToken);
+        Accept(tx, decision);
+    }
+
+    private void Accept(SipServerTransaction tx, SubscribeDecision decision)
+    {
+        var ok = tx.CreateResponse(200, "OK")
+            .AddHeader(SipHeaderId.Expires, decision.Expires.ToString(CultureInfo.InvariantCulture))
+            .AddHeader(SipHeaderId.Contact, decision.Subscription!.Dialog.LocalContact.Length > 0 ? decision.Subscription.Dialog.LocalContact : PhonesContact.For(tx, _phones.Settings.Domain));
+        tx.Respond(ok);
+        _phones.Subscriptions.Activate(decision.Subscription);
     }
 
     /// <summary>True when there is no Accept header or one of its entries covers <c>application/simple-message-summary</c>.</summary>

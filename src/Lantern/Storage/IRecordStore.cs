@@ -9,6 +9,10 @@ internal interface IRecordStore
     /// <summary>Deletes one record; false when it did not exist.</summary>
     ValueTask<bool> DeleteAsync(string kind, string key, CancellationToken cancellationToken);
 
+    /// <summary>Applies puts and deletes in one transaction, in order; returns once committed. Either all of them are
+    /// committed or none (the exception says why).</summary>
+    ValueTask WriteBatchAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken);
+
     /// <summary>Every record of one kind (expired ones included: the caller decides), ordered by key.</summary>
     ValueTask<IReadOnlyList<StoredRecord>> LoadAllAsync(string kind, CancellationToken cancellationToken);
 

@@ -21,6 +21,42 @@ internal sealed class InMemoryRecordStore : IRecordStore
     public ValueTask<bool> DeleteAsync(string kind, string key, CancellationToken cancellationToken) =>
         ValueTask.FromResult(_records.TryRemove((kind, key), out _));
 
+    /// <summary>Batches handed to <see cref="WriteBatchAsync"/>, in order.</summary>
+    public ConcurrentQueue<IReadOnlyList<RecordWrite>> Batches { get; } = new();
+
+    /// <summary>When set, the next batch fails with this exception (then the store works again).</summary>
+    public Exception? FailNextBatch { get; set; }
+
+    /// <summary>When set, batches wait for it before committing.</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
+    public async ValueTask WriteBatchAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken)
+    {
+        if (Gate is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
+        if (FailNextBatch is { } failure)
+        {
+            FailNextBatch = null;
+            throw failure;
+        }
+
+        Batches.Enqueue([.. writes]);
+        foreach (var w in writes)
+        {
+            if (w.Json is null)
+            {
+                _records.TryRemove((w.Kind, w.Key), out _);
+            }
+            else
+            {
+                _records[(w.Kind, w.Key)] = new StoredRecord(w.Kind, w.Key, w.Json, w.ExpiresAt);
+            }
+        }
+    }
+
     public ValueTask<IReadOnlyList<StoredRecord>> LoadAllAsync(string kind, CancellationToken cancellationToken) =>
         ValueTask.FromResult<IReadOnlyList<StoredRecord>>([.. _records.Values.Where(r => r.Kind == kind).OrderBy(r => r.Key, StringComparer.Ordinal)]);
 

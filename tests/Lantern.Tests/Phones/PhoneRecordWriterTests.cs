@@ -1,5 +1,6 @@
 using Lantern.Phones;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Lantern.Tests.Phones;
 
@@ -47,5 +48,90 @@ public sealed class PhoneRecordWriterTests
         await writer.FlushAsync(CancellationToken.None);
 
         Assert.Equal(0, store.CountOf("k"));
+    }
+
+    [Fact]
+    public async Task WhenCommitted_CompletesOnlyAfterTheBatchIsCommitted()
+    {
+        var store = new InMemoryRecordStore { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        await using var writer = new PhoneRecordWriter(store, NullLogger.Instance);
+        writer.Start();
+
+        writer.Put("k", "a", "{}", null);
+        var committed = writer.WhenCommitted();
+        Assert.False(committed.IsCompleted);
+        Assert.Equal(0, store.CountOf("k"));
+
+        store.Gate.SetResult();
+        await committed.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, store.CountOf("k"));
+        Assert.True(writer.WhenCommitted().IsCompleted);
+    }
+
+    [Fact]
+    public async Task WritesQueuedDuringACommit_GoIntoOneNextBatch()
+    {
+        var store = new InMemoryRecordStore { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        await using var writer = new PhoneRecordWriter(store, NullLogger.Instance);
+        writer.Start();
+        writer.Put("k", "first", "{}", null);
+        var first = writer.WhenCommitted();
+        for (var i = 0; i < 100; i++)
+        {
+            writer.Put("k", "n" + i, "{}", null);
+        }
+
+        var rest = writer.WhenCommitted();
+        store.Gate.SetResult();
+        await rest.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(first.IsCompleted);
+        Assert.Equal(101, store.CountOf("k"));
+        Assert.True(store.Batches.Count <= 2, $"{store.Batches.Count} batches");
+    }
+
+    [Fact]
+    public async Task DeleteWhilePutIsBeingCommitted_IsNotSkipped()
+    {
+        var store = new InMemoryRecordStore { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        await using var writer = new PhoneRecordWriter(store, NullLogger.Instance);
+        writer.Start();
+        writer.Put("k", "a", "{}", null);
+        var inFlight = writer.WhenCommitted();
+        await WaitUntilAsync(() => writer.Pending == 1 && !inFlight.IsCompleted && store.Batches.IsEmpty);
+
+        writer.Delete("k", "a");
+        store.Gate.SetResult();
+        await writer.FlushAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(0, store.CountOf("k"));
+    }
+
+    [Fact]
+    public async Task FailedCommit_WaitersReleased_WritesRetriedAfterTheDelay()
+    {
+        var time = new FakeTimeProvider();
+        var store = new InMemoryRecordStore { FailNextBatch = new InvalidOperationException("store down") };
+        await using var writer = new PhoneRecordWriter(store, NullLogger.Instance, time);
+        writer.Start();
+
+        writer.Put("k", "a", "{}", null);
+        await writer.WhenCommitted().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, store.CountOf("k"));
+        await WaitUntilAsync(() => writer.Pending == 1);
+
+        time.Advance(PhoneRecordWriter.RetryDelay);
+        await WaitUntilAsync(() => store.CountOf("k") == 1);
+        Assert.Equal(0, writer.Pending);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met within 10 s");
+            await Task.Yield();
+        }
     }
 }

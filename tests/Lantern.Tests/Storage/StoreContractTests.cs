@@ -177,6 +177,43 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task Records_WriteBatch_PutsAndDeletesInOrder()
+    {
+        var store = await OpenAsync();
+        var expires = DateTimeOffset.FromUnixTimeMilliseconds(1_790_000_000_456);
+        await store.Records.PutAsync(new StoredRecord("subscription", "old", "{}", null), CancellationToken.None);
+        var writes = new List<RecordWrite>();
+        for (var i = 0; i < 500; i++)
+        {
+            writes.Add(new RecordWrite("subscription", "k" + i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture), "{}", expires));
+        }
+
+        writes.Add(new RecordWrite("subscription", "old", null, null));
+        writes.Add(new RecordWrite("subscription", "k000", """{"v":2}""", null));
+        writes.Add(new RecordWrite("subscription", "k001", null, null));
+        writes.Add(new RecordWrite("subscription", "never", null, null));
+
+        await store.Records.WriteBatchAsync(writes, CancellationToken.None);
+
+        var subs = await store.Records.LoadAllAsync("subscription", CancellationToken.None);
+        Assert.Equal(499, subs.Count);
+        Assert.Equal(new StoredRecord("subscription", "k000", """{"v":2}""", null), subs[0]);
+        Assert.Equal("k002", subs[1].Key);
+        Assert.Equal(expires, subs[1].ExpiresAt);
+    }
+
+    [StoreFact]
+    public async Task Records_WriteBatchWithAnInvalidWrite_RefusedWhole()
+    {
+        var store = await OpenAsync();
+        RecordWrite[] writes = [new("subscription", "ok", "{}", null), new("subscription", new string('k', StoredRecord.MaxKeyLength + 1), "{}", null)];
+
+        await Assert.ThrowsAsync<ArgumentException>(() => store.Records.WriteBatchAsync(writes, CancellationToken.None).AsTask());
+
+        Assert.Empty(await store.Records.LoadAllAsync("subscription", CancellationToken.None));
+    }
+
+    [StoreFact]
     public async Task Records_DeleteExpired_RemovesOnlyExpired()
     {
         var store = await OpenAsync();

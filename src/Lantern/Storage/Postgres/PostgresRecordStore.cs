@@ -41,6 +41,45 @@ internal sealed class PostgresRecordStore : IRecordStore
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
     }
 
+    public async ValueTask WriteBatchAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken)
+    {
+        if (!RecordWrite.ValidateBatch(writes))
+        {
+            return;
+        }
+
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var write in writes)
+        {
+            NpgsqlBatchCommand command;
+            if (write.Json is null)
+            {
+                command = new NpgsqlBatchCommand("DELETE FROM records WHERE kind = $1 AND key = $2");
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = write.Kind });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = write.Key });
+            }
+            else
+            {
+                command = new NpgsqlBatchCommand(
+                    """
+                    INSERT INTO records (kind, key, value, expires_at, updated_at) VALUES ($1, $2, $3, $4, now())
+                    ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at
+                    """);
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = write.Kind });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = write.Key });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = write.Json });
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = Truncate(write.ExpiresAt) });
+            }
+
+            batch.BatchCommands.Add(command);
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async ValueTask<IReadOnlyList<StoredRecord>> LoadAllAsync(string kind, CancellationToken cancellationToken)
     {
         StoredRecord.CheckKind(kind);

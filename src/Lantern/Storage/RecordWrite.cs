@@ -1,0 +1,29 @@
+namespace Lantern.Storage;
+
+/// <summary>One write of a record batch: a put when <paramref name="Json"/> is set, a delete when it is null.</summary>
+/// <param name="ExpiresAt">When the record stops being valid, or null for never; ignored for a delete.</param>
+public readonly record struct RecordWrite(string Kind, string Key, string? Json, DateTimeOffset? ExpiresAt)
+{
+    /// <summary>Throws <see cref="ArgumentException"/> naming the problem when a field is out of bounds.</summary>
+    public void Validate()
+    {
+        StoredRecord.CheckKind(Kind);
+        StoredRecord.CheckKey(Key);
+        if (Json is { Length: > StoredRecord.MaxJsonLength })
+        {
+            throw new ArgumentException($"record {Kind}/{Key}: value has {Json.Length} characters; at most {StoredRecord.MaxJsonLength} are allowed", nameof(Json));
+        }
+    }
+
+    /// <summary>Validates every write of a batch; false when there is nothing to write.</summary>
+    public static bool ValidateBatch(IReadOnlyList<RecordWrite> writes)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        foreach (var write in writes)
+        {
+            write.Validate();
+        }
+
+        return writes.Count > 0;
+    }
+}
