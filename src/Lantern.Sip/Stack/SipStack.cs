@@ -123,16 +123,17 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
         }
 
         request.RemoveHeader(SipHeaderId.Via);
-        if (destination.Transport == SipTransportKind.Udp && request.ToArray().Length + 120 > _options.MaxUdpRequestBytes)
+        var branch = SipIdentifiers.NewBranch();
+        var bytes = WithVia(request, destination, branch);
+        if (destination.Transport == SipTransportKind.Udp && bytes.Length > _options.MaxUdpRequestBytes)
         {
+            // RFC 3261 §18.1.1: too large for UDP; the request goes over TCP with a Via saying so.
             destination = destination with { Transport = SipTransportKind.Tcp };
+            request.RemoveHeader(SipHeaderId.Via);
+            bytes = WithVia(request, destination, branch);
         }
 
-        var local = _transport.LocalFor(destination);
-        var branch = SipIdentifiers.NewBranch();
-        request.PrependHeader(SipHeaderId.Via, SipVia.Format(TransportName(destination.Transport), local.Local.Address.ToString(), local.Local.Port, branch));
-        var bytes = request.ToArray();
-        var shard = ShardFor(System.Text.Encoding.UTF8.GetBytes(callId));
+        var shard = ShardFor(callId);
         var tx = new SipClientTransaction(shard, _context, SipTransactionShard.ClientKey(branch, request.MethodText), request.MethodText, bytes, destination);
         if (Volatile.Read(ref _disposed) != 0)
         {
@@ -201,6 +202,25 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
         SipTransportKind.Tls => "TLS",
         _ => "UDP",
     };
+
+    private byte[] WithVia(SipMessageBuilder request, SipDestination destination, string branch)
+    {
+        var local = _transport.LocalFor(destination);
+        request.PrependHeader(SipHeaderId.Via, SipVia.Format(TransportName(destination.Transport), local.Local.Address.ToString(), local.Local.Port, branch));
+        return request.ToArray();
+    }
+
+    private SipTransactionShard ShardFor(string callId)
+    {
+        var max = System.Text.Encoding.UTF8.GetMaxByteCount(callId.Length);
+        if (max > 1024)
+        {
+            return ShardFor(System.Text.Encoding.UTF8.GetBytes(callId));
+        }
+
+        Span<byte> bytes = stackalloc byte[max];
+        return ShardFor(bytes[..System.Text.Encoding.UTF8.GetBytes(callId, bytes)]);
+    }
 
     private SipTransactionShard ShardFor(ReadOnlySpan<byte> callId)
     {

@@ -11,7 +11,9 @@ internal sealed class SipClientTransaction
     private readonly SipTransactionContext _context;
     private readonly ReadOnlyMemory<byte> _request;
     private readonly bool _reliable;
-    private readonly TaskCompletionSource<SipClientResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Continuations run inline on the shard that received the response: the caller's next step (usually the next NOTIFY
+    // of a subscription) then costs no thread-pool hop. Callers must not block in them.
+    private readonly TaskCompletionSource<SipClientResult> _completion = new();
     private SipScheduledTimer? _timerE;
     private SipScheduledTimer? _timerF;
     private SipScheduledTimer? _timerK;
@@ -76,7 +78,6 @@ internal sealed class SipClientTransaction
             _timerE?.Cancel();
             _timerF?.Cancel();
             State = SipTransactionState.Completed;
-            _completion.TrySetResult(SipClientResult.Received(response));
             if (_reliable)
             {
                 Terminate();
@@ -86,6 +87,7 @@ internal sealed class SipClientTransaction
                 _timerK = _context.Schedule(_shard, _context.Values.T4, Terminate);
             }
 
+            _completion.TrySetResult(SipClientResult.Received(response));
             return;
         }
 

@@ -81,6 +81,9 @@ public sealed partial class SipTransportManager
         var buffer = ArrayPool<byte>.Shared.Rent(MaxDatagram);
         var address = new SocketAddress(local.AddressFamily);
         var template = new IPEndPoint(local.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0);
+        // Datagrams mostly come in runs from the same peer (a proxy, a load generator): reuse its endpoint object.
+        var lastAddress = new SocketAddress(local.AddressFamily);
+        IPEndPoint? lastRemote = null;
         var token = _stopping.Token;
         try
         {
@@ -103,7 +106,14 @@ public sealed partial class SipTransportManager
                     continue;
                 }
 
-                var remote = (IPEndPoint)template.Create(address);
+                if (lastRemote is null || !address.Equals(lastAddress))
+                {
+                    lastRemote = (IPEndPoint)template.Create(address);
+                    address.Buffer.CopyTo(lastAddress.Buffer);
+                    lastAddress.Size = address.Size;
+                }
+
+                var remote = lastRemote;
                 Deliver(buffer.AsSpan(0, length), new SipSource(SipTransportKind.Udp, remote, local, 0));
             }
         }

@@ -100,7 +100,11 @@ internal sealed class MetricsCollector : IDisposable
     /// <summary>The aggregated series of one instrument, keyed by their label set.</summary>
     private sealed class InstrumentSeries
     {
+        // Measurements arrive on the SIP hot path: the few series an instrument usually has are found by comparing tags,
+        // so the Prometheus label text is built once per series rather than once per measurement.
+        private const int RecentSeries = 16;
         private readonly Dictionary<string, double[]> _points = new(StringComparer.Ordinal);
+        private readonly List<(KeyValuePair<string, object?>[] Tags, double[] Point)> _recent = [];
         private readonly Lock _lock = new();
         private readonly Kind _kind;
 
@@ -151,18 +155,28 @@ internal sealed class MetricsCollector : IDisposable
                 lock (_lock)
                 {
                     _points.Clear();
+                    _recent.Clear();
                 }
             }
         }
 
         public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
-            var labels = Labels(tags);
             lock (_lock)
             {
-                if (!_points.TryGetValue(labels, out var point))
+                var point = Find(tags);
+                if (point is null)
                 {
-                    _points[labels] = point = new double[2];
+                    var labels = Labels(tags);
+                    if (!_points.TryGetValue(labels, out point))
+                    {
+                        _points[labels] = point = new double[2];
+                    }
+
+                    if (_recent.Count < RecentSeries)
+                    {
+                        _recent.Add((tags.ToArray(), point));
+                    }
                 }
 
                 switch (_kind)
@@ -205,6 +219,47 @@ internal sealed class MetricsCollector : IDisposable
                     }
                 }
             }
+        }
+
+        private double[]? Find(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            foreach (var (known, point) in _recent)
+            {
+                if (SameTags(known, tags))
+                {
+                    return point;
+                }
+            }
+
+            return null;
+        }
+
+        private static bool SameTags(KeyValuePair<string, object?>[] known, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            if (known.Length != tags.Length)
+            {
+                return false;
+            }
+
+            foreach (var tag in tags)
+            {
+                var found = false;
+                foreach (var k in known)
+                {
+                    if (string.Equals(k.Key, tag.Key, StringComparison.Ordinal))
+                    {
+                        found = Equals(k.Value, tag.Value);
+                        break;
+                    }
+                }
+
+                if (!found)
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static void Sample(StringBuilder text, string name, string labels, double value)

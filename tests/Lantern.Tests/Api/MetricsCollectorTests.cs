@@ -57,4 +57,32 @@ public sealed class MetricsCollectorTests
         Assert.DoesNotContain("elsewhere", text, StringComparison.Ordinal);
         Assert.Contains("lantern_here_total 1\n", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Record_TagsInAnyOrderAndManySeries_EachSeriesCountedOnce()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var factory = services.GetRequiredService<IMeterFactory>();
+        using var collector = new MetricsCollector(factory);
+        var counter = factory.Create("Lantern.Test").CreateCounter<long>("lantern.test.sent");
+        KeyValuePair<string, object?> Tag(string key, object? value) => new(key, value);
+
+        counter.Add(1, Tag("a", "x"), Tag("b", 1));
+        counter.Add(2, Tag("b", 1), Tag("a", "x"));
+        counter.Add(4, Tag("b", 2), Tag("a", "x"));
+        counter.Add(8, Tag("a", "x"));
+        for (var i = 0; i < 40; i++)
+        {
+            counter.Add(1, Tag("n", i));
+            counter.Add(1, Tag("n", i));
+        }
+
+        var text = collector.Scrape();
+
+        Assert.Contains("lantern_test_sent_total{a=\"x\",b=\"1\"} 3\n", text, StringComparison.Ordinal);
+        Assert.Contains("lantern_test_sent_total{a=\"x\",b=\"2\"} 4\n", text, StringComparison.Ordinal);
+        Assert.Contains("lantern_test_sent_total{a=\"x\"} 8\n", text, StringComparison.Ordinal);
+        Assert.Contains("lantern_test_sent_total{n=\"0\"} 2\n", text, StringComparison.Ordinal);
+        Assert.Contains("lantern_test_sent_total{n=\"39\"} 2\n", text, StringComparison.Ordinal);
+    }
 }
