@@ -54,10 +54,23 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
             meter.CreateObservableCounter("lantern.sip.overloaded", () => Interlocked.Read(ref _overloaded), description: "Requests answered 503 under overload");
             meter.CreateObservableCounter("lantern.sip.rejected", () => Interlocked.Read(ref _rejected), description: "Requests answered by the stack with an error");
             meter.CreateObservableCounter("lantern.sip.client_failures", () => Interlocked.Read(ref _clientFailures), description: "Sent requests that timed out or failed");
+            meter.CreateObservableGauge("lantern.sip.queued", QueuedEvents, description: "Received messages and timer events waiting for their shard");
         }
     }
 
     public SipStackOptions Options => _options;
+
+    /// <summary>Events queued on all shards: near <see cref="SipStackOptions.MaxQueuedPerShard"/> per shard, requests get 503.</summary>
+    public int QueuedEvents()
+    {
+        var total = 0;
+        foreach (var shard in _shards)
+        {
+            total += shard.Executor.Pending;
+        }
+
+        return total;
+    }
 
     /// <summary>OPTIONS plus every method with a registered handler: the Allow header's content.</summary>
     public IReadOnlyList<SipMethod> AllowedMethods

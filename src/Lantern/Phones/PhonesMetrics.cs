@@ -29,6 +29,10 @@ internal sealed class PhonesMetrics : IDisposable
         _meter.CreateObservableGauge("lantern.notify.in_flight", notifiesInFlight, description: "NOTIFYs waiting for their final response");
     }
 
+    /// <summary>Registers the gauge of subscription/registration records waiting for their commit.</summary>
+    public void ObserveStore(Func<int> pendingWrites) =>
+        _meter.CreateObservableGauge("lantern.phones.store.pending", pendingWrites, description: "Subscription and registration records waiting for their commit");
+
     public void NotifySent(bool inDialog) => _sent.Add(1, new KeyValuePair<string, object?>("kind", inDialog ? "subscription" : "unsolicited"));
 
     public void NotifyFailed(bool inDialog) => _failed.Add(1, new KeyValuePair<string, object?>("kind", inDialog ? "subscription" : "unsolicited"));

@@ -47,6 +47,7 @@ internal sealed class PhonesService : IAsyncDisposable
         Unsolicited.ApplyDirectory(directory);
         Status = new PhonesStatus(() => Directory, Registrar, Subscriptions, Unsolicited);
         _metrics.ObserveTables(() => Subscriptions.Count, () => Registrar.Count, () => Subscriptions.NotifiesInFlight + Unsolicited.InFlight);
+        _metrics.ObserveStore(() => PendingWrites);
     }
 
     public PhonesSettings Settings { get; }

@@ -120,6 +120,11 @@ public sealed class PhonesInteropTests
             ["-inf", Users("1001"), "-key", "http_port", server.HttpPort.ToString(CultureInfo.InvariantCulture)]);
 
         Assert.True(result.ExitCode == 0, result + "\n" + server.Output);
+        using var http = server.CreateAdminClient();
+        var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Matches("(?m)^lantern_notify_sent_total\\{kind=\"subscription\"\\} [1-9]", metrics);
+        Assert.Matches("(?m)^lantern_sip_queued [0-9]+$", metrics);
+        Assert.Matches("(?m)^lantern_phones_store_pending [0-9]+$", metrics);
     }
 
     [Fact]
