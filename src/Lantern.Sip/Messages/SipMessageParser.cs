@@ -62,7 +62,7 @@ public static class SipMessageParser
     }
 
     /// <summary>Start line and header table. Returns true on a fatal error (no usable message); <paramref name="error"/> may also
-    /// carry a non-fatal one (e.g. the version) for validation to report.</summary>
+    /// carry a non-fatal one (e.g. the version, a skipped header line) for validation to report.</summary>
     private static bool ParseStructure(SipMessage msg, Span<byte> buf, int startLineEnd, int headerEnd, SipLimits limits, out SipParseError error)
     {
         error = default;
@@ -135,8 +135,11 @@ public static class SipMessageParser
             var lineEnd = pos + buf[pos..sectionEnd].IndexOf("\r\n"u8);
             if (buf[pos] is (byte)' ' or (byte)'\t')
             {
-                error = new SipParseError(SipParseErrorReason.MalformedHeader, pos);
-                return true;
+                // Only possible right after the start line (later continuations are unfolded below): the line folds onto
+                // nothing, so it is skipped and reported, and the request can still be answered.
+                Fail(ref error, SipParseErrorReason.MalformedHeader, pos);
+                pos = lineEnd + 2;
+                continue;
             }
 
             // Folding (RFC 3261 §7.3.1): a CRLF followed by whitespace is LWS, so it becomes spaces in our private copy.
@@ -147,19 +150,23 @@ public static class SipMessageParser
                 lineEnd = lineEnd + 2 + buf[(lineEnd + 2)..sectionEnd].IndexOf("\r\n"u8);
             }
 
+            // A broken header line is skipped, not fatal: the rest of the message may still carry what is needed to answer
+            // it with a 400 naming the problem instead of dropping it silently. The first error found is the one reported.
             var headerLine = buf[pos..lineEnd];
             var colon = headerLine.IndexOf((byte)':');
-            if (colon <= 0 || headerLine.ContainsAny((byte)'\r', (byte)'\n'))
+            if (colon < 0)
             {
-                error = new SipParseError(SipParseErrorReason.MalformedHeader, pos);
-                return true;
+                Fail(ref error, SipParseErrorReason.HeaderMissingColon, pos);
+                pos = lineEnd + 2;
+                continue;
             }
 
             var name = SipSyntax.Trim(buf, pos, colon);
-            if (name.Start != pos || !SipSyntax.IsToken(name.Of(buf)))
+            if (colon == 0 || headerLine.ContainsAny((byte)'\r', (byte)'\n') || name.Start != pos || !SipSyntax.IsToken(name.Of(buf)))
             {
-                error = new SipParseError(SipParseErrorReason.MalformedHeader, pos);
-                return true;
+                Fail(ref error, SipParseErrorReason.MalformedHeader, pos);
+                pos = lineEnd + 2;
+                continue;
             }
 
             if (count == table.Length || count >= limits.MaxHeaders)

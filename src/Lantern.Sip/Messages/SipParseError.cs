@@ -50,6 +50,7 @@ public readonly record struct SipParseError(SipParseErrorReason Reason, int Offs
         SipParseErrorReason.MalformedExpires => "Malformed Expires",
         SipParseErrorReason.MalformedEvent => "Malformed Event",
         SipParseErrorReason.MalformedContentType => "Malformed Content-Type",
+        SipParseErrorReason.HeaderMissingColon => "Bad Header: Missing Colon",
         _ => "Bad Request",
     };
 

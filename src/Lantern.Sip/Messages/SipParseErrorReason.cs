@@ -34,4 +34,7 @@ public enum SipParseErrorReason
     MalformedExpires,
     MalformedEvent,
     MalformedContentType,
+
+    /// <summary>A line in the header section without the colon between name and value.</summary>
+    HeaderMissingColon,
 }

@@ -44,6 +44,7 @@ internal sealed class PhonesService : IAsyncDisposable
         Registrar = new Registrar(settings, _writer, time, _metrics, logger);
         Unsolicited = new UnsolicitedNotifier(sender, mailboxes, Registrar, Subscriptions.IsCovered, settings, time, _metrics, logger);
         Registrar.Listener = Unsolicited;
+        Subscriptions.CoverageEnded = Unsolicited.OnCoverageEnded;
         Unsolicited.ApplyDirectory(directory);
         Status = new PhonesStatus(() => Directory, Registrar, Subscriptions, Unsolicited);
         _metrics.ObserveTables(() => Subscriptions.Count, () => Registrar.Count, () => Subscriptions.NotifiesInFlight + Unsolicited.InFlight);

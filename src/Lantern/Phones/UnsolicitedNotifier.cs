@@ -4,7 +4,7 @@ namespace Lantern.Phones;
 
 /// <summary>Out-of-dialog NOTIFYs to the contacts of endpoints with <c>unsolicited: true</c> (sip.md §6): on change (coalesced per
 /// contact), on a new binding or a re-REGISTER after a failed NOTIFY, and at start-up spread over a window; suppressed for mailboxes
-/// an active subscription of the endpoint covers.</summary>
+/// an active subscription of the endpoint covers, with one NOTIFY of the current state when that coverage ends.</summary>
 internal sealed partial class UnsolicitedNotifier : IContactBindingListener, IAsyncDisposable
 {
     private readonly IMwiNotifySender _sender;

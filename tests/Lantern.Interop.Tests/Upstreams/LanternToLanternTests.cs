@@ -23,10 +23,12 @@ public sealed class LanternToLanternTests
     [InlineData("tcp")]
     public Task B_FollowsEveryChangeOnA(string transport) => RunAsync(transport, restart: false);
 
-    // Over TCP the restarted A (phones layer) aims its resumed NOTIFY at B's old connection source port instead of B's
-    // Contact, so that variant waits for B's refresh; UDP shows the upstream side recovering.
     [Fact]
     public Task B_SurvivesARestartOfA_Udp() => RunAsync("udp", restart: true);
+
+    // B's TCP connection dies with A: the restarted A finds B's old source port closed and resumes the dialog at B's Contact.
+    [Fact]
+    public Task B_SurvivesARestartOfA_Tcp() => RunAsync("tcp", restart: true);
 
     private static async Task RunAsync(string transport, bool restart)
     {
@@ -53,6 +55,10 @@ public sealed class LanternToLanternTests
         await using var a2 = await LanternProcess.StartAsync(InteropHelpers.ConfigWith(ConfigA), a.Directory, a.SipPort);
         await SetAsync(a2, 7, 5);
         await events.WaitForAsync("1001@SIP_Remote", "\"new\":7", TimeSpan.FromSeconds(60), b, a2);
+
+        // Not a one-off: the dialog carries on, so the next change on A reaches B too.
+        await SetAsync(a2, 2, 10);
+        await events.WaitForAsync("1001@SIP_Remote", "\"new\":2", TimeSpan.FromSeconds(10), b, a2);
     }
 
     private static async Task SetAsync(LanternProcess server, int newCount, int oldCount)

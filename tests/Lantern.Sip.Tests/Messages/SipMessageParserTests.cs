@@ -248,6 +248,10 @@ public sealed class SipMessageParserTests
     [InlineData("Accept: application/sdp\r\n", "Expires: soon\r\n", SipParseErrorReason.MalformedExpires, "Malformed Expires")]
     [InlineData("Accept: application/sdp\r\n", "Event: <bad>\r\n", SipParseErrorReason.MalformedEvent, "Malformed Event")]
     [InlineData("Accept: application/sdp\r\n", "Content-Type: nonsense\r\n", SipParseErrorReason.MalformedContentType, "Malformed Content-Type")]
+    [InlineData("Accept: application/sdp\r\n", "Bogus header line\r\n", SipParseErrorReason.HeaderMissingColon, "Bad Header: Missing Colon")]
+    [InlineData("Accept: application/sdp\r\n", "Bad Name: x\r\n", SipParseErrorReason.MalformedHeader, "Malformed Header Line")]
+    [InlineData("Accept: application/sdp\r\n", ": no name\r\n", SipParseErrorReason.MalformedHeader, "Malformed Header Line")]
+    [InlineData("SIP/2.0\r\n", "SIP/2.0\r\n folded-onto-start-line: x\r\n", SipParseErrorReason.MalformedHeader, "Malformed Header Line")]
     public void TryParse_InvalidRequest_NamedError(string find, string replace, SipParseErrorReason reason, string phrase)
     {
         var error = Fail(SipSamples.Options.Replace(find, replace, StringComparison.Ordinal));
@@ -270,11 +274,90 @@ public sealed class SipMessageParserTests
     [InlineData("\r\n\r\n")]
     [InlineData("GARBAGE\r\n\r\n")]
     [InlineData("OPTIONS\r\n\r\n")]
-    [InlineData("OPTIONS sip:a@b SIP/2.0\r\nNoColonHere\r\n\r\n")]
-    [InlineData("OPTIONS sip:a@b SIP/2.0\r\n continuation-first: x\r\n\r\n")]
     [InlineData("SIP/2.0 2x0 OK\r\n\r\n")]
     [InlineData("OPTIONS sip:a@b SIP/2.0\r\nVia: x\r\n")]
     public void TryParse_Structural_NoMessage(string text) => Fail(text, expectMessage: false);
+
+    [Fact]
+    public void TryParse_HeaderLineWithoutColon_AnswerableRequestWith400()
+    {
+        var text = SipSamples.Options.Replace("Max-Forwards: 70\r\n", "Max-Forwards: 70\r\nBogus header line\r\n", StringComparison.Ordinal);
+        var ok = SipMessageParser.TryParse(SipSamples.Bytes(text), SipLimits.Default, out var m, out var error);
+        using (m)
+        {
+            Assert.False(ok);
+            Assert.Equal(SipParseErrorReason.HeaderMissingColon, error.Reason);
+            Assert.Equal(400, error.StatusCode);
+            Assert.Equal("Bad Header: Missing Colon", error.ReasonPhrase);
+            Assert.Equal(text.IndexOf("Bogus", StringComparison.Ordinal), error.Offset);
+            Assert.NotNull(m);
+            Assert.True(m.IsRequest);
+            Assert.True(m.CanBuildResponse);
+
+            // The bad line is skipped, the headers around it are kept.
+            Assert.Equal("opt-1", m.CallId);
+            Assert.Equal(70, m.MaxForwards);
+            Assert.Empty(m.GetUnknownHeaders());
+            m.ApplyReceived(new IPEndPoint(IPAddress.Loopback, 5070));
+            var bytes = SipMessageBuilder.ResponseTo(m, error.StatusCode, error.ReasonPhrase, "t1").ToArray();
+            Assert.True(SipMessageParser.TryParse(bytes, SipLimits.Default, out var response, out var responseError), responseError.ToString());
+            using var answer = response!;
+            Assert.Equal(400, answer.StatusCode);
+            Assert.Equal("Bad Header: Missing Colon", answer.ReasonPhrase);
+            Assert.Equal("opt-1", answer.CallId);
+        }
+    }
+
+    [Fact]
+    public void TryParse_HeaderLineWithoutColonAfterLeadingCrlf_OffsetCountsSkippedBytes()
+    {
+        var text = SipSamples.Options.Replace("Accept: application/sdp\r\n", "Bogus\r\n", StringComparison.Ordinal);
+        var error = Fail("\r\n\r\n" + text);
+        Assert.Equal(SipParseErrorReason.HeaderMissingColon, error.Reason);
+        Assert.Equal(4 + text.IndexOf("Bogus", StringComparison.Ordinal), error.Offset);
+    }
+
+    [Fact]
+    public void TryParse_HeaderLineWithoutColonAndNoEssentials_NotAnswerable()
+    {
+        var ok = SipMessageParser.TryParse(SipSamples.Bytes("OPTIONS sip:a@b SIP/2.0\r\nNoColonHere\r\n\r\n"), SipLimits.Default, out var m, out var error);
+        using (m)
+        {
+            Assert.False(ok);
+            Assert.Equal(SipParseErrorReason.HeaderMissingColon, error.Reason);
+            Assert.False(m!.CanBuildResponse);
+        }
+    }
+
+    [Fact]
+    public void TryParse_HeaderLineWithoutColonAndMissingCallId_FirstProblemReported()
+    {
+        var text = SipSamples.Options.Replace("Call-ID: opt-1\r\n", "Call-ID opt-1\r\n", StringComparison.Ordinal);
+        Assert.Equal(SipParseErrorReason.HeaderMissingColon, Fail(text).Reason);
+    }
+
+    [Fact]
+    public void TryParse_UnsupportedVersionAndHeaderWithoutColon_VersionWins()
+    {
+        var text = SipSamples.Options.Replace("SIP/2.0\r\n", "SIP/3.0\r\nBogus\r\n", StringComparison.Ordinal);
+        Assert.Equal(505, Fail(text).StatusCode);
+    }
+
+    [Fact]
+    public void TryParse_ResponseWithHeaderLineWithoutColon_RejectedLikeOtherInvalidResponses()
+    {
+        const string response =
+            "SIP/2.0 200 OK\r\n" +
+            "Via: SIP/2.0/UDP 192.0.2.20:5070;branch=z9hG4bKopt1\r\n" +
+            "From: <sip:monitor@192.0.2.20>;tag=opt1\r\n" +
+            "To: <sip:pbx.example.com>;tag=x\r\n" +
+            "Call-ID: opt-1\r\n" +
+            "CSeq: 1 OPTIONS\r\n" +
+            "Bogus header line\r\n" +
+            "Content-Length: 0\r\n" +
+            "\r\n";
+        Assert.Equal(SipParseErrorReason.HeaderMissingColon, Fail(response).Reason);
+    }
 
     [Fact]
     public void TryParse_TooManyHeaders_Rejected()

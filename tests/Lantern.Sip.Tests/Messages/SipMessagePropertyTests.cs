@@ -84,6 +84,33 @@ public sealed class SipMessagePropertyTests
         return true;
     }
 
+    private static readonly Gen<string> NoColonLine =
+        Gen.Elements("abcdefghijklmnopqrstuvwxyz0123456789 ,;=<>\"@/.-\t".ToCharArray()).ArrayOf()
+            .Select(a => new string(a).TrimEnd()).Where(s => s.Length > 0 && s[0] is not (' ' or '\t'));
+
+    [Property(MaxTest = 300)]
+    public Property HeaderLineWithoutColon_AnywhereInTheHeaders_AnswerableWith400() => Prop.ForAll(
+        (from sample in Gen.Elements(SipSamples.Subscribe, SipSamples.Notify, SipSamples.Register, SipSamples.Options)
+         from position in Gen.Choose(0, 100)
+         from line in NoColonLine
+         select (sample, position, line)).ToArbitrary(),
+        input =>
+        {
+            var (text, at, junk) = input;
+            var lines = text[..text.IndexOf("\r\n\r\n", StringComparison.Ordinal)].Split("\r\n");
+            var after = 1 + (at % (lines.Length - 1));
+            var broken = string.Join("\r\n", lines.Take(after).Append(junk).Concat(lines.Skip(after))) + text[text.IndexOf("\r\n\r\n", StringComparison.Ordinal)..];
+            var ok = SipMessageParser.TryParse(Encoding.UTF8.GetBytes(broken), SipLimits.Default, out var m, out var error);
+            SipMessageParser.TryParse(Encoding.UTF8.GetBytes(text), SipLimits.Default, out var original, out _);
+            using (m)
+            using (original)
+            {
+                return !ok && error.Reason == SipParseErrorReason.HeaderMissingColon && error.StatusCode == 400 && m!.CanBuildResponse
+                    && m.CallId == original!.CallId && m.CSeq.Number == original.CSeq.Number && m.TopViaBranch == original.TopViaBranch
+                    && m.GetUnknownHeaders().Count == original.GetUnknownHeaders().Count;
+            }
+        });
+
     [Property(MaxTest = 1000)]
     public void ArbitraryBytes_NeverThrow(byte[] data)
     {

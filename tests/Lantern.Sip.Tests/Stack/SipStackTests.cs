@@ -94,6 +94,7 @@ public sealed class SipStackTests
     [InlineData("Max-Forwards: 70", "Max-Forwards: many", "Malformed Max-Forwards")]
     [InlineData(";tag=ft1", "", "Missing From Tag")]
     [InlineData("CSeq: 1 OPTIONS", "CSeq: 1 NOTIFY", "CSeq Method Mismatch")]
+    [InlineData("Max-Forwards: 70\r\n", "Max-Forwards: 70\r\nBogus header line\r\n", "Bad Header: Missing Colon")]
     public void BadRequest_400WithNamedReason(string find, string replace, string reason)
     {
         using var r = Answer(SipStackHarness.Request("OPTIONS").Replace(find, replace, StringComparison.Ordinal));

@@ -1,4 +1,5 @@
 using System.Net;
+using Lantern.Phones;
 using Lantern.Sip.Messages;
 
 namespace Lantern.Tests.Phones;
@@ -169,6 +170,37 @@ public sealed class PhonesModuleTests
         Assert.Equal("sip:1001@192.0.2.7:5062", notify.RequestUriText);
         Assert.StartsWith("Messages-Waiting: yes\r\nMessage-Account: sip:*97@example.com\r\n", PhonesSipHarness.Body(notify), StringComparison.Ordinal);
         Assert.Single(h.Module.Status.ListRegistrations());
+    }
+
+    [Fact]
+    public async Task Unsubscribe_RegisteredPhone_UnsolicitedNotifyWithTheCurrentStateAfterTheFinalOne()
+    {
+        await using var h = await PhonesSipHarness.StartAsync();
+        await h.F.SetAsync("1001", 1);
+        h.Receive(h.Register("1001", "u1", 1, "<sip:1001@192.0.2.7:5062>"));
+        var challenge = await h.ResponseAsync("u1");
+        h.Receive(h.Register("1001", "u1", 2, "<sip:1001@192.0.2.7:5062>", authorization: PhonesSipHarness.Authorize(challenge, "REGISTER", "sip:example.com", "1001", "secret1001")));
+        Assert.Equal(200, (await h.ResponseAsync("u1")).StatusCode);
+        Assert.Null((await h.NextAsync(m => m.IsRequest && m.Method == SipMethod.Notify && m.CallId != "s1")).ToTag);
+
+        h.Receive(h.Subscribe("1001", "s1"));
+        challenge = await h.ResponseAsync("s1");
+        h.Receive(h.Subscribe("1001", "s1", cseq: 2, authorization: PhonesSipHarness.Authorize(challenge, "SUBSCRIBE", "sip:1001@example.com", "1001", "secret1001")));
+        var tag = (await h.ResponseAsync("s1")).ToTag!;
+        Assert.StartsWith("active", (await h.NotifyAsync("s1")).GetHeader(SipHeaderId.SubscriptionState), StringComparison.Ordinal);
+        await h.F.SetAsync("1001", 4);
+        Assert.Contains("Voice-Message: 4/0", PhonesSipHarness.Body(await h.NotifyAsync("s1")), StringComparison.Ordinal);
+
+        h.Receive(h.Subscribe("1001", "s1", cseq: 3, toTag: tag, expires: "0"));
+        Assert.Equal(200, (await h.ResponseAsync("s1")).StatusCode);
+        Assert.Equal("terminated", (await h.NotifyAsync("s1")).GetHeader(SipHeaderId.SubscriptionState));
+        h.F.Time.Advance(UnsolicitedNotifier.CoverageSettle);
+
+        var resumed = await h.NextAsync(m => m.IsRequest && m.Method == SipMethod.Notify && m.CallId != "s1");
+        Assert.Null(resumed.ToTag);
+        Assert.Equal("sip:1001@192.0.2.7:5062", resumed.RequestUriText);
+        Assert.Equal("terminated", resumed.GetHeader(SipHeaderId.SubscriptionState));
+        Assert.Contains("Voice-Message: 4/0", PhonesSipHarness.Body(resumed), StringComparison.Ordinal);
     }
 
     [Fact]

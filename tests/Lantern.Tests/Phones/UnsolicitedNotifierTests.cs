@@ -15,6 +15,16 @@ public sealed class UnsolicitedNotifierTests
     private static PhonesService Service(PhonesFixture f, params PhoneEndpoint[] endpoints) =>
         f.Service(new EndpointDirectory(endpoints.Length == 0 ? [Phone] : endpoints), new PhonesSettings { Domain = "example.com", StartupWindow = TimeSpan.FromSeconds(30) });
 
+    private static Subscription Subscribe(PhonesFixture f, PhonesService s, PhoneEndpoint e, SubscriptionDialog dialog)
+    {
+        var d = s.Subscriptions.Subscribe(dialog, EndpointDirectory.TargetOf(e), 600, e.Id);
+        Assert.Equal(SubscribeStatus.Accepted, d.Status);
+        var sent = f.Sender.Sent.Count;
+        s.Subscriptions.Activate(d.Subscription!);
+        Assert.Equal(sent + 1, f.Sender.Sent.Count);
+        return d.Subscription!;
+    }
+
     private static IReadOnlyList<SentNotify> Unsolicited(PhonesFixture f) => [.. f.Sender.Sent.Where(n => n.Contact is not null)];
 
     [Fact]
@@ -121,6 +131,130 @@ public sealed class UnsolicitedNotifierTests
 
         Assert.Equal(2, Unsolicited(f).Count);
         Assert.Equal(2, Unsolicited(f)[1].New);
+    }
+
+    [Fact]
+    public async Task Unsubscribe_OneNotifyWithTheCurrentStateAfterTheFinalOne()
+    {
+        await using var f = await PhonesFixture.CreateAsync();
+        var s = Service(f);
+        s.Registrar.Register(Reg(Phone, "sip:a@192.0.2.1"));
+        var dialog = f.Dialog();
+        var sub = Subscribe(f, s, Phone, dialog);
+        await f.SetAsync("1001", 3);
+        s.Subscriptions.OnMailboxChanged(MailboxId.Parse("1001"));
+        s.Unsolicited.OnMailboxChanged(MailboxId.Parse("1001"));
+        Assert.Single(Unsolicited(f));
+
+        var bye = s.Subscriptions.Refresh(dialog.CallId, dialog.LocalTag, dialog.RemoteTag, 0, null);
+        Assert.Same(sub, bye.Subscription);
+        s.Subscriptions.Activate(sub);
+        Assert.Equal("terminated", f.Sender.Sent[^1].State);
+        f.Time.Advance(UnsolicitedNotifier.CoverageSettle);
+
+        Assert.Equal(2, Unsolicited(f).Count);
+        var resumed = f.Sender.Sent[^1];
+        Assert.Equal("sip:a@192.0.2.1", resumed.Contact!.Uri);
+        Assert.Equal(3, resumed.New);
+        Assert.Equal(0, s.Subscriptions.Count);
+    }
+
+    [Fact]
+    public async Task SubscriptionExpires_OneNotifyToEveryContact()
+    {
+        await using var f = await PhonesFixture.CreateAsync();
+        var s = Service(f);
+        s.Registrar.Register(Reg(Phone, "sip:a@192.0.2.1", 7200));
+        s.Registrar.Register(Reg(Phone, "sip:b@192.0.2.2", 7200));
+        Subscribe(f, s, Phone, f.Dialog());
+        await f.SetAsync("1001", 2, 1);
+        s.Unsolicited.OnMailboxChanged(MailboxId.Parse("1001"));
+        Assert.Equal(2, Unsolicited(f).Count);
+
+        f.Time.Advance(TimeSpan.FromSeconds(600));
+        Assert.Equal("terminated;reason=timeout", f.Sender.Sent[^1].State);
+        Assert.Equal(2, Unsolicited(f).Count);
+        f.Time.Advance(UnsolicitedNotifier.CoverageSettle);
+
+        var resumed = Unsolicited(f).Skip(2).ToList();
+        Assert.Equal(["sip:a@192.0.2.1", "sip:b@192.0.2.2"], resumed.Select(n => n.Contact!.Uri).Order(StringComparer.Ordinal));
+        Assert.All(resumed, n => Assert.Equal((2, 1), (n.New, n.Old)));
+        f.Time.Advance(TimeSpan.FromSeconds(60));
+        Assert.Equal(4, Unsolicited(f).Count);
+    }
+
+    [Theory]
+    [InlineData(481)]
+    [InlineData(408)]
+    public async Task InDialogNotifyEndsTheSubscription_UnsolicitedResumesWithTheNewState(int answer)
+    {
+        await using var f = await PhonesFixture.CreateAsync();
+        var s = Service(f);
+        s.Registrar.Register(Reg(Phone, "sip:a@192.0.2.1"));
+        Subscribe(f, s, Phone, f.Dialog());
+        f.Sender.Answer = n => n.Dialog is null ? NotifyOutcome.FromStatus(200, "OK")
+            : answer == 481 ? NotifyOutcome.FromStatus(481, "Call/Transaction Does Not Exist") : NotifyOutcome.TimedOut;
+
+        // Only the subscription hears of the change: while its NOTIFY was out, the mailbox was still covered.
+        await f.SetAsync("1001", 5);
+        s.Subscriptions.OnMailboxChanged(MailboxId.Parse("1001"));
+        Assert.Equal(0, s.Subscriptions.Count);
+        Assert.Single(Unsolicited(f));
+        f.Time.Advance(UnsolicitedNotifier.CoverageSettle);
+
+        Assert.Equal(2, Unsolicited(f).Count);
+        Assert.Equal(5, Unsolicited(f)[1].New);
+    }
+
+    [Fact]
+    public async Task AggregatedSubscriptionEnds_OneNotifyPerContactForAllItsMailboxes()
+    {
+        await using var f = await PhonesFixture.CreateAsync();
+        var both = PhoneEndpoint.Create("2000", "pw", "2000@sales", "2001@sales");
+        var s = Service(f, both);
+        s.Registrar.Register(Reg(both, "sip:a@192.0.2.1"));
+        var sub = Subscribe(f, s, both, f.Dialog());
+        await f.SetAsync("2000@sales", 1);
+        await f.SetAsync("2001@sales", 2);
+
+        s.Subscriptions.Terminate(sub, "deactivated");
+        f.Time.Advance(UnsolicitedNotifier.CoverageSettle);
+
+        Assert.Equal(2, Unsolicited(f).Count);
+        Assert.Equal(3, Unsolicited(f)[1].New);
+    }
+
+    [Fact]
+    public async Task AnotherSubscriptionStillCovers_NoUnsolicited()
+    {
+        await using var f = await PhonesFixture.CreateAsync();
+        var s = Service(f);
+        s.Registrar.Register(Reg(Phone, "sip:a@192.0.2.1"));
+        var first = Subscribe(f, s, Phone, f.Dialog());
+        var second = Subscribe(f, s, Phone, f.Dialog());
+
+        s.Subscriptions.Terminate(first, null);
+        f.Time.Advance(UnsolicitedNotifier.CoverageSettle);
+        Assert.Single(Unsolicited(f));
+
+        s.Subscriptions.Terminate(second, null);
+        f.Time.Advance(UnsolicitedNotifier.CoverageSettle);
+        Assert.Equal(2, Unsolicited(f).Count);
+    }
+
+    [Fact]
+    public async Task SubscriptionEndsWithSubscribeReplacesUnsolicitedOff_NothingExtra()
+    {
+        await using var f = await PhonesFixture.CreateAsync();
+        var both = Phone with { SubscribeReplacesUnsolicited = false };
+        var s = Service(f, both);
+        s.Registrar.Register(Reg(both, "sip:a@192.0.2.1"));
+        var sub = Subscribe(f, s, both, f.Dialog());
+
+        s.Subscriptions.Terminate(sub, null);
+        f.Time.Advance(UnsolicitedNotifier.CoverageSettle);
+
+        Assert.Single(Unsolicited(f));
     }
 
     [Fact]
