@@ -29,6 +29,10 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         _time = time ?? TimeProvider.System;
     }
 
+    /// <summary>Longest a waiter of <see cref="WhenCommitted"/> waits: a stalled store delays answers to phones, it never
+    /// leaves them unanswered (one timer per batch, not per request).</summary>
+    public static TimeSpan WaitLimit { get; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Pause after a failed commit before the writes are tried again, so an unreachable store is not hammered.</summary>
     public static TimeSpan RetryDelay { get; } = TimeSpan.FromSeconds(1);
 
@@ -58,7 +62,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         {
             if (_pending.Count > 0)
             {
-                return (_nextCommit ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                return (_nextCommit ??= NewCommit()).Task;
             }
 
             return _inFlightCommit?.Task ?? Task.CompletedTask;
@@ -70,6 +74,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     {
         while (true)
         {
+            TaskCompletionSource? done;
             await _committing.WaitAsync(cancellationToken);
             try
             {
@@ -81,12 +86,14 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
                     }
                 }
 
-                await CommitPendingAsync(cancellationToken);
+                done = (await CommitPendingAsync(cancellationToken)).Done;
             }
             finally
             {
                 _committing.Release();
             }
+
+            done?.TrySetResult();
         }
     }
 
@@ -166,28 +173,34 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         while (await _signal.Reader.WaitToReadAsync(cancellationToken))
         {
             _signal.Reader.TryRead(out _);
-            bool committed;
+            (bool Ok, TaskCompletionSource? Done) result;
             await _committing.WaitAsync(cancellationToken);
             try
             {
-                committed = await CommitPendingAsync(cancellationToken);
+                result = await CommitPendingAsync(cancellationToken);
             }
             finally
             {
                 _committing.Release();
             }
 
-            if (!committed)
+            var retry = result.Ok ? null : Task.Delay(RetryDelay, _time, cancellationToken);
+
+            // Waiters continue on this thread (answering their SUBSCRIBE/REGISTER): no thread-pool hop per request, and
+            // what they queue meanwhile gathers into the next batch.
+            result.Done?.TrySetResult();
+            if (retry is not null)
             {
-                await Task.Delay(RetryDelay, _time, cancellationToken);
+                await retry;
                 _signal.Writer.TryWrite(true);
             }
         }
     }
 
     /// <summary>One transaction with everything pending; false when the store refused it (the writes are queued again
-    /// unless newer ones for the same keys arrived meanwhile). Runs under <see cref="_committing"/>.</summary>
-    private async Task<bool> CommitPendingAsync(CancellationToken cancellationToken)
+    /// unless newer ones for the same keys arrived meanwhile), and the waiters to release once the caller has let go of
+    /// <see cref="_committing"/>.</summary>
+    private async Task<(bool Ok, TaskCompletionSource? Done)> CommitPendingAsync(CancellationToken cancellationToken)
     {
         List<RecordWrite> batch;
         TaskCompletionSource done;
@@ -195,7 +208,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         {
             if (_pending.Count == 0)
             {
-                return true;
+                return (true, null);
             }
 
             (_inFlight, _pending) = (_pending, _inFlight);
@@ -205,12 +218,13 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
                 batch.Add(new RecordWrite(k.Kind, k.Key, w.Payload, w.ExpiresAt));
             }
 
-            done = _nextCommit ?? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            done = _nextCommit ?? NewCommit();
             _nextCommit = null;
             _inFlightCommit = done;
         }
 
         var ok = false;
+        using var slow = _time.CreateTimer(ReleaseSlowWaiters, done, WaitLimit, Timeout.InfiniteTimeSpan);
         try
         {
             await _store.WriteBatchAsync(batch, cancellationToken);
@@ -218,6 +232,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            done.TrySetResult();
             throw;
         }
 #pragma warning disable CA1031 // A store failure must not stop the writer; the writes are tried again after a pause.
@@ -252,11 +267,21 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
                 _inFlight.Clear();
                 _inFlightCommit = null;
             }
-
-            done.TrySetResult();
         }
 
-        return ok;
+        return (ok, done);
+    }
+
+    private static TaskCompletionSource NewCommit() => new();
+
+    private void ReleaseSlowWaiters(object? state)
+    {
+        if (state is TaskCompletionSource done && !done.Task.IsCompleted)
+        {
+            PhonesLog.StoreSlow(_logger, WaitLimit.TotalSeconds);
+            // Off the timer thread: the waiters go on to answer their requests.
+            ThreadPool.UnsafeQueueUserWorkItem(static d => d.TrySetResult(), done, preferLocal: false);
+        }
     }
 
     private readonly record struct PendingWrite(string? Payload, DateTimeOffset? ExpiresAt);

@@ -14,8 +14,6 @@ internal sealed class PhonesService : IAsyncDisposable
     private readonly IRecordStore? _store;
     private readonly PhoneRecordWriter? _writer;
     private readonly PhonesMetrics _metrics;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private EndpointDirectory _directory;
     private Task? _feedLoop;
@@ -36,8 +34,6 @@ internal sealed class PhonesService : IAsyncDisposable
         _directory = directory;
         Settings = settings;
         var logger = loggerFactory.CreateLogger("Lantern.Phones");
-        _time = time;
-        _logger = logger;
         _metrics = new PhonesMetrics(meterFactory);
         _writer = store is null ? null : new PhoneRecordWriter(store, logger, time);
         Subscriptions = new SubscriptionManager(sender, mailboxes, settings, _writer, time, _metrics, logger);
@@ -68,25 +64,10 @@ internal sealed class PhonesService : IAsyncDisposable
     /// <summary>Records queued for the store and not yet written.</summary>
     public int PendingWrites => _writer?.Pending ?? 0;
 
-    /// <summary>Longest a SUBSCRIBE or REGISTER waits for its record to be committed before it is answered anyway.</summary>
-    public static TimeSpan StoreWaitLimit { get; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>Completes once every subscription and binding write queued so far is committed.</summary>
+    /// <summary>Completes once every subscription and binding write queued so far is committed, or after
+    /// <see cref="PhoneRecordWriter.WaitLimit"/> when the store is stalled.</summary>
     public Task WhenStored() => _writer?.WhenCommitted() ?? Task.CompletedTask;
 
-    /// <summary>Waits for <paramref name="stored"/> at most <see cref="StoreWaitLimit"/>: a stalled store delays answers,
-    /// it never leaves phones unanswered.</summary>
-    public async Task AwaitStoredAsync(Task stored, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await stored.WaitAsync(StoreWaitLimit, _time, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            PhonesLog.StoreSlow(_logger, StoreWaitLimit.TotalSeconds);
-        }
-    }
 
     /// <summary>Restores stored bindings and subscriptions and starts consuming the change feed; unless
     /// <paramref name="deferNotifications"/>, also <see cref="BeginNotifying"/> (hosts defer it until the transports run).</summary>

@@ -20,9 +20,14 @@ internal sealed class RegisterHandler : ISipRequestHandler
         _time = time;
     }
 
-    public ValueTask HandleRequestAsync(SipServerTransaction transaction, CancellationToken cancellationToken) => Handle(transaction, cancellationToken);
+    public ValueTask HandleRequestAsync(SipServerTransaction transaction, CancellationToken cancellationToken)
+    {
+        // Not cancelled: an accepted request waits only for its commit, which the record writer bounds.
+        _ = cancellationToken;
+        return Handle(transaction);
+    }
 
-    private ValueTask Handle(SipServerTransaction tx, CancellationToken cancellationToken)
+    private ValueTask Handle(SipServerTransaction tx)
     {
         var request = tx.Request;
         if (!request.TryGetTo(out var to) || to?.Uri.User is not { } aor)
@@ -123,7 +128,7 @@ internal sealed class RegisterHandler : ISipRequestHandler
                 if (!stored.IsCompleted)
                 {
                     // Bindings are acknowledged once durable, like subscriptions.
-                    return RespondWhenStoredAsync(tx, ok, stored, cancellationToken);
+                    return RespondWhenStoredAsync(tx, ok, stored);
                 }
 
                 tx.Respond(ok);
@@ -142,9 +147,9 @@ internal sealed class RegisterHandler : ISipRequestHandler
         return ValueTask.CompletedTask;
     }
 
-    private async ValueTask RespondWhenStoredAsync(SipServerTransaction tx, SipMessageBuilder ok, Task stored, CancellationToken cancellationToken)
+    private static async ValueTask RespondWhenStoredAsync(SipServerTransaction tx, SipMessageBuilder ok, Task stored)
     {
-        await _phones.AwaitStoredAsync(stored, cancellationToken);
+        await stored;
         tx.Respond(ok);
     }
 }

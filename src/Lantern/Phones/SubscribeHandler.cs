@@ -24,9 +24,14 @@ internal sealed class SubscribeHandler : ISipRequestHandler
         _mailboxes = mailboxes;
     }
 
-    public ValueTask HandleRequestAsync(SipServerTransaction transaction, CancellationToken cancellationToken) => Handle(transaction, cancellationToken);
+    public ValueTask HandleRequestAsync(SipServerTransaction transaction, CancellationToken cancellationToken)
+    {
+        // Not cancelled: an accepted request waits only for its commit, which the record writer bounds.
+        _ = cancellationToken;
+        return Handle(transaction);
+    }
 
-    private ValueTask Handle(SipServerTransaction tx, CancellationToken cancellationToken)
+    private ValueTask Handle(SipServerTransaction tx)
     {
         var request = tx.Request;
         if (!request.TryGetEvent(out var ev) || ev is null || !ev.Package.Equals(Package, StringComparison.OrdinalIgnoreCase))
@@ -56,7 +61,7 @@ internal sealed class SubscribeHandler : ISipRequestHandler
         if (request.ToTag is { } toTag)
         {
             var refreshed = _phones.Subscriptions.Refresh(request.CallId, toTag, request.FromTag, expires, contact);
-            return Answer(tx, refreshed, cancellationToken);
+            return Answer(tx, refreshed);
         }
 
         if (contact is null)
@@ -109,10 +114,10 @@ internal sealed class SubscribeHandler : ISipRequestHandler
             PhonesContact.For(tx, _phones.Settings.Domain));
         var endpoint = identity.Endpoint;
         var decision = _phones.Subscriptions.Subscribe(dialog, resolution.Target!, expires, endpoint?.Id, endpoint?.MaxSubscriptions ?? int.MaxValue);
-        return Answer(tx, decision, cancellationToken);
+        return Answer(tx, decision);
     }
 
-    private ValueTask Answer(SipServerTransaction tx, SubscribeDecision decision, CancellationToken cancellationToken)
+    private ValueTask Answer(SipServerTransaction tx, SubscribeDecision decision)
     {
         switch (decision.Status)
         {
@@ -122,7 +127,7 @@ internal sealed class SubscribeHandler : ISipRequestHandler
                 var stored = decision.Expires > 0 ? _phones.WhenStored() : Task.CompletedTask;
                 if (!stored.IsCompleted)
                 {
-                    return AcceptWhenStoredAsync(tx, decision, stored, cancellationToken);
+                    return AcceptWhenStoredAsync(tx, decision, stored);
                 }
 
                 Accept(tx, decision);
@@ -141,9 +146,9 @@ internal sealed class SubscribeHandler : ISipRequestHandler
         return ValueTask.CompletedTask;
     }
 
-    private async ValueTask AcceptWhenStoredAsync(SipServerTransaction tx, SubscribeDecision decision, Task stored, CancellationToken cancellationToken)
+    private async ValueTask AcceptWhenStoredAsync(SipServerTransaction tx, SubscribeDecision decision, Task stored)
     {
-        await _phones.AwaitStoredAsync(stored, cancellationToken);
+        await stored;
         Accept(tx, decision);
     }
 

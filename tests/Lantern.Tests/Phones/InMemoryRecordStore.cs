@@ -30,8 +30,12 @@ internal sealed class InMemoryRecordStore : IRecordStore
     /// <summary>When set, batches wait for it before committing.</summary>
     public TaskCompletionSource? Gate { get; set; }
 
+    /// <summary>Set when a batch reaches the store (before <see cref="Gate"/>).</summary>
+    public TaskCompletionSource BatchStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public async ValueTask WriteBatchAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken)
     {
+        BatchStarted.TrySetResult();
         if (Gate is { } gate)
         {
             await gate.Task.WaitAsync(cancellationToken);

@@ -125,6 +125,28 @@ public sealed class PhoneRecordWriterTests
         Assert.Equal(0, writer.Pending);
     }
 
+    [Fact]
+    public async Task StalledStore_WaitersReleasedAfterTheWaitLimit()
+    {
+        var time = new FakeTimeProvider();
+        var store = new InMemoryRecordStore { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        await using var writer = new PhoneRecordWriter(store, NullLogger.Instance, time);
+        writer.Start();
+        writer.Put("k", "a", "{}", null);
+        var committed = writer.WhenCommitted();
+        await store.BatchStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        time.Advance(PhoneRecordWriter.WaitLimit - TimeSpan.FromMilliseconds(1));
+        Assert.False(committed.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await committed.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(0, store.CountOf("k"));
+        store.Gate.SetResult();
+        await writer.FlushAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, store.CountOf("k"));
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
