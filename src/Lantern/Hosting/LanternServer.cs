@@ -57,7 +57,13 @@ internal static class LanternServer
     /// <summary>Builds the host; <paramref name="overrides"/> lets tests set keys (ports, paths) without a file.</summary>
     public static WebApplication Build(string? configFile, IEnumerable<KeyValuePair<string, string?>> overrides)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // The host's default appsettings sources watch the content root; with the working directory there, every
+        // SQLite commit next to it woke a file watcher. Our configuration is reloaded on SIGHUP or by the API instead.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddLanternSources(configFile, includeEnvironment: true, overrides);
         builder.Services.AddLanternOptions(builder.Configuration);
