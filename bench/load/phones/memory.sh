@@ -2,11 +2,12 @@
 # Memory: RSS of lantern before and after N live subscriptions (hold_subscriber.xml, one mailbox per call, trusted source);
 # prints bytes per subscription beyond the idle process.
 #   bench/load/phones/memory.sh [SUBSCRIPTIONS=100000] [RATE=2000]
+# DUMP=FILE writes a heap dump (dotnet-dump, no GC) right after the measurement: `dotnet-dump analyze FILE -c "dumpheap -stat"`
+# shows what the RSS holds, dead objects included ("-live" for the reachable ones only).
+# GCDUMP=FILE also writes a heap snapshot (dotnet-gcdump, forces a full GC) after the measurement and prints the RSS after it.
 source "$(dirname "${BASH_SOURCE[0]}")/phones-lib.sh"
 N="${1:-100000}"; RATE="${2:-2000}"
 TMPL=$(mktemp /tmp/phones-load.XXXXXX.json); phones_config yes 0 "$TMPL"
-# Workstation GC: server GC's per-core gen0 budgets would dominate RSS and say nothing about per-subscription cost.
-export DOTNET_gcServer=0
 start_lantern "$TMPL"
 users "$N" m "$WORK/users.csv"
 sleep 2
@@ -19,4 +20,14 @@ ok=$(tail -n 1 "$WORK/stat.csv" | awk -F';' '{ print $16 }')
 sleep 40
 after=$(rss_kib "$LANTERN_PID")
 printf "subscriptions=%s rss_before_kib=%s rss_after_kib=%s bytes_per_subscription=%.0f\n" "$ok" "$before" "$after" "$(echo "($after - $before) * 1024 / $ok" | bc -l)"
+if [[ -n "${DUMP:-}" ]]; then
+  "${DOTNET_TOOLS:-$HOME/.dotnet/tools}/dotnet-dump" collect -p "$LANTERN_PID" --type Heap -o "$DUMP" >/dev/null
+fi
+if [[ -n "${GCDUMP:-}" ]]; then
+  "${DOTNET_TOOLS:-$HOME/.dotnet/tools}/dotnet-gcdump" collect -p "$LANTERN_PID" -o "$GCDUMP" >/dev/null
+  sleep 2
+  gc_after=$(rss_kib "$LANTERN_PID")
+  printf "after_full_gc: rss_kib=%s bytes_per_subscription=%.0f gcdump=%s\n" "$gc_after" "$(echo "($gc_after - $before) * 1024 / $ok" | bc -l)" "$GCDUMP"
+  "${DOTNET_TOOLS:-$HOME/.dotnet/tools}/dotnet-gcdump" report "$GCDUMP" 2>/dev/null | head -n 40
+fi
 rm -f "$TMPL"
