@@ -4,6 +4,7 @@
 #   bench/load/phones/memory.sh [SUBSCRIPTIONS=100000] [RATE=2000]
 # DUMP=FILE writes a heap dump (dotnet-dump, no GC) right after the measurement: `dotnet-dump analyze FILE -c "dumpheap -stat"`
 # shows what the RSS holds, dead objects included ("-live" for the reachable ones only).
+# SMAPS=PREFIX copies /proc/PID/smaps before and after (PREFIX.before, PREFIX.after) to see which mappings grew.
 # GCDUMP=FILE also writes a heap snapshot (dotnet-gcdump, forces a full GC) after the measurement and prints the RSS after it.
 source "$(dirname "${BASH_SOURCE[0]}")/phones-lib.sh"
 N="${1:-100000}"; RATE="${2:-2000}"
@@ -12,6 +13,7 @@ start_lantern "$TMPL"
 users "$N" m "$WORK/users.csv"
 sleep 2
 before=$(rss_kib "$LANTERN_PID")
+[[ -n "${SMAPS:-}" ]] && cp "/proc/$LANTERN_PID/smaps" "$SMAPS.before"
 timeout -k 5 600 sipp -sf "$PHONES_DIR/hold_subscriber.xml" "127.0.0.1:$SIP_PORT" -i 127.0.0.1 -t u1 -inf "$WORK/users.csv" \
   -r "$RATE" -rp 1000 -l $((RATE * 4)) -m "$N" -buff_size 8388608 -timeout 500s -timeout_error -recv_timeout 20000 -nostdin \
   -trace_stat -stf "$WORK/stat.csv" >/dev/null 2>&1 || true
@@ -19,7 +21,10 @@ ok=$(tail -n 1 "$WORK/stat.csv" | awk -F';' '{ print $16 }')
 # Let transactions (Timer J/K) and the store writer drain, then collect garbage through a full GC-sized pause.
 sleep 40
 after=$(rss_kib "$LANTERN_PID")
+[[ -n "${SMAPS:-}" ]] && cp "/proc/$LANTERN_PID/smaps" "$SMAPS.after"
 printf "subscriptions=%s rss_before_kib=%s rss_after_kib=%s bytes_per_subscription=%.0f\n" "$ok" "$before" "$after" "$(echo "($after - $before) * 1024 / $ok" | bc -l)"
+# Where the RSS is: anonymous (GC heap, native heaps, stacks) versus file-backed (code, mapped files); the GC's own view.
+awk '/^(RssAnon|RssFile|Threads)/ { printf "%s %s ", $1, $2 } END { print "" }' "/proc/$LANTERN_PID/status"
 if [[ -n "${DUMP:-}" ]]; then
   "${DOTNET_TOOLS:-$HOME/.dotnet/tools}/dotnet-dump" collect -p "$LANTERN_PID" --type Heap -o "$DUMP" >/dev/null
 fi
@@ -27,6 +32,7 @@ if [[ -n "${GCDUMP:-}" ]]; then
   "${DOTNET_TOOLS:-$HOME/.dotnet/tools}/dotnet-gcdump" collect -p "$LANTERN_PID" -o "$GCDUMP" >/dev/null
   sleep 2
   gc_after=$(rss_kib "$LANTERN_PID")
+[[ -n "${SMAPS:-}" ]] && cp "/proc/$LANTERN_PID/smaps" "$SMAPS.after"
   printf "after_full_gc: rss_kib=%s bytes_per_subscription=%.0f gcdump=%s\n" "$gc_after" "$(echo "($gc_after - $before) * 1024 / $ok" | bc -l)" "$GCDUMP"
   "${DOTNET_TOOLS:-$HOME/.dotnet/tools}/dotnet-gcdump" report "$GCDUMP" 2>/dev/null | head -n 40
 fi

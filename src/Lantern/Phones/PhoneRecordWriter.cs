@@ -42,9 +42,15 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
 
     public void Start() => _loop ??= Task.Run(() => RunAsync(_stop.Token));
 
-    public void Put(string kind, string key, string payload, DateTimeOffset? expiresAt) => Enqueue(kind, key, new PendingWrite(payload, expiresAt));
+    public void Put(string kind, string key, string payload, DateTimeOffset? expiresAt) => Enqueue(kind, key, new PendingWrite(payload, null, null, expiresAt));
 
-    public void Delete(string kind, string key) => Enqueue(kind, key, new PendingWrite(null, null));
+    /// <summary>A put whose payload is made when the batch is written, from the newest state of <paramref name="state"/>: under a
+    /// subscription storm the writer lags, and payloads made up front (about 1 KiB each) would wait long enough to reach gen2
+    /// and stay there as garbage.</summary>
+    public void Put(string kind, string key, object state, Func<object, string> serialize, DateTimeOffset? expiresAt) =>
+        Enqueue(kind, key, new PendingWrite(null, state, serialize, expiresAt));
+
+    public void Delete(string kind, string key) => Enqueue(kind, key, new PendingWrite(null, null, null, null));
 
     /// <summary>Commits everything queued so far (used at shutdown and by tests).</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
@@ -67,7 +73,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
             {
                 try
                 {
-                    if (w.Payload is null)
+                    if (w.IsDelete)
                     {
                         await _store.DeleteAsync(k.Kind, k.Key, cancellationToken);
                         lock (_gate)
@@ -77,7 +83,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
                     }
                     else
                     {
-                        await _store.PutAsync(new StoredRecord(k.Kind, k.Key, w.Payload, w.ExpiresAt), cancellationToken);
+                        await _store.PutAsync(new StoredRecord(k.Kind, k.Key, w.Payload ?? w.Serialize!(w.State!), w.ExpiresAt), cancellationToken);
                         lock (_gate)
                         {
                             _stored.Add(k);
@@ -139,7 +145,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (write.Payload is null && !_stored.Contains((kind, key)))
+            if (write.IsDelete && !_stored.Contains((kind, key)))
             {
                 // Never committed: dropping the pending put is the whole delete.
                 _pending.Remove((kind, key));
@@ -162,5 +168,8 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         }
     }
 
-    private readonly record struct PendingWrite(string? Payload, DateTimeOffset? ExpiresAt);
+    private readonly record struct PendingWrite(string? Payload, object? State, Func<object, string>? Serialize, DateTimeOffset? ExpiresAt)
+    {
+        public bool IsDelete => Payload is null && Serialize is null;
+    }
 }
