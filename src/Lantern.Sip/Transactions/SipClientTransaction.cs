@@ -4,19 +4,19 @@ using Lantern.Sip.Transport;
 namespace Lantern.Sip.Transactions;
 
 /// <summary>A non-INVITE client transaction (RFC 3261 §17.1.2): Timer E retransmissions over UDP, Timer F timeout, Timer K
-/// absorbing response retransmissions. Its outcome completes <see cref="Completion"/> exactly once.</summary>
-internal sealed class SipClientTransaction
+/// absorbing response retransmissions. Its outcome completes <see cref="Completion"/> exactly once. Once Completed over UDP
+/// the shard's table holds only its key (<see cref="SipCompletedClientTransaction"/>) until Timer K, and the request bytes are let go.</summary>
+internal sealed class SipClientTransaction : ISipClientTransactionEntry
 {
     private readonly SipTransactionShard _shard;
     private readonly SipTransactionContext _context;
-    private readonly ReadOnlyMemory<byte> _request;
+    private ReadOnlyMemory<byte> _request;
     private readonly bool _reliable;
     // Continuations run inline on the shard that received the response: the caller's next step (usually the next NOTIFY
     // of a subscription) then costs no thread-pool hop. Callers must not block in them.
     private readonly TaskCompletionSource<SipClientResult> _completion = new();
     private SipScheduledTimer? _timerE;
     private SipScheduledTimer? _timerF;
-    private SipScheduledTimer? _timerK;
     private TimeSpan _eInterval;
 
     public SipClientTransaction(SipTransactionShard shard, SipTransactionContext context, string key, string method, ReadOnlyMemory<byte> request, SipDestination destination)
@@ -78,13 +78,15 @@ internal sealed class SipClientTransaction
             _timerE?.Cancel();
             _timerF?.Cancel();
             State = SipTransactionState.Completed;
+            _request = default;
             if (_reliable)
             {
                 Terminate();
             }
-            else
+            else if (_shard.Clients.TryGetValue(Key, out var current) && ReferenceEquals(current, this))
             {
-                _timerK = _context.Schedule(_shard, _context.Values.T4, Terminate);
+                _shard.Clients[Key] = SipCompletedClientTransaction.Instance;
+                _shard.TimerK.Add(Key, _context, _context.Values.T4);
             }
 
             _completion.TrySetResult(SipClientResult.Received(response));
@@ -164,7 +166,6 @@ internal sealed class SipClientTransaction
         State = SipTransactionState.Terminated;
         _timerE?.Cancel();
         _timerF?.Cancel();
-        _timerK?.Cancel();
         if (_shard.Clients.TryGetValue(Key, out var current) && ReferenceEquals(current, this))
         {
             _shard.Clients.Remove(Key);

@@ -1,10 +1,11 @@
 namespace Lantern.Sip.Transactions;
 
 /// <summary>A timer scheduled on <see cref="SipTimerService"/>; cancel it when its owner no longer needs it.</summary>
+/// <remarks>A cancelled timer stays queued until its due time, so it drops its callback: otherwise a cancelled Timer F or
+/// deadline would keep its whole transaction (request bytes, closures) reachable for 64·T1 and push it into gen2.</remarks>
 public sealed class SipScheduledTimer
 {
-    private readonly Action _callback;
-    private volatile bool _cancelled;
+    private Action? _callback;
 
     internal SipScheduledTimer(Action callback, long dueTicks)
     {
@@ -15,16 +16,9 @@ public sealed class SipScheduledTimer
     /// <summary>UTC ticks at which it fires.</summary>
     public long DueTicks { get; }
 
-    public bool IsCancelled => _cancelled;
+    public bool IsCancelled => Volatile.Read(ref _callback) is null;
 
-    public void Cancel() => _cancelled = true;
+    public void Cancel() => Volatile.Write(ref _callback, null);
 
-    internal void Run()
-    {
-        if (!_cancelled)
-        {
-            _cancelled = true;
-            _callback();
-        }
-    }
+    internal void Run() => Interlocked.Exchange(ref _callback, null)?.Invoke();
 }

@@ -5,15 +5,16 @@ namespace Lantern.Sip.Transactions;
 
 /// <summary>A non-INVITE server transaction (RFC 3261 §17.2.2) handed to a request handler, which answers through it.
 /// <see cref="Respond(SipMessageBuilder)"/> may be called from any thread; retransmitted requests are absorbed and the last
-/// response is resent; Timer J keeps it (64·T1 over UDP, none over TCP/TLS).</summary>
-public sealed class SipServerTransaction
+/// response is resent; Timer J keeps it (64·T1 over UDP, none over TCP/TLS). Once the final response is out over UDP, the
+/// shard's table holds a <see cref="SipCompletedServerTransaction"/> instead: this object (and the request) lives only as long
+/// as its handler holds it.</summary>
+public sealed class SipServerTransaction : ISipServerTransactionEntry
 {
     private readonly SipTransactionShard _shard;
     private readonly SipTransactionContext _context;
-    private readonly SipMergeKey? _mergeKey;
+    private SipMergeKey? _mergeKey;
     private int _finalGiven;
     private ReadOnlyMemory<byte> _lastResponse;
-    private SipScheduledTimer? _timerJ;
     private SipScheduledTimer? _deadline;
 
     internal SipServerTransaction(SipTransactionShard shard, SipTransactionContext context, string key, SipMessage request, SipSource source,
@@ -69,9 +70,9 @@ public sealed class SipServerTransaction
     }
 
     /// <summary>A retransmission of the request arrived (on the shard).</summary>
-    internal void OnRetransmission()
+    void ISipServerTransactionEntry.OnRetransmission()
     {
-        if (State is SipTransactionState.Proceeding or SipTransactionState.Completed && !_lastResponse.IsEmpty)
+        if (State is SipTransactionState.Proceeding && !_lastResponse.IsEmpty)
         {
             _context.Send(_shard, _lastResponse, ResponseDestination, null);
         }
@@ -103,27 +104,51 @@ public sealed class SipServerTransaction
             return;
         }
 
-        _lastResponse = bytes;
-        State = final ? SipTransactionState.Completed : SipTransactionState.Proceeding;
-        _context.Send(_shard, bytes, ResponseDestination, r =>
+        if (!final)
         {
-            if (!r.Succeeded)
+            _lastResponse = bytes;
+            State = SipTransactionState.Proceeding;
+            _context.Send(_shard, bytes, ResponseDestination, r =>
             {
-                SipTransactionLog.ResponseSendFailed(_context.Logger, r.Error);
-                Terminate();
-            }
-        });
-        if (final && State == SipTransactionState.Completed)
+                if (!r.Succeeded)
+                {
+                    SipTransactionLog.ResponseSendFailed(_context.Logger, r.Error);
+                    Terminate();
+                }
+            });
+            return;
+        }
+
+        _deadline?.Cancel();
+        _lastResponse = default;
+        if (SipTransactionContext.IsReliable(ResponseDestination.Transport))
         {
-            _deadline?.Cancel();
-            if (SipTransactionContext.IsReliable(ResponseDestination.Transport))
+            State = SipTransactionState.Completed;
+            _context.Send(_shard, bytes, ResponseDestination, r =>
             {
-                Terminate();
-            }
-            else
-            {
-                _timerJ = _context.Schedule(_shard, _context.Values.TimeoutInterval, Terminate);
-            }
+                if (!r.Succeeded)
+                {
+                    SipTransactionLog.ResponseSendFailed(_context.Logger, r.Error);
+                }
+            });
+            Terminate();
+            return;
+        }
+
+        // Hand the table slot (and the merge key) to the slim completed entry: nothing in the shard refers to this object or
+        // its request any more, so they die young with the handler instead of lingering 64·T1.
+        var completed = new SipCompletedServerTransaction(_shard, _context, Key, _mergeKey, bytes, ResponseDestination);
+        _mergeKey = null;
+        State = SipTransactionState.Completed;
+        if (_shard.Servers.TryGetValue(Key, out var current) && ReferenceEquals(current, this))
+        {
+            _shard.Servers[Key] = completed;
+        }
+
+        completed.SendFirst();
+        if (!completed.IsTerminated)
+        {
+            _shard.TimerJ.Add(completed, _context, _context.Values.TimeoutInterval);
         }
     }
 
@@ -135,7 +160,6 @@ public sealed class SipServerTransaction
         }
 
         State = SipTransactionState.Terminated;
-        _timerJ?.Cancel();
         _deadline?.Cancel();
         if (_shard.Servers.TryGetValue(Key, out var current) && ReferenceEquals(current, this))
         {

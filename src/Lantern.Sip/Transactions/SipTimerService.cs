@@ -30,6 +30,9 @@ public sealed class SipTimerService : IDisposable
         }
     }
 
+    /// <summary>The current time of the injected <see cref="TimeProvider"/>, in UTC ticks.</summary>
+    internal long NowTicks => _time.GetUtcNow().UtcTicks;
+
     /// <summary>Runs <paramref name="callback"/> once after <paramref name="delay"/> unless cancelled first.</summary>
     public SipScheduledTimer Schedule(TimeSpan delay, Action callback)
     {

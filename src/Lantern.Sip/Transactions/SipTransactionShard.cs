@@ -4,19 +4,33 @@ using Microsoft.Extensions.Logging;
 namespace Lantern.Sip.Transactions;
 
 /// <summary>One serial owner of a slice of transactions (sharded by Call-ID): its tables are touched only on its executor.</summary>
-internal sealed class SipTransactionShard(int maxTransactions, int maxQueued, ILogger logger)
+internal sealed class SipTransactionShard
 {
-    public SerialExecutor Executor { get; } = new(maxQueued, logger);
+    public SipTransactionShard(int maxTransactions, int maxQueued, ILogger logger)
+    {
+        MaxTransactions = maxTransactions;
+        Executor = new SerialExecutor(maxQueued, logger);
+        TimerJ = new SipLingerQueue<SipCompletedServerTransaction>(this, static tx => tx.Terminate());
+        TimerK = new SipLingerQueue<string>(this, ExpireCompletedClient);
+    }
 
-    public Dictionary<string, SipServerTransaction> Servers { get; } = new(StringComparer.Ordinal);
+    public SerialExecutor Executor { get; }
+
+    public Dictionary<string, ISipServerTransactionEntry> Servers { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, SipInviteServerTransaction> Invites { get; } = new(StringComparer.Ordinal);
 
-    public Dictionary<string, SipClientTransaction> Clients { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, ISipClientTransactionEntry> Clients { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<SipMergeKey, string> Merged { get; } = [];
 
-    public int MaxTransactions { get; } = maxTransactions;
+    /// <summary>Completed non-INVITE server transactions over UDP, until Timer J.</summary>
+    public SipLingerQueue<SipCompletedServerTransaction> TimerJ { get; }
+
+    /// <summary>Keys of completed non-INVITE client transactions over UDP, until Timer K.</summary>
+    public SipLingerQueue<string> TimerK { get; }
+
+    public int MaxTransactions { get; }
 
     public bool IsFull => Servers.Count + Invites.Count + Clients.Count >= MaxTransactions;
 
@@ -29,4 +43,12 @@ internal sealed class SipTransactionShard(int maxTransactions, int maxQueued, IL
 
     /// <summary>Client transaction key (RFC 3261 §17.1.3): branch and CSeq method.</summary>
     public static string ClientKey(string branch, string method) => string.Concat(branch, "|", method);
+
+    private void ExpireCompletedClient(string key)
+    {
+        if (Clients.TryGetValue(key, out var entry) && ReferenceEquals(entry, SipCompletedClientTransaction.Instance))
+        {
+            Clients.Remove(key);
+        }
+    }
 }

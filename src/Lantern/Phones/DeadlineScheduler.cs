@@ -1,11 +1,12 @@
 namespace Lantern.Phones;
 
 /// <summary>One timer for many deadlines (expiries, deferred NOTIFYs, start-up spreading), driven by a <see cref="TimeProvider"/>.
-/// Cancelling is lazy: the callback checks whether its deadline still applies.</summary>
+/// Cancelling is lazy: the callback checks whether its deadline still applies. The state overload lets a caller with many
+/// deadlines (one per subscription) pass a cached callback and its object instead of a closure and a delegate per deadline.</summary>
 internal sealed class DeadlineScheduler : IDisposable
 {
     private readonly TimeProvider _time;
-    private readonly PriorityQueue<Action, long> _queue = new();
+    private readonly PriorityQueue<(Action<object?> Callback, object? State), long> _queue = new();
     private readonly Lock _gate = new();
     private readonly ITimer _timer;
     private long _armedFor = long.MaxValue;
@@ -29,7 +30,10 @@ internal sealed class DeadlineScheduler : IDisposable
     }
 
     /// <summary>Runs <paramref name="action"/> once at or after <paramref name="due"/> (on a timer thread, never inline).</summary>
-    public void Schedule(DateTimeOffset due, Action action)
+    public void Schedule(DateTimeOffset due, Action action) => Schedule(due, static a => ((Action)a!)(), action);
+
+    /// <summary>Runs <paramref name="callback"/>(<paramref name="state"/>) once at or after <paramref name="due"/> (on a timer thread, never inline).</summary>
+    public void Schedule(DateTimeOffset due, Action<object?> callback, object? state)
     {
         var ticks = due.UtcTicks;
         lock (_gate)
@@ -39,7 +43,7 @@ internal sealed class DeadlineScheduler : IDisposable
                 return;
             }
 
-            _queue.Enqueue(action, ticks);
+            _queue.Enqueue((callback, state), ticks);
             if (ticks < _armedFor)
             {
                 Arm(ticks);
@@ -67,7 +71,7 @@ internal sealed class DeadlineScheduler : IDisposable
 
     private void Fire()
     {
-        var due = new List<Action>();
+        var due = new List<(Action<object?> Callback, object? State)>();
         lock (_gate)
         {
             if (_disposed)
@@ -76,10 +80,10 @@ internal sealed class DeadlineScheduler : IDisposable
             }
 
             var now = _time.GetUtcNow().UtcTicks;
-            while (_queue.TryPeek(out var action, out var ticks) && ticks <= now)
+            while (_queue.TryPeek(out var entry, out var ticks) && ticks <= now)
             {
                 _queue.Dequeue();
-                due.Add(action);
+                due.Add(entry);
             }
 
             _armedFor = long.MaxValue;
@@ -89,9 +93,9 @@ internal sealed class DeadlineScheduler : IDisposable
             }
         }
 
-        foreach (var action in due)
+        foreach (var (callback, state) in due)
         {
-            action();
+            callback(state);
         }
     }
 }

@@ -50,9 +50,14 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
 
     public void Start() => _loop ??= Task.Run(() => RunAsync(_stop.Token));
 
-    public void Put(string kind, string key, string payload, DateTimeOffset? expiresAt) => Enqueue(kind, key, new PendingWrite(payload, expiresAt));
+    public void Put(string kind, string key, string payload, DateTimeOffset? expiresAt) => Enqueue(kind, key, new PendingWrite(payload, null, null, expiresAt));
 
-    public void Delete(string kind, string key) => Enqueue(kind, key, new PendingWrite(null, null));
+    /// <summary>A put whose payload is made when the batch is written, from the newest state of <paramref name="state"/>: under a
+    /// subscription storm payloads made up front (about 1 KiB each) would wait long enough to reach gen2 and stay there as garbage.</summary>
+    public void Put(string kind, string key, object state, Func<object, string> serialize, DateTimeOffset? expiresAt) =>
+        Enqueue(kind, key, new PendingWrite(null, state, serialize, expiresAt));
+
+    public void Delete(string kind, string key) => Enqueue(kind, key, new PendingWrite(null, null, null, null));
 
     /// <summary>Completes once everything queued before the call has been committed (or its commit has failed and been
     /// logged: callers go on either way, since refusing phones while the store is down would be worse).</summary>
@@ -155,7 +160,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         lock (_gate)
         {
             var k = (kind, key);
-            if (write.Payload is null && !_stored.Contains(k) && !_inFlight.ContainsKey(k))
+            if (write.IsDelete && !_stored.Contains(k) && !_inFlight.ContainsKey(k))
             {
                 // Never committed nor being committed: dropping the pending put is the whole delete.
                 _pending.Remove(k);
@@ -202,7 +207,6 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     /// <see cref="_committing"/>.</summary>
     private async Task<(bool Ok, TaskCompletionSource? Done)> CommitPendingAsync(CancellationToken cancellationToken)
     {
-        List<RecordWrite> batch;
         TaskCompletionSource done;
         lock (_gate)
         {
@@ -212,15 +216,24 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
             }
 
             (_inFlight, _pending) = (_pending, _inFlight);
-            batch = new List<RecordWrite>(_inFlight.Count);
-            foreach (var (k, w) in _inFlight)
-            {
-                batch.Add(new RecordWrite(k.Kind, k.Key, w.Payload, w.ExpiresAt));
-            }
-
             done = _nextCommit ?? NewCommit();
             _nextCommit = null;
             _inFlightCommit = done;
+        }
+
+        // Outside the lock, so SIP threads queueing writes never wait for serialization; _inFlight changes only here.
+        var batch = new List<RecordWrite>(_inFlight.Count);
+        foreach (var (k, w) in _inFlight)
+        {
+            var write = new RecordWrite(k.Kind, k.Key, w.IsDelete ? null : w.Payload ?? w.Serialize!(w.State!), w.ExpiresAt);
+            if (write.Json is { Length: > StoredRecord.MaxJsonLength })
+            {
+                // One oversized record must not hold back (and fail) the whole batch forever.
+                PhonesLog.StoreWriteFailed(_logger, k.Kind, k.Key, new ArgumentException($"value has {write.Json.Length} characters"));
+                continue;
+            }
+
+            batch.Add(write);
         }
 
         var ok = false;
@@ -249,7 +262,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
                 {
                     if (ok)
                     {
-                        if (w.Payload is null)
+                        if (w.IsDelete)
                         {
                             _stored.Remove(k);
                         }
@@ -284,5 +297,8 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         }
     }
 
-    private readonly record struct PendingWrite(string? Payload, DateTimeOffset? ExpiresAt);
+    private readonly record struct PendingWrite(string? Payload, object? State, Func<object, string>? Serialize, DateTimeOffset? ExpiresAt)
+    {
+        public bool IsDelete => Payload is null && Serialize is null;
+    }
 }

@@ -3,6 +3,11 @@ namespace Lantern.Phones;
 /// <summary>One live message-summary subscription; mutable state owned by <see cref="SubscriptionManager"/> and changed only under its lock.</summary>
 internal sealed class Subscription
 {
+    // Nearly every NOTIFY result is this one: one shared instance instead of a copy per subscription.
+    private const string Delivered = "200 OK";
+
+    private string? _lastResult;
+
     public Subscription(long id, SubscriptionDialog dialog, MwiTarget target, string? boundKey, DateTimeOffset createdAt)
     {
         Id = id;
@@ -60,7 +65,11 @@ internal sealed class Subscription
 
     public DateTimeOffset? LastNotifyAt { get; set; }
 
-    public string? LastResult { get; set; }
+    public string? LastResult
+    {
+        get => _lastResult;
+        set => _lastResult = value == Delivered ? Delivered : value;
+    }
 
     public long LastVersion { get; set; }
 

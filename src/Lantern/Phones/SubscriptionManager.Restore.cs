@@ -32,7 +32,7 @@ internal sealed partial class SubscriptionManager
                     continue;
                 }
 
-                var sub = new Subscription(++_nextId, dialog, target, stored.BoundKey, stored.CreatedAt)
+                var sub = new Subscription(++_nextId, _strings.Share(dialog), target, stored.BoundKey, stored.CreatedAt)
                 {
                     CSeq = stored.CSeq,
                 };

@@ -154,16 +154,16 @@ internal sealed partial class SubscriptionManager
     private void SetExpiryLocked(Subscription sub, DateTimeOffset expiresAt)
     {
         sub.ExpiresAt = expiresAt;
-        _deadlines.Schedule(expiresAt, () => OnExpiryDue(sub, expiresAt));
+        _deadlines.Schedule(expiresAt, _onExpiryDue, sub);
         Persist(sub);
     }
 
-    private void OnExpiryDue(Subscription sub, DateTimeOffset expiresAt)
+    private void OnExpiryDue(Subscription sub)
     {
         lock (_gate)
         {
-            // A refresh since moved the deadline: this firing is stale.
-            if (sub.ExpiresAt != expiresAt || !BeginTerminationLocked(sub, "timeout"))
+            // A refresh since moved the deadline later: this firing is stale (the refresh scheduled its own).
+            if (sub.ExpiresAt > _time.GetUtcNow() || !BeginTerminationLocked(sub, "timeout"))
             {
                 return;
             }
@@ -182,7 +182,19 @@ internal sealed partial class SubscriptionManager
 
         // Reserve CSeq values ahead so a restart continues above anything already sent without a write per NOTIFY.
         sub.CSeqReserved = sub.CSeq + CSeqReservation;
-        _writer.Put(RecordKind, sub.Key, StoredSubscription.From(sub).ToJson(), sub.ExpiresAt);
+        _writer.Put(RecordKind, sub.Key, sub, _serializeRecord, sub.ExpiresAt);
+    }
+
+    /// <summary>The stored form of a subscription, made by the writer when it writes: a snapshot under the lock, the JSON outside it.</summary>
+    private string SerializeRecord(object state)
+    {
+        StoredSubscription stored;
+        lock (_gate)
+        {
+            stored = StoredSubscription.From((Subscription)state);
+        }
+
+        return stored.ToJson();
     }
 
     private static string StateHeader(Subscription sub, bool final, DateTimeOffset now)

@@ -24,6 +24,9 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
     private readonly Dictionary<string, List<Subscription>> _byBoundKey = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Endpoint, MailboxId Mailbox), int> _coverage = [];
     private readonly CancellationTokenSource _stopping = new();
+    private readonly SubscriptionStrings _strings = new();
+    private readonly Action<object?> _onExpiryDue;
+    private readonly Func<object, string> _serializeRecord;
     private readonly List<Subscription> _restored = [];
     private readonly List<Subscription> _restoredRemoved = [];
     private List<(string Endpoint, MailboxId Mailbox)>? _coverageEnded;
@@ -47,6 +50,8 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
         _metrics = metrics;
         _logger = logger;
         _deadlines = new DeadlineScheduler(time);
+        _onExpiryDue = s => OnExpiryDue((Subscription)s!);
+        _serializeRecord = SerializeRecord;
     }
 
     /// <summary>Called (outside the lock) when the last active subscription of an endpoint covering a mailbox ends, so unsolicited NOTIFY resumes.</summary>
@@ -104,7 +109,7 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
                 return new SubscribeDecision(SubscribeStatus.Overloaded, null, 0, 0, _settings.RetryAfterSeconds);
             }
 
-            sub = new Subscription(++_nextId, dialog, target, boundKey, now);
+            sub = new Subscription(++_nextId, _strings.Share(dialog), target, boundKey, now);
             if (boundKey is not null && _byBoundKey.TryGetValue(boundKey, out var owned) && owned.Count >= Math.Max(1, boundLimit))
             {
                 replaced = owned[0];

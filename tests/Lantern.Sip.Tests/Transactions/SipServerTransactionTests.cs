@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using Lantern.Sip.Messages;
 using Lantern.Sip.Stack;
+using Lantern.Sip.Transactions;
 using Lantern.Sip.Tests.Stack;
 using Lantern.Sip.Transport;
 
@@ -173,5 +175,108 @@ public sealed class SipServerTransactionTests
         Assert.Equal(2, handler.Calls.Count);
         Assert.True(handler.Calls[0].Respond(200));
         Assert.Empty(h.Transport.Sent);
+    }
+
+    [Fact]
+    [Trait("RFC", "3261 17.2.2")]
+    public void Completed_Udp_LetsGoOfRequestYetAbsorbsRetransmissionWithSameResponse()
+    {
+        using var h = new SipStackHarness();
+        var handler = new WeakHandler();
+        h.Stack.RegisterHandler(SipMethod.Notify, handler);
+        var request = SipStackHarness.Request("NOTIFY");
+        h.Receive(request);
+        CollectFully();
+        Assert.False(handler.Transaction!.TryGetTarget(out _), "the completed transaction is still reachable");
+        Assert.False(handler.Request!.TryGetTarget(out _), "the request is still reachable");
+        h.Advance(TimeSpan.FromSeconds(1));
+        h.Receive(request);
+        h.Receive(request);
+        Assert.Equal(3, h.Transport.Sent.Count);
+        Assert.Equal(h.Transport.Sent[0].Bytes, h.Transport.Sent[1].Bytes);
+        Assert.Equal(h.Transport.Sent[0].Bytes, h.Transport.Sent[2].Bytes);
+        Assert.Equal(1, handler.Count);
+        h.Advance(TimeSpan.FromSeconds(31.5));
+        h.Receive(request);
+        Assert.Equal(2, handler.Count);
+    }
+
+    [Fact]
+    [Trait("RFC", "3261 8.2.2.2")]
+    public void MergedRequest_AfterFinalResponse_Gets482UntilTimerJ()
+    {
+        using var h = new SipStackHarness();
+        var handler = new SipStackHarness.RecordingHandler(200);
+        h.Stack.RegisterHandler(SipMethod.Subscribe, handler);
+        h.Receive(SipStackHarness.Request("SUBSCRIBE", branch: "z9hG4bKpath1", extra: "Event: message-summary\r\n"));
+        h.Advance(TimeSpan.FromSeconds(2));
+        h.Receive(SipStackHarness.Request("SUBSCRIBE", branch: "z9hG4bKpath2", extra: "Event: message-summary\r\n"));
+        Assert.Single(handler.Calls);
+        using (var merged = h.Transport.Sent[^1].Parse())
+        {
+            Assert.Equal(482, merged.StatusCode);
+        }
+
+        h.Advance(TimeSpan.FromSeconds(31));
+        h.Receive(SipStackHarness.Request("SUBSCRIBE", branch: "z9hG4bKpath3", extra: "Event: message-summary\r\n"));
+        Assert.Equal(2, handler.Calls.Count);
+    }
+
+    [Fact]
+    public void Completed_ManyUdp_AllExpireAfterTimerJ()
+    {
+        using var h = new SipStackHarness(new SipStackOptions { Shards = 1, MaxTransactions = 50 });
+        var handler = new SipStackHarness.RecordingHandler(200);
+        h.Stack.RegisterHandler(SipMethod.Notify, handler);
+        for (var i = 0; i < 50; i++)
+        {
+            h.Receive(SipStackHarness.Request("NOTIFY", branch: "z9hG4bKm" + i, callId: "m" + i));
+            h.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        // The table is full of completed transactions: one more is turned away with 503.
+        h.Receive(SipStackHarness.Request("NOTIFY", branch: "z9hG4bKx", callId: "x"));
+        Assert.Equal(50, handler.Calls.Count);
+        h.Advance(TimeSpan.FromSeconds(32.5));
+        for (var i = 0; i < 50; i++)
+        {
+            h.Receive(SipStackHarness.Request("NOTIFY", branch: "z9hG4bKn" + i, callId: "n" + i));
+        }
+
+        Assert.Equal(100, handler.Calls.Count);
+    }
+
+    private static void CollectFully()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+            GC.WaitForPendingFinalizers();
+        }
+    }
+
+    /// <summary>Answers 200 and keeps only weak references, as a handler that is done with its transaction.</summary>
+    private sealed class WeakHandler : ISipRequestHandler
+    {
+        public WeakReference<SipServerTransaction>? Transaction { get; private set; }
+
+        public WeakReference<SipMessage>? Request { get; private set; }
+
+        public int Count { get; private set; }
+
+        public ValueTask HandleRequestAsync(SipServerTransaction transaction, CancellationToken cancellationToken)
+        {
+            Handle(transaction);
+            return ValueTask.CompletedTask;
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void Handle(SipServerTransaction transaction)
+        {
+            Count++;
+            Transaction = new WeakReference<SipServerTransaction>(transaction);
+            Request = new WeakReference<SipMessage>(transaction.Request);
+            transaction.Respond(200);
+        }
     }
 }

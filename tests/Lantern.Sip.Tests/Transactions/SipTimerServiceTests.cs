@@ -27,6 +27,23 @@ public sealed class SipTimerServiceTests
     }
 
     [Fact]
+    public void Cancel_LetsGoOfCallbackBeforeDueTime()
+    {
+        var time = new FakeTimeProvider();
+        using var timers = new SipTimerService(time);
+        var (timer, owner) = ScheduleOwned(timers);
+        timer.Cancel();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+        Assert.True(timer.IsCancelled);
+        Assert.Equal(1, timers.Count);
+        Assert.False(owner.TryGetTarget(out _), "a cancelled timer still holds its callback's target");
+        time.Advance(TimeSpan.FromSeconds(40));
+        Assert.Equal(0, timers.Count);
+    }
+
+    [Fact]
     public void Schedule_FromCallback_Fires()
     {
         var time = new FakeTimeProvider();
@@ -69,5 +86,13 @@ public sealed class SipTimerServiceTests
         });
         await done.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(0, remaining);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static (SipScheduledTimer Timer, WeakReference<object> Owner) ScheduleOwned(SipTimerService timers)
+    {
+        var owner = new List<int> { 1 };
+        var timer = timers.Schedule(TimeSpan.FromSeconds(32), () => owner.Add(2));
+        return (timer, new WeakReference<object>(owner));
     }
 }

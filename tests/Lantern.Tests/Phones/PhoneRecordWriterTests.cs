@@ -147,6 +147,46 @@ public sealed class PhoneRecordWriterTests
         Assert.Equal(1, store.CountOf("k"));
     }
 
+    [Fact]
+    public async Task DeferredPut_PayloadMadeAtWriteFromNewestState()
+    {
+        var store = new InMemoryRecordStore();
+        await using var writer = new PhoneRecordWriter(store, NullLogger.Instance);
+        var state = new List<int> { 1 };
+        var made = 0;
+        string Serialize(object o)
+        {
+            made++;
+            return "{\"v\":" + ((List<int>)o).Count.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}";
+        }
+
+        writer.Put("k", "a", state, Serialize, null);
+        state.Add(2);
+        writer.Put("k", "a", state, Serialize, null);
+        Assert.Equal(0, made);
+        await writer.FlushAsync(CancellationToken.None);
+
+        Assert.Equal(1, made);
+        Assert.Equal("{\"v\":2}", Assert.Single(store.All("k")).Json);
+    }
+
+    [Fact]
+    public async Task DeferredPutThenDelete_NeverSerialized()
+    {
+        var store = new InMemoryRecordStore();
+        await using var writer = new PhoneRecordWriter(store, NullLogger.Instance);
+        var made = 0;
+        writer.Put("k", "a", new object(), _ =>
+        {
+            made++;
+            return "{}";
+        }, null);
+        writer.Delete("k", "a");
+        await writer.FlushAsync(CancellationToken.None);
+
+        Assert.Equal(0, made);
+        Assert.Equal(0, store.CountOf("k"));
+    }
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
