@@ -60,7 +60,10 @@ internal sealed class Subscription
 
     public DateTimeOffset? LastNotifyAt { get; set; }
 
-    public string? LastResult { get; set; }
+    /// <summary>Outcome of the last NOTIFY; kept as a value and formatted only when a status page asks.</summary>
+    public NotifyOutcome? LastOutcome { get; set; }
+
+    public string? LastResult => LastOutcome?.ToString();
 
     public long LastVersion { get; set; }
 
