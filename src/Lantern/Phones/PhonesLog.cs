@@ -27,6 +27,9 @@ internal static partial class PhonesLog
     [LoggerMessage(EventId = 4007, Level = LogLevel.Error, Message = "Writing {Kind} record {Key} to the store failed")]
     public static partial void StoreWriteFailed(ILogger logger, string kind, string key, Exception exception);
 
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Debug, Message = "Subscription {CallId} ended: mailbox {Mailbox} was deleted (noresource)")]
+    public static partial void SubscriptionResourceGone(ILogger logger, string callId, Lantern.Mailboxes.MailboxId mailbox);
+
     [LoggerMessage(EventId = 4010, Level = LogLevel.Warning, Message = "Registration table full ({Max}): REGISTER answered 503")]
     public static partial void RegistrationTableFull(ILogger logger, int max);
 

@@ -260,6 +260,56 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
         }
     }
 
+    /// <summary>A mailbox was deleted: a subscription left with none of its mailboxes gets its final NOTIFY
+    /// <c>terminated;reason=noresource</c> (sip.md §4.6, RFC 6665 §4.2.2); one that still has others (an aggregate) gets a
+    /// NOTIFY with the sum of what is left.</summary>
+    public void OnMailboxDeleted(MailboxId mailbox)
+    {
+        List<Subscription> watching;
+        lock (_gate)
+        {
+            if (!_byMailbox.TryGetValue(mailbox, out var indexed))
+            {
+                return;
+            }
+
+            watching = indexed is HashSet<Subscription> set ? [.. set] : [(Subscription)indexed];
+        }
+
+        // Existence is read outside the lock (the mailbox service has its own); a mailbox recreated since the deletion counts
+        // as present, and its own change will be notified.
+        Dictionary<MailboxId, bool>? exists = null;
+        var gone = new List<Subscription>();
+        foreach (var sub in watching)
+        {
+            if (AllMailboxesGone(sub.Target, ref exists))
+            {
+                gone.Add(sub);
+            }
+        }
+
+        var ended = new List<Subscription>();
+        lock (_gate)
+        {
+            foreach (var sub in gone)
+            {
+                if (BeginTerminationLocked(sub, "noresource"))
+                {
+                    ended.Add(sub);
+                }
+            }
+        }
+
+        foreach (var sub in ended)
+        {
+            PhonesLog.SubscriptionResourceGone(_logger, sub.Dialog.CallId, mailbox);
+            Kick(sub);
+        }
+
+        // The rest (aggregates with a mailbox left) report the new sum like any change.
+        OnMailboxChanged(mailbox);
+    }
+
     public Subscription? Find(string callId, string localTag, string remoteTag)
     {
         lock (_gate)
@@ -275,6 +325,26 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
         {
             return [.. _byDialog.Values];
         }
+    }
+
+    private bool AllMailboxesGone(MwiTarget target, ref Dictionary<MailboxId, bool>? exists)
+    {
+        foreach (var m in target.AllMailboxes())
+        {
+            exists ??= [];
+            if (!exists.TryGetValue(m, out var present))
+            {
+                present = _mailboxes.Find(m) is not null;
+                exists[m] = present;
+            }
+
+            if (present)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Stops sending; subscriptions stay in the store untouched, to resume at the next start.</summary>
