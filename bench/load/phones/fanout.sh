@@ -10,15 +10,18 @@ N="${1:-10000}"; RATE="${2:-2000}"
 WARMUP="${WARMUP:-$(( N < 2000 ? N : 2000 ))}"
 TMPL=$(mktemp /tmp/phones-load.XXXXXX.json); phones_config yes 0 "$TMPL"
 start_lantern "$TMPL"
+# sipp's files stay out of lantern's working directory: the host watches it (configuration reload), and every log line sipp
+# wrote there cost lantern a file-system event to process during the measured round.
+SIPP_DIR=$(mktemp -d /tmp/fanout-sipp.XXXXXX)
 count() { local c; c=$(grep -c "^$1 " "$2" 2>/dev/null) || true; echo "${c:-0}"; }
 
 # round MAILBOX_USER SUBSCRIBERS LOG: subscribes, changes the mailbox once, waits for the NOTIFYs; sets SUBSCRIBED, T0, CPU0, CPU1.
 round() {
   local user="$1" n="$2" log="$3" prev=-1 still=0 now perf=""
-  printf 'SEQUENTIAL\n%s;127.0.0.1;\n' "$user" > "$WORK/$user.csv"
-  timeout -k 5 400 sipp -sf "$PHONES_DIR/fanout_subscriber.xml" "127.0.0.1:$SIP_PORT" -i 127.0.0.1 -t u1 -inf "$WORK/$user.csv" \
+  printf 'SEQUENTIAL\n%s;127.0.0.1;\n' "$user" > "$SIPP_DIR/$user.csv"
+  timeout -k 5 400 sipp -sf "$PHONES_DIR/fanout_subscriber.xml" "127.0.0.1:$SIP_PORT" -i 127.0.0.1 -t u1 -inf "$SIPP_DIR/$user.csv" \
     -r "$RATE" -rp 1000 -l "$n" -m "$n" -buff_size 8388608 -timeout 360s -timeout_error -recv_timeout 330000 -nostdin \
-    -trace_logs -log_file "$log" -trace_stat -stf "$WORK/$user.stat.csv" >/dev/null 2>&1 &
+    -trace_logs -log_file "$log" -trace_stat -stf "$SIPP_DIR/$user.stat.csv" >/dev/null 2>&1 &
   SIPP=$!
   # Wait until every subscriber is confirmed, or the count has not grown for 5 s (calls sipp gave up on are reported).
   for _ in $(seq 1 1200); do
@@ -40,10 +43,10 @@ round() {
   if [ -n "$perf" ]; then kill -INT "$perf"; wait "$perf" || true; fi
 }
 
-round fan000002 "$WARMUP" "$WORK/warm.log"
+round fan000002 "$WARMUP" "$SIPP_DIR/warm.log"
 wait $SIPP || true
-round fan000001 "$N" "$WORK/fan.log"
-LOG="$WORK/fan.log"
+round fan000001 "$N" "$SIPP_DIR/fan.log"
+LOG="$SIPP_DIR/fan.log"
 first=$(awk '$1 == "UPDATE" && (m == "" || $4 < m) { m = $4 } END { print m }' "$LOG")
 last=$(awk '$1 == "UPDATE" && $4 > m { m = $4 } END { print m }' "$LOG")
 p99=$(awk '$1 == "UPDATE" { print $4 }' "$LOG" | sort -n | awk '{ a[NR] = $1 } END { print a[int(NR * 0.99)] }')
@@ -51,4 +54,4 @@ printf "subscribers=%s confirmed=%s updated=%s put_to_last_s=%.3f put_to_p99_s=%
   "$N" "$SUBSCRIBED" "$(count UPDATE "$LOG")" "$(echo "$last - $T0" | bc -l)" "$(echo "$p99 - $T0" | bc -l)" "$(echo "$last - $first" | bc -l)" \
   "$(echo "($CPU1 - $CPU0) / $(getconf CLK_TCK)" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)"
 wait $SIPP || true
-rm -f "$TMPL"
+rm -rf "$TMPL" "$SIPP_DIR"
