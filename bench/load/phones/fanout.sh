@@ -1,32 +1,57 @@
 #!/usr/bin/env bash
 # Fan-out: N live subscriptions on one mailbox (fanout_subscriber.xml from a sip.trusted address), then one change through
-# the REST API; prints the time from the PUT to the last NOTIFY sipp saw (and first-to-last NOTIFY).
+# the REST API; prints the time from the PUT to the last NOTIFY sipp saw (and first-to-last NOTIFY), the CPU seconds lantern
+# used from the PUT to the last NOTIFY, and the load average at the end.
 #   bench/load/phones/fanout.sh [SUBSCRIBERS=10000] [RATE=2000]
+# A first, uncounted round (WARMUP subscribers, default min(N, 2000), on another mailbox) lets the JIT tier up the fan-out path.
+# PERF_OUT=FILE records the counted round with `perf record -g` (start lantern's runtime with DOTNET_PerfMapEnabled=1).
 source "$(dirname "${BASH_SOURCE[0]}")/phones-lib.sh"
 N="${1:-10000}"; RATE="${2:-2000}"
+WARMUP="${WARMUP:-$(( N < 2000 ? N : 2000 ))}"
 TMPL=$(mktemp /tmp/phones-load.XXXXXX.json); phones_config yes 0 "$TMPL"
 start_lantern "$TMPL"
-printf 'SEQUENTIAL\nfan000001;127.0.0.1;\n' > "$WORK/fan.csv"
-timeout -k 5 400 sipp -sf "$PHONES_DIR/fanout_subscriber.xml" "127.0.0.1:$SIP_PORT" -i 127.0.0.1 -t u1 -inf "$WORK/fan.csv" \
-  -r "$RATE" -rp 1000 -l "$N" -m "$N" -buff_size 8388608 -timeout 360s -timeout_error -recv_timeout 330000 -nostdin \
-  -trace_logs -log_file "$WORK/fan.log" -trace_stat -stf "$WORK/stat.csv" >/dev/null 2>&1 &
-SIPP=$!
-count() { local c; c=$(grep -c "^$1 " "$WORK/fan.log" 2>/dev/null) || true; echo "${c:-0}"; }
-# Wait until every subscriber is confirmed, or the count has not grown for 5 s (calls sipp gave up on are reported).
-prev=-1; still=0
-for _ in $(seq 1 1200); do
-  now=$(count SUBOK); [ "$now" -ge "$N" ] && break
-  if [ "$now" -eq "$prev" ]; then still=$((still + 1)); [ "$still" -ge 50 ] && break; else still=0; fi
-  prev=$now; sleep 0.1
-done
-SUBSCRIBED=$(count SUBOK)
-t0=$(date +%s.%N)
-curl -s -o /dev/null -u admin:pw -X PUT "http://127.0.0.1:$HTTP_PORT/ari/mailboxes/fan000001@default?newMessages=1"
-for _ in $(seq 1 600); do [ "$(count UPDATE)" -ge "$SUBSCRIBED" ] && break; sleep 0.05; done
-first=$(awk '$1 == "UPDATE" && (m == "" || $4 < m) { m = $4 } END { print m }' "$WORK/fan.log")
-last=$(awk '$1 == "UPDATE" && $4 > m { m = $4 } END { print m }' "$WORK/fan.log")
-p99=$(awk '$1 == "UPDATE" { print $4 }' "$WORK/fan.log" | sort -n | awk '{ a[NR] = $1 } END { print a[int(NR * 0.99)] }')
-printf "subscribers=%s confirmed=%s updated=%s put_to_last_s=%.3f put_to_p99_s=%.3f first_to_last_s=%.3f\n" "$N" "$SUBSCRIBED" "$(count UPDATE)" \
-  "$(echo "$last - $t0" | bc -l)" "$(echo "$p99 - $t0" | bc -l)" "$(echo "$last - $first" | bc -l)"
+# sipp's files stay out of lantern's working directory: the host watches it (configuration reload), and every log line sipp
+# wrote there cost lantern a file-system event to process during the measured round.
+SIPP_DIR=$(mktemp -d /tmp/fanout-sipp.XXXXXX)
+count() { local c; c=$(grep -c "^$1 " "$2" 2>/dev/null) || true; echo "${c:-0}"; }
+
+# round MAILBOX_USER SUBSCRIBERS LOG: subscribes, changes the mailbox once, waits for the NOTIFYs; sets SUBSCRIBED, T0, CPU0, CPU1.
+round() {
+  local user="$1" n="$2" log="$3" prev=-1 still=0 now perf=""
+  printf 'SEQUENTIAL\n%s;127.0.0.1;\n' "$user" > "$SIPP_DIR/$user.csv"
+  timeout -k 5 400 sipp -sf "$PHONES_DIR/fanout_subscriber.xml" "127.0.0.1:$SIP_PORT" -i 127.0.0.1 -t u1 -inf "$SIPP_DIR/$user.csv" \
+    -r "$RATE" -rp 1000 -l "$n" -m "$n" -buff_size 8388608 -timeout 360s -timeout_error -recv_timeout 330000 -nostdin \
+    -trace_logs -log_file "$log" -trace_stat -stf "$SIPP_DIR/$user.stat.csv" >/dev/null 2>&1 &
+  SIPP=$!
+  # Wait until every subscriber is confirmed, or the count has not grown for 5 s (calls sipp gave up on are reported).
+  for _ in $(seq 1 1200); do
+    now=$(count SUBOK "$log"); [ "$now" -ge "$n" ] && break
+    if [ "$now" -eq "$prev" ]; then still=$((still + 1)); [ "$still" -ge 50 ] && break; else still=0; fi
+    prev=$now; sleep 0.1
+  done
+  SUBSCRIBED=$(count SUBOK "$log")
+  # Let the store writer and Timer K of the initial NOTIFYs settle so they do not count against the change.
+  sleep 1
+  if [ -n "${PERF_OUT:-}" ] && [ "$user" = fan000001 ]; then
+    perf record -F 999 -g $(if [ -n "${PERF_ALL:-}" ]; then echo -a; else echo -p "$LANTERN_PID"; fi) -o "$PERF_OUT" >/dev/null 2>&1 & perf=$!; sleep 0.5
+  fi
+  CPU0=$(cpu_ticks "$LANTERN_PID")
+  T0=$(date +%s.%N)
+  curl -s -o /dev/null -u admin:pw -X PUT "http://127.0.0.1:$HTTP_PORT/ari/mailboxes/$user@default?newMessages=1"
+  for _ in $(seq 1 600); do [ "$(count UPDATE "$log")" -ge "$SUBSCRIBED" ] && break; sleep 0.05; done
+  CPU1=$(cpu_ticks "$LANTERN_PID")
+  if [ -n "$perf" ]; then kill -INT "$perf"; wait "$perf" || true; fi
+}
+
+round fan000002 "$WARMUP" "$SIPP_DIR/warm.log"
 wait $SIPP || true
-rm -f "$TMPL"
+round fan000001 "$N" "$SIPP_DIR/fan.log"
+LOG="$SIPP_DIR/fan.log"
+first=$(awk '$1 == "UPDATE" && (m == "" || $4 < m) { m = $4 } END { print m }' "$LOG")
+last=$(awk '$1 == "UPDATE" && $4 > m { m = $4 } END { print m }' "$LOG")
+p99=$(awk '$1 == "UPDATE" { print $4 }' "$LOG" | sort -n | awk '{ a[NR] = $1 } END { print a[int(NR * 0.99)] }')
+printf "subscribers=%s confirmed=%s updated=%s put_to_last_s=%.3f put_to_p99_s=%.3f first_to_last_s=%.3f lantern_cpu_s=%.2f load1=%s\n" \
+  "$N" "$SUBSCRIBED" "$(count UPDATE "$LOG")" "$(echo "$last - $T0" | bc -l)" "$(echo "$p99 - $T0" | bc -l)" "$(echo "$last - $first" | bc -l)" \
+  "$(echo "($CPU1 - $CPU0) / $(getconf CLK_TCK)" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)"
+wait $SIPP || true
+rm -rf "$TMPL" "$SIPP_DIR"

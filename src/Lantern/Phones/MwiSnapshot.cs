@@ -1,4 +1,5 @@
 using Lantern.Mailboxes;
+using Lantern.MessageSummary;
 
 namespace Lantern.Phones;
 
@@ -7,7 +8,13 @@ namespace Lantern.Phones;
 /// <param name="MessageAccount">The full <c>sip:user@domain</c> account URI.</param>
 internal sealed record MwiSnapshot(MailboxCounts Counts, long Version, string MessageAccount, bool OmitUrgent)
 {
+    private byte[]? _body;
+
     public bool Waiting => Counts.Waiting;
+
+    /// <summary>The RFC 3842 body, written on first use and then shared by every NOTIFY carrying this snapshot (a fan-out
+    /// sends one snapshot to every subscriber of a mailbox). Two threads racing here write equal bytes; either copy is fine.</summary>
+    public ReadOnlyMemory<byte> Body => _body ??= MessageSummaryWriter.ToArray(Counts, MessageAccount, OmitUrgent);
 
     /// <summary>Reads the current committed state of every mailbox of <paramref name="part"/>; a missing mailbox counts as empty.</summary>
     public static MwiSnapshot Of(MwiPart part, bool omitUrgent, string domain, IMailboxService mailboxes)
@@ -32,4 +39,10 @@ internal sealed record MwiSnapshot(MailboxCounts Counts, long Version, string Me
     /// <summary><c>sip:user@domain</c>; <c>#</c> is the one mailbox character a SIP user part must escape.</summary>
     public static string AccountUri(string user, string domain) =>
         "sip:" + user.Replace("#", "%23", StringComparison.Ordinal) + "@" + domain;
+
+    // The lazily written body is a cache, not state: equality stays that of the reported values.
+    public bool Equals(MwiSnapshot? other) =>
+        other is not null && Counts == other.Counts && Version == other.Version && MessageAccount == other.MessageAccount && OmitUrgent == other.OmitUrgent;
+
+    public override int GetHashCode() => HashCode.Combine(Counts, Version, MessageAccount, OmitUrgent);
 }

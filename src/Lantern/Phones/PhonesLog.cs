@@ -33,6 +33,9 @@ internal static partial class PhonesLog
     [LoggerMessage(EventId = 4023, Level = LogLevel.Warning, Message = "The store has not committed within {Seconds} s; answering without waiting longer")]
     public static partial void StoreSlow(ILogger logger, double seconds);
 
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Debug, Message = "Subscription {CallId} ended: mailbox {Mailbox} was deleted (noresource)")]
+    public static partial void SubscriptionResourceGone(ILogger logger, string callId, Lantern.Mailboxes.MailboxId mailbox);
+
     [LoggerMessage(EventId = 4010, Level = LogLevel.Warning, Message = "Registration table full ({Max}): REGISTER answered 503")]
     public static partial void RegistrationTableFull(ILogger logger, int max);
 

@@ -170,7 +170,15 @@ internal sealed class PhonesService : IAsyncDisposable
                     return;
                 }
 
-                Subscriptions.OnMailboxChanged(change.Mailbox.Id);
+                if (change.Kind == MailboxChangeKind.Deleted)
+                {
+                    Subscriptions.OnMailboxDeleted(change.Mailbox.Id);
+                }
+                else
+                {
+                    Subscriptions.OnMailboxChanged(change.Mailbox.Id);
+                }
+
                 Unsolicited.OnMailboxChanged(change.Mailbox.Id);
             }
         }

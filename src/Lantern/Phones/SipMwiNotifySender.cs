@@ -27,16 +27,21 @@ internal sealed class SipMwiNotifySender : IMwiNotifySender
 
     public async ValueTask<NotifyOutcome> SendInDialogAsync(SubscriptionDialog dialog, long cseq, string subscriptionState, MwiSnapshot state, CancellationToken cancellationToken)
     {
+        if (!IPAddress.TryParse(dialog.RemoteAddress, out var address))
+        {
+            return NotifyOutcome.TransportFailed("no address for " + dialog.RemoteAddress);
+        }
+
         var b = SipMessageBuilder.Request(SipMethod.Notify, dialog.RemoteTarget);
         foreach (var route in dialog.RouteSet)
         {
             b.AddHeader(SipHeaderId.Route, route);
         }
 
-        b.AddHeader(SipHeaderId.From, "<" + dialog.LocalUri + ">;tag=" + dialog.LocalTag);
-        b.AddHeader(SipHeaderId.To, "<" + dialog.RemoteUri + ">;tag=" + dialog.RemoteTag);
+        b.AddHeader(SipHeaderId.From, string.Concat("<", dialog.LocalUri, ">;tag=", dialog.LocalTag));
+        b.AddHeader(SipHeaderId.To, string.Concat("<", dialog.RemoteUri, ">;tag=", dialog.RemoteTag));
         b.AddHeader(SipHeaderId.CallId, dialog.CallId);
-        b.AddHeader(SipHeaderId.CSeq, cseq.ToString(CultureInfo.InvariantCulture) + " NOTIFY");
+        b.AddHeader(SipHeaderId.CSeq, string.Create(CultureInfo.InvariantCulture, $"{cseq} NOTIFY"));
         if (dialog.LocalContact.Length > 0)
         {
             b.AddHeader(SipHeaderId.Contact, dialog.LocalContact);
@@ -45,17 +50,19 @@ internal sealed class SipMwiNotifySender : IMwiNotifySender
         b.AddHeader(SipHeaderId.Event, EventValue);
         b.AddHeader(SipHeaderId.SubscriptionState, subscriptionState);
         b.AddHeader(SipHeaderId.UserAgent, _userAgent);
-        b.SetBody(Body(state), MessageSummaryWriter.ContentType);
-        if (!IPAddress.TryParse(dialog.RemoteAddress, out var address))
+        b.SetBody(state.Body, MessageSummaryWriter.ContentType);
+        var flow = new SipDestination(dialog.Transport, new IPEndPoint(address, dialog.RemotePort), dialog.ConnectionId);
+
+        // One await level per NOTIFY (a fan-out sends thousands): the fallback is worked out only when the flow failed.
+        var result = await _stack.SendRequestAsync(b, flow, cancellationToken);
+        if (result.Failure == SipClientFailure.TransportError && dialog.Transport != SipTransportKind.Udp
+            && UriDestination(dialog.RouteSet.Count > 0 ? dialog.RouteSet[0] : null, dialog.RemoteTarget) is { } target
+            && target.Remote != flow.Remote)
         {
-            return NotifyOutcome.TransportFailed("no address for " + dialog.RemoteAddress);
+            result = await _stack.SendRequestAsync(b, target, cancellationToken);
         }
 
-        var destination = new SipDestination(dialog.Transport, new IPEndPoint(address, dialog.RemotePort), dialog.ConnectionId);
-        var fallback = dialog.Transport == SipTransportKind.Udp
-            ? null
-            : UriDestination(dialog.RouteSet.Count > 0 ? dialog.RouteSet[0] : null, dialog.RemoteTarget);
-        return Outcome(await SendWithFallbackAsync(b, destination, fallback, cancellationToken));
+        return Outcome(result);
     }
 
     /// <summary>Sends over the flow the phone used; when that stream is gone (a restart, a dropped connection) and the
@@ -93,7 +100,7 @@ internal sealed class SipMwiNotifySender : IMwiNotifySender
         b.AddHeader(SipHeaderId.Event, EventValue);
         b.AddHeader(SipHeaderId.SubscriptionState, "terminated");
         b.AddHeader(SipHeaderId.UserAgent, _userAgent);
-        b.SetBody(Body(state), MessageSummaryWriter.ContentType);
+        b.SetBody(state.Body, MessageSummaryWriter.ContentType);
         var fallback = destination.Value.Transport == SipTransportKind.Udp || contact.Transport is null
             ? null
             : UriDestination(contact.Path.Count > 0 ? contact.Path[0] : null, contact.Uri);
@@ -136,15 +143,15 @@ internal sealed class SipMwiNotifySender : IMwiNotifySender
         return new SipDestination(kind, new IPEndPoint(address, port));
     }
 
-    private static byte[] Body(MwiSnapshot state) => MessageSummaryWriter.ToArray(state.Counts, state.MessageAccount, state.OmitUrgent);
-
     private static NotifyOutcome Outcome(SipClientResult result)
     {
         if (result.Response is { } response)
         {
             using (response)
             {
-                return NotifyOutcome.FromStatus(response.StatusCode, response.ReasonPhrase);
+                // A 2xx is the common case by far: its canonical phrase saves decoding the received one for every NOTIFY.
+                var status = response.StatusCode;
+                return NotifyOutcome.FromStatus(status, status is >= 200 and < 300 ? SipReasonPhrases.For(status) : response.ReasonPhrase);
             }
         }
 

@@ -3,11 +3,6 @@ namespace Lantern.Phones;
 /// <summary>One live message-summary subscription; mutable state owned by <see cref="SubscriptionManager"/> and changed only under its lock.</summary>
 internal sealed class Subscription
 {
-    // Nearly every NOTIFY result is this one: one shared instance instead of a copy per subscription.
-    private const string Delivered = "200 OK";
-
-    private string? _lastResult;
-
     public Subscription(long id, SubscriptionDialog dialog, MwiTarget target, string? boundKey, DateTimeOffset createdAt)
     {
         Id = id;
@@ -65,11 +60,10 @@ internal sealed class Subscription
 
     public DateTimeOffset? LastNotifyAt { get; set; }
 
-    public string? LastResult
-    {
-        get => _lastResult;
-        set => _lastResult = value == Delivered ? Delivered : value;
-    }
+    /// <summary>Outcome of the last NOTIFY; kept as a value and formatted only when a status page asks.</summary>
+    public NotifyOutcome? LastOutcome { get; set; }
+
+    public string? LastResult => LastOutcome?.ToString();
 
     public long LastVersion { get; set; }
 

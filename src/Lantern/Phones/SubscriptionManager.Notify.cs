@@ -44,45 +44,25 @@ internal sealed partial class SubscriptionManager
     {
         try
         {
+            NotifyJob job;
+            lock (_gate)
+            {
+                if (!TryBeginLocked(sub, out job))
+                {
+                    sub.InFlight = false;
+                    return;
+                }
+            }
+
             while (true)
             {
-                SubscriptionDialog dialog;
-                long cseq;
-                string state;
-                MwiPart part;
-                bool final;
-                lock (_gate)
-                {
-                    if (!TryTakeJobLocked(sub, out part, out final))
-                    {
-                        sub.InFlight = false;
-                        return;
-                    }
-
-                    var now = _time.GetUtcNow();
-                    sub.CSeq++;
-                    if (!final && _writer is not null && sub.CSeq >= sub.CSeqReserved)
-                    {
-                        Persist(sub);
-                    }
-
-                    dialog = sub.Dialog;
-                    cseq = sub.CSeq;
-                    state = StateHeader(sub, final, now);
-                    if (!final && _settings.MinNotifyInterval > TimeSpan.Zero)
-                    {
-                        sub.NextAllowedAt = now + _settings.MinNotifyInterval;
-                    }
-                }
-
                 // Read the state after taking the job: whatever changed before this line is in this NOTIFY.
-                var snapshot = MwiSnapshot.Of(part, sub.Target.OmitUrgent, _settings.Domain, _mailboxes);
-                NotifyOutcome outcome;
-                try
-                {
-                    outcome = await _sender.SendInDialogAsync(dialog, cseq, state, snapshot, _stopping.Token);
-                }
-                catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+                var snapshot = _snapshots.Get(job.Part, sub.Target.OmitUrgent);
+                // No cancellation token: registering one per NOTIFY cost a promise and a registration under the token's lock each,
+                // visible in fan-out profiles. A NOTIFY in flight at stop ends when the stack stops (or at Timer F); its outcome
+                // is then dropped, as stopping is not a removal and the store must not see it.
+                var outcome = await _sender.SendInDialogAsync(job.Dialog, job.CSeq, job.State, snapshot, CancellationToken.None);
+                if (_stopping.IsCancellationRequested)
                 {
                     lock (_gate)
                     {
@@ -92,7 +72,7 @@ internal sealed partial class SubscriptionManager
                     return;
                 }
 
-                if (!Apply(sub, outcome, snapshot, final))
+                if (!Apply(sub, outcome, snapshot, job.Final, out job))
                 {
                     return;
                 }
@@ -117,14 +97,42 @@ internal sealed partial class SubscriptionManager
         }
     }
 
-    /// <summary>Records the outcome; false when the loop must stop (subscription ended).</summary>
-    private bool Apply(Subscription sub, NotifyOutcome outcome, MwiSnapshot snapshot, bool final)
+    /// <summary>Takes the next NOTIFY of a subscription whose loop runs: CSeq, state header, and the part to report.</summary>
+    private bool TryBeginLocked(Subscription sub, out NotifyJob job)
+    {
+        if (!TryTakeJobLocked(sub, out var part, out var final))
+        {
+            job = default;
+            return false;
+        }
+
+        var now = _time.GetUtcNow();
+        sub.CSeq++;
+        if (!final && _writer is not null && sub.CSeq >= sub.CSeqReserved)
+        {
+            Persist(sub);
+        }
+
+        if (!final && _settings.MinNotifyInterval > TimeSpan.Zero)
+        {
+            sub.NextAllowedAt = now + _settings.MinNotifyInterval;
+        }
+
+        job = new NotifyJob(sub.Dialog, sub.CSeq, StateHeaderLocked(sub, final, now), part, final);
+        return true;
+    }
+
+    /// <summary>Records the outcome and, in the same lock, takes the next job; false when the loop must stop (nothing left, or
+    /// the subscription ended).</summary>
+    private bool Apply(Subscription sub, NotifyOutcome outcome, MwiSnapshot snapshot, bool final, out NotifyJob next)
     {
         var ended = final || outcome.EndsSubscription;
+        var more = false;
+        next = default;
         lock (_gate)
         {
             sub.LastNotifyAt = _time.GetUtcNow();
-            sub.LastResult = outcome.ToString();
+            sub.LastOutcome = outcome;
             if (outcome.Delivered)
             {
                 sub.LastVersion = snapshot.Version;
@@ -134,6 +142,14 @@ internal sealed partial class SubscriptionManager
             {
                 sub.InFlight = false;
                 RemoveLocked(sub);
+            }
+            else
+            {
+                more = TryBeginLocked(sub, out next);
+                if (!more)
+                {
+                    sub.InFlight = false;
+                }
             }
         }
 
@@ -152,7 +168,7 @@ internal sealed partial class SubscriptionManager
             RaiseCoverageEnded();
         }
 
-        return !ended;
+        return more;
     }
 
     private bool TryTakeJobLocked(Subscription sub, out MwiPart part, out bool final)
@@ -212,4 +228,7 @@ internal sealed partial class SubscriptionManager
 
         return false;
     }
+
+    /// <summary>One NOTIFY to send, taken under the lock and sent outside it.</summary>
+    private readonly record struct NotifyJob(SubscriptionDialog Dialog, long CSeq, string State, MwiPart Part, bool Final);
 }

@@ -197,15 +197,22 @@ internal sealed partial class SubscriptionManager
         return stored.ToJson();
     }
 
-    private static string StateHeader(Subscription sub, bool final, DateTimeOffset now)
+    private string StateHeaderLocked(Subscription sub, bool final, DateTimeOffset now)
     {
         if (final)
         {
             return sub.TerminationReason is null ? "terminated" : "terminated;reason=" + sub.TerminationReason;
         }
 
+        // Subscribers of a fan-out mostly share a handful of remaining times: reuse the last header text when it matches.
         var remaining = Math.Max(0, (long)Math.Ceiling((sub.ExpiresAt - now).TotalSeconds));
-        return "active;expires=" + remaining.ToString(CultureInfo.InvariantCulture);
+        if (remaining != _lastActiveRemaining || _lastActiveState is null)
+        {
+            _lastActiveRemaining = remaining;
+            _lastActiveState = "active;expires=" + remaining.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return _lastActiveState;
     }
 
     private List<(string Endpoint, MailboxId Mailbox)>? TakeCoverageEndedLocked()

@@ -29,7 +29,10 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
     private readonly Func<object, string> _serializeRecord;
     private readonly List<Subscription> _restored = [];
     private readonly List<Subscription> _restoredRemoved = [];
+    private readonly MwiSnapshotCache _snapshots;
     private List<(string Endpoint, MailboxId Mailbox)>? _coverageEnded;
+    private string? _lastActiveState;
+    private long _lastActiveRemaining;
     private long _nextId;
     private int _pumpsRunning;
 
@@ -52,6 +55,7 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
         _deadlines = new DeadlineScheduler(time);
         _onExpiryDue = s => OnExpiryDue((Subscription)s!);
         _serializeRecord = SerializeRecord;
+        _snapshots = new MwiSnapshotCache(settings.Domain, mailboxes);
     }
 
     /// <summary>Called (outside the lock) when the last active subscription of an endpoint covering a mailbox ends, so unsolicited NOTIFY resumes.</summary>
@@ -240,20 +244,75 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
                     }
                 }
 
-                if (sub.Activated && !sub.InFlight)
+                // Claimed here, in the one pass under the lock, rather than by Kick per subscription: a fan-out to
+                // thousands of subscribers would otherwise take the lock twice more for each.
+                if (sub.Activated && !sub.InFlight && !sub.Ended)
                 {
+                    sub.InFlight = true;
                     (kicks ??= []).Add(sub);
                 }
             }
         }
 
+        RaiseCoverageEnded();
         if (kicks is not null)
         {
+            Interlocked.Add(ref _pumpsRunning, kicks.Count);
             foreach (var sub in kicks)
             {
-                Kick(sub);
+                _ = PumpAsync(sub);
             }
         }
+    }
+
+    /// <summary>A mailbox was deleted: a subscription left with none of its mailboxes gets its final NOTIFY
+    /// <c>terminated;reason=noresource</c> (sip.md §4.6, RFC 6665 §4.2.2); one that still has others (an aggregate) gets a
+    /// NOTIFY with the sum of what is left.</summary>
+    public void OnMailboxDeleted(MailboxId mailbox)
+    {
+        List<Subscription> watching;
+        lock (_gate)
+        {
+            if (!_byMailbox.TryGetValue(mailbox, out var indexed))
+            {
+                return;
+            }
+
+            watching = indexed is HashSet<Subscription> set ? [.. set] : [(Subscription)indexed];
+        }
+
+        // Existence is read outside the lock (the mailbox service has its own); a mailbox recreated since the deletion counts
+        // as present, and its own change will be notified.
+        Dictionary<MailboxId, bool>? exists = null;
+        var gone = new List<Subscription>();
+        foreach (var sub in watching)
+        {
+            if (AllMailboxesGone(sub.Target, ref exists))
+            {
+                gone.Add(sub);
+            }
+        }
+
+        var ended = new List<Subscription>();
+        lock (_gate)
+        {
+            foreach (var sub in gone)
+            {
+                if (BeginTerminationLocked(sub, "noresource"))
+                {
+                    ended.Add(sub);
+                }
+            }
+        }
+
+        foreach (var sub in ended)
+        {
+            PhonesLog.SubscriptionResourceGone(_logger, sub.Dialog.CallId, mailbox);
+            Kick(sub);
+        }
+
+        // The rest (aggregates with a mailbox left) report the new sum like any change.
+        OnMailboxChanged(mailbox);
     }
 
     public Subscription? Find(string callId, string localTag, string remoteTag)
@@ -271,6 +330,26 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
         {
             return [.. _byDialog.Values];
         }
+    }
+
+    private bool AllMailboxesGone(MwiTarget target, ref Dictionary<MailboxId, bool>? exists)
+    {
+        foreach (var m in target.AllMailboxes())
+        {
+            exists ??= [];
+            if (!exists.TryGetValue(m, out var present))
+            {
+                present = _mailboxes.Find(m) is not null;
+                exists[m] = present;
+            }
+
+            if (present)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Stops sending; subscriptions stay in the store untouched, to resume at the next start.</summary>

@@ -127,6 +127,20 @@ public sealed class PhonesInteropTests
         Assert.Matches("(?m)^lantern_phones_store_pending [0-9]+$", metrics);
     }
 
+    [Theory]
+    [InlineData("udp")]
+    [InlineData("tcp")]
+    public async Task RestDelete_EndsSubscriptionWithNoresource(string transport)
+    {
+        Assert.True(Sipp.IsInstalled, "sipp is not installed");
+        await using var server = await LanternProcess.StartAsync(Make(trusted: true));
+
+        var result = await Sipp.RunClientAsync("phones_subscribe_delete.xml", server.SipPort, transport,
+            ["-inf", Users("3000"), "-key", "http_port", server.HttpPort.ToString(CultureInfo.InvariantCulture)]);
+
+        Assert.True(result.ExitCode == 0, result + "\n" + server.Output);
+    }
+
     [Fact]
     public async Task Kill9RightAfterThe200_SubscriptionSurvives_NotifiesAfterRestartAndDialogContinues()
     {

@@ -68,4 +68,46 @@ public sealed class SipMessageWriterTests
         Assert.NotEqual(a, SipIdentifiers.NewBranch());
         Assert.Equal(7 + 32, a.Length);
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("Messages-Waiting: yes\r\n")]
+    [InlineData("Ünïcödé body, € and 😀")]
+    public void ToArray_SameBytesAsBufferWriter(string body)
+    {
+        var b = SipMessageBuilder.Request(SipMethod.Notify, "sip:ü@192.0.2.10")
+            .AddHeader(SipHeaderId.From, "\"Jürgen\" <sip:a@b>;tag=1")
+            .AddHeader(SipHeaderId.To, "<sip:c@d>")
+            .AddHeader("X-Custom", "€")
+            .SetBody(body, "text/plain");
+        var w = new ArrayBufferWriter<byte>();
+        SipMessageWriter.Write(b, w);
+        Assert.Equal(w.WrittenSpan.ToArray(), b.ToArray());
+        Assert.Equal(w.WrittenCount, SipMessageWriter.GetByteCount(b));
+        var response = SipMessageBuilder.Response(486, "Busy Hére").AddHeader(SipHeaderId.CallId, "x");
+        w.Clear();
+        SipMessageWriter.Write(response, w);
+        Assert.Equal(w.WrittenSpan.ToArray(), response.ToArray());
+    }
+
+    [Fact]
+    public void Headers_ByIdAndName_FoundRemovedAndPrepended()
+    {
+        var b = SipMessageBuilder.Request(SipMethod.Notify, "sip:a@b")
+            .AddHeader("f", "<sip:a@b>;tag=1")
+            .AddHeader(SipHeaderId.Route, "<sip:p1>")
+            .AddHeader("ROUTE", "<sip:p2>")
+            .AddHeader(SipHeaderId.ContentLength, "5");
+        b.PrependHeader(SipHeaderId.Via, "SIP/2.0/UDP h;branch=z9hG4bK1");
+        Assert.Equal("<sip:a@b>;tag=1", b.GetHeader(SipHeaderId.From));
+        Assert.Equal("<sip:p1>", b.GetHeader(SipHeaderId.Route));
+        Assert.Null(b.GetHeader(SipHeaderId.ContentLength));
+        Assert.Equal("Via", b.Headers[0].Key);
+        b.RemoveHeader(SipHeaderId.Route);
+        Assert.Null(b.GetHeader(SipHeaderId.Route));
+        Assert.Equal(["Via", "f"], b.Headers.Select(h => h.Key));
+        b.SetHeader(SipHeaderId.Via, "SIP/2.0/UDP h2;branch=z9hG4bK2");
+        Assert.Equal("SIP/2.0/UDP h2;branch=z9hG4bK2", b.GetHeader(SipHeaderId.Via));
+        Assert.Throws<ArgumentException>(() => b.AddHeader(SipHeaderId.Unknown, "x"));
+    }
 }

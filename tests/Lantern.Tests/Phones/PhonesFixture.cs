@@ -55,6 +55,12 @@ internal sealed class PhonesFixture : IAsyncDisposable
         Assert.True(r.Succeeded, r.Error);
     }
 
+    public async Task DeleteAsync(string mailbox)
+    {
+        var r = await Mailboxes.DeleteAsync(MailboxId.Parse(mailbox), MailboxSource.Api, CancellationToken.None);
+        Assert.True(r.Succeeded, r.Error);
+    }
+
     public SubscriptionDialog Dialog(string? callId = null) => new(
         callId ?? "call-" + Interlocked.Increment(ref _nextDialog),
         "lt" + _nextDialog,

@@ -28,6 +28,25 @@ public sealed class PhonesServiceTests
     }
 
     [Fact]
+    public async Task ChangeFeed_MailboxDeleted_SubscriberGetsTerminatedNoresource()
+    {
+        await using var f = await PhonesFixture.CreateAsync();
+        await f.SetAsync("1001", 2);
+        var s = f.Service(new EndpointDirectory([Phone]), Settings);
+        await s.StartAsync(CancellationToken.None);
+        var d = s.Subscriptions.Subscribe(f.Dialog(), EndpointDirectory.TargetOf(PhoneEndpoint.Create("9", "pw", "1001")), 600, null);
+        s.Subscriptions.Activate(d.Subscription!);
+        await f.Sender.WaitForAsync(1);
+
+        await f.DeleteAsync("1001");
+
+        await f.Sender.WaitForAsync(2);
+        var final = f.Sender.Sent.Last(n => n.Dialog is not null);
+        Assert.Equal("terminated;reason=noresource", final.State);
+        Assert.Equal(d.Subscription!.Dialog.CallId, final.Dialog!.CallId);
+    }
+
+    [Fact]
     public async Task Restart_LiveSubscriptionResumesWithNotifyOfCurrentStateAndHigherCSeq()
     {
         await using var f = await PhonesFixture.CreateAsync();

@@ -385,4 +385,93 @@ public sealed class SubscriptionManagerTests
         await f.Sender.WaitForAsync(2);
         Assert.Equal("terminated", f.Sender.Sent[1].State);
     }
+
+    [Fact]
+    public async Task OnMailboxDeleted_LastMailboxGone_FinalNotifyNoresourceAndRemoved()
+    {
+        await using var f = await PhonesFixture.CreateAsync();
+        await f.SetAsync("1001", 3);
+        var m = Manager(f);
+        Accept(m, f, 600);
+        await f.Sender.WaitForAsync(1);
+        f.Time.Advance(TimeSpan.FromSeconds(30));
+
+        await f.DeleteAsync("1001");
+        m.OnMailboxDeleted(MailboxId.Parse("1001"));
+
+        await f.Sender.WaitForAsync(2);
+        var last = f.Sender.Sent[1];
+        Assert.Equal("terminated;reason=noresource", last.State);
+        Assert.Equal(2, last.CSeq);
+        Assert.Equal(0, last.New);
+        Assert.Equal(0, m.Count);
+        Assert.False(m.IsCovered("1001", MailboxId.Parse("1001")));
+    }
+
+    [Fact]
+    public async Task OnMailboxDeleted_AggregateWithMailboxLeft_NotifiesRemainingSumThenNoresourceWhenAllGone()
+    {
+        await using var f = await PhonesFixture.CreateAsync();
+        await f.SetAsync("2000@sales", 1);
+        await f.SetAsync("2001@sales", 2);
+        var m = Manager(f);
+        Accept(m, f, target: EndpointDirectory.TargetOf(PhoneEndpoint.Create("2000", "pw", "2000@sales", "2001@sales")), bound: "2000");
+        await f.Sender.WaitForAsync(1);
+        Assert.Equal(3, f.Sender.Sent[0].New);
+
+        await f.DeleteAsync("2001@sales");
+        m.OnMailboxDeleted(MailboxId.Parse("2001@sales"));
+
+        await f.Sender.WaitForAsync(2);
+        Assert.StartsWith("active;", f.Sender.Sent[1].State, StringComparison.Ordinal);
+        Assert.Equal(1, f.Sender.Sent[1].New);
+        Assert.Equal(1, m.Count);
+
+        await f.DeleteAsync("2000@sales");
+        m.OnMailboxDeleted(MailboxId.Parse("2000@sales"));
+
+        await f.Sender.WaitForAsync(3);
+        Assert.Equal("terminated;reason=noresource", f.Sender.Sent[2].State);
+        Assert.Equal(0, m.Count);
+    }
+
+    [Fact]
+    public async Task OnMailboxDeleted_MailboxRecreatedMeanwhile_ActiveNotifyWithNewState()
+    {
+        await using var f = await PhonesFixture.CreateAsync();
+        await f.SetAsync("1001", 3);
+        var m = Manager(f);
+        Accept(m, f);
+        await f.Sender.WaitForAsync(1);
+
+        await f.DeleteAsync("1001");
+        await f.SetAsync("1001", 5);
+        m.OnMailboxDeleted(MailboxId.Parse("1001"));
+
+        await f.Sender.WaitForAsync(2);
+        Assert.StartsWith("active;", f.Sender.Sent[1].State, StringComparison.Ordinal);
+        Assert.Equal(5, f.Sender.Sent[1].New);
+        Assert.Equal(1, m.Count);
+    }
+
+    [Fact]
+    public async Task OnMailboxDeleted_NotifyInFlight_FinalNotifyAfterItsAnswer()
+    {
+        await using var f = await PhonesFixture.CreateAsync();
+        await f.SetAsync("1001", 3);
+        f.Sender.Hold = true;
+        var m = Manager(f);
+        Accept(m, f);
+        await f.Sender.WaitForAsync(1);
+
+        await f.DeleteAsync("1001");
+        m.OnMailboxDeleted(MailboxId.Parse("1001"));
+        Assert.Single(f.Sender.Sent);
+        f.Sender.Hold = false;
+        Assert.True(f.Sender.Release());
+
+        await f.Sender.WaitForAsync(2);
+        Assert.Equal("terminated;reason=noresource", f.Sender.Sent[1].State);
+        Assert.Equal(2, f.Sender.Sent[1].CSeq);
+    }
 }

@@ -47,16 +47,4 @@ public sealed class SubscriptionStringsTests
         Assert.Same(late, strings.Share(late));
         Assert.Equal(SubscriptionStrings.Capacity, strings.Count);
     }
-
-    [Fact]
-    public void LastResult_Delivered_SharedAcrossSubscriptions()
-    {
-        var target = EndpointDirectory.SingleMailbox(null, Lantern.Mailboxes.MailboxId.Parse("100"));
-        var a = new Subscription(1, Dialog("10.0.0.1", "", []), target, null, DateTimeOffset.UnixEpoch) { LastResult = 200 + " OK" };
-        var b = new Subscription(2, Dialog("10.0.0.1", "", []), target, null, DateTimeOffset.UnixEpoch) { LastResult = 200 + " OK" };
-
-        Assert.Same(a.LastResult, b.LastResult);
-        b.LastResult = "481 Gone";
-        Assert.Equal("481 Gone", b.LastResult);
-    }
 }
