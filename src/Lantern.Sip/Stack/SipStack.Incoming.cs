@@ -153,23 +153,23 @@ public sealed partial class SipStack
         if (verdict is not null)
         {
             Reject(tx, verdict);
-            return;
         }
-
-        if (request.Method == SipMethod.Cancel)
+        else if (request.Method == SipMethod.Cancel)
         {
             var inviteKey = key[..key.LastIndexOf('|')] + "|INVITE";
             tx.Respond(shard.Invites.ContainsKey(inviteKey) ? 200 : 481);
-            return;
         }
-
-        if (handlers.TryGetValue(request.Method, out var handler))
+        else if (handlers.TryGetValue(request.Method, out var handler))
         {
             Invoke(handler, tx);
             return;
         }
+        else
+        {
+            tx.Respond(OptionsResponse(tx.CreateResponse(200)));
+        }
 
-        tx.Respond(OptionsResponse(tx.CreateResponse(200)));
+        tx.ReleaseRequestVote();
     }
 
     private void HandleInvite(SipTransactionShard shard, SipMessage request, SipSource source, SipParseError error, string key)
@@ -306,13 +306,17 @@ public sealed partial class SipStack
 #pragma warning restore CA1031
         {
             HandlerFailed(tx, ex);
+            tx.ReleaseRequestVote();
             return;
         }
 
         if (!pending.IsCompletedSuccessfully)
         {
             _ = ObserveAsync(pending, tx);
+            return;
         }
+
+        tx.ReleaseRequestVote();
     }
 
     private async Task ObserveAsync(ValueTask pending, SipServerTransaction tx)
@@ -326,6 +330,10 @@ public sealed partial class SipStack
 #pragma warning restore CA1031
         {
             HandlerFailed(tx, ex);
+        }
+        finally
+        {
+            tx.ReleaseRequestVote();
         }
     }
 

@@ -14,6 +14,7 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
     private readonly SipTransactionContext _context;
     private SipMergeKey? _mergeKey;
     private int _finalGiven;
+    private int _releaseVotes;
     private ReadOnlyMemory<byte> _lastResponse;
     private SipScheduledTimer? _deadline;
 
@@ -51,7 +52,17 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
     public SipMessageBuilder CreateResponse(int statusCode, string? reasonPhrase = null) =>
         SipMessageBuilder.ResponseTo(Request, statusCode, reasonPhrase, LocalTag);
 
-    public bool Respond(int statusCode, string? reasonPhrase = null) => Respond(CreateResponse(statusCode, reasonPhrase));
+    public bool Respond(int statusCode, string? reasonPhrase = null)
+    {
+        if (HasFinalResponse)
+        {
+            // The request may already have been released; nothing would be sent anyway.
+            SipTransactionLog.SecondFinalIgnored(_context.Logger, Request.MethodText);
+            return false;
+        }
+
+        return Respond(CreateResponse(statusCode, reasonPhrase));
+    }
 
     /// <summary>Sends a response. Returns false (and sends nothing) when a final response was already given.</summary>
     public bool Respond(SipMessageBuilder response)
@@ -66,7 +77,22 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
 
         var bytes = response.ToArray();
         _shard.Executor.TryPost(() => SendResponse(bytes, final));
+        if (final)
+        {
+            ReleaseRequestVote();
+        }
+
         return true;
+    }
+
+    /// <summary>Called once by the stack when the handler is finished with the request. With the final response given too,
+    /// the request's pooled buffers go back to the pool; its header values read afterwards are empty.</summary>
+    internal void ReleaseRequestVote()
+    {
+        if (Interlocked.Increment(ref _releaseVotes) == 2)
+        {
+            Request.Dispose();
+        }
     }
 
     /// <summary>A retransmission of the request arrived (on the shard).</summary>

@@ -279,4 +279,25 @@ public sealed class SipServerTransactionTests
             transaction.Respond(200);
         }
     }
+
+    [Fact]
+    public void Request_ReleasedOnlyOnceTheHandlerIsDoneAndTheFinalResponseGiven()
+    {
+        using var h = new SipStackHarness();
+        var answerLater = new SipStackHarness.RecordingHandler(null);
+        h.Stack.RegisterHandler(SipMethod.Subscribe, answerLater);
+        h.Receive(SipStackHarness.Request("SUBSCRIBE", extra: "Event: message-summary\r\n"));
+        var tx = Assert.Single(answerLater.Calls);
+
+        // Handler returned without answering: the request stays readable until the answer.
+        Assert.Equal("message-summary", tx.Request.GetHeader(SipHeaderId.Event));
+        Assert.True(tx.Respond(200));
+        Assert.Null(tx.Request.GetHeader(SipHeaderId.Event));
+        Assert.False(tx.Respond(500));
+
+        var answerFirst = new SipStackHarness.RecordingHandler(200);
+        h.Stack.RegisterHandler(SipMethod.Register, answerFirst);
+        h.Receive(SipStackHarness.Request("REGISTER"));
+        Assert.Equal(0, Assert.Single(answerFirst.Calls).Request.HeaderCount);
+    }
 }
