@@ -18,6 +18,9 @@ public sealed class SipTimerService : IDisposable
         _timer = timeProvider.CreateTimer(static s => ((SipTimerService)s!).Fire(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
+    /// <summary>Least time between two firings: timers due closer together than this run together, up to this late.</summary>
+    public static TimeSpan Resolution { get; } = TimeSpan.FromMilliseconds(4);
+
     /// <summary>Number of scheduled (possibly cancelled but not yet expired) timers.</summary>
     public int Count
     {
@@ -123,7 +126,16 @@ public sealed class SipTimerService : IDisposable
                 }
             }
 
-            next = _queue.TryPeek(out _, out var nextAt) ? nextAt : long.MaxValue;
+            // Most timers are cancelled long before they are due (Timer E/F once the response is in): drop cancelled ones at
+            // the head now rather than waking up for each of them.
+            while (_queue.TryPeek(out var head, out _) && head.IsCancelled)
+            {
+                _queue.Dequeue();
+            }
+
+            // Re-armed no sooner than Resolution ahead: under load a timer is due every few microseconds, and waking the
+            // timer thread for each would cost more than the work. SIP timers are hundreds of milliseconds.
+            next = _queue.TryPeek(out _, out var nextAt) ? Math.Max(nextAt, now + Resolution.Ticks) : long.MaxValue;
             _armedFor = next;
         }
 

@@ -95,4 +95,40 @@ public sealed class SipTimerServiceTests
         var timer = timers.Schedule(TimeSpan.FromSeconds(32), () => owner.Add(2));
         return (timer, new WeakReference<object>(owner));
     }
+
+    [Fact]
+    public void Fire_DropsCancelledTimersAtTheHead()
+    {
+        var time = new FakeTimeProvider();
+        using var timers = new SipTimerService(time);
+        var ran = 0;
+        timers.Schedule(TimeSpan.FromMilliseconds(5), () => ran++);
+        timers.Schedule(TimeSpan.FromMilliseconds(100), () => ran += 10).Cancel();
+        timers.Schedule(TimeSpan.FromMilliseconds(200), () => ran += 10).Cancel();
+        timers.Schedule(TimeSpan.FromSeconds(1), () => ran += 100);
+
+        time.Advance(TimeSpan.FromMilliseconds(5));
+        Assert.Equal(1, ran);
+        Assert.Equal(1, timers.Count);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(101, ran);
+    }
+
+    [Fact]
+    public void Fire_TimersCloserThanTheResolution_RunTogetherAtMostThatLate()
+    {
+        var time = new FakeTimeProvider();
+        using var timers = new SipTimerService(time);
+        var ran = new List<int>();
+        timers.Schedule(TimeSpan.FromMilliseconds(10), () => ran.Add(1));
+        timers.Schedule(TimeSpan.FromMilliseconds(11), () => ran.Add(2));
+
+        time.Advance(TimeSpan.FromMilliseconds(10));
+        Assert.Equal([1], ran);
+        time.Advance(SipTimerService.Resolution - TimeSpan.FromMilliseconds(1));
+        Assert.Equal([1], ran);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal([1, 2], ran);
+    }
 }
