@@ -134,14 +134,7 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
         {
             _lastResponse = bytes;
             State = SipTransactionState.Proceeding;
-            _context.Send(_shard, bytes, ResponseDestination, r =>
-            {
-                if (!r.Succeeded)
-                {
-                    SipTransactionLog.ResponseSendFailed(_context.Logger, r.Error);
-                    Terminate();
-                }
-            });
+            Send(bytes, terminateOnFailure: true);
             return;
         }
 
@@ -150,13 +143,7 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
         if (SipTransactionContext.IsReliable(ResponseDestination.Transport))
         {
             State = SipTransactionState.Completed;
-            _context.Send(_shard, bytes, ResponseDestination, r =>
-            {
-                if (!r.Succeeded)
-                {
-                    SipTransactionLog.ResponseSendFailed(_context.Logger, r.Error);
-                }
-            });
+            Send(bytes, terminateOnFailure: false);
             Terminate();
             return;
         }
@@ -177,6 +164,19 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
             _shard.TimerJ.Add(completed, _context, _context.Values.TimeoutInterval);
         }
     }
+
+    private void Send(ReadOnlyMemory<byte> bytes, bool terminateOnFailure) =>
+        _context.Send(_shard, bytes, ResponseDestination, r =>
+        {
+            if (!r.Succeeded)
+            {
+                SipTransactionLog.ResponseSendFailed(_context.Logger, r.Error);
+                if (terminateOnFailure)
+                {
+                    Terminate();
+                }
+            }
+        });
 
     private void Terminate()
     {

@@ -76,13 +76,9 @@ internal sealed partial class UnsolicitedNotifier
                 foreach (var c in contacts)
                 {
                     var d = DeliveryLocked(c);
-                    for (var i = 0; i < target.Parts.Count; i++)
+                    if (MarkDirty(d, target, mailbox))
                     {
-                        if (target.Parts[i].Covers(mailbox))
-                        {
-                            d.Dirty.Add(i);
-                            (kicks ??= []).Add(d);
-                        }
+                        (kicks ??= []).Add(d);
                     }
                 }
             }

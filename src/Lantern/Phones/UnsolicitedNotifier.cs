@@ -148,14 +148,7 @@ internal sealed partial class UnsolicitedNotifier : IContactBindingListener, IAs
                 foreach (var c in contacts)
                 {
                     var d = DeliveryLocked(c);
-                    for (var i = 0; i < target.Parts.Count; i++)
-                    {
-                        if (target.Parts[i].Covers(mailbox))
-                        {
-                            d.Dirty.Add(i);
-                        }
-                    }
-
+                    MarkDirty(d, target, mailbox);
                     if (!d.InFlight)
                     {
                         (kicks ??= []).Add(d);
@@ -171,6 +164,23 @@ internal sealed partial class UnsolicitedNotifier : IContactBindingListener, IAs
                 Kick(d);
             }
         }
+    }
+
+    /// <summary>Marks the parts of <paramref name="target"/> that cover <paramref name="mailbox"/> for the next NOTIFY to
+    /// <paramref name="delivery"/>; false when none does. Under <c>_gate</c>.</summary>
+    private static bool MarkDirty(ContactDelivery delivery, MwiTarget target, MailboxId mailbox)
+    {
+        var marked = false;
+        for (var i = 0; i < target.Parts.Count; i++)
+        {
+            if (target.Parts[i].Covers(mailbox))
+            {
+                delivery.Dirty.Add(i);
+                marked = true;
+            }
+        }
+
+        return marked;
     }
 
     public void OnBound(ContactBinding binding, bool isNew)
