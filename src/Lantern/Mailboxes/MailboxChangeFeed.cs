@@ -6,12 +6,18 @@ internal sealed class MailboxChangeFeed : IMailboxChangeFeed
     private readonly Lock _gate = new();
     private readonly MailboxChange?[] _ring;
     private MailboxChangeReader[] _readers = [];
+    private readonly long _first;
     private long _last;
 
-    public MailboxChangeFeed(int replayCapacity = 10_000)
+    /// <param name="sequenceBase">The first change gets this plus one: a host starts from its start time, so ids an SSE client
+    /// kept from an earlier run are always older than this run's and resume as a resync, never as someone else's changes.</param>
+    public MailboxChangeFeed(int replayCapacity = 10_000, long sequenceBase = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(replayCapacity, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(sequenceBase);
         _ring = new MailboxChange?[replayCapacity];
+        _last = sequenceBase;
+        _first = sequenceBase + 1;
     }
 
     public long LastSequence => Volatile.Read(ref _last);
@@ -34,14 +40,14 @@ internal sealed class MailboxChangeFeed : IMailboxChangeFeed
     {
         lock (_gate)
         {
-            // An id from the future (e.g. from before a restart, since sequences restart) cannot be resumed.
+            // An id from the future (another node's, or a clock set back) cannot be resumed.
             if (sequence > _last)
             {
                 complete = false;
                 return [];
             }
 
-            var oldest = Math.Max(1, _last - _ring.Length + 1);
+            var oldest = Math.Max(_first, _last - _ring.Length + 1);
             var from = Math.Max(Math.Max(sequence, 0) + 1, oldest);
             complete = sequence >= oldest - 1;
             var result = new MailboxChange[_last - from + 1];

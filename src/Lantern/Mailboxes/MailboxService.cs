@@ -31,7 +31,7 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
         _repository = repository;
         _time = time;
         _options = options ?? new MailboxServiceOptions();
-        _feed = new MailboxChangeFeed(_options.ReplayCapacity);
+        _feed = new MailboxChangeFeed(_options.ReplayCapacity, _options.SequenceBase);
         _stripes = new MailboxWriteStripes(_options.WriteStripes);
         _metrics = new MailboxMetrics(() => Count, () => _feed.ReaderCount, meterFactory);
     }

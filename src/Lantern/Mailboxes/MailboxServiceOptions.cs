@@ -12,6 +12,10 @@ public sealed record MailboxServiceOptions
     /// <summary>How many recent changes the feed keeps for <see cref="IMailboxChangeFeed.ReadSince"/> (SSE resume).</summary>
     public int ReplayCapacity { get; init; } = 10_000;
 
+    /// <summary>Change-feed sequence numbers continue after this one (see <see cref="MailboxChangeFeed"/>); hosts use the
+    /// start time in microseconds since the Unix epoch.</summary>
+    public long SequenceBase { get; init; }
+
     /// <summary>Number of lock stripes serialising writes; mailboxes hashing to one stripe share a serial owner.</summary>
     public int WriteStripes { get; init; } = 256;
 }

@@ -25,7 +25,12 @@ internal static class StorageServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(new MailboxServiceOptions());
+        // SSE ids keep growing across restarts: microseconds of the start time stay ahead of any earlier run's changes
+        // unless it averaged over a million changes a second.
+        services.TryAddSingleton(sp => new MailboxServiceOptions
+        {
+            SequenceBase = sp.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds() * 1000,
+        });
         services.AddSingleton(sp => CreateStore(
             options ?? sp.GetRequiredService<IOptions<LanternOptions>>().Value.Store,
             sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,

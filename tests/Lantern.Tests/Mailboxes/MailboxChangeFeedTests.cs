@@ -69,6 +69,23 @@ public sealed class MailboxChangeFeedTests
     }
 
     [Fact]
+    public void SequenceBase_IdsOfAnEarlierRun_ResumeAsIncomplete()
+    {
+        var feed = new MailboxChangeFeed(replayCapacity: 100, sequenceBase: 5_000);
+        Assert.Equal(5_000, feed.LastSequence);
+        Assert.Empty(feed.ReadSince(5_000, out var nothingMissed));
+        Assert.True(nothingMissed);
+
+        feed.Publish(MailboxChangeKind.Updated, Box("1", 1), Time);
+        feed.Publish(MailboxChangeKind.Updated, Box("2", 1), Time);
+
+        Assert.Equal([5_001L, 5_002L], feed.ReadSince(5_000, out var complete).Select(c => c.Sequence));
+        Assert.True(complete);
+        Assert.Equal([5_001L, 5_002L], feed.ReadSince(42, out var fromEarlierRun).Select(c => c.Sequence));
+        Assert.False(fromEarlierRun);
+    }
+
+    [Fact]
     public void ReadSince_Window_ReturnsHeldChangesAndSaysWhetherComplete()
     {
         var feed = new MailboxChangeFeed(replayCapacity: 3);
