@@ -159,6 +159,46 @@ public sealed class PhonesInteropTests
         Assert.True(result.ExitCode == 0, result + "\n" + second.Output);
     }
 
+    /// <summary>The "done means": examples/lantern.json as shipped (ports and database moved, MD5 challenged first
+    /// for sipp: decision 0001), a phone with its credentials, and the CLI's update.</summary>
+    [Fact]
+    public async Task ExampleConfig_AuthenticatedPhone_SeesTheLampAfterCliUpdate()
+    {
+        Assert.True(Sipp.IsInstalled, "sipp is not installed");
+        var example = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "examples", "lantern.json"));
+        var config = example
+            .Replace("\"port\": 5060", "\"port\": {SIP_PORT}", StringComparison.Ordinal)
+            .Replace("127.0.0.1:8088", "127.0.0.1:{HTTP_PORT}", StringComparison.Ordinal)
+            .Replace("127.0.0.1:5038", "127.0.0.1:{AMI_PORT}", StringComparison.Ordinal)
+            .Replace("\"lantern.db\"", "\"{DB}\"", StringComparison.Ordinal)
+            .Replace("\"domain\": \"127.0.0.1\",", "\"domain\": \"127.0.0.1\", \"digestAlgorithms\": [ \"MD5\", \"SHA-256\" ],", StringComparison.Ordinal);
+        Assert.Contains("{SIP_PORT}", config, StringComparison.Ordinal);
+        Assert.Contains("{DB}", config, StringComparison.Ordinal);
+        Assert.Contains("digestAlgorithms", config, StringComparison.Ordinal);
+        await using var server = await LanternProcess.StartAsync(config);
+        var flag = Path.Combine(server.Directory, "subscribed.flag");
+        var phone = Sipp.RunClientAsync("phones_example_cli.xml", server.SipPort, "udp",
+            ["-inf", Users("1001"), "-au", "1001", "-ap", "demo1001", "-key", "flag", flag]);
+        await WaitForFileAsync(flag, phone);
+
+        var cli = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "lantern.dll"), "mwi", "update", "1001", "--new", "1",
+            "--server", "http://127.0.0.1:" + server.HttpPort.ToString(CultureInfo.InvariantCulture), "--user", "admin", "--password", "admin-demo-password" })
+        {
+            cli.ArgumentList.Add(arg);
+        }
+
+        using var update = System.Diagnostics.Process.Start(cli)!;
+        var output = await update.StandardOutput.ReadToEndAsync();
+        var errors = await update.StandardError.ReadToEndAsync();
+        await update.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(update.ExitCode == 0, $"lantern mwi update exited {update.ExitCode}: {output}{errors}");
+
+        var result = await phone;
+        Assert.True(result.ExitCode == 0, result + "\n" + server.Output);
+        Assert.Contains("Messages-Waiting: yes\r\nMessage-Account: sip:*97@127.0.0.1\r\nVoice-Message: 1/0 (0/0)", result.Messages, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task StaticContact_GetsUnsolicitedNotifyAtStartAndAfterAnUpdate()
     {
