@@ -1,13 +1,10 @@
 using Lantern.Configuration;
-using Lantern.Mailboxes;
 
 namespace Lantern.Import;
 
 /// <summary>Maps res_pjsip's pjsip.conf (config.md §3) into an <see cref="ImportBuilder"/>.</summary>
 internal static class PjsipConfMapper
 {
-    private const string NotUsed = "not used by Lantern (call handling)";
-
     public static void Map(AsteriskConfig config, ImportBuilder builder)
     {
         var referenced = new HashSet<AsteriskSection>();
@@ -50,14 +47,8 @@ internal static class PjsipConfMapper
             var reason = section.IsTemplate ? $"template [{section.Name}] is not used by any section"
                 : section.Type is "aor" or "auth" or "identify" ? $"[{section.Name}] (type={section.Type}) is not used by any imported endpoint"
                 : section.Type.Length == 0 ? $"[{section.Name}] has no type="
-                : $"type={section.Type}: {NotUsed}";
-            var report = new PendingReport();
-            foreach (var s in section.IsTemplate ? section.Own : section.Settings)
-            {
-                report.Ignored(s, reason);
-            }
-
-            report.Drop(builder.Report, string.Empty);
+                : $"type={section.Type}: {AsteriskMapping.NotUsed}";
+            AsteriskMapping.IgnoreAll(section.IsTemplate ? section.Own : section.Settings, reason, builder);
         }
     }
 
@@ -73,23 +64,19 @@ internal static class PjsipConfMapper
                     report.Used(s, "global defaults");
                     break;
                 case "default_voicemail_extension":
-                    if (MailboxId.IsValidPart(s.Value))
+                    if (AsteriskMapping.IsExtension(s, report))
                     {
                         voicemail = s.Value;
                         report.MappedAbsolute(s, "voicemailExtension of every pjsip endpoint without its own");
                     }
-                    else
-                    {
-                        report.Ignored(s, "not a valid extension ([A-Za-z0-9_.*#+-])");
-                    }
 
                     break;
                 case "mwi_disable_initial_unsolicited":
-                    builder.SendOnStartup = !SipConfMapper.IsTrue(s.Value);
+                    builder.SendOnStartup = !AsteriskMapping.IsTrue(s.Value);
                     report.MappedAbsolute(s, "sip.unsolicited.sendOnStartup");
                     break;
                 default:
-                    report.Ignored(s, NotUsed);
+                    report.Ignored(s, AsteriskMapping.NotUsed);
                     break;
             }
         }
@@ -144,7 +131,7 @@ internal static class PjsipConfMapper
             }
             else
             {
-                report.Ignored(s, NotUsed);
+                report.Ignored(s, AsteriskMapping.NotUsed);
             }
         }
 
@@ -165,31 +152,22 @@ internal static class PjsipConfMapper
                     r.Used(s, "an endpoint");
                     break;
                 case "mailboxes":
-                    MapMailboxes(s, draft);
+                    AsteriskMapping.MapMailboxes(s, draft, "mailboxes", anyListCounts: false);
                     break;
                 case "aggregate_mwi":
-                    draft.Aggregate = SipConfMapper.IsTrue(s.Value) ? null : false;
-                    r.Mapped(s, SipConfMapper.IsTrue(s.Value) ? "aggregate (default true)" : "aggregate");
+                    draft.Aggregate = AsteriskMapping.IsTrue(s.Value) ? null : false;
+                    r.Mapped(s, AsteriskMapping.IsTrue(s.Value) ? "aggregate (default true)" : "aggregate");
                     break;
                 case "mwi_from_user":
                     draft.FromUser = s.Value;
                     r.Mapped(s, "fromUser");
                     break;
                 case "mwi_subscribe_replaces_unsolicited":
-                    draft.SubscribeReplacesUnsolicited = SipConfMapper.IsTrue(s.Value);
+                    draft.SubscribeReplacesUnsolicited = AsteriskMapping.IsTrue(s.Value);
                     r.Mapped(s, "subscribeReplacesUnsolicited");
                     break;
                 case "voicemail_extension":
-                    if (MailboxId.IsValidPart(s.Value))
-                    {
-                        draft.VoicemailExtension = s.Value;
-                        r.Mapped(s, "voicemailExtension");
-                    }
-                    else
-                    {
-                        r.Ignored(s, "not a valid extension ([A-Za-z0-9_.*#+-])");
-                    }
-
+                    AsteriskMapping.MapVoicemailExtension(s, draft);
                     break;
                 case "incoming_mwi_mailbox":
                     incoming = s;
@@ -217,7 +195,7 @@ internal static class PjsipConfMapper
                     r.Ignored(s, "credentials for requests Asterisk sends; Lantern sends NOTIFYs without them");
                     break;
                 default:
-                    r.Ignored(s, NotUsed);
+                    r.Ignored(s, AsteriskMapping.NotUsed);
                     break;
             }
         }
@@ -277,7 +255,7 @@ internal static class PjsipConfMapper
                 }
                 else
                 {
-                    r.Ignored(s, NotUsed);
+                    r.Ignored(s, AsteriskMapping.NotUsed);
                 }
             }
         }
@@ -371,7 +349,7 @@ internal static class PjsipConfMapper
 
                     break;
                 default:
-                    r.Ignored(s, NotUsed);
+                    r.Ignored(s, AsteriskMapping.NotUsed);
                     break;
             }
         }
@@ -388,21 +366,16 @@ internal static class PjsipConfMapper
                     r.Used(s, $"AOR of endpoint {draft.Id}");
                     break;
                 case "mailboxes":
-                    MapMailboxes(s, draft);
+                    AsteriskMapping.MapMailboxes(s, draft, "mailboxes", anyListCounts: false);
                     break;
                 case "voicemail_extension":
                     if (draft.VoicemailExtension is not null)
                     {
                         r.Ignored(s, "the endpoint sets its own voicemail_extension");
                     }
-                    else if (MailboxId.IsValidPart(s.Value))
-                    {
-                        draft.VoicemailExtension = s.Value;
-                        r.Mapped(s, "voicemailExtension");
-                    }
                     else
                     {
-                        r.Ignored(s, "not a valid extension ([A-Za-z0-9_.*#+-])");
+                        AsteriskMapping.MapVoicemailExtension(s, draft);
                     }
 
                     break;
@@ -443,7 +416,7 @@ internal static class PjsipConfMapper
                     MapExpiration(s, builder, r, b => b.RegistrationDefault, (b, v) => b.RegistrationDefault = v, "sip.registrations.defaultExpires");
                     break;
                 default:
-                    r.Ignored(s, NotUsed);
+                    r.Ignored(s, AsteriskMapping.NotUsed);
                     break;
             }
         }
@@ -451,11 +424,12 @@ internal static class PjsipConfMapper
 
     private static void MapExpiration(AsteriskSetting s, ImportBuilder builder, PendingReport r, Func<ImportBuilder, int?> get, Action<ImportBuilder, int> set, string path)
     {
-        if (!ImportBuilder.TryParseInt(s.Value, 1, out var v))
+        if (!AsteriskMapping.TryParseSeconds(s, r, out var v))
         {
-            r.Ignored(s, "not a positive number of seconds");
+            return;
         }
-        else if (get(builder) is { } existing && existing != v)
+
+        if (get(builder) is { } existing && existing != v)
         {
             r.Ignored(s, $"{path} is global in Lantern and already {existing}");
         }
@@ -505,31 +479,5 @@ internal static class PjsipConfMapper
         }
 
         builder.TryAddPeer(peer, report);
-    }
-
-    private static void MapMailboxes(AsteriskSetting s, EndpointDraft draft)
-    {
-        var added = 0;
-        var bad = new List<string>();
-        foreach (var raw in s.Value.Split([',', '&'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (MailboxId.TryParse(raw, out var id, out _))
-            {
-                draft.AddMailbox(id.ToString());
-                added++;
-            }
-            else
-            {
-                bad.Add(raw);
-            }
-        }
-
-        if (added == 0)
-        {
-            draft.Report.Ignored(s, "no valid mailbox id in the list");
-            return;
-        }
-
-        draft.Report.Mapped(s, "mailboxes" + (bad.Count > 0 ? $"; invalid ids dropped: {string.Join(", ", bad)}" : string.Empty));
     }
 }

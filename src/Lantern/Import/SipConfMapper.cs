@@ -7,8 +7,6 @@ namespace Lantern.Import;
 /// <summary>Maps chan_sip's sip.conf (config.md §3) into an <see cref="ImportBuilder"/>.</summary>
 internal static class SipConfMapper
 {
-    private const string NotUsed = "not used by Lantern (call handling)";
-
     public static void Map(AsteriskConfig config, ImportBuilder builder)
     {
         // chan_sip reads every [general] (a repeated one or a (+) continuation) as one.
@@ -36,13 +34,7 @@ internal static class SipConfMapper
             {
                 if (!section.IsInherited)
                 {
-                    var unused = new PendingReport();
-                    foreach (var s in section.Own)
-                    {
-                        unused.Ignored(s, $"template [{section.Name}] is not used by any section");
-                    }
-
-                    unused.Drop(builder.Report, string.Empty);
+                    AsteriskMapping.IgnoreAll(section.Own, $"template [{section.Name}] is not used by any section", builder);
                 }
 
                 continue;
@@ -51,13 +43,7 @@ internal static class SipConfMapper
             var type = section.Type;
             if (string.Equals(section.Name, "authentication", StringComparison.OrdinalIgnoreCase) || type == "user")
             {
-                var skipped = new PendingReport();
-                foreach (var s in section.Settings)
-                {
-                    skipped.Ignored(s, type == "user" ? $"[{section.Name}] is type=user: it cannot receive MWI" : "outbound call authentication: " + NotUsed);
-                }
-
-                skipped.Drop(builder.Report, string.Empty);
+                AsteriskMapping.IgnoreAll(section.Settings, type == "user" ? $"[{section.Name}] is type=user: it cannot receive MWI" : "outbound call authentication: " + AsteriskMapping.NotUsed, builder);
                 continue;
             }
 
@@ -93,31 +79,23 @@ internal static class SipConfMapper
 
                     break;
                 case "mwiexpiry":
-                    if (ImportBuilder.TryParseInt(s.Value, 1, out var e))
+                    if (AsteriskMapping.TryParseSeconds(s, report, out var e))
                     {
                         expires = e;
                         mwiExpiry = s;
                     }
-                    else
-                    {
-                        report.Ignored(s, "not a positive number of seconds");
-                    }
 
                     break;
                 case "vmexten":
-                    if (MailboxId.IsValidPart(s.Value))
+                    if (AsteriskMapping.IsExtension(s, report))
                     {
                         defaults.VoicemailExtension = s.Value;
                         report.MappedAbsolute(s, "voicemailExtension of every sip.conf endpoint without its own");
                     }
-                    else
-                    {
-                        report.Ignored(s, "not a valid extension ([A-Za-z0-9_.*#+-])");
-                    }
 
                     break;
                 case "buggymwi":
-                    defaults.OmitUrgent = IsTrue(s.Value);
+                    defaults.OmitUrgent = AsteriskMapping.IsTrue(s.Value);
                     report.MappedAbsolute(s, "omitUrgent of every sip.conf endpoint without its own");
                     break;
                 case "mwi_from":
@@ -125,7 +103,7 @@ internal static class SipConfMapper
                     report.MappedAbsolute(s, "fromUser of every sip.conf endpoint without its own");
                     break;
                 case "subscribemwi":
-                    defaults.SubscribeMwi = IsTrue(s.Value);
+                    defaults.SubscribeMwi = AsteriskMapping.IsTrue(s.Value);
                     report.MappedAbsolute(s, "unsolicited of every sip.conf endpoint without its own");
                     break;
                 case "subminexpiry":
@@ -157,7 +135,7 @@ internal static class SipConfMapper
 
                     break;
                 case "tcpenable":
-                    tcpEnable = IsTrue(s.Value);
+                    tcpEnable = AsteriskMapping.IsTrue(s.Value);
                     bindSettings.Add(s);
                     break;
                 case "tcpbindaddr":
@@ -165,7 +143,7 @@ internal static class SipConfMapper
                     bindSettings.Add(s);
                     break;
                 case "tlsenable":
-                    tlsEnable = IsTrue(s.Value);
+                    tlsEnable = AsteriskMapping.IsTrue(s.Value);
                     bindSettings.Add(s);
                     break;
                 case "tlsbindaddr":
@@ -184,7 +162,7 @@ internal static class SipConfMapper
                     report.Ignored(s, "Lantern does not register to providers (it does not carry calls)");
                     break;
                 default:
-                    report.Ignored(s, NotUsed);
+                    report.Ignored(s, AsteriskMapping.NotUsed);
                     break;
             }
         }
@@ -267,9 +245,8 @@ internal static class SipConfMapper
 
     private static void MapExpiry(AsteriskSetting s, string key, ImportBuilder builder, PendingReport report)
     {
-        if (!ImportBuilder.TryParseInt(s.Value, 1, out var v))
+        if (!AsteriskMapping.TryParseSeconds(s, report, out var v))
         {
-            report.Ignored(s, "not a positive number of seconds");
             return;
         }
 
@@ -330,27 +307,18 @@ internal static class SipConfMapper
 
                     break;
                 case "mailbox":
-                    MapMailboxes(s, draft);
+                    AsteriskMapping.MapMailboxes(s, draft, "mailboxes (aggregated)", anyListCounts: true);
                     break;
                 case "vmexten":
-                    if (MailboxId.IsValidPart(s.Value))
-                    {
-                        draft.VoicemailExtension = s.Value;
-                        r.Mapped(s, "voicemailExtension");
-                    }
-                    else
-                    {
-                        r.Ignored(s, "not a valid extension ([A-Za-z0-9_.*#+-])");
-                    }
-
+                    AsteriskMapping.MapVoicemailExtension(s, draft);
                     break;
                 case "subscribemwi":
-                    subscribeMwi = IsTrue(s.Value);
-                    r.Mapped(s, IsTrue(s.Value) ? "unsolicited" : "unsolicited (default true)");
+                    subscribeMwi = AsteriskMapping.IsTrue(s.Value);
+                    r.Mapped(s, AsteriskMapping.IsTrue(s.Value) ? "unsolicited" : "unsolicited (default true)");
                     break;
                 case "buggymwi":
-                    buggyMwi = IsTrue(s.Value);
-                    r.Mapped(s, IsTrue(s.Value) ? "omitUrgent" : "omitUrgent (default false)");
+                    buggyMwi = AsteriskMapping.IsTrue(s.Value);
+                    r.Mapped(s, AsteriskMapping.IsTrue(s.Value) ? "omitUrgent" : "omitUrgent (default false)");
                     break;
                 case "mwi_from":
                     draft.FromUser = s.Value;
@@ -386,7 +354,7 @@ internal static class SipConfMapper
                         : "Lantern has no deny rules: only permitted ranges are allowed");
                     break;
                 default:
-                    r.Ignored(s, NotUsed);
+                    r.Ignored(s, AsteriskMapping.NotUsed);
                     break;
             }
         }
@@ -533,35 +501,8 @@ internal static class SipConfMapper
         builder.TryAddPeer(peer, report);
     }
 
-    private static void MapMailboxes(AsteriskSetting s, EndpointDraft draft)
-    {
-        var bad = new List<string>();
-        foreach (var raw in s.Value.Split([',', '&'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (MailboxId.TryParse(raw, out var id, out _))
-            {
-                draft.AddMailbox(id.ToString());
-            }
-            else
-            {
-                bad.Add(raw);
-            }
-        }
-
-        if (draft.Mailboxes.Count == 0)
-        {
-            draft.Report.Ignored(s, "no valid mailbox id in the list");
-            return;
-        }
-
-        draft.Report.Mapped(s, "mailboxes (aggregated)" + (bad.Count > 0 ? $"; invalid ids dropped: {string.Join(", ", bad)}" : string.Empty));
-    }
-
     private static bool IsDenyAll(string value) =>
         AddressRange.TryParse(value, out var n) && n.PrefixLength == 0;
-
-    internal static bool IsTrue(string value) =>
-        value.ToLowerInvariant() is "yes" or "true" or "y" or "t" or "1" or "on";
 
     private sealed class PeerDefaults
     {

@@ -48,18 +48,8 @@ internal sealed record StoredBinding
 
     public string ToJson() => JsonSerializer.Serialize(this, PhonesJsonContext.Default.StoredBinding);
 
-    public static StoredBinding? FromJson(string json)
-    {
-        try
-        {
-            var b = JsonSerializer.Deserialize(json, PhonesJsonContext.Default.StoredBinding);
-            return b is not null && b.EndpointId.Length > 0 && b.Uri.Length > 0 ? b : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    public static StoredBinding? FromJson(string json) =>
+        StoredJson.Read(json, PhonesJsonContext.Default.StoredBinding, b => b.EndpointId.Length > 0 && b.Uri.Length > 0);
 
     /// <summary>The binding, without a connection: connections do not survive a restart.</summary>
     public ContactBinding ToBinding() =>

@@ -85,18 +85,8 @@ internal sealed record StoredSubscription
     public string ToJson() => JsonSerializer.Serialize(this, PhonesJsonContext.Default.StoredSubscription);
 
     /// <summary>Parses a stored record; null when it is unreadable or names an invalid mailbox (a corrupt row is skipped, not fatal).</summary>
-    public static StoredSubscription? FromJson(string json)
-    {
-        try
-        {
-            var s = JsonSerializer.Deserialize(json, PhonesJsonContext.Default.StoredSubscription);
-            return s is not null && s.CallId.Length > 0 && s.Parts.Count > 0 ? s : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    public static StoredSubscription? FromJson(string json) =>
+        StoredJson.Read(json, PhonesJsonContext.Default.StoredSubscription, s => s.CallId.Length > 0 && s.Parts.Count > 0);
 
     /// <summary>The dialog (with no connection: connections do not survive a restart) and target; false when a mailbox id is invalid.</summary>
     public bool TryRestore(out SubscriptionDialog dialog, out MwiTarget target)

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization.Metadata;
 using Lantern.Status;
 
 namespace Lantern.Api.V1;
@@ -75,9 +76,7 @@ internal static class StatusEndpoints
     }
 
     internal static IResult ListEndpoints(HttpContext context) =>
-        context.RequestServices.GetService<IEndpointStatusReader>() is { } reader
-            ? Results.Json(StatusMapping.ToList(reader.ListEndpoints(), StatusMapping.ToDto), ApiJsonContext.Default.StatusListDtoEndpointDto)
-            : NotAvailable("endpoint status");
+        StatusList(context, "endpoint status", (IEndpointStatusReader r) => r.ListEndpoints(), StatusMapping.ToDto, ApiJsonContext.Default.StatusListDtoEndpointDto);
 
     internal static IResult GetEndpoint(string id, HttpContext context)
     {
@@ -168,24 +167,24 @@ internal static class StatusEndpoints
     }
 
     internal static IResult ListSubscriptions(HttpContext context) =>
-        context.RequestServices.GetService<IEndpointStatusReader>() is { } reader
-            ? Results.Json(StatusMapping.ToList(reader.ListSubscriptions(), StatusMapping.ToDto), ApiJsonContext.Default.StatusListDtoSubscriptionDto)
-            : NotAvailable("subscription status");
+        StatusList(context, "subscription status", (IEndpointStatusReader r) => r.ListSubscriptions(), StatusMapping.ToDto, ApiJsonContext.Default.StatusListDtoSubscriptionDto);
 
     internal static IResult ListRegistrations(HttpContext context) =>
-        context.RequestServices.GetService<IEndpointStatusReader>() is { } reader
-            ? Results.Json(StatusMapping.ToList(reader.ListRegistrations(), StatusMapping.ToDto), ApiJsonContext.Default.StatusListDtoRegistrationDto)
-            : NotAvailable("registration status");
+        StatusList(context, "registration status", (IEndpointStatusReader r) => r.ListRegistrations(), StatusMapping.ToDto, ApiJsonContext.Default.StatusListDtoRegistrationDto);
 
     internal static IResult ListUpstreams(HttpContext context) =>
-        context.RequestServices.GetService<IUpstreamStatusSource>() is { } source
-            ? Results.Json(StatusMapping.ToList(source.GetUpstreams(), StatusMapping.ToDto), ApiJsonContext.Default.StatusListDtoUpstreamDto)
-            : NotAvailable("upstream status");
+        StatusList(context, "upstream status", (IUpstreamStatusSource s) => s.GetUpstreams(), StatusMapping.ToDto, ApiJsonContext.Default.StatusListDtoUpstreamDto);
 
     internal static IResult ListPeers(HttpContext context) =>
-        context.RequestServices.GetService<IPeerStatusSource>() is { } source
-            ? Results.Json(StatusMapping.ToList(source.GetPeers(), StatusMapping.ToDto), ApiJsonContext.Default.StatusListDtoPeerDto)
-            : NotAvailable("peer status");
+        StatusList(context, "peer status", (IPeerStatusSource s) => s.GetPeers(), StatusMapping.ToDto, ApiJsonContext.Default.StatusListDtoPeerDto);
+
+    /// <summary>A whole status list from the read model <typeparamref name="TSource"/>, or 503 on a host without it.</summary>
+    private static IResult StatusList<TSource, TStatus, TDto>(
+        HttpContext context, string what, Func<TSource, IReadOnlyList<TStatus>?> read, Func<TStatus, TDto> toDto, JsonTypeInfo<StatusListDto<TDto>> type)
+        where TSource : class =>
+        context.RequestServices.GetService<TSource>() is { } source
+            ? Results.Json(StatusMapping.ToList(read(source), toDto), type)
+            : NotAvailable(what);
 
     private static bool TryEndpointId(string id, out IResult? problem)
     {
