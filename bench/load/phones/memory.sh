@@ -10,8 +10,6 @@
 source "$(dirname "${BASH_SOURCE[0]}")/phones-lib.sh"
 N="${1:-100000}"; RATE="${2:-2000}"
 TMPL=$(mktemp /tmp/phones-load.XXXXXX.json); phones_config yes 0 "$TMPL"
-# The phones layer at Information, to show the idle heap trim (event 4030) in the log.
-sed -i 's/"Lantern.Phones": "Warning"/"Lantern.Phones": "Information"/' "$TMPL"
 start_lantern "$TMPL"
 users "$N" m "$WORK/users.csv"
 sleep 2
@@ -32,7 +30,7 @@ after=$(rss_kib "$LANTERN_PID")
 printf "after_70s: subscriptions=%s rss_before_kib=%s rss_after_kib=%s bytes_per_subscription=%.0f\n" "$ok" "$before" "$after" "$(echo "($after - $before) * 1024 / $ok" | bc -l)"
 # Where the RSS is: anonymous (GC heap, native heaps, stacks) versus file-backed (code, mapped files).
 awk '/^(RssAnon|RssFile|Threads)/ { printf "%s %s ", $1, $2 } END { print "" }' "/proc/$LANTERN_PID/status"
-grep -A1 "Phones.*\[4030\]" "$WORK/lantern.log" | grep -v "^--" || echo "no idle heap trim logged"
+grep -A1 "Hosting.*\[9020\]" "$WORK/lantern.log" | grep -v "^--" || echo "no idle heap trim logged"
 if [[ -n "${DUMP:-}" ]]; then
   "${DOTNET_TOOLS:-$HOME/.dotnet/tools}/dotnet-dump" collect -p "$LANTERN_PID" --type Heap -o "$DUMP" >/dev/null
 fi

@@ -16,4 +16,7 @@ internal static partial class HostingLog
 
     [LoggerMessage(EventId = 9012, Level = LogLevel.Error, Message = "Configuration reload failed")]
     public static partial void ReloadFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 9020, Level = LogLevel.Information, Message = "Quiet after a burst: heap compacted from {BeforeMiB} MiB to {AfterMiB} MiB in {Milliseconds} ms")]
+    public static partial void HeapTrimmed(ILogger logger, long beforeMiB, long afterMiB, long milliseconds);
 }

@@ -77,6 +77,8 @@ internal static class LanternServer
         builder.Services.AddLanternPeers();
         builder.Services.AddLanternUpstreams();
         builder.Services.AddLanternSipListeners();
+        builder.Services.AddHostedService(sp => new IdleHeapTrimmer(
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Lantern.Hosting")));
         builder.Services.AddSingleton(new ConfigurationSource(configFile, [.. overrides]));
         builder.Services.AddSingleton(sp => new ConfigurationReloader(
             sp.GetRequiredService<ConfigurationSource>(),

@@ -48,6 +48,4 @@ internal static partial class PhonesLog
     [LoggerMessage(EventId = 4021, Level = LogLevel.Error, Message = "Unsolicited NOTIFY loop for {Uri} failed")]
     public static partial void UnsolicitedLoopFailed(ILogger logger, string uri, Exception exception);
 
-    [LoggerMessage(EventId = 4030, Level = LogLevel.Information, Message = "Quiet after a burst: heap compacted from {BeforeMiB} MiB to {AfterMiB} MiB in {Milliseconds} ms")]
-    public static partial void HeapTrimmed(ILogger logger, long beforeMiB, long afterMiB, long milliseconds);
 }

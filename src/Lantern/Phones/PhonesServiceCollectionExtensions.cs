@@ -30,7 +30,6 @@ internal static class PhonesServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<PhonesModule>().Status);
         services.AddSingleton(sp => sp.GetRequiredService<PhonesModule>().Contacts);
         services.AddHostedService<PhonesHostedService>();
-        services.AddHostedService(sp => new IdleHeapTrimmer(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Lantern.Phones")));
         return services;
     }
 

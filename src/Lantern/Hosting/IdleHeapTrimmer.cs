@@ -1,4 +1,4 @@
-namespace Lantern.Phones;
+namespace Lantern.Hosting;
 
 /// <summary>Gives a subscription storm's garbage back to the OS once the server has gone quiet. The storm's transaction
 /// state (kept 64·T1 for retransmissions) and store payloads live long enough to be promoted to gen2, and the GC collects
@@ -110,7 +110,7 @@ internal sealed class IdleHeapTrimmer : IHostedService, IDisposable
             _lastAllocated = _allocatedBytes();
             Trims++;
             var milliseconds = (long)_time.GetElapsedTime(started).TotalMilliseconds;
-            PhonesLog.HeapTrimmed(_logger, heap / (1024 * 1024), _heapAfterLastTrim / (1024 * 1024), milliseconds);
+            HostingLog.HeapTrimmed(_logger, heap / (1024 * 1024), _heapAfterLastTrim / (1024 * 1024), milliseconds);
         }
     }
 }

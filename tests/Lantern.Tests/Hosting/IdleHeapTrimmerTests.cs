@@ -1,8 +1,8 @@
-using Lantern.Phones;
+using Lantern.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Lantern.Tests.Phones;
+namespace Lantern.Tests.Hosting;
 
 public sealed class IdleHeapTrimmerTests
 {
