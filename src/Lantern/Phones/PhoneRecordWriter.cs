@@ -77,28 +77,9 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     /// <summary>Commits everything queued so far (used at shutdown and by tests).</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        while (Pending > 0)
         {
-            TaskCompletionSource? done;
-            await _committing.WaitAsync(cancellationToken);
-            try
-            {
-                lock (_gate)
-                {
-                    if (_pending.Count == 0)
-                    {
-                        return;
-                    }
-                }
-
-                done = (await CommitPendingAsync(cancellationToken)).Done;
-            }
-            finally
-            {
-                _committing.Release();
-            }
-
-            done?.TrySetResult();
+            await CommitOnceAsync(retryAfterFailure: false, cancellationToken);
         }
     }
 
@@ -178,28 +159,34 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         while (await _signal.Reader.WaitToReadAsync(cancellationToken))
         {
             _signal.Reader.TryRead(out _);
-            (bool Ok, TaskCompletionSource? Done) result;
-            await _committing.WaitAsync(cancellationToken);
-            try
-            {
-                result = await CommitPendingAsync(cancellationToken);
-            }
-            finally
-            {
-                _committing.Release();
-            }
-
-            var retry = result.Ok ? null : Task.Delay(RetryDelay, _time, cancellationToken);
-
-            // Waiters continue on this thread (answering their SUBSCRIBE/REGISTER): no thread-pool hop per request, and
-            // what they queue meanwhile gathers into the next batch.
-            result.Done?.TrySetResult();
-            if (retry is not null)
+            if (await CommitOnceAsync(retryAfterFailure: true, cancellationToken) is { } retry)
             {
                 await retry;
                 _signal.Writer.TryWrite(true);
             }
         }
+    }
+
+    /// <summary>Commits what is pending under <see cref="_committing"/>, then releases its waiters. They continue on this
+    /// thread (answering their SUBSCRIBE/REGISTER): no thread-pool hop per request, and what they queue meanwhile gathers
+    /// into the next batch. When the store refused the batch and <paramref name="retryAfterFailure"/>, returns the pause to
+    /// wait before trying again, already running before the waiters go on.</summary>
+    private async Task<Task?> CommitOnceAsync(bool retryAfterFailure, CancellationToken cancellationToken)
+    {
+        (bool Ok, TaskCompletionSource? Done) result;
+        await _committing.WaitAsync(cancellationToken);
+        try
+        {
+            result = await CommitPendingAsync(cancellationToken);
+        }
+        finally
+        {
+            _committing.Release();
+        }
+
+        var retry = result.Ok || !retryAfterFailure ? null : Task.Delay(RetryDelay, _time, cancellationToken);
+        result.Done?.TrySetResult();
+        return retry;
     }
 
     /// <summary>One transaction with everything pending; false when the store refused it (the writes are queued again

@@ -29,4 +29,23 @@ internal static class PhonesResponses
     /// <summary><c>423 Interval Too Brief</c> with the <c>Min-Expires</c> the client must use.</summary>
     public static void IntervalTooBrief(SipServerTransaction tx, int minExpires) =>
         tx.Respond(tx.CreateResponse(423, "Interval Too Brief").AddHeader(SipHeaderId.MinExpires, minExpires.ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>Answers once <paramref name="stored"/> (the commit of what the answer acknowledges) completes: at once when it
+    /// already has, so the common case costs no state machine.</summary>
+    public static ValueTask AnswerWhenStored<TState>(Task stored, TState state, Action<TState> answer)
+    {
+        if (stored.IsCompleted)
+        {
+            answer(state);
+            return ValueTask.CompletedTask;
+        }
+
+        return AnswerAfterAsync(stored, state, answer);
+    }
+
+    private static async ValueTask AnswerAfterAsync<TState>(Task stored, TState state, Action<TState> answer)
+    {
+        await stored;
+        answer(state);
+    }
 }

@@ -68,7 +68,6 @@ internal sealed class PhonesService : IAsyncDisposable
     /// <see cref="PhoneRecordWriter.WaitLimit"/> when the store is stalled.</summary>
     public Task WhenStored() => _writer?.WhenCommitted() ?? Task.CompletedTask;
 
-
     /// <summary>Restores stored bindings and subscriptions and starts consuming the change feed; unless
     /// <paramref name="deferNotifications"/>, also <see cref="BeginNotifying"/> (hosts defer it until the transports run).</summary>
     public async Task StartAsync(bool deferNotifications, CancellationToken cancellationToken)

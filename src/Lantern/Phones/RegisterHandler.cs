@@ -23,7 +23,6 @@ internal sealed class RegisterHandler : ISipRequestHandler
     public ValueTask HandleRequestAsync(SipServerTransaction transaction, CancellationToken cancellationToken)
     {
         // Not cancelled: an accepted request waits only for its commit, which the record writer bounds.
-        _ = cancellationToken;
         return Handle(transaction);
     }
 
@@ -124,15 +123,8 @@ internal sealed class RegisterHandler : ISipRequestHandler
                 }
 
                 ok.AddHeader(SipHeaderId.Date, now.ToString("r", CultureInfo.InvariantCulture));
-                var stored = _phones.WhenStored();
-                if (!stored.IsCompleted)
-                {
-                    // Bindings are acknowledged once durable, like subscriptions.
-                    return RespondWhenStoredAsync(tx, ok, stored);
-                }
-
-                tx.Respond(ok);
-                break;
+                // Bindings are acknowledged once durable, like subscriptions.
+                return PhonesResponses.AnswerWhenStored(_phones.WhenStored(), (tx, ok), static s => s.tx.Respond(s.ok));
             case RegisterStatus.IntervalTooBrief:
                 PhonesResponses.IntervalTooBrief(tx, outcome.MinExpires);
                 break;
@@ -145,11 +137,5 @@ internal sealed class RegisterHandler : ISipRequestHandler
         }
 
         return ValueTask.CompletedTask;
-    }
-
-    private static async ValueTask RespondWhenStoredAsync(SipServerTransaction tx, SipMessageBuilder ok, Task stored)
-    {
-        await stored;
-        tx.Respond(ok);
     }
 }

@@ -27,7 +27,6 @@ internal sealed class SubscribeHandler : ISipRequestHandler
     public ValueTask HandleRequestAsync(SipServerTransaction transaction, CancellationToken cancellationToken)
     {
         // Not cancelled: an accepted request waits only for its commit, which the record writer bounds.
-        _ = cancellationToken;
         return Handle(transaction);
     }
 
@@ -125,13 +124,7 @@ internal sealed class SubscribeHandler : ISipRequestHandler
                 // The 200 promises the phone its lamp will be kept right, across a crash too: answer once the subscription
                 // is stored. An unsubscribe is answered at once; losing its delete costs one NOTIFY answered 481.
                 var stored = decision.Expires > 0 ? _phones.WhenStored() : Task.CompletedTask;
-                if (!stored.IsCompleted)
-                {
-                    return AcceptWhenStoredAsync(tx, decision, stored);
-                }
-
-                Accept(tx, decision);
-                break;
+                return PhonesResponses.AnswerWhenStored(stored, (Handler: this, tx, decision), static s => s.Handler.Accept(s.tx, s.decision));
             case SubscribeStatus.IntervalTooBrief:
                 PhonesResponses.IntervalTooBrief(tx, decision.MinExpires);
                 break;
@@ -144,12 +137,6 @@ internal sealed class SubscribeHandler : ISipRequestHandler
         }
 
         return ValueTask.CompletedTask;
-    }
-
-    private async ValueTask AcceptWhenStoredAsync(SipServerTransaction tx, SubscribeDecision decision, Task stored)
-    {
-        await stored;
-        Accept(tx, decision);
     }
 
     private void Accept(SipServerTransaction tx, SubscribeDecision decision)
