@@ -55,14 +55,6 @@ internal sealed class SipCompletedServerTransaction : ISipServerTransactionEntry
         }
 
         IsTerminated = true;
-        if (_shard.Servers.TryGetValue(Key, out var current) && ReferenceEquals(current, this))
-        {
-            _shard.Servers.Remove(Key);
-        }
-
-        if (_mergeKey is { } mk && _shard.Merged.TryGetValue(mk, out var k) && k == Key)
-        {
-            _shard.Merged.Remove(mk);
-        }
+        _shard.RemoveServer(Key, this, _mergeKey);
     }
 }

@@ -187,14 +187,6 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
 
         State = SipTransactionState.Terminated;
         _deadline?.Cancel();
-        if (_shard.Servers.TryGetValue(Key, out var current) && ReferenceEquals(current, this))
-        {
-            _shard.Servers.Remove(Key);
-        }
-
-        if (_mergeKey is { } mk && _shard.Merged.TryGetValue(mk, out var k) && k == Key)
-        {
-            _shard.Merged.Remove(mk);
-        }
+        _shard.RemoveServer(Key, this, _mergeKey);
     }
 }

@@ -34,6 +34,21 @@ internal sealed class SipTransactionShard
 
     public bool IsFull => Servers.Count + Invites.Count + Clients.Count >= MaxTransactions;
 
+    /// <summary>Drops a server transaction's table slot and merge key, where they are still its own (a newer entry may have
+    /// taken the slot).</summary>
+    public void RemoveServer(string key, ISipServerTransactionEntry entry, SipMergeKey? mergeKey)
+    {
+        if (Servers.TryGetValue(key, out var current) && ReferenceEquals(current, entry))
+        {
+            Servers.Remove(key);
+        }
+
+        if (mergeKey is { } mk && Merged.TryGetValue(mk, out var k) && k == key)
+        {
+            Merged.Remove(mk);
+        }
+    }
+
     /// <summary>Server transaction key (RFC 3261 §17.2.3): branch, sent-by and method, with ACK matching its INVITE.</summary>
     public static string ServerKey(SipMessage request)
     {

@@ -36,6 +36,10 @@ internal sealed record MwiSnapshot(MailboxCounts Counts, long Version, string Me
         return new MwiSnapshot(sum ?? MailboxCounts.Empty, version, AccountUri(part.AccountUser, domain), omitUrgent);
     }
 
+    /// <summary>The state of one mailbox as read from the service; a missing one (null) counts as empty.</summary>
+    public static MwiSnapshot Of(Mailbox? mailbox, string accountUser, bool omitUrgent, string domain) =>
+        new(mailbox?.Counts ?? MailboxCounts.Empty, mailbox?.Version ?? 0, AccountUri(accountUser, domain), omitUrgent);
+
     /// <summary><c>sip:user@domain</c>; <c>#</c> is the one mailbox character a SIP user part must escape.</summary>
     public static string AccountUri(string user, string domain) =>
         "sip:" + user.Replace("#", "%23", StringComparison.Ordinal) + "@" + domain;

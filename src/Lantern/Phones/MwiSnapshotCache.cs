@@ -20,7 +20,7 @@ internal sealed class MwiSnapshotCache
         _slots = new Entry?[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, slots))];
     }
 
-    /// <summary>The current committed state of <paramref name="part"/>, as <see cref="MwiSnapshot.Of"/> reads it.</summary>
+    /// <summary>The current committed state of <paramref name="part"/>, as <see cref="MwiSnapshot.Of(MwiPart, bool, string, IMailboxService)"/> reads it.</summary>
     public MwiSnapshot Get(MwiPart part, bool omitUrgent)
     {
         if (part.Mailboxes.Count != 1)
@@ -37,9 +37,7 @@ internal sealed class MwiSnapshotCache
             return entry.Snapshot;
         }
 
-        var snapshot = mailbox is null
-            ? new MwiSnapshot(MailboxCounts.Empty, 0, MwiSnapshot.AccountUri(part.AccountUser, _domain), omitUrgent)
-            : new MwiSnapshot(mailbox.Counts, mailbox.Version, MwiSnapshot.AccountUri(part.AccountUser, _domain), omitUrgent);
+        var snapshot = MwiSnapshot.Of(mailbox, part.AccountUser, omitUrgent, _domain);
         Volatile.Write(ref _slots[index], new Entry(id, part.AccountUser, omitUrgent, mailbox, snapshot));
         return snapshot;
     }
