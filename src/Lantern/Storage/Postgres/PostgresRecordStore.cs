@@ -12,22 +12,11 @@ internal sealed class PostgresRecordStore : IRecordStore
         _store = store;
     }
 
-    public async ValueTask PutAsync(StoredRecord record, CancellationToken cancellationToken)
+    public ValueTask PutAsync(StoredRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         record.Validate();
-        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(
-            """
-            INSERT INTO records (kind, key, value, expires_at, updated_at) VALUES ($1, $2, $3, $4, now())
-            ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at
-            """,
-            connection);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.Kind });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.Key });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.Json });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = Truncate(record.ExpiresAt) });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return WriteBatchAsync([new RecordWrite(record.Kind, record.Key, record.Json, record.ExpiresAt)], cancellationToken);
     }
 
     public async ValueTask<bool> DeleteAsync(string kind, string key, CancellationToken cancellationToken)

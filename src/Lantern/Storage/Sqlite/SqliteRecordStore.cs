@@ -12,28 +12,11 @@ internal sealed class SqliteRecordStore : IRecordStore
         _store = store;
     }
 
-    public async ValueTask PutAsync(StoredRecord record, CancellationToken cancellationToken)
+    public ValueTask PutAsync(StoredRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         record.Validate();
-        var now = _store.Time.GetUtcNow().ToUnixTimeMilliseconds();
-        await _store.WriteAsync(
-            (c, t) =>
-            {
-                using var command = c.CreateCommand();
-                command.Transaction = t;
-                command.CommandText = """
-                    INSERT INTO records (kind, key, value, expires_at, updated_at) VALUES ($kind, $key, $value, $expires, $updated)
-                    ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at
-                    """;
-                command.Parameters.AddWithValue("$kind", record.Kind);
-                command.Parameters.AddWithValue("$key", record.Key);
-                command.Parameters.AddWithValue("$value", record.Json);
-                command.Parameters.AddWithValue("$expires", record.ExpiresAt is { } e ? e.ToUnixTimeMilliseconds() : DBNull.Value);
-                command.Parameters.AddWithValue("$updated", now);
-                return command.ExecuteNonQuery();
-            },
-            cancellationToken).ConfigureAwait(false);
+        return WriteBatchAsync([new RecordWrite(record.Kind, record.Key, record.Json, record.ExpiresAt)], cancellationToken);
     }
 
     public async ValueTask<bool> DeleteAsync(string kind, string key, CancellationToken cancellationToken)
