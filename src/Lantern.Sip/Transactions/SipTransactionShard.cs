@@ -49,11 +49,17 @@ internal sealed class SipTransactionShard
         }
     }
 
-    /// <summary>Server transaction key (RFC 3261 §17.2.3): branch, sent-by and method, with ACK matching its INVITE.</summary>
+    /// <summary>Server transaction key (RFC 3261 §17.2.3): branch, sent-by, CSeq number and method, with ACK matching its
+    /// INVITE. The CSeq number is not in §17.2.3, but some notifiers (Asterisk chan_sip) reuse one branch for every in-dialog
+    /// request of a dialog; without it each new request within Timer J would be taken for a retransmission and answered
+    /// with the cached response of the previous one. A genuine retransmission repeats the CSeq, so it still matches.
+    /// CANCEL and ACK carry the CSeq number of their INVITE, so only the method part differs from the INVITE's key.</summary>
     public static string ServerKey(SipMessage request)
     {
         var method = request.Method == SipMethod.Ack ? "INVITE" : request.MethodText;
-        return string.Concat(request.TopViaBranch, "|", request.TopViaHost, ":", request.TopViaPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "|", method);
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        return string.Concat(request.TopViaBranch, "|", request.TopViaHost, ":", request.TopViaPort.ToString(invariant), "|",
+            request.CSeq.Number.ToString(invariant), "|", method);
     }
 
     /// <summary>Client transaction key (RFC 3261 §17.1.3): branch and CSeq method.</summary>

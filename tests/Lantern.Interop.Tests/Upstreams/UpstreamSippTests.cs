@@ -30,6 +30,21 @@ public sealed class UpstreamSippTests
     }
 
     [Fact]
+    public async Task Upstream_ChanSipReusesBranch_BothNotifiesAppliedLastWins()
+    {
+        // Asterisk chan_sip: one Via branch for every NOTIFY of the dialog, CSeq 101 then 102 50 ms later.
+        Assert.True(Sipp.IsInstalled, "sipp is not installed (test.sh installs sip-tester)");
+        var port = FreePorts.NextUdpAndTcp();
+        var sipp = InteropHelpers.RunServerAsync("upstream_uas_chansip_branch.xml", port, "udp", calls: 1);
+        await using var server = await LanternProcess.StartAsync(Config(port, "udp"));
+
+        var result = await sipp;
+
+        Assert.True(result.ExitCode == 0, result + "\n--- lantern ---\n" + server.Output);
+        Assert.Equal("1/1 (0/0)", await InteropHelpers.VoiceAsync(server, "1001@SIP_Remote"));
+    }
+
+    [Fact]
     public async Task Upstream_500ThenRetry_BackoffLoggedAndMailboxSet()
     {
         Assert.True(Sipp.IsInstalled, "sipp is not installed (test.sh installs sip-tester)");

@@ -29,6 +29,38 @@ public sealed class SipServerTransactionTests
         Assert.Equal(2, handler.Calls.Count);
     }
 
+    [Theory]
+    [InlineData("NOTIFY")]
+    [InlineData("SUBSCRIBE")]
+    [InlineData("REGISTER")]
+    [Trait("RFC", "3261 17.2.3")]
+    public void SameBranch_NewCSeq_IsNewRequestWithItsOwnAnswer(string method)
+    {
+        // Asterisk chan_sip sends every in-dialog NOTIFY of a subscription with one Via branch and a growing CSeq.
+        using var h = new SipStackHarness();
+        var handler = new SipStackHarness.RecordingHandler(200);
+        h.Stack.RegisterHandler(SipMethodParser(method), handler);
+        h.Receive(SipStackHarness.Request(method, cseq: 101, toTag: ";tag=tt1", extra: "Event: message-summary\r\n"));
+        h.Advance(TimeSpan.FromMilliseconds(50));
+        h.Receive(SipStackHarness.Request(method, cseq: 102, toTag: ";tag=tt1", extra: "Event: message-summary\r\n"));
+        Assert.Equal(2, handler.Calls.Count);
+        Assert.Equal(2, h.Transport.Sent.Count);
+        using var second = h.Transport.Sent[1].Parse();
+        Assert.Equal(102, second.CSeq.Number);
+
+        // A genuine retransmission of either still gets its own cached answer and does not reach the handler.
+        h.Receive(SipStackHarness.Request(method, cseq: 101, toTag: ";tag=tt1", extra: "Event: message-summary\r\n"));
+        Assert.Equal(2, handler.Calls.Count);
+        Assert.Equal(h.Transport.Sent[0].Bytes, h.Transport.Sent[2].Bytes);
+    }
+
+    private static SipMethod SipMethodParser(string method) => method switch
+    {
+        "NOTIFY" => SipMethod.Notify,
+        "SUBSCRIBE" => SipMethod.Subscribe,
+        _ => SipMethod.Register,
+    };
+
     [Fact]
     [Trait("RFC", "3261 17.2.2")]
     public void Retransmission_InTrying_Absorbed()
