@@ -70,8 +70,10 @@ public sealed class BaresipInteropTests
             // Reported below.
         }
 
-        Assert.Fail($"baresip: no {what} within {Deadline.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s " +
-            $"(\"mwi: subscribing\" printed {phone.Count("mwi: subscribing").ToString(CultureInfo.InvariantCulture)} times)\n" +
+        var why = deadline.IsCancellationRequested
+            ? $"no {what} within {Deadline.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s"
+            : $"registration failed before {what}";
+        Assert.Fail($"baresip: {why} (\"mwi: subscribing\" printed {phone.Count("mwi: subscribing").ToString(CultureInfo.InvariantCulture)} times)\n" +
             $"--- baresip ---\n{phone.Output}\n--- lantern ---\n{server.Output}");
     }
 
