@@ -108,6 +108,25 @@ public sealed class PhonesModuleTests
     }
 
     [Fact]
+    public async Task Subscribe_EndpointOptedIntoSha256ByReload_ChallengedWithIt()
+    {
+        await using var h = await PhonesSipHarness.StartAsync();
+        h.Receive(h.Subscribe("1001", "r1"));
+        Assert.Equal(["MD5"], Algorithms(await h.ResponseAsync("r1")));
+
+        var reloaded = new Lantern.Configuration.LanternOptions();
+        reloaded.Sip.Domain = "example.com";
+        reloaded.Endpoints =
+        [
+            new Lantern.Configuration.EndpointOptions { Id = "1001", Password = "secret1001", Mailboxes = ["1001@default"], DigestAlgorithms = ["SHA-256", "MD5"] },
+        ];
+        h.Module.ApplyOptions(reloaded);
+
+        h.Receive(h.Subscribe("1001", "r2"));
+        Assert.Equal(["SHA-256", "MD5"], Algorithms(await h.ResponseAsync("r2")));
+    }
+
+    [Fact]
     public async Task Subscribe_Sha256OnlyEndpointAnsweringMd5_ChallengedAgainNotAdmitted()
     {
         await using var h = await PhonesSipHarness.StartAsync(o => o.Endpoints[0].DigestAlgorithms = ["SHA-256"]);
