@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Runs every test. Installs what the tests need (sipp, PostgreSQL) when missing,
+# Runs every test. Installs what the tests need (sipp, baresip, PostgreSQL) when missing,
 # starts a throw-away PostgreSQL for the storage contract tests, then runs the test projects.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 need_apt=()
 command -v sipp >/dev/null 2>&1 || need_apt+=(sip-tester)
+# baresip 1.0 is a real phone in the interop tests; baresip-core has the binary and the mwi module without the GUI/codec packages.
+{ command -v baresip >/dev/null 2>&1 && [ -e /usr/lib/baresip/modules/mwi.so ]; } || need_apt+=(baresip-core)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then

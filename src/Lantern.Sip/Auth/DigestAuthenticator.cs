@@ -32,7 +32,7 @@ public sealed class DigestAuthenticator
 
     public string Realm => _options.Realm;
 
-    /// <summary>One challenge value per algorithm, SHA-256 first then MD5, sharing one fresh nonce: send each as its own header.</summary>
+    /// <summary>One challenge value per configured algorithm, in order, sharing one fresh nonce: send each as its own header.</summary>
     public IReadOnlyList<string> CreateChallenges(bool stale = false, IPAddress? client = null) =>
         CreateChallenges(_options.Algorithms, stale, client);
 
@@ -152,7 +152,7 @@ public sealed class DigestAuthenticator
             }
         }
 
-        return new(DigestResult.Ok, username, null);
+        return new(DigestResult.Ok, username, null, algorithm);
     }
 
     /// <summary>HA1 for the algorithm; unknown users get a decoy HA1 so the work done is the same. Null when only an HA1 of the

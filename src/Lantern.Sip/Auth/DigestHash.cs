@@ -9,7 +9,7 @@ internal static class DigestHash
     public static string Hash(DigestAlgorithm algorithm, string input)
     {
         var bytes = Encoding.UTF8.GetBytes(input);
-#pragma warning disable CA5351 // MD5 is what RFC 2617 digest and most deployed SIP phones speak; SHA-256 is offered first.
+#pragma warning disable CA5351 // MD5 is what RFC 2617 digest and most deployed SIP phones speak; SHA-256 is an opt-in (decision 0007).
         return Convert.ToHexStringLower(algorithm == DigestAlgorithm.Sha256 ? SHA256.HashData(bytes) : MD5.HashData(bytes));
 #pragma warning restore CA5351
     }

@@ -8,9 +8,9 @@ public sealed record DigestServerOptions
 
     public TimeSpan NonceLifetime { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Algorithms challenged, in order. SHA-256 first per RFC 8760; clients that only read the first challenge
-    /// (sipp, some older phones) need MD5 first.</summary>
-    public IReadOnlyList<DigestAlgorithm> Algorithms { get; init; } = [DigestAlgorithm.Sha256, DigestAlgorithm.Md5];
+    /// <summary>Algorithms challenged, in order; MD5 alone by default. Offering SHA-256 too (first, per RFC 8760) locks out
+    /// clients that reject a response holding any challenge they do not know (libre before 2.x, so baresip 1.0).</summary>
+    public IReadOnlyList<DigestAlgorithm> Algorithms { get; init; } = [DigestAlgorithm.Md5];
 
     /// <summary>Key for the nonce HMAC; a random one per process when null (nonces then die with the process, answered stale).</summary>
     public ReadOnlyMemory<byte> SecretKey { get; init; }

@@ -1,7 +1,9 @@
 namespace Lantern.Sip.Auth;
 
 /// <summary>A verification result with the user name the client claimed and, for failures, a reason naming the problem.</summary>
-public readonly record struct DigestVerification(DigestResult Result, string? Username, string? Reason)
+/// <param name="Algorithm">The algorithm the client answered with, on success: a caller that allows only some algorithms for
+/// this user checks it, since a client may answer with an algorithm it was not challenged with.</param>
+public readonly record struct DigestVerification(DigestResult Result, string? Username, string? Reason, DigestAlgorithm? Algorithm = null)
 {
     public bool Succeeded => Result == DigestResult.Ok;
 

@@ -14,6 +14,11 @@ public sealed class EndpointOptions
     /// <summary>Hex MD5 of <c>authUser:realm:password</c>; exclusive with <see cref="Password"/>.</summary>
     public string? Ha1 { get; set; }
 
+    /// <summary>Digest algorithms challenged for this endpoint, in order; empty means <c>sip.digestAlgorithms</c> (without SHA-256
+    /// for an <see cref="Ha1"/> endpoint, which can only answer MD5).</summary>
+    /// <remarks>Empty means inherit; a non-empty default list would be appended to by the configuration binder.</remarks>
+    public List<string> DigestAlgorithms { get; set; } = [];
+
     /// <summary>Digest user name; null means <see cref="Id"/>.</summary>
     public string? AuthUser { get; set; }
 

@@ -71,7 +71,7 @@ internal static class LanternOptionsChecks
 
         CheckUsers(errors, "http.users", options.Http.Users.ConvertAll(u => (u.Name, u.Password)), "password");
         CheckUsers(errors, "ami.users", options.Ami.Users.ConvertAll(u => (u.Name, u.Secret)), "secret");
-        CheckDigestAlgorithms(errors, sip.DigestAlgorithms);
+        CheckDigestAlgorithms(errors, "sip.digestAlgorithms", sip.DigestAlgorithms);
         CheckPositive(errors, "sip.maxTransactions", sip.MaxTransactions);
         var ami = options.Ami;
         CheckPositive(errors, "ami.maxConnectionsPerUser", ami.MaxConnectionsPerUser);
@@ -166,6 +166,12 @@ internal static class LanternOptionsChecks
             if (!string.IsNullOrEmpty(e.Ha1) && !IsHex(e.Ha1, 32))
             {
                 errors.Add($"{path}.ha1: must be 32 hex digits (MD5 of user:realm:password)");
+            }
+
+            CheckDigestAlgorithms(errors, $"{path}.digestAlgorithms", e.DigestAlgorithms);
+            if (!string.IsNullOrEmpty(e.Ha1) && e.DigestAlgorithms.Contains("SHA-256"))
+            {
+                errors.Add($"{path}.digestAlgorithms: SHA-256 needs the password; an endpoint stored as an MD5 ha1 can only answer MD5");
             }
 
             if (e.Mailboxes.Count == 0)
@@ -413,17 +419,17 @@ internal static class LanternOptionsChecks
             && int.TryParse(s[1..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
             && port is >= 1 and <= 65535);
 
-    private static void CheckDigestAlgorithms(List<string> errors, List<string> algorithms)
+    private static void CheckDigestAlgorithms(List<string> errors, string path, List<string> algorithms)
     {
         for (var i = 0; i < algorithms.Count; i++)
         {
             if (algorithms[i] is not ("SHA-256" or "MD5"))
             {
-                errors.Add($"sip.digestAlgorithms[{i}]: \"{algorithms[i]}\" is not SHA-256 or MD5");
+                errors.Add($"{path}[{i}]: \"{algorithms[i]}\" is not SHA-256 or MD5");
             }
             else if (algorithms.IndexOf(algorithms[i]) != i)
             {
-                errors.Add($"sip.digestAlgorithms[{i}]: \"{algorithms[i]}\" is listed twice");
+                errors.Add($"{path}[{i}]: \"{algorithms[i]}\" is listed twice");
             }
         }
     }

@@ -17,12 +17,13 @@ public sealed class SipOptions
 
     public SipTimerOptions Timers { get; set; } = new();
 
-    /// <summary>Digest algorithms challenged, in order: <c>SHA-256</c>, <c>MD5</c>. Put MD5 first for clients that read only the first challenge.</summary>
+    /// <summary>Digest algorithms challenged, in order: <c>SHA-256</c>, <c>MD5</c>. MD5 alone by default (decision 0007): phones
+    /// whose SIP library rejects a 401 holding any non-MD5 challenge (baresip 1.0, old libre) cannot register otherwise.</summary>
     /// <remarks>Empty means the default; a non-empty default list would be appended to by the configuration binder.</remarks>
     public List<string> DigestAlgorithms { get; set; } = [];
 
-    /// <summary>The algorithms in force: <see cref="DigestAlgorithms"/>, or SHA-256 then MD5 when none are configured.</summary>
-    public IReadOnlyList<string> EffectiveDigestAlgorithms => DigestAlgorithms.Count == 0 ? ["SHA-256", "MD5"] : DigestAlgorithms;
+    /// <summary>The algorithms in force: <see cref="DigestAlgorithms"/>, or MD5 alone when none are configured.</summary>
+    public IReadOnlyList<string> EffectiveDigestAlgorithms => DigestAlgorithms.Count == 0 ? ["MD5"] : DigestAlgorithms;
 
     public ExpiryOptions Subscriptions { get; set; } = new();
 

@@ -1,5 +1,6 @@
 using Lantern.Configuration;
 using Lantern.Mailboxes;
+using Lantern.Sip.Auth;
 
 namespace Lantern.Phones;
 
@@ -8,6 +9,7 @@ namespace Lantern.Phones;
 /// <param name="Ha1">Hex MD5 of <c>user:realm:password</c> when configured instead of a password.</param>
 /// <param name="Contacts">Static contacts (SIP URIs) from the configuration.</param>
 /// <param name="Permit">Addresses or CIDR ranges allowed to act as this endpoint; empty means any.</param>
+/// <param name="DigestAlgorithms">Digest challenges for this endpoint, in order; null means <c>sip.digestAlgorithms</c>.</param>
 internal sealed record PhoneEndpoint(
     string Id,
     string AuthUser,
@@ -22,7 +24,8 @@ internal sealed record PhoneEndpoint(
     IReadOnlyList<string>? Contacts = null,
     IReadOnlyList<string>? Permit = null,
     int MaxSubscriptions = EndpointOptions.DefaultMaxSubscriptions,
-    string? FromUser = null)
+    string? FromUser = null,
+    IReadOnlyList<DigestAlgorithm>? DigestAlgorithms = null)
 {
     public IReadOnlyList<string> StaticContacts => Contacts ?? [];
 
@@ -58,7 +61,8 @@ internal sealed record PhoneEndpoint(
             [.. options.Contacts],
             [.. options.Permit],
             options.MaxSubscriptions > 0 ? options.MaxSubscriptions : EndpointOptions.DefaultMaxSubscriptions,
-            string.IsNullOrEmpty(options.FromUser) ? null : options.FromUser);
+            string.IsNullOrEmpty(options.FromUser) ? null : options.FromUser,
+            options.DigestAlgorithms.Count == 0 ? null : PhonesAuthenticator.ParseAlgorithms(options.DigestAlgorithms));
     }
 
     /// <summary>Convenience for tests and defaults: an endpoint with a password and the given mailboxes.</summary>

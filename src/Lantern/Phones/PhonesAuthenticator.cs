@@ -7,8 +7,8 @@ using Lantern.Sip.Transactions;
 namespace Lantern.Phones;
 
 /// <summary>Admits SUBSCRIBE and REGISTER requests: banned addresses get 403, <c>sip.trusted</c> sources pass unchallenged,
-/// endpoints without credentials by their <c>permit</c> ACL, everyone else by digest (MD5 and SHA-256). Unknown users and wrong
-/// passwords get the same answer, and count towards the address's ban.</summary>
+/// endpoints without credentials by their <c>permit</c> ACL, everyone else by digest with the endpoint's algorithms. Unknown users
+/// and wrong passwords get the same answer, and count towards the address's ban.</summary>
 internal sealed class PhonesAuthenticator
 {
     private static readonly DigestAlgorithm[] Md5Only = [DigestAlgorithm.Md5];
@@ -18,12 +18,11 @@ internal sealed class PhonesAuthenticator
     private readonly AuthFailureTracker _failures;
     private IReadOnlyList<IPNetwork> _trusted;
 
-    /// <param name="offered">Challenges offered, in order (default SHA-256 then MD5); clients that read only the first header
-    /// and know only MD5 (sipp 3.6, old phones) need MD5 first.</param>
+    /// <param name="offered">Challenges offered to endpoints that choose none, in order (default MD5 alone, decision 0007).</param>
     public PhonesAuthenticator(DigestAuthenticator digest, AuthFailureTracker failures, IEnumerable<string> trusted, IReadOnlyList<DigestAlgorithm>? offered = null)
     {
         _digest = digest;
-        _offered = offered is { Count: > 0 } ? offered : [DigestAlgorithm.Sha256, DigestAlgorithm.Md5];
+        _offered = offered is { Count: > 0 } ? offered : Md5Only;
         _failures = failures;
         _trusted = ParseRanges(trusted);
     }
@@ -32,6 +31,14 @@ internal sealed class PhonesAuthenticator
     public void SetTrusted(IEnumerable<string> trusted) => Volatile.Write(ref _trusted, ParseRanges(trusted));
 
     public bool IsTrusted(IPAddress address) => Contains(Volatile.Read(ref _trusted), address);
+
+    /// <summary>The challenges an endpoint gets, in order: its own choice, else <c>sip.digestAlgorithms</c>; an endpoint stored
+    /// as an MD5 HA1 can answer nothing else, so it is never offered SHA-256. Unknown users get the global list.</summary>
+    public IReadOnlyList<DigestAlgorithm> OfferedTo(PhoneEndpoint? endpoint) =>
+        endpoint is null ? _offered
+        : endpoint.DigestAlgorithms is { Count: > 0 } own ? own
+        : endpoint.Password is null && endpoint.Ha1 is not null ? Md5Only
+        : _offered;
 
     /// <summary>The identity the request is admitted as, or null after answering it (401 challenge, 403, 400).</summary>
     public PhoneIdentity? Admit(SipServerTransaction transaction, EndpointDirectory directory)
@@ -57,8 +64,10 @@ internal sealed class PhonesAuthenticator
         var authorization = request.GetHeader(SipHeaderId.Authorization);
         if (authorization is null)
         {
-            // Endpoints configured without credentials are recognised by the From user and admitted by their ACL alone.
-            if (request.TryGetFrom(out var from) && from?.Uri.User is { } user && directory.FindByAuthUser(user) is { WithoutAuth: true } aclOnly)
+            // The From user names the endpoint before any credentials: ACL-only endpoints are admitted by it, the others are
+            // challenged with their own algorithms.
+            var claimed = request.TryGetFrom(out var from) && from?.Uri.User is { } user ? directory.FindByAuthUser(user) : null;
+            if (claimed is { WithoutAuth: true } aclOnly)
             {
                 if (Permitted(aclOnly, address))
                 {
@@ -69,32 +78,41 @@ internal sealed class PhonesAuthenticator
                 return null;
             }
 
-            Challenge(transaction, stale: false, md5Only: false);
+            Challenge(transaction, stale: false, OfferedTo(claimed));
             return null;
         }
 
         var verification = _digest.Verify(authorization, request.MethodText, user => SecretOf(directory.FindByAuthUser(user)), address);
+        var named = verification.Username is { } username ? directory.FindByAuthUser(username) : null;
         switch (verification.Result)
         {
             case DigestResult.Ok:
-                var endpoint = directory.FindByAuthUser(verification.Username!)!;
+                var endpoint = named!;
                 if (!Permitted(endpoint, address))
                 {
                     transaction.Respond(403, "Forbidden");
                     return null;
                 }
 
+                if (!Allows(OfferedTo(endpoint), verification.Algorithm))
+                {
+                    // Right password, algorithm the endpoint was not offered (e.g. MD5 for an endpoint set to SHA-256 only):
+                    // a downgrade is refused by challenging again, which costs the address nothing.
+                    Challenge(transaction, stale: false, OfferedTo(endpoint));
+                    return null;
+                }
+
                 _failures.RecordSuccess(address);
                 return new PhoneIdentity(endpoint);
             case DigestResult.Missing:
-                Challenge(transaction, stale: false, md5Only: false);
+                Challenge(transaction, stale: false, OfferedTo(named));
                 return null;
             case DigestResult.UnknownAlgorithm:
-                // A user stored as an MD5 HA1 answered SHA-256: offer MD5 alone.
-                Challenge(transaction, stale: false, md5Only: true);
+                // An algorithm we do not speak, or SHA-256 from a user stored as an MD5 HA1: offer what this user can answer.
+                Challenge(transaction, stale: false, OfferedTo(named));
                 return null;
             case DigestResult.Stale or DigestResult.BadNonce or DigestResult.Replayed:
-                Challenge(transaction, stale: true, md5Only: false);
+                Challenge(transaction, stale: true, OfferedTo(named));
                 return null;
             case DigestResult.Malformed:
                 transaction.Respond(400, "Malformed Authorization: " + Printable(verification.Reason));
@@ -151,10 +169,23 @@ internal sealed class PhonesAuthenticator
         return false;
     }
 
-    private void Challenge(SipServerTransaction transaction, bool stale, bool md5Only)
+    private static bool Allows(IReadOnlyList<DigestAlgorithm> offered, DigestAlgorithm? answered)
+    {
+        for (var i = 0; i < offered.Count; i++)
+        {
+            if (offered[i] == answered)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void Challenge(SipServerTransaction transaction, bool stale, IReadOnlyList<DigestAlgorithm> offered)
     {
         var response = transaction.CreateResponse(401, "Unauthorized");
-        var challenges = _digest.CreateChallenges(md5Only ? Md5Only : _offered, stale);
+        var challenges = _digest.CreateChallenges(offered, stale);
         foreach (var c in challenges)
         {
             response.AddHeader(SipHeaderId.WwwAuthenticate, c);

@@ -22,7 +22,7 @@ internal sealed class PhonesModule : IAsyncDisposable
 
     /// <param name="digest">Shared digest authenticator (realm = <c>sip.domain</c>); null to create one with a random nonce key.</param>
     /// <param name="authFailures">Shared fail2ban tracker; null to create one from <c>sip.authFailures</c>.</param>
-    /// <param name="challengeAlgorithms">Digest challenges offered, in order; null for SHA-256 then MD5.</param>
+    /// <param name="challengeAlgorithms">Digest challenges offered to endpoints that choose none, in order; null for <c>sip.digestAlgorithms</c>.</param>
     public PhonesModule(
         SipStack stack,
         IMailboxService mailboxes,
@@ -52,7 +52,7 @@ internal sealed class PhonesModule : IAsyncDisposable
             },
             time,
             loggerFactory.CreateLogger<AuthFailureTracker>());
-        _auth = new PhonesAuthenticator(digest, authFailures, options.Sip.Trusted, challengeAlgorithms);
+        _auth = new PhonesAuthenticator(digest, authFailures, options.Sip.Trusted, challengeAlgorithms ?? PhonesAuthenticator.ParseAlgorithms(options.Sip.EffectiveDigestAlgorithms));
     }
 
     /// <summary>The SIP-free core (subscriptions, registrar, unsolicited NOTIFY).</summary>

@@ -25,15 +25,10 @@ internal static class PhonesServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetService<IMeterFactory>(),
             sp.GetService<DigestAuthenticator>(),
-            sp.GetService<AuthFailureTracker>(),
-            ChallengeAlgorithms(sp.GetRequiredService<IOptions<LanternOptions>>().Value.Sip)));
+            sp.GetService<AuthFailureTracker>()));
         services.AddSingleton(sp => sp.GetRequiredService<PhonesModule>().Status);
         services.AddSingleton(sp => sp.GetRequiredService<PhonesModule>().Contacts);
         services.AddHostedService<PhonesHostedService>();
         return services;
     }
-
-    /// <summary><c>sip.digestAlgorithms</c> in force (validated at start-up), in challenge order.</summary>
-    private static List<DigestAlgorithm>? ChallengeAlgorithms(SipOptions sip) =>
-        PhonesAuthenticator.ParseAlgorithms([.. sip.EffectiveDigestAlgorithms]);
 }

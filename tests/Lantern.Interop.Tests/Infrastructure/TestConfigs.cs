@@ -29,4 +29,19 @@ internal static class TestConfigs
           "ami": { "listen": "127.0.0.1:{AMI_PORT}", "users": [ { "name": "admin", "secret": "pw", "write": true } ] }
         }
         """;
+
+    /// <summary>examples/lantern.json as shipped with only its ports and database moved to placeholders.</summary>
+    public static string ShippedExample()
+    {
+        var example = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "examples", "lantern.json"));
+        var config = example
+            .Replace("\"port\": 5060", "\"port\": {SIP_PORT}", StringComparison.Ordinal)
+            .Replace("127.0.0.1:8088", "127.0.0.1:{HTTP_PORT}", StringComparison.Ordinal)
+            .Replace("127.0.0.1:5038", "127.0.0.1:{AMI_PORT}", StringComparison.Ordinal)
+            .Replace("\"lantern.db\"", "\"{DB}\"", StringComparison.Ordinal);
+        Assert.Contains("{SIP_PORT}", config, StringComparison.Ordinal);
+        Assert.Contains("{HTTP_PORT}", config, StringComparison.Ordinal);
+        Assert.Contains("{DB}", config, StringComparison.Ordinal);
+        return config;
+    }
 }

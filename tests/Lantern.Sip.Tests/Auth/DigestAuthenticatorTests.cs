@@ -12,7 +12,8 @@ public sealed class DigestAuthenticatorTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly DigestAuthenticator _server;
 
-    public DigestAuthenticatorTests() => _server = new DigestAuthenticator(new DigestServerOptions { Realm = Realm, MaxTrackedNonces = 4 }, _time);
+    public DigestAuthenticatorTests() => _server = new DigestAuthenticator(
+        new DigestServerOptions { Realm = Realm, MaxTrackedNonces = 4, Algorithms = [DigestAlgorithm.Sha256, DigestAlgorithm.Md5] }, _time);
 
     private static DigestSecret? Lookup(string user) => user switch
     {
@@ -28,7 +29,16 @@ public sealed class DigestAuthenticatorTests
     }
 
     [Fact]
-    public void CreateChallenges_Default_Sha256ThenMd5WithQopAuth()
+    public void CreateChallenges_DefaultOptions_Md5Only()
+    {
+        var server = new DigestAuthenticator(new DigestServerOptions { Realm = Realm }, _time);
+        var challenges = server.CreateChallenges();
+        Assert.Single(challenges);
+        Assert.Contains("algorithm=MD5", challenges[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CreateChallenges_Sha256AndMd5Configured_Sha256ThenMd5WithQopAuth()
     {
         var challenges = _server.CreateChallenges();
         Assert.Equal(2, challenges.Count);
@@ -47,6 +57,7 @@ public sealed class DigestAuthenticatorTests
         var result = _server.Verify(Answer(challengeIndex, "1001", "s3cret"), "REGISTER", Lookup);
         Assert.Equal(DigestResult.Ok, result.Result);
         Assert.Equal("1001", result.Username);
+        Assert.Equal(challengeIndex == 0 ? DigestAlgorithm.Sha256 : DigestAlgorithm.Md5, result.Algorithm);
     }
 
     [Fact]

@@ -163,10 +163,31 @@ public sealed class LanternConfigurationTests : IDisposable
     {
         var good = LanternConfigurationLoader.Load(Write("""{ "sip": { "digestAlgorithms": [ "MD5", "SHA-256" ] } }"""), includeEnvironment: false, []);
         Assert.Equal(["MD5", "SHA-256"], good.Sip.EffectiveDigestAlgorithms);
-        Assert.Equal(["SHA-256", "MD5"], LanternConfigurationLoader.Load(null, includeEnvironment: false, []).Sip.EffectiveDigestAlgorithms);
+        Assert.Equal(["MD5"], LanternConfigurationLoader.Load(null, includeEnvironment: false, []).Sip.EffectiveDigestAlgorithms);
         var errors = new List<string>();
         LanternConfigurationLoader.Load(Write("""{ "sip": { "digestAlgorithms": [ "MD5", "SHA-1", "MD5" ] } }"""), includeEnvironment: false, errors);
         Assert.Equal(["sip.digestAlgorithms[1]: \"SHA-1\" is not SHA-256 or MD5", "sip.digestAlgorithms[2]: \"MD5\" is listed twice"], errors);
+    }
+
+    [Fact]
+    public void Load_EndpointDigestAlgorithms_KeptAndBadOnesReported()
+    {
+        var good = LanternConfigurationLoader.Load(
+            Write("""{ "endpoints": [ { "id": "1001", "password": "pw", "mailboxes": [ "1001" ], "digestAlgorithms": [ "SHA-256", "MD5" ] } ] }"""),
+            includeEnvironment: false, []);
+        Assert.Equal(["SHA-256", "MD5"], good.Endpoints[0].DigestAlgorithms);
+        Assert.Equal(["MD5"], good.Sip.EffectiveDigestAlgorithms);
+
+        var errors = new List<string>();
+        LanternConfigurationLoader.Load(Write("""
+            { "endpoints": [
+              { "id": "1001", "password": "pw", "mailboxes": [ "1001" ], "digestAlgorithms": [ "SHA-512", "MD5", "MD5" ] },
+              { "id": "1002", "ha1": "0123456789abcdef0123456789abcdef", "mailboxes": [ "1002" ], "digestAlgorithms": [ "SHA-256" ] } ] }
+            """), includeEnvironment: false, errors);
+        Assert.Equal(
+            ["endpoints[0].digestAlgorithms[0]: \"SHA-512\" is not SHA-256 or MD5", "endpoints[0].digestAlgorithms[2]: \"MD5\" is listed twice",
+             "endpoints[1].digestAlgorithms: SHA-256 needs the password; an endpoint stored as an MD5 ha1 can only answer MD5"],
+            errors);
     }
 
     [Fact]

@@ -19,7 +19,9 @@ internal sealed class PeersHarness : IAsyncDisposable
     private PeersHarness(MailboxService mailboxes)
     {
         Mailboxes = mailboxes;
-        Authenticator = new DigestAuthenticator(new DigestServerOptions { Realm = "lantern.test", SecretKey = new byte[32] }, Time);
+        // SHA-256 opted in (decision 0007), so the peer tests cover the preferred algorithm.
+        Authenticator = new DigestAuthenticator(
+            new DigestServerOptions { Realm = "lantern.test", SecretKey = new byte[32], Algorithms = [DigestAlgorithm.Sha256, DigestAlgorithm.Md5] }, Time);
         Module = new PeersModule(
             mailboxes,
             PeerBodies.TryParse,

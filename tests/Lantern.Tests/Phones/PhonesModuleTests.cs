@@ -58,7 +58,7 @@ public sealed class PhonesModuleTests
     [InlineData(1)]
     public async Task Subscribe_WithDigest_ChallengedThenAcceptedWithSha256OrMd5(int algorithm)
     {
-        await using var h = await PhonesSipHarness.StartAsync();
+        await using var h = await PhonesSipHarness.StartAsync(o => o.Sip.DigestAlgorithms = ["SHA-256", "MD5"]);
 
         h.Receive(h.Subscribe("1001", "d1"));
         var challenge = await h.ResponseAsync("d1");
@@ -73,6 +73,109 @@ public sealed class PhonesModuleTests
 
         Assert.Equal(200, (await h.ResponseAsync("d1")).StatusCode);
         Assert.Contains("Voice-Message: 0/0", PhonesSipHarness.Body(await h.NotifyAsync("d1")), StringComparison.Ordinal);
+    }
+
+    /// <summary>Decision 0007: libre 1.x (baresip 1.0) and phones like it drop a 401 holding any non-MD5 challenge.</summary>
+    [Fact]
+    public async Task Subscribe_DefaultConfiguration_ChallengedWithMd5Only()
+    {
+        await using var h = await PhonesSipHarness.StartAsync();
+
+        h.Receive(h.Subscribe("1001", "m1"));
+        h.Receive(h.Subscribe("9999", "m2", fromUser: "9999"));
+
+        Assert.Equal(["MD5"], Algorithms(await h.ResponseAsync("m1")));
+        Assert.Equal(["MD5"], Algorithms(await h.ResponseAsync("m2")));
+    }
+
+    [Fact]
+    public async Task Subscribe_Sha256OptedInForOneEndpoint_OnlyThatEndpointIsOfferedIt()
+    {
+        await using var h = await PhonesSipHarness.StartAsync(o => o.Endpoints[1].DigestAlgorithms = ["SHA-256", "MD5"]);
+
+        h.Receive(h.Subscribe("1002", "p1", fromUser: "1002"));
+        h.Receive(h.Subscribe("1001", "p2"));
+        h.Receive(h.Subscribe("9999", "p3", fromUser: "9999"));
+
+        var modern = await h.ResponseAsync("p1");
+        Assert.Equal(["SHA-256", "MD5"], Algorithms(modern));
+        Assert.Equal(["MD5"], Algorithms(await h.ResponseAsync("p2")));
+        Assert.Equal(["MD5"], Algorithms(await h.ResponseAsync("p3")));
+
+        h.Receive(h.Subscribe("1002", "p1", cseq: 2, fromUser: "1002",
+            authorization: PhonesSipHarness.Authorize(modern, "SUBSCRIBE", "sip:1002@example.com", "1002", "secret1002", index: 0)));
+        Assert.Equal(200, (await h.ResponseAsync("p1")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Subscribe_EndpointOptedIntoSha256ByReload_ChallengedWithIt()
+    {
+        await using var h = await PhonesSipHarness.StartAsync();
+        h.Receive(h.Subscribe("1001", "r1"));
+        Assert.Equal(["MD5"], Algorithms(await h.ResponseAsync("r1")));
+
+        var reloaded = new Lantern.Configuration.LanternOptions();
+        reloaded.Sip.Domain = "example.com";
+        reloaded.Endpoints =
+        [
+            new Lantern.Configuration.EndpointOptions { Id = "1001", Password = "secret1001", Mailboxes = ["1001@default"], DigestAlgorithms = ["SHA-256", "MD5"] },
+        ];
+        h.Module.ApplyOptions(reloaded);
+
+        h.Receive(h.Subscribe("1001", "r2"));
+        Assert.Equal(["SHA-256", "MD5"], Algorithms(await h.ResponseAsync("r2")));
+    }
+
+    [Fact]
+    public async Task Subscribe_Sha256OnlyEndpointAnsweringMd5_ChallengedAgainNotAdmitted()
+    {
+        await using var h = await PhonesSipHarness.StartAsync(o => o.Endpoints[0].DigestAlgorithms = ["SHA-256"]);
+        h.Receive(h.Subscribe("1001", "s1"));
+        var challenge = await h.ResponseAsync("s1");
+        Assert.Equal(["SHA-256"], Algorithms(challenge));
+
+        // Right password, but MD5 over the SHA-256 challenge's nonce: a downgrade the endpoint's setting forbids.
+        var offered = challenge.GetHeaders(SipHeaderId.WwwAuthenticate)[0].Replace("algorithm=SHA-256", "algorithm=MD5", StringComparison.Ordinal);
+        Assert.True(Lantern.Sip.Auth.DigestChallenge.TryParse(offered, out var md5, out _));
+        h.Receive(h.Subscribe("1001", "s1", cseq: 2, authorization: Lantern.Sip.Auth.DigestClient.CreateAuthorization(md5!, "SUBSCRIBE", "sip:1001@example.com", "1001", "secret1001")));
+
+        var again = await h.ResponseAsync("s1");
+        Assert.Equal(401, again.StatusCode);
+        Assert.Equal(["SHA-256"], Algorithms(again));
+    }
+
+    [Fact]
+    public async Task Subscribe_Ha1EndpointWithSha256Global_ChallengedWithMd5Only()
+    {
+#pragma warning disable CA5351 // An MD5 HA1 is what such endpoints store (Asterisk md5secret); the test has to make one.
+        var ha1 = Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData("1001:example.com:secret1001"u8));
+#pragma warning restore CA5351
+        await using var h = await PhonesSipHarness.StartAsync(o =>
+        {
+            o.Sip.DigestAlgorithms = ["SHA-256", "MD5"];
+            o.Endpoints[0].Password = null;
+            o.Endpoints[0].Ha1 = ha1;
+        });
+
+        h.Receive(h.Subscribe("1001", "h1"));
+        var challenge = await h.ResponseAsync("h1");
+        Assert.Equal(["MD5"], Algorithms(challenge));
+
+        h.Receive(h.Subscribe("1001", "h1", cseq: 2, authorization: PhonesSipHarness.Authorize(challenge, "SUBSCRIBE", "sip:1001@example.com", "1001", "secret1001")));
+        Assert.Equal(200, (await h.ResponseAsync("h1")).StatusCode);
+    }
+
+    private static List<string> Algorithms(SipMessage challenge401)
+    {
+        Assert.Equal(401, challenge401.StatusCode);
+        var names = new List<string>();
+        foreach (var value in challenge401.GetHeaders(SipHeaderId.WwwAuthenticate))
+        {
+            Assert.True(Lantern.Sip.Auth.DigestChallenge.TryParse(value, out var c, out var error), error);
+            names.Add(c!.Algorithm == Lantern.Sip.Auth.DigestAlgorithm.Sha256 ? "SHA-256" : "MD5");
+        }
+
+        return names;
     }
 
     [Fact]

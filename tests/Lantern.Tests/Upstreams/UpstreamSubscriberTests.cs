@@ -29,7 +29,8 @@ public sealed class UpstreamSubscriberTests
     public async Task Challenge401_AnsweredOnceWithDigestTheServerAccepts_Active()
     {
         await using var h = await UpstreamHarness.StartAsync();
-        var server = new DigestAuthenticator(new DigestServerOptions { Realm = "upstream.test", SecretKey = new byte[32] }, h.Time);
+        var server = new DigestAuthenticator(
+            new DigestServerOptions { Realm = "upstream.test", SecretKey = new byte[32], Algorithms = [DigestAlgorithm.Sha256, DigestAlgorithm.Md5] }, h.Time);
 
         var first = await h.Client.NextAsync();
         first.Respond(new UpstreamSubscribeResponse(401, "Unauthorized", Challenges: server.CreateChallenges()));
