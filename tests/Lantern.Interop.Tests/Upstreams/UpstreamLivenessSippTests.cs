@@ -58,7 +58,10 @@ public sealed class UpstreamLivenessSippTests(ITestOutputHelper output)
         var detectedAfter = clock.Elapsed;
         output.WriteLine($"200 to failed-no-notify: {detectedAfter.TotalMilliseconds:0} ms (64·T1 = 3200 ms)");
 
+        // Read while the retry (5 s +-20% later) has not yet happened.
+        var cli = await RunCliAsync(server, "upstreams");
         var upstream = (await InteropHelpers.GetJsonAsync(server, "/api/v1/upstreams"))!.Value.GetProperty("items")[0];
+        Assert.Matches(@"\sfailed-no-notify\s.*\sno NOTIFY within 3\.2 s of the 2xx \(RFC 6665 4\.1\.2\.4\)", cli);
         Assert.Equal("failed-no-notify", upstream.GetProperty("state").GetString());
         Assert.Equal("no NOTIFY within 3.2 s of the 2xx (RFC 6665 4.1.2.4)", upstream.GetProperty("lastError").GetString());
         Assert.Equal(1, upstream.GetProperty("failures").GetInt32());
@@ -107,5 +110,23 @@ public sealed class UpstreamLivenessSippTests(ITestOutputHelper output)
         Assert.True(result.ExitCode == 0, result + "\n--- lantern ---\n" + server.Output);
         await InteropHelpers.WaitVoiceAsync(server, "1001@SIP_Remote", "3/1 (0/0)", Deadline);
         Assert.Contains("Upstream prov: registered at sip:127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture) + ", granted 120 s", server.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs the built <c>lantern</c> CLI against the server's REST API and returns its standard output.</summary>
+    private static async Task<string> RunCliAsync(LanternProcess server, string command)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "lantern.dll"), command,
+            "--server", "http://127.0.0.1:" + server.HttpPort.ToString(CultureInfo.InvariantCulture), "--user", "admin", "--password", "pw" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var cli = Process.Start(info)!;
+        var output = cli.StandardOutput.ReadToEndAsync();
+        var errors = cli.StandardError.ReadToEndAsync();
+        await cli.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(cli.ExitCode == 0, $"lantern {command} exited {cli.ExitCode}: {await output}{await errors}");
+        return await output;
     }
 }
