@@ -91,7 +91,16 @@ internal sealed partial class UpstreamSubscriber
         _granted = granted;
         _failures = 0;
         _state = UpstreamState.Active;
-        UpstreamsLog.Subscribed(_logger, _upstream.Name, _upstream.RequestUri, granted);
+        if (pending.Kind == RequestKind.Initial)
+        {
+            UpstreamsLog.Subscribed(_logger, _upstream.Name, _upstream.RequestUri, granted);
+        }
+        else
+        {
+            // Every refreshSeconds: too frequent for the information level.
+            UpstreamsLog.Refreshed(_logger, _upstream.Name, granted);
+        }
+
         if (!_established)
         {
             // A 2xx without a To tag cannot be refreshed in-dialog; treat it as a broken server.

@@ -44,4 +44,7 @@ internal static partial class UpstreamsLog
 
     [LoggerMessage(EventId = 6013, Level = LogLevel.Information, Message = "Upstream {Name}: unregistered (Expires: 0 answered {Response})")]
     public static partial void Unregistered(ILogger logger, string name, string response);
+
+    [LoggerMessage(EventId = 6014, Level = LogLevel.Debug, Message = "Upstream {Name}: refreshed, granted {Expires} s")]
+    public static partial void Refreshed(ILogger logger, string name, int expires);
 }
