@@ -60,6 +60,22 @@ public sealed class UpstreamLivenessTests
     }
 
     [Fact]
+    [Trait("RFC", "6665 4.1.2.4")]
+    public async Task NotifyThatOvertookThe200_CountsAsTheFirstNotify()
+    {
+        await using var h = await UpstreamHarness.StartAsync(notifyTimeout: NotifyTimeout);
+        var initial = await h.Client.NextAsync();
+
+        Assert.Equal(200, (await h.NotifyAsync(initial, 1, "active;expires=3600", Body)).StatusCode);
+        initial.Ok(3600);
+        await h.WaitStatusAsync(s => s.State == UpstreamState.Active);
+        h.Time.Advance(NotifyTimeout);
+
+        Assert.True(await h.NothingSentAsync());
+        Assert.Equal(UpstreamState.Active, h.Subscriber.Status.State);
+    }
+
+    [Fact]
     public async Task RefreshSeconds_RefreshesBeforeTheGrantWants()
     {
         await using var h = await UpstreamHarness.StartAsync(Definition(refreshSeconds: UpstreamOptions.DefaultRefreshSeconds));
