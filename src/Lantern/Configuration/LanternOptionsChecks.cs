@@ -278,6 +278,16 @@ internal static class LanternOptionsChecks
                 errors.Add($"{path}.expires: {u.Expires} must be greater than 0");
             }
 
+            if (u.RefreshSeconds < 0)
+            {
+                errors.Add($"{path}.refreshSeconds: {u.RefreshSeconds} must be 0 (refresh at 85% of the grant only) or more");
+            }
+
+            if (u.Register && u.RegisterExpires < 1)
+            {
+                errors.Add($"{path}.registerExpires: {u.RegisterExpires} must be greater than 0");
+            }
+
             if (!string.IsNullOrEmpty(u.OutboundProxy) && !IsSipUri(u.OutboundProxy) && !IsHostPort(u.OutboundProxy))
             {
                 errors.Add($"{path}.outboundProxy: \"{u.OutboundProxy}\" is not host[:port] or a SIP URI");

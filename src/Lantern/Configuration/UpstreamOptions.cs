@@ -9,6 +9,12 @@ public sealed class UpstreamOptions
 
     public const int DefaultExpires = 3600;
 
+    /// <summary>Refresh at least this often, so a server that restarted and forgot the subscription answers 481 within
+    /// this time and is subscribed anew (decision 0007); keeps the mailbox right within 2 minutes of such a restart.</summary>
+    public const int DefaultRefreshSeconds = 90;
+
+    public const int DefaultRegisterExpires = 3600;
+
     /// <summary>Unique name; the mailbox source is <c>upstream:NAME</c>. Defaults to <c>user@host/mailbox</c>.</summary>
     public string Name { get; set; } = string.Empty;
 
@@ -39,6 +45,15 @@ public sealed class UpstreamOptions
 
     /// <summary>Requested subscription expiry in seconds.</summary>
     public int Expires { get; set; } = DefaultExpires;
+
+    /// <summary>Longest time between two refreshes in seconds, whatever the server grants; 0 refreshes only at 85% of the grant.</summary>
+    public int RefreshSeconds { get; set; } = DefaultRefreshSeconds;
+
+    /// <summary>REGISTER to the upstream before subscribing (chan_sip NOTIFYs a <c>host=dynamic</c> peer only once it registered).</summary>
+    public bool Register { get; set; }
+
+    /// <summary>Requested registration expiry in seconds when <see cref="Register"/> is on.</summary>
+    public int RegisterExpires { get; set; } = DefaultRegisterExpires;
 
     /// <summary>The Asterisk-format line this entry came from, when it was given as a line.</summary>
     [JsonIgnore]

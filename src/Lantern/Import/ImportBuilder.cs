@@ -244,6 +244,12 @@ internal sealed class ImportBuilder
         o["mailbox"] = u.Mailbox;
         o["context"] = u.Context;
         o["expires"] = u.Expires;
+        if (u.Register)
+        {
+            o["register"] = true;
+            o["registerExpires"] = u.RegisterExpires;
+        }
+
         return o;
     }
 

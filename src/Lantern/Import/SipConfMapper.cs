@@ -56,6 +56,7 @@ internal static class SipConfMapper
         var defaults = new PeerDefaults();
         var report = new PendingReport();
         var lines = new List<(AsteriskSetting Setting, UpstreamOptions Upstream)>();
+        var registers = new List<AsteriskSetting>();
         AsteriskSetting? mwiExpiry = null;
         int expires = UpstreamOptions.DefaultExpires;
         string? udpBind = null, tcpBind = null, tlsBind = null, cert = null, key = null;
@@ -159,7 +160,7 @@ internal static class SipConfMapper
                     bindSettings.Add(s);
                     break;
                 case "register":
-                    report.Ignored(s, "Lantern does not register to providers (it does not carry calls)");
+                    registers.Add(s);
                     break;
                 default:
                     report.Ignored(s, AsteriskMapping.NotUsed);
@@ -179,7 +180,16 @@ internal static class SipConfMapper
                 upstreamReport.Mapped(mwiExpiry, "expires");
             }
 
+            MapRegister(registers, upstream, upstreamReport);
             builder.TryAddUpstream(upstream, upstreamReport, out _);
+        }
+
+        foreach (var r in registers)
+        {
+            var reason = AsteriskRegisterLine.TryParse(r.Value) is null
+                ? "not a register => line chan_sip would accept"
+                : "no mwi => line at that user@host[:port]: Lantern registers only to receive MWI (it does not carry calls)";
+            builder.Report.Add(new ImportReportLine(r.File, r.Line, ImportAction.Ignored, r.Key, r.Value, reason));
         }
 
         if (mwiExpiry is not null && lines.Count == 0)
@@ -188,6 +198,23 @@ internal static class SipConfMapper
         }
 
         return defaults;
+    }
+
+    /// <summary>chan_sip NOTIFYs a <c>host=dynamic</c> peer only once it registered: the <c>register =&gt;</c> line for an
+    /// upstream's user and host turns on its registration (decision 0007), and is taken off <paramref name="registers"/>.</summary>
+    private static void MapRegister(List<AsteriskSetting> registers, UpstreamOptions upstream, PendingReport report)
+    {
+        for (var i = 0; i < registers.Count; i++)
+        {
+            if (AsteriskRegisterLine.TryParse(registers[i].Value) is { } line && line.Covers(upstream))
+            {
+                upstream.Register = true;
+                upstream.RegisterExpires = line.Expiry ?? AsteriskRegisterLine.ChanSipDefaultExpiry;
+                report.Mapped(registers[i], "register (registerExpires " + upstream.RegisterExpires.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")");
+                registers.RemoveAt(i);
+                return;
+            }
+        }
     }
 
     private static void MapListeners(ImportBuilder builder, PendingReport report, List<AsteriskSetting> settings, string? udpBind, int bindPort, string? tcpBind, string? tlsBind, string? cert, string? key)

@@ -14,4 +14,7 @@ public enum UpstreamState
 
     /// <summary>The server refused our credentials; retried with backoff like any other failure.</summary>
     FailedAuth = 3,
+
+    /// <summary>The server granted the subscription but sent no NOTIFY within 64·T1 (RFC 6665 §4.1.2.4); retried with backoff.</summary>
+    FailedNoNotify = 4,
 }

@@ -9,6 +9,8 @@ namespace Lantern.Upstreams;
 /// <param name="Port">0 when none was configured (RFC 3263 SRV resolution applies).</param>
 /// <param name="AuthUser">Digest user and From user (<c>authuser</c>, else <c>user</c>).</param>
 /// <param name="Expires">Requested expiry in seconds.</param>
+/// <param name="RefreshSeconds">Longest time between refreshes; 0 refreshes at 85% of the grant only.</param>
+/// <param name="RegisterExpires">Requested REGISTER expiry; 0 means the upstream is not registered with.</param>
 internal sealed record UpstreamDefinition(
     string Name,
     string User,
@@ -19,7 +21,9 @@ internal sealed record UpstreamDefinition(
     SipTransportKind Transport,
     string? OutboundProxy,
     int Expires,
-    MailboxId Mailbox)
+    MailboxId Mailbox,
+    int RefreshSeconds = 0,
+    int RegisterExpires = 0)
 {
     /// <summary>The host as it appears in a URI (IPv6 in brackets).</summary>
     public string UriHost => Host.Contains(':', StringComparison.Ordinal) && !Host.StartsWith('[') ? "[" + Host + "]" : Host;
@@ -28,6 +32,13 @@ internal sealed record UpstreamDefinition(
     public string RequestUri => Port > 0
         ? string.Create(CultureInfo.InvariantCulture, $"sip:{User}@{UriHost}:{Port}")
         : $"sip:{User}@{UriHost}";
+
+    /// <summary>The REGISTER Request-URI: the upstream's domain, <c>sip:host[:port]</c>.</summary>
+    public string RegistrarUri => Port > 0
+        ? string.Create(CultureInfo.InvariantCulture, $"sip:{UriHost}:{Port}")
+        : $"sip:{UriHost}";
+
+    public bool Register => RegisterExpires > 0;
 
     /// <summary>The From URI: the auth user at the upstream's domain.</summary>
     public string FromUri => $"sip:{AuthUser}@{UriHost}";
@@ -67,9 +78,9 @@ internal sealed record UpstreamDefinition(
                 return false;
         }
 
-        if (options.Port is < 0 or > 65535 || options.Expires <= 0)
+        if (options.Port is < 0 or > 65535 || options.Expires <= 0 || options.RefreshSeconds < 0 || (options.Register && options.RegisterExpires <= 0))
         {
-            error = "port must be 1-65535 and expires positive";
+            error = "port must be 1-65535, expires and registerExpires positive, refreshSeconds not negative";
             return false;
         }
 
@@ -85,7 +96,9 @@ internal sealed record UpstreamDefinition(
             transport,
             string.IsNullOrWhiteSpace(options.OutboundProxy) ? null : options.OutboundProxy,
             options.Expires,
-            mailbox);
+            mailbox,
+            options.RefreshSeconds,
+            options.Register ? options.RegisterExpires : 0);
         error = string.Empty;
         return true;
     }

@@ -26,9 +26,19 @@ internal sealed class UpstreamSipClient : IUpstreamSipClient
         _resolver = resolver;
     }
 
-    public async ValueTask<UpstreamSubscribeResponse> SubscribeAsync(UpstreamSubscribeRequest request, CancellationToken cancellationToken)
+    public ValueTask<UpstreamSubscribeResponse> SubscribeAsync(UpstreamSubscribeRequest request, CancellationToken cancellationToken) =>
+        SendAsync(NextHop(request), request.Upstream, contact => UpstreamSipMessages.BuildSubscribe(request, contact), cancellationToken);
+
+    public ValueTask<UpstreamSubscribeResponse> RegisterAsync(UpstreamRegisterRequest request, CancellationToken cancellationToken) =>
+        SendAsync(NextHop(request.Upstream), request.Upstream, contact => UpstreamSipMessages.BuildRegister(request, contact), cancellationToken);
+
+    private async ValueTask<UpstreamSubscribeResponse> SendAsync(
+        (string Host, int Port, SipTransportKind Transport, string? Error) hop,
+        UpstreamDefinition upstream,
+        Func<string, SipMessageBuilder> build,
+        CancellationToken cancellationToken)
     {
-        var (host, port, transport, error) = NextHop(request);
+        var (host, port, transport, error) = hop;
         if (error is not null)
         {
             return UpstreamSubscribeResponse.Local(503, error);
@@ -44,7 +54,7 @@ internal sealed class UpstreamSipClient : IUpstreamSipClient
         for (var i = 0; i < resolution.Destinations.Count && i < MaxFailover; i++)
         {
             var destination = resolution.Destinations[i];
-            var builder = UpstreamSipMessages.BuildSubscribe(request, ContactFor(request.Upstream, destination));
+            var builder = build(ContactFor(upstream, destination));
             var result = await _stack.SendRequestAsync(builder, destination, cancellationToken).ConfigureAwait(false);
             if (result.Response is { } response)
             {
@@ -82,6 +92,17 @@ internal sealed class UpstreamSipClient : IUpstreamSipClient
                 : (string.Empty, 0, u.Transport, "unusable Route " + request.RouteSet[0]);
         }
 
+        if (request.InDialog && request.RemoteTarget is not null && u.OutboundProxy is null && SipUri.TryParse(request.RemoteTarget, out var target) && target is not null)
+        {
+            return FromUri(target, u.Transport);
+        }
+
+        return NextHop(u);
+    }
+
+    /// <summary>Out of dialog: the outbound proxy, else the upstream itself.</summary>
+    internal static (string Host, int Port, SipTransportKind Transport, string? Error) NextHop(UpstreamDefinition u)
+    {
         if (u.OutboundProxy is { } proxy)
         {
             var bare = proxy.Trim().Trim('<', '>');
@@ -91,11 +112,6 @@ internal sealed class UpstreamSipClient : IUpstreamSipClient
             return SipUri.TryParse(text, out var proxyUri) && proxyUri is not null
                 ? FromUri(proxyUri, u.Transport)
                 : (string.Empty, 0, u.Transport, "unusable outbound proxy " + proxy);
-        }
-
-        if (request.InDialog && request.RemoteTarget is not null && SipUri.TryParse(request.RemoteTarget, out var target) && target is not null)
-        {
-            return FromUri(target, u.Transport);
         }
 
         return (u.Host, u.Port, u.Transport, null);

@@ -37,7 +37,27 @@ internal static class UpstreamSipMessages
         return b;
     }
 
-    /// <summary>What the subscriber needs from a final response to its SUBSCRIBE.</summary>
+    /// <summary>The REGISTER for <paramref name="request"/>: binds <paramref name="contactUri"/> to the auth user at the upstream.</summary>
+    public static SipMessageBuilder BuildRegister(UpstreamRegisterRequest request, string contactUri)
+    {
+        var u = request.Upstream;
+        var b = SipMessageBuilder.Request(SipMethod.Register, u.RegistrarUri);
+        b.AddHeader(SipHeaderId.From, $"<{u.FromUri}>;tag={request.LocalTag}");
+        b.AddHeader(SipHeaderId.To, $"<{u.FromUri}>");
+        b.AddHeader(SipHeaderId.CallId, request.CallId);
+        b.AddHeader(SipHeaderId.CSeq, request.CSeq.ToString(CultureInfo.InvariantCulture) + " REGISTER");
+        b.AddHeader(SipHeaderId.Contact, $"<{contactUri}>");
+        b.AddHeader(SipHeaderId.Expires, request.Expires.ToString(CultureInfo.InvariantCulture));
+        if (request.Authorization is not null)
+        {
+            b.AddHeader(request.ProxyAuthorization ? SipHeaderId.ProxyAuthorization : SipHeaderId.Authorization, request.Authorization);
+        }
+
+        b.AddHeader(SipHeaderId.UserAgent, UserAgent);
+        return b;
+    }
+
+    /// <summary>What the subscriber needs from a final response to its SUBSCRIBE or REGISTER.</summary>
     public static UpstreamSubscribeResponse ReadResponse(SipMessage response)
     {
         int? expires = response.TryGetExpires(out var e) ? (int)Math.Min(e, int.MaxValue) : null;

@@ -93,6 +93,8 @@ internal sealed partial class UpstreamSubscriber
         }
 
         _lastNotifyAt = _time.GetUtcNow();
+        _dialogNotified = true;
+        CancelNotifyDeadline();
         if (state.Phase == UpstreamSubscriptionPhase.Terminated)
         {
             OnTerminated(state);
@@ -100,7 +102,7 @@ internal sealed partial class UpstreamSubscriber
         else if (state.Expires is { } expires && _state == UpstreamState.Active && _pending is null)
         {
             // The notifier may shorten the subscription (RFC 6665 §4.1.3): refresh before the new end.
-            var refreshIn = TimeSpan.FromSeconds(expires * RefreshShare);
+            var refreshIn = RefreshDelay(expires);
             if (_nextAttemptAt is null || _time.GetUtcNow() + refreshIn < _nextAttemptAt)
             {
                 Schedule(refreshIn, TimerPurpose.Refresh);

@@ -91,7 +91,16 @@ internal sealed partial class UpstreamSubscriber
         _granted = granted;
         _failures = 0;
         _state = UpstreamState.Active;
-        UpstreamsLog.Subscribed(_logger, _upstream.Name, _upstream.RequestUri, granted);
+        if (pending.Kind == RequestKind.Initial)
+        {
+            UpstreamsLog.Subscribed(_logger, _upstream.Name, _upstream.RequestUri, granted);
+        }
+        else
+        {
+            // Every refreshSeconds: too frequent for the information level.
+            UpstreamsLog.Refreshed(_logger, _upstream.Name, granted);
+        }
+
         if (!_established)
         {
             // A 2xx without a To tag cannot be refreshed in-dialog; treat it as a broken server.
@@ -99,8 +108,22 @@ internal sealed partial class UpstreamSubscriber
             return;
         }
 
-        Schedule(TimeSpan.FromSeconds(granted * RefreshShare), TimerPurpose.Refresh);
+        Schedule(RefreshDelay(granted), TimerPurpose.Refresh);
+        if (pending.Kind == RequestKind.Initial)
+        {
+            StartNotifyDeadline();
+        }
+
         Publish();
+    }
+
+    /// <summary>85% of the grant, but never longer than the configured refresh interval: a refresh is our liveness
+    /// probe, answered 481 by a server that restarted and lost the subscription (decision 0007).</summary>
+    private TimeSpan RefreshDelay(int granted)
+    {
+        var delay = TimeSpan.FromSeconds(granted * RefreshShare);
+        var most = TimeSpan.FromSeconds(_upstream.RefreshSeconds);
+        return _upstream.RefreshSeconds > 0 && most < delay ? most : delay;
     }
 
     private void OnChallenge(Pending pending, UpstreamSubscribeResponse response)
@@ -162,28 +185,42 @@ internal sealed partial class UpstreamSubscriber
             }
         }
 
-        if (!response.IsSuccess)
+        var outcome = Describe(response);
+        if (response.IsSuccess)
         {
-            _lastError = "unsubscribe: " + Describe(response);
+            UpstreamsLog.Unsubscribed(_logger, _upstream.Name, outcome);
+        }
+        else
+        {
+            _lastError = "unsubscribe: " + outcome;
+            UpstreamsLog.UnsubscribeFailed(_logger, _upstream.Name, outcome);
         }
 
-        UpstreamsLog.Unsubscribed(_logger, _upstream.Name);
         _established = false;
         Publish();
         Finish();
     }
 
+    private void Fail(string error, int? retryAfter, bool authFailure) =>
+        Fail(error, retryAfter, authFailure ? UpstreamState.FailedAuth : UpstreamState.Retrying);
+
     /// <summary>Any failure: forget the dialog, count it, and retry after the backoff (or the server's Retry-After when longer).</summary>
-    private void Fail(string error, int? retryAfter, bool authFailure)
+    private void Fail(string error, int? retryAfter, UpstreamState state)
     {
         _failures++;
         _lastError = error;
         _established = false;
         _remoteTag = null;
         _granted = null;
+        CancelNotifyDeadline();
         SetCallId(null);
-        _state = authFailure ? UpstreamState.FailedAuth : UpstreamState.Retrying;
-        _metrics?.Failure(_upstream.Name, authFailure ? "auth" : "other");
+        _state = state;
+        _metrics?.Failure(_upstream.Name, state switch
+        {
+            UpstreamState.FailedAuth => "auth",
+            UpstreamState.FailedNoNotify => "no-notify",
+            _ => "other",
+        });
         if (_stopRequested)
         {
             Publish();

@@ -32,6 +32,7 @@ internal sealed partial class UpstreamSubscriber : IAsyncDisposable
     private readonly UpstreamMetrics? _metrics;
     private readonly Func<double> _random01;
     private readonly Action<UpstreamSubscriber, string?, string?>? _callIdChanged;
+    private readonly TimeSpan _notifyTimeout;
     private readonly Channel<SubscriberEvent> _events = Channel.CreateUnbounded<SubscriberEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -50,6 +51,9 @@ internal sealed partial class UpstreamSubscriber : IAsyncDisposable
     private int _requestedExpires;
     private DateTimeOffset _subscribedAt;
     private bool _established;
+    private bool _dialogNotified;
+    private ITimer? _notifyTimer;
+    private int _notifyTimerToken;
     private Pending? _pending;
     private int _nextTransaction;
     private DigestChallenge? _challenge;
@@ -77,7 +81,8 @@ internal sealed partial class UpstreamSubscriber : IAsyncDisposable
         ILogger logger,
         UpstreamMetrics? metrics = null,
         Func<double>? random01 = null,
-        Action<UpstreamSubscriber, string?, string?>? callIdChanged = null)
+        Action<UpstreamSubscriber, string?, string?>? callIdChanged = null,
+        TimeSpan notifyTimeout = default)
     {
         _upstream = upstream;
         _client = client;
@@ -88,6 +93,7 @@ internal sealed partial class UpstreamSubscriber : IAsyncDisposable
         _metrics = metrics;
         _random01 = random01 ?? (() => RandomNumberGenerator.GetInt32(1_000_000) / 1_000_000.0);
         _callIdChanged = callIdChanged;
+        _notifyTimeout = notifyTimeout;
         _requestedExpires = upstream.Expires;
         _status = BuildStatus();
     }
@@ -144,6 +150,7 @@ internal sealed partial class UpstreamSubscriber : IAsyncDisposable
         catch (OperationCanceledException)
         {
             // Out of time: abandon the unsubscribe; the server's subscription will expire on its own.
+            UpstreamsLog.UnsubscribeAbandoned(_logger, _upstream.Name);
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
@@ -199,6 +206,8 @@ internal sealed partial class UpstreamSubscriber : IAsyncDisposable
         }
 
         _timer?.Dispose();
+        _notifyTimer?.Dispose();
+        _registerTimer?.Dispose();
         _stopping.Dispose();
     }
 
@@ -232,6 +241,8 @@ internal sealed partial class UpstreamSubscriber : IAsyncDisposable
         finally
         {
             _timer?.Dispose();
+            _notifyTimer?.Dispose();
+            _registerTimer?.Dispose();
             SetCallId(null);
 
             // Close the queue before draining it, so a NOTIFY arriving now is refused at once instead of waiting forever.
@@ -246,7 +257,16 @@ internal sealed partial class UpstreamSubscriber : IAsyncDisposable
         switch (e)
         {
             case StartEvent:
-                BeginSubscription();
+                BeginAttempt();
+                return ValueTask.CompletedTask;
+            case NotifyDeadlineEvent d:
+                OnNotifyDeadline(d.Token);
+                return ValueTask.CompletedTask;
+            case RegisterResponseEvent rr:
+                OnRegisterResponse(rr.Transaction, rr.Response);
+                return ValueTask.CompletedTask;
+            case RegisterTimerEvent rt:
+                OnRegisterTimer(rt.Token);
                 return ValueTask.CompletedTask;
             case ResponseEvent r:
                 OnResponse(r.Transaction, r.Response);
@@ -287,6 +307,8 @@ internal sealed partial class UpstreamSubscriber : IAsyncDisposable
     {
         _stopRequested = true;
         CancelTimer();
+        CancelNotifyDeadline();
+        CancelRegisterTimer();
         if (_established && _callId is not null)
         {
             Send(RequestKind.Unsubscribe, 0);
@@ -299,13 +321,71 @@ internal sealed partial class UpstreamSubscriber : IAsyncDisposable
             return;
         }
 
+        UpstreamsLog.NothingToUnsubscribe(_logger, _upstream.Name);
         Finish();
     }
 
+    /// <summary>The subscription side is done stopping; remove our registration too before the loop ends.</summary>
     private void Finish()
     {
+        if (_stopRequested && (_registered || _registerPending != 0) && !_unregistering)
+        {
+            Unregister();
+            return;
+        }
+
+        if (_registerPending != 0)
+        {
+            return;
+        }
+
         _finished = true;
         _stopped.TrySetResult();
+    }
+
+    /// <summary>Starts (or restarts after a failure) with the registration when one is configured and not in place.</summary>
+    private void BeginAttempt()
+    {
+        if (_upstream.Register && !_registered)
+        {
+            SendRegister(_upstream.RegisterExpires);
+            return;
+        }
+
+        BeginSubscription();
+    }
+
+    /// <summary>RFC 6665 §4.1.2.4: a 2xx without a NOTIFY within 64·T1 means the subscription failed.</summary>
+    private void StartNotifyDeadline()
+    {
+        CancelNotifyDeadline();
+        if (_notifyTimeout <= TimeSpan.Zero || _dialogNotified)
+        {
+            return;
+        }
+
+        var token = ++_notifyTimerToken;
+        _notifyTimer = _time.CreateTimer(s => Post(new NotifyDeadlineEvent((int)s!)), token, _notifyTimeout, Timeout.InfiniteTimeSpan);
+    }
+
+    private void CancelNotifyDeadline()
+    {
+        _notifyTimerToken++;
+        _notifyTimer?.Dispose();
+        _notifyTimer = null;
+    }
+
+    private void OnNotifyDeadline(int token)
+    {
+        if (token != _notifyTimerToken || _stopRequested || _dialogNotified || _callId is null)
+        {
+            return;
+        }
+
+        // A refresh in flight belongs to the failed dialog; its answer must not revive it.
+        _pending = null;
+        var seconds = _notifyTimeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        Fail($"no NOTIFY within {seconds} s of the 2xx (RFC 6665 4.1.2.4)", null, UpstreamState.FailedNoNotify);
     }
 
     private void OnTimer(int token)
@@ -322,7 +402,7 @@ internal sealed partial class UpstreamSubscriber : IAsyncDisposable
         }
         else
         {
-            BeginSubscription();
+            BeginAttempt();
         }
     }
 
@@ -336,9 +416,11 @@ internal sealed partial class UpstreamSubscriber : IAsyncDisposable
         _localCSeq = 0;
         _remoteCSeq = -1;
         _established = false;
+        _dialogNotified = false;
+        CancelNotifyDeadline();
         _challenge = null;
         _subscribedAt = _time.GetUtcNow();
-        if (_state != UpstreamState.FailedAuth && _state != UpstreamState.Retrying)
+        if (_state is not (UpstreamState.FailedAuth or UpstreamState.Retrying or UpstreamState.FailedNoNotify))
         {
             _state = UpstreamState.Subscribing;
         }
@@ -374,18 +456,19 @@ internal sealed partial class UpstreamSubscriber : IAsyncDisposable
         _metrics?.Attempt(_upstream.Name);
         _nextAttemptAt = null;
         Publish();
-        _ = RunTransactionAsync(transaction, request);
+        _ = RunTransactionAsync(ct => _client.SubscribeAsync(request, ct), response => new ResponseEvent(transaction, response));
     }
 
     private string RequestUriFor(RequestKind kind) =>
         kind == RequestKind.Initial || _remoteTarget is null ? _upstream.RequestUri : _remoteTarget;
 
-    private async Task RunTransactionAsync(int transaction, UpstreamSubscribeRequest request)
+    /// <summary>Runs one client transaction off the loop and queues its outcome as the event <paramref name="completed"/> makes.</summary>
+    private async Task RunTransactionAsync(Func<CancellationToken, ValueTask<UpstreamSubscribeResponse>> send, Func<UpstreamSubscribeResponse, SubscriberEvent> completed)
     {
         UpstreamSubscribeResponse response;
         try
         {
-            response = await _client.SubscribeAsync(request, _stopping.Token).ConfigureAwait(false);
+            response = await send(_stopping.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -396,7 +479,7 @@ internal sealed partial class UpstreamSubscriber : IAsyncDisposable
             response = UpstreamSubscribeResponse.Local(503, "Send failed: " + ex.Message);
         }
 
-        _events.Writer.TryWrite(new ResponseEvent(transaction, response));
+        _events.Writer.TryWrite(completed(response));
     }
 
     private void Schedule(TimeSpan delay, TimerPurpose purpose)
@@ -466,6 +549,12 @@ internal sealed partial class UpstreamSubscriber : IAsyncDisposable
     private sealed record TimerEvent(int Token) : SubscriberEvent;
 
     private sealed record ResponseEvent(int Transaction, UpstreamSubscribeResponse Response) : SubscriberEvent;
+
+    private sealed record NotifyDeadlineEvent(int Token) : SubscriberEvent;
+
+    private sealed record RegisterTimerEvent(int Token) : SubscriberEvent;
+
+    private sealed record RegisterResponseEvent(int Transaction, UpstreamSubscribeResponse Response) : SubscriberEvent;
 
     private sealed record IdleEvent(TaskCompletionSource Done) : SubscriberEvent;
 

@@ -6,13 +6,15 @@ using Microsoft.Extensions.Options;
 namespace Lantern.Upstreams;
 
 /// <summary>Registers the NOTIFY handler with the stack at start, and starts the configured upstreams once the host has
-/// started (so the SIP listeners are bound before the first SUBSCRIBE goes out); on stop, unsubscribes them.</summary>
+/// started (so the SIP listeners are bound before the first SUBSCRIBE goes out). Unsubscribes them in the stopping
+/// phase, which runs before any service's StopAsync: the SIP listeners close in theirs, and an unsubscribe sent after
+/// that never left the machine.</summary>
 internal sealed class UpstreamsHostedService(
     SipStack stack,
     UpstreamNotifyHandler handler,
     UpstreamsModule module,
     IOptions<LanternOptions> options,
-    IHostApplicationLifetime lifetime) : IHostedService
+    IHostApplicationLifetime lifetime) : IHostedLifecycleService
 {
     private Task _starting = Task.CompletedTask;
 
@@ -23,7 +25,11 @@ internal sealed class UpstreamsHostedService(
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -36,4 +42,9 @@ internal sealed class UpstreamsHostedService(
 
         await module.StopAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Nothing left: <see cref="StoppingAsync"/> ended the subscriptions while the listeners were still open.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -20,6 +20,7 @@ internal sealed class UpstreamsModule : IUpstreamStatusSource, IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly UpstreamMetrics _metrics;
+    private readonly TimeSpan _notifyTimeout;
     private readonly SemaphoreSlim _applying = new(1, 1);
     private readonly ConcurrentDictionary<string, UpstreamSubscriber> _byCallId = new(StringComparer.Ordinal);
     private Dictionary<string, UpstreamSubscriber> _subscribers = new(StringComparer.Ordinal);
@@ -30,7 +31,8 @@ internal sealed class UpstreamsModule : IUpstreamStatusSource, IAsyncDisposable
         UpstreamBodyParser parseBody,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
-        IMeterFactory? meterFactory = null)
+        IMeterFactory? meterFactory = null,
+        TimeSpan notifyTimeout = default)
     {
         _client = client;
         _mailboxes = mailboxes;
@@ -39,6 +41,7 @@ internal sealed class UpstreamsModule : IUpstreamStatusSource, IAsyncDisposable
         _loggers = loggerFactory;
         _logger = loggerFactory.CreateLogger("Lantern.Upstreams");
         _metrics = new UpstreamMetrics(meterFactory, MeasureStates);
+        _notifyTimeout = notifyTimeout;
     }
 
     /// <summary>Raised after any upstream's status changed (on that upstream's owner loop; handlers must be quick).</summary>
@@ -86,7 +89,7 @@ internal sealed class UpstreamsModule : IUpstreamStatusSource, IAsyncDisposable
                 if (!next.ContainsKey(name))
                 {
                     var subscriber = new UpstreamSubscriber(
-                        definition, _client, _mailboxes, _parseBody, _time, _loggers.CreateLogger("Lantern.Upstreams." + name), _metrics, callIdChanged: OnCallIdChanged);
+                        definition, _client, _mailboxes, _parseBody, _time, _loggers.CreateLogger("Lantern.Upstreams." + name), _metrics, callIdChanged: OnCallIdChanged, notifyTimeout: _notifyTimeout);
                     subscriber.StatusChanged += OnStatusChanged;
                     next.Add(name, subscriber);
                     subscriber.Start();
@@ -190,7 +193,7 @@ internal sealed class UpstreamsModule : IUpstreamStatusSource, IAsyncDisposable
 
     private IEnumerable<Measurement<int>> MeasureStates()
     {
-        Span<int> counts = stackalloc int[4];
+        Span<int> counts = stackalloc int[5];
         foreach (var s in Volatile.Read(ref _subscribers).Values)
         {
             counts[(int)s.Status.State]++;
@@ -202,6 +205,7 @@ internal sealed class UpstreamsModule : IUpstreamStatusSource, IAsyncDisposable
             new Measurement<int>(counts[1], new KeyValuePair<string, object?>("state", "active")),
             new Measurement<int>(counts[2], new KeyValuePair<string, object?>("state", "retrying")),
             new Measurement<int>(counts[3], new KeyValuePair<string, object?>("state", "failed-auth")),
+            new Measurement<int>(counts[4], new KeyValuePair<string, object?>("state", "failed-no-notify")),
         ];
     }
 }

@@ -1,8 +1,10 @@
 using System.Diagnostics.Metrics;
+using Lantern.Configuration;
 using Lantern.Mailboxes;
 using Lantern.Sip.Stack;
 using Lantern.Sip.Transport;
 using Lantern.Status;
+using Microsoft.Extensions.Options;
 
 namespace Lantern.Upstreams;
 
@@ -26,7 +28,8 @@ internal static class UpstreamsServiceCollectionExtensions
             UpstreamBodies.TryParse,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetService<IMeterFactory>()));
+            sp.GetService<IMeterFactory>(),
+            NotifyTimeout(sp.GetRequiredService<IOptions<LanternOptions>>().Value.Sip.Timers)));
         services.AddSingleton<IUpstreamStatusSource>(sp => sp.GetRequiredService<UpstreamsModule>());
         services.AddSingleton(sp => new UpstreamNotifyHandler(
             sp.GetRequiredService<UpstreamsModule>(),
@@ -34,4 +37,7 @@ internal static class UpstreamsServiceCollectionExtensions
         services.AddHostedService<UpstreamsHostedService>();
         return services;
     }
+
+    /// <summary>64·T1 (RFC 6665 §4.1.2.4): how long after a 2xx the first NOTIFY may take (32 s with the default T1).</summary>
+    public static TimeSpan NotifyTimeout(SipTimerOptions timers) => TimeSpan.FromMilliseconds(64.0 * timers.T1Ms);
 }

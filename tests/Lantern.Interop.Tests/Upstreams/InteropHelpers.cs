@@ -62,4 +62,24 @@ internal static class InteropHelpers
         var v = m.GetProperty("counts").GetProperty("voice");
         return string.Create(CultureInfo.InvariantCulture, $"{v.GetProperty("new").GetInt32()}/{v.GetProperty("old").GetInt32()} ({v.GetProperty("urgentNew").GetInt32()}/{v.GetProperty("urgentOld").GetInt32()})");
     }
+
+    /// <summary>Waits (bounded by <paramref name="deadline"/>) until the mailbox's voice counts read <paramref name="expected"/>;
+    /// the REST API has no change event a test can wait on per mailbox, so this polls it every 50 ms.</summary>
+    public static async Task WaitVoiceAsync(LanternProcess server, string id, string expected, TimeSpan deadline)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        string? last = null;
+        while (clock.Elapsed < deadline)
+        {
+            last = await VoiceAsync(server, id);
+            if (last == expected)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"{id} never read {expected} (last: {last ?? "none"})\n--- lantern ---\n{server.Output}");
+    }
 }

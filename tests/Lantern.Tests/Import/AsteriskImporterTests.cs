@@ -25,6 +25,7 @@ public sealed class AsteriskImporterTests
     [Theory]
     [InlineData("sip.conf:15: [mapped] mwi=1234:***@provider.example.com/1234 -> upstreams[0] (transport udp)")]
     [InlineData("sip.conf:14: [mapped] mwiexpiry=1800 -> upstreams[1].expires")]
+    [InlineData("sip.conf:18: [mapped] register=1234:***@provider.example.com -> upstreams[0].register (registerExpires 120)")]
     [InlineData("sip.conf:17: [ignored] mwi=broken-line-without-at/1 -> invalid upstream line \"broken-line-without-at/1\": no '@' before the host")]
     [InlineData("sip.conf:36: [mapped] secret=*** -> endpoints[0].password")]
     [InlineData("sip.conf:33: [mapped] permit=192.168.1.0/255.255.255.0 -> endpoints[0].permit[0]")]
@@ -187,6 +188,42 @@ public sealed class AsteriskImporterTests
             Assert.Single(result.Configuration["endpoints"]!.AsArray());
             Assert.Equal("*97", (string?)result.Configuration["endpoints"]![0]!["voicemailExtension"]);
             Assert.Equal("h.example", (string?)result.Configuration["upstreams"]![0]!["host"]);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("register => 9:pw@h.example~600", true, 600)]
+    [InlineData("register => udp://9@h.example:pw:auth9@h.example/9000", true, 120)]
+    [InlineData("register => peer1?9:pw@h.example", true, 120)]
+    [InlineData("register => 9:pw@other.example", false, 0)]
+    [InlineData("register => 8:pw@h.example", false, 0)]
+    public void Import_RegisterLine_TurnsOnTheMatchingUpstreamsRegistration(string register, bool matched, int expires)
+    {
+        var dir = Directory.CreateTempSubdirectory("lantern-imp-").FullName;
+        try
+        {
+            var sip = Path.Combine(dir, "sip.conf");
+            File.WriteAllText(sip, "[general]\n" + register + "\nmwi => 9:pw@h.example/9\n");
+            var result = AsteriskImporter.Import(sip, null);
+            Assert.Empty(result.ValidationErrors);
+            var upstream = result.Configuration["upstreams"]![0]!;
+            var report = string.Join("\n", result.Report);
+            if (matched)
+            {
+                Assert.True((bool?)upstream["register"]);
+                Assert.Equal(expires, (int?)upstream["registerExpires"]);
+                Assert.Contains("sip.conf:2: [mapped] register=", report, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.Null(upstream["register"]);
+                Assert.Contains("[ignored] register=", report, StringComparison.Ordinal);
+                Assert.Contains("no mwi => line at that user@host[:port]", report, StringComparison.Ordinal);
+            }
         }
         finally
         {

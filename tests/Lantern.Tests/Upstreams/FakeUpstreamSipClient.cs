@@ -3,12 +3,23 @@ using Lantern.Upstreams;
 
 namespace Lantern.Tests.Upstreams;
 
-/// <summary>Records each SUBSCRIBE the subscriber sends and lets the test answer it.</summary>
+/// <summary>Records each SUBSCRIBE and REGISTER the subscriber sends and lets the test answer it.</summary>
 internal sealed class FakeUpstreamSipClient : IUpstreamSipClient
 {
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
 
     private readonly Channel<SentSubscribe> _sent = Channel.CreateUnbounded<SentSubscribe>();
+    private readonly Channel<SentRegister> _registers = Channel.CreateUnbounded<SentRegister>();
+
+    public async ValueTask<UpstreamSubscribeResponse> RegisterAsync(UpstreamRegisterRequest request, CancellationToken cancellationToken)
+    {
+        var sent = new SentRegister(request);
+        _registers.Writer.TryWrite(sent);
+        return await sent.Response.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>The next REGISTER sent, waiting at most <see cref="Deadline"/>.</summary>
+    public async Task<SentRegister> NextRegisterAsync() => await _registers.Reader.ReadAsync().AsTask().WaitAsync(Deadline);
 
     public async ValueTask<UpstreamSubscribeResponse> SubscribeAsync(UpstreamSubscribeRequest request, CancellationToken cancellationToken)
     {

@@ -13,11 +13,11 @@ internal sealed class UpstreamHarness : IAsyncDisposable
 {
     public static readonly MailboxId Mailbox = MailboxId.Parse("1001@SIP_Remote");
 
-    private UpstreamHarness(UpstreamDefinition upstream, MailboxService mailboxes)
+    private UpstreamHarness(UpstreamDefinition upstream, MailboxService mailboxes, TimeSpan notifyTimeout)
     {
         Upstream = upstream;
         Mailboxes = mailboxes;
-        Subscriber = new UpstreamSubscriber(upstream, Client, mailboxes, UpstreamBodies.TryParse, Time, NullLogger.Instance, random01: () => Random);
+        Subscriber = new UpstreamSubscriber(upstream, Client, mailboxes, UpstreamBodies.TryParse, Time, NullLogger.Instance, random01: () => Random, notifyTimeout: notifyTimeout);
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
@@ -36,11 +36,12 @@ internal sealed class UpstreamHarness : IAsyncDisposable
     public static UpstreamDefinition Definition(string? secret = "secret", int expires = 3600) =>
         new("prov", "mwi", secret, "mwi", "192.0.2.1", 5060, SipTransportKind.Udp, null, expires, Mailbox);
 
-    public static async Task<UpstreamHarness> StartAsync(UpstreamDefinition? upstream = null)
+    /// <param name="notifyTimeout">64·T1 for the no-NOTIFY rule; zero (the default here) leaves it off.</param>
+    public static async Task<UpstreamHarness> StartAsync(UpstreamDefinition? upstream = null, TimeSpan notifyTimeout = default)
     {
         var mailboxes = new MailboxService(new InMemoryMailboxRepository(), TimeProvider.System);
         await mailboxes.LoadAsync(CancellationToken.None);
-        var harness = new UpstreamHarness(upstream ?? Definition(), mailboxes);
+        var harness = new UpstreamHarness(upstream ?? Definition(), mailboxes, notifyTimeout);
         harness.Subscriber.Start();
         return harness;
     }

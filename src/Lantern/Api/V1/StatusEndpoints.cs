@@ -63,7 +63,7 @@ internal static class StatusEndpoints
         group.MapGet("/upstreams", ListUpstreams)
             .WithName("listUpstreams")
             .WithSummary("List outbound subscriptions")
-            .WithDescription("Every configured upstream ordered by name: state (subscribing, active, retrying, failed-auth), granted expiry, last NOTIFY time, last error and next attempt (as Asterisk's `sip show mwi`). Secrets are never shown.")
+            .WithDescription("Every configured upstream ordered by name: state (subscribing, active, retrying, failed-auth, failed-no-notify), granted expiry, last NOTIFY time, last error and next attempt (as Asterisk's `sip show mwi`). Secrets are never shown.")
             .Produces<StatusListDto<UpstreamDto>>()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 

@@ -11,6 +11,7 @@ internal static class StatusMapping
         UpstreamState.Active => "active",
         UpstreamState.Retrying => "retrying",
         UpstreamState.FailedAuth => "failed-auth",
+        UpstreamState.FailedNoNotify => "failed-no-notify",
         _ => "unknown",
     };
 
