@@ -10,7 +10,7 @@ public sealed class UpstreamOptions
     public const int DefaultExpires = 3600;
 
     /// <summary>Refresh at least this often, so a server that restarted and forgot the subscription answers 481 within
-    /// this time and is subscribed anew (decision 0007); keeps the mailbox right within 2 minutes of such a restart.</summary>
+    /// this time and is subscribed anew (decision 0008); keeps the mailbox right within 2 minutes of such a restart.</summary>
     public const int DefaultRefreshSeconds = 90;
 
     public const int DefaultRegisterExpires = 3600;

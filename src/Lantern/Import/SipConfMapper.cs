@@ -201,7 +201,7 @@ internal static class SipConfMapper
     }
 
     /// <summary>chan_sip NOTIFYs a <c>host=dynamic</c> peer only once it registered: the <c>register =&gt;</c> line for an
-    /// upstream's user and host turns on its registration (decision 0007), and is taken off <paramref name="registers"/>.</summary>
+    /// upstream's user and host turns on its registration (decision 0008), and is taken off <paramref name="registers"/>.</summary>
     private static void MapRegister(List<AsteriskSetting> registers, UpstreamOptions upstream, PendingReport report)
     {
         for (var i = 0; i < registers.Count; i++)

@@ -4,7 +4,7 @@ using Lantern.Sip.Auth;
 namespace Lantern.Upstreams;
 
 /// <summary>The optional registration with the upstream (<c>register: true</c>): REGISTER before the first SUBSCRIBE,
-/// re-REGISTER at 85% of the grant, <c>Expires: 0</c> after the unsubscribe on stop (decision 0007).</summary>
+/// re-REGISTER at 85% of the grant, <c>Expires: 0</c> after the unsubscribe on stop (decision 0008).</summary>
 internal sealed partial class UpstreamSubscriber
 {
     // Owned by the loop, like the subscription fields.

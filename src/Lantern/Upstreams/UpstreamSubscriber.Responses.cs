@@ -118,7 +118,7 @@ internal sealed partial class UpstreamSubscriber
     }
 
     /// <summary>85% of the grant, but never longer than the configured refresh interval: a refresh is our liveness
-    /// probe, answered 481 by a server that restarted and lost the subscription (decision 0007).</summary>
+    /// probe, answered 481 by a server that restarted and lost the subscription (decision 0008).</summary>
     private TimeSpan RefreshDelay(int granted)
     {
         var delay = TimeSpan.FromSeconds(granted * RefreshShare);
