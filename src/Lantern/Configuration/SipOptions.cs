@@ -32,6 +32,10 @@ public sealed class SipOptions
 
     public AuthFailureOptions AuthFailures { get; set; } = new();
 
+    /// <summary>Accept digest answers without <c>qop</c> (RFC 2069). Off: such answers carry no nonce-count, so a captured one could be
+    /// replayed for the nonce's lifetime.</summary>
+    public bool AllowDigestWithoutQop { get; set; }
+
     /// <summary>Addresses or CIDR ranges of proxies that already authenticated their users.</summary>
     public List<string> Trusted { get; set; } = [];
 

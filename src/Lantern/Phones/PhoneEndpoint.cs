@@ -8,6 +8,7 @@ namespace Lantern.Phones;
 /// <param name="Ha1">Hex MD5 of <c>user:realm:password</c> when configured instead of a password.</param>
 /// <param name="Contacts">Static contacts (SIP URIs) from the configuration.</param>
 /// <param name="Permit">Addresses or CIDR ranges allowed to act as this endpoint; empty means any.</param>
+/// <param name="MaxContacts">Registered contacts kept for this endpoint; 0 means the registrar's default.</param>
 internal sealed record PhoneEndpoint(
     string Id,
     string AuthUser,
@@ -22,7 +23,8 @@ internal sealed record PhoneEndpoint(
     IReadOnlyList<string>? Contacts = null,
     IReadOnlyList<string>? Permit = null,
     int MaxSubscriptions = EndpointOptions.DefaultMaxSubscriptions,
-    string? FromUser = null)
+    string? FromUser = null,
+    int MaxContacts = 0)
 {
     public IReadOnlyList<string> StaticContacts => Contacts ?? [];
 
@@ -58,7 +60,8 @@ internal sealed record PhoneEndpoint(
             [.. options.Contacts],
             [.. options.Permit],
             options.MaxSubscriptions > 0 ? options.MaxSubscriptions : EndpointOptions.DefaultMaxSubscriptions,
-            string.IsNullOrEmpty(options.FromUser) ? null : options.FromUser);
+            string.IsNullOrEmpty(options.FromUser) ? null : options.FromUser,
+            Math.Max(0, options.MaxContacts));
     }
 
     /// <summary>Convenience for tests and defaults: an endpoint with a password and the given mailboxes.</summary>

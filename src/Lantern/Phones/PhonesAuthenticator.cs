@@ -11,8 +11,6 @@ namespace Lantern.Phones;
 /// passwords get the same answer, and count towards the address's ban.</summary>
 internal sealed class PhonesAuthenticator
 {
-    private static readonly DigestAlgorithm[] Md5Only = [DigestAlgorithm.Md5];
-
     private readonly DigestAuthenticator _digest;
     private readonly IReadOnlyList<DigestAlgorithm> _offered;
     private readonly AuthFailureTracker _failures;
@@ -69,11 +67,23 @@ internal sealed class PhonesAuthenticator
                 return null;
             }
 
-            Challenge(transaction, stale: false, md5Only: false);
+            Challenge(transaction, stale: false);
             return null;
         }
 
-        var verification = _digest.Verify(authorization, request.MethodText, user => SecretOf(directory.FindByAuthUser(user)), address);
+        var verification = _digest.Verify(authorization, request.MethodText, user => SecretOf(directory.FindByAuthUser(user)), address, request.RequestUriText);
+        if (verification.Result is DigestResult.Ok or DigestResult.WrongCredentials && _failures.IsUserLocked(verification.Username!, address))
+        {
+            // Guesses spread over many addresses: only the addresses this user last authenticated from are heard until the lock ends.
+            if (!verification.Succeeded)
+            {
+                _failures.RecordFailure(address, verification.Username);
+            }
+
+            transaction.Respond(403, "Forbidden");
+            return null;
+        }
+
         switch (verification.Result)
         {
             case DigestResult.Ok:
@@ -84,23 +94,20 @@ internal sealed class PhonesAuthenticator
                     return null;
                 }
 
-                _failures.RecordSuccess(address);
+                _failures.RecordSuccess(address, verification.Username);
                 return new PhoneIdentity(endpoint);
-            case DigestResult.Missing:
-                Challenge(transaction, stale: false, md5Only: false);
-                return null;
-            case DigestResult.UnknownAlgorithm:
-                // A user stored as an MD5 HA1 answered SHA-256: offer MD5 alone.
-                Challenge(transaction, stale: false, md5Only: true);
+            case DigestResult.Missing or DigestResult.UnknownAlgorithm:
+                Challenge(transaction, stale: false);
                 return null;
             case DigestResult.Stale or DigestResult.BadNonce or DigestResult.Replayed:
-                Challenge(transaction, stale: true, md5Only: false);
+                Challenge(transaction, stale: true);
                 return null;
             case DigestResult.Malformed:
                 transaction.Respond(400, "Malformed Authorization: " + Printable(verification.Reason));
                 return null;
             default:
-                _failures.RecordFailure(address);
+                // Unknown users, wrong passwords and answers in an algorithm the user has no HA1 for look the same, and all count.
+                _failures.RecordFailure(address, verification.Username);
                 transaction.Respond(403, "Forbidden");
                 return null;
         }
@@ -151,10 +158,10 @@ internal sealed class PhonesAuthenticator
         return false;
     }
 
-    private void Challenge(SipServerTransaction transaction, bool stale, bool md5Only)
+    private void Challenge(SipServerTransaction transaction, bool stale)
     {
         var response = transaction.CreateResponse(401, "Unauthorized");
-        var challenges = _digest.CreateChallenges(md5Only ? Md5Only : _offered, stale);
+        var challenges = _digest.CreateChallenges(_offered, stale);
         foreach (var c in challenges)
         {
             response.AddHeader(SipHeaderId.WwwAuthenticate, c);
