@@ -73,6 +73,7 @@ internal static class LanternOptionsChecks
         CheckUsers(errors, "ami.users", options.Ami.Users.ConvertAll(u => (u.Name, u.Secret)), "secret");
         CheckDigestAlgorithms(errors, sip.DigestAlgorithms);
         CheckPositive(errors, "sip.maxTransactions", sip.MaxTransactions);
+        CheckPositive(errors, "sip.maxTrackedNonces", sip.MaxTrackedNonces);
         CheckPositive(errors, "sip.authFailures.limit", sip.AuthFailures.Limit);
         CheckPositive(errors, "sip.authFailures.windowSeconds", sip.AuthFailures.WindowSeconds);
         CheckPositive(errors, "sip.authFailures.banSeconds", sip.AuthFailures.BanSeconds);

@@ -36,6 +36,9 @@ public sealed class SipOptions
     /// replayed for the nonce's lifetime.</summary>
     public bool AllowDigestWithoutQop { get; set; }
 
+    /// <summary>Digest nonces whose nonce-count is remembered until they expire; beyond it the earliest issued are answered stale.</summary>
+    public int MaxTrackedNonces { get; set; } = 100_000;
+
     /// <summary>Addresses or CIDR ranges of proxies that already authenticated their users.</summary>
     public List<string> Trusted { get; set; } = [];
 

@@ -35,6 +35,7 @@ internal static class SipServiceCollectionExtensions
                     SecretKey = RandomNumberGenerator.GetBytes(32),
                     Algorithms = [.. sip.EffectiveDigestAlgorithms.Select(a => a == "MD5" ? DigestAlgorithm.Md5 : DigestAlgorithm.Sha256)],
                     AllowNoQop = sip.AllowDigestWithoutQop,
+                    MaxTrackedNonces = sip.MaxTrackedNonces,
                 },
                 sp.GetRequiredService<TimeProvider>());
         });
