@@ -5,6 +5,7 @@ using System.Text;
 using Lantern.Interop.Tests.Infrastructure;
 using Lantern.Sip.Auth;
 using Lantern.Sip.Messages;
+using static Lantern.Interop.Tests.Infrastructure.SipUdp;
 
 namespace Lantern.Interop.Tests.Phones;
 
@@ -181,23 +182,6 @@ public sealed class AuthHardeningInteropTests
         }
 
         throw new InvalidOperationException("no MD5 challenge in " + challenge.StatusCode.ToString(CultureInfo.InvariantCulture));
-    }
-
-    private static async Task SendAsync(UdpClient socket, IPEndPoint to, string text) =>
-        await socket.SendAsync(Encoding.UTF8.GetBytes(text), to);
-
-    /// <summary>The next datagram that parses and matches, within 10 s.</summary>
-    private static async Task<SipMessage> ReceiveAsync(UdpClient socket, Func<SipMessage, bool> match)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            var datagram = await socket.ReceiveAsync(deadline.Token);
-            if (SipMessageParser.TryParse(datagram.Buffer, SipLimits.Default, out var m, out _) && match(m!))
-            {
-                return m!;
-            }
-        }
     }
 
     private static HttpClient HttpFrom(IPAddress local, int port)

@@ -5,6 +5,7 @@ using System.Text;
 using Lantern.Interop.Tests.Infrastructure;
 using Lantern.Sip.Auth;
 using Lantern.Sip.Messages;
+using static Lantern.Interop.Tests.Infrastructure.SipUdp;
 
 namespace Lantern.Interop.Tests.Phones;
 
@@ -252,23 +253,6 @@ public sealed class PhonesInteropTests
         var onUpdate = await ReceiveAsync(phone, m => m.IsRequest && m.Method == SipMethod.Notify && m.CallId != onBinding.CallId);
         Assert.Equal("Messages-Waiting: yes\r\nMessage-Account: sip:*97@127.0.0.1\r\nVoice-Message: 4/0 (0/0)\r\n", Encoding.UTF8.GetString(onUpdate.Body.Span));
         await SendAsync(phone, lantern, SipMessageBuilder.ResponseTo(onUpdate, 200).ToString());
-    }
-
-    private static async Task SendAsync(UdpClient socket, IPEndPoint to, string text) =>
-        await socket.SendAsync(Encoding.UTF8.GetBytes(text), to);
-
-    /// <summary>The next datagram that parses and matches, within 10 s.</summary>
-    private static async Task<SipMessage> ReceiveAsync(UdpClient socket, Func<SipMessage, bool> match)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            var datagram = await socket.ReceiveAsync(deadline.Token);
-            if (SipMessageParser.TryParse(datagram.Buffer, SipLimits.Default, out var m, out _) && match(m!))
-            {
-                return m!;
-            }
-        }
     }
 
     private static async Task WaitForFileAsync(string path, Task<SippResult> sipp)
