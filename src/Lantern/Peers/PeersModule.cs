@@ -235,7 +235,7 @@ internal sealed class PeersModule : IPeerStatusSource, IAsyncDisposable
         {
             if (!check.Succeeded)
             {
-                _failures.RecordFailure(source, check.Username);
+                _failures.RecordFailure(source, check.Username == peer.Username ? peer.Username : null);
             }
 
             return PeerResponse.Of(403, "Forbidden");
@@ -249,7 +249,7 @@ internal sealed class PeersModule : IPeerStatusSource, IAsyncDisposable
             case DigestResult.Malformed:
                 return PeerResponse.Of(400, "Malformed Authorization" + (check.Reason is null ? string.Empty : ": " + check.Reason));
             case DigestResult.WrongCredentials:
-                _failures?.RecordFailure(source, check.Username);
+                _failures?.RecordFailure(source, check.Username == peer.Username ? peer.Username : null);
                 return PeerResponse.Of(403, "Forbidden (bad credentials)");
             default:
                 var challenges = _offered is null

@@ -77,7 +77,7 @@ internal sealed class PhonesAuthenticator
             // Guesses spread over many addresses: only the addresses this user last authenticated from are heard until the lock ends.
             if (!verification.Succeeded)
             {
-                _failures.RecordFailure(address, verification.Username);
+                _failures.RecordFailure(address, KnownUser(directory, verification.Username));
             }
 
             transaction.Respond(403, "Forbidden");
@@ -107,7 +107,7 @@ internal sealed class PhonesAuthenticator
                 return null;
             default:
                 // Unknown users, wrong passwords and answers in an algorithm the user has no HA1 for look the same, and all count.
-                _failures.RecordFailure(address, verification.Username);
+                _failures.RecordFailure(address, KnownUser(directory, verification.Username));
                 transaction.Respond(403, "Forbidden");
                 return null;
         }
@@ -133,6 +133,10 @@ internal sealed class PhonesAuthenticator
 
         return list;
     }
+
+    /// <summary>Per-user counts are kept for configured users only: made-up names cannot fill the tracker, and the answer is the same either way.</summary>
+    private static string? KnownUser(EndpointDirectory directory, string? user) =>
+        user is not null && directory.FindByAuthUser(user) is not null ? user : null;
 
     private static DigestSecret? SecretOf(PhoneEndpoint? endpoint) =>
         endpoint?.Password is { } password ? DigestSecret.FromPassword(password)

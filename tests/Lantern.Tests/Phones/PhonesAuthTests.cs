@@ -111,6 +111,28 @@ public sealed class PhonesAuthTests
     }
 
     [Fact]
+    public async Task GuessesForOneUserFromManyAddresses_UserLockedButItsOwnPhoneStillServed()
+    {
+        await using var h = await PhonesSipHarness.StartAsync(o => o.Sip.AuthFailures.UserLimit = 2);
+        const string Contact = "<sip:1001@192.0.2.7:5062>";
+        h.Receive(h.Register("1001", "l0", 1, Contact));
+        var challenge = await h.ResponseAsync("l0");
+        string As(string password, uint nc) => PhonesSipHarness.Authorize(challenge, "REGISTER", "sip:example.com", "1001", password, nonceCount: nc);
+        h.Receive(h.Register("1001", "l0", 2, Contact, authorization: As("secret1001", 1)));
+        Assert.Equal(200, (await h.ResponseAsync("l0")).StatusCode);
+
+        h.Receive(h.Register("1001", "l1", 1, Contact, authorization: As("guess1", 2)), new IPEndPoint(IPAddress.Parse("203.0.113.1"), 5060));
+        h.Receive(h.Register("1001", "l2", 1, Contact, authorization: As("guess2", 2)), new IPEndPoint(IPAddress.Parse("203.0.113.2"), 5060));
+        Assert.Equal(403, (await h.ResponseAsync("l1")).StatusCode);
+        Assert.Equal(403, (await h.ResponseAsync("l2")).StatusCode);
+        h.Receive(h.Register("1001", "l3", 1, Contact, authorization: As("secret1001", 3)), new IPEndPoint(IPAddress.Parse("203.0.113.3"), 5060));
+        h.Receive(h.Register("1001", "l4", 1, Contact, authorization: As("secret1001", 4)));
+
+        Assert.Equal(403, (await h.ResponseAsync("l3")).StatusCode);
+        Assert.Equal(200, (await h.ResponseAsync("l4")).StatusCode);
+    }
+
+    [Fact]
     public async Task Register_MoreContactsThanEndpointMaxContacts_403NamingTheLimit()
     {
         await using var h = await PhonesSipHarness.StartAsync(o => o.Endpoints[0].MaxContacts = 1);
