@@ -8,7 +8,7 @@ namespace Lantern.Phones;
 
 /// <summary>Admits SUBSCRIBE and REGISTER requests: banned addresses get 403, <c>sip.trusted</c> sources pass unchallenged,
 /// endpoints without credentials by their <c>permit</c> ACL, everyone else by digest (MD5 and SHA-256). Unknown users and wrong
-/// passwords get the same answer, and count towards the address's ban.</summary>
+/// passwords get the same answer, and count towards the address's ban and the user's lock (see decision 0008).</summary>
 internal sealed class PhonesAuthenticator
 {
     private readonly DigestAuthenticator _digest;
