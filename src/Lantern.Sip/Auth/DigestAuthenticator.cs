@@ -53,7 +53,9 @@ public sealed class DigestAuthenticator
     }
 
     /// <summary>Verifies a credentials value. <paramref name="lookup"/> gets the user name and returns its secret, or null when unknown.</summary>
-    public DigestVerification Verify(string? authorization, string method, Func<string, DigestSecret?> lookup, IPAddress? client = null)
+    /// <param name="requestUri">The request's Request-URI; when given, the answer's <c>uri</c> must name it (RFC 2617 §3.2.2.5),
+    /// so an answer captured for one request cannot be sent with another Request-URI.</param>
+    public DigestVerification Verify(string? authorization, string method, Func<string, DigestSecret?> lookup, IPAddress? client = null, string? requestUri = null)
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(lookup);
@@ -81,6 +83,11 @@ public sealed class DigestAuthenticator
         if (missing is not null)
         {
             return new(DigestResult.Malformed, username, $"Missing {missing}");
+        }
+
+        if (requestUri is not null && !SameUri(uri!, requestUri))
+        {
+            return new(DigestResult.Malformed, username, "uri does not match the Request-URI");
         }
 
         if (!DigestHash.TryParseAlgorithm(p["algorithm"], out var algorithm))
@@ -111,15 +118,10 @@ public sealed class DigestAuthenticator
         }
         else if (!_options.AllowNoQop)
         {
-            return new(DigestResult.Malformed, username, "Missing qop");
+            return new(DigestResult.Malformed, username, "Missing qop (qop=auth is required)");
         }
 
         var ha1 = Ha1(lookup(username!), algorithm, username!, out var known);
-        if (ha1 is null)
-        {
-            return new(DigestResult.UnknownAlgorithm, username, "No SHA-256 credential for this user");
-        }
-
         var expected = DigestHash.Response(algorithm, ha1, nonce!, nc, cnonce, qop, method, uri!);
         var match = DigestHash.HexEquals(expected, response!);
         var realmMatch = string.Equals(realm, _options.Realm, StringComparison.Ordinal);
@@ -143,7 +145,7 @@ public sealed class DigestAuthenticator
 
         if (qop is not null)
         {
-            switch (_counts.Check(nonce!, count))
+            switch (_counts.Check(nonce!, issued, count, _time.GetUtcNow() - _options.NonceLifetime))
             {
                 case NonceCountCheck.Replayed:
                     return new(DigestResult.Replayed, username, "Nonce count replayed");
@@ -155,22 +157,34 @@ public sealed class DigestAuthenticator
         return new(DigestResult.Ok, username, null, algorithm);
     }
 
-    /// <summary>HA1 for the algorithm; unknown users get a decoy HA1 so the work done is the same. Null when only an HA1 of the
-    /// other algorithm is stored.</summary>
-    private string? Ha1(DigestSecret? secret, DigestAlgorithm algorithm, string username, out bool known)
+    /// <summary>HA1 for the algorithm. Unknown users, and users stored only as an HA1 of the other algorithm, get a decoy HA1:
+    /// the same work and the same wrong-credentials answer, so an answer in another algorithm cannot tell which users exist.</summary>
+    private string Ha1(DigestSecret? secret, DigestAlgorithm algorithm, string username, out bool known)
     {
-        known = secret is not null;
         if (secret?.Password is { } password)
         {
+            known = true;
             return DigestHash.Ha1(algorithm, username, _options.Realm, password);
         }
 
-        if (secret is null)
+        var stored = algorithm == DigestAlgorithm.Sha256 ? secret?.Sha256Ha1 : secret?.Md5Ha1;
+        known = stored is not null;
+        return stored ?? DigestHash.Ha1(algorithm, username, _options.Realm, _decoyPassword);
+    }
+
+    /// <summary>Same text, or the same SIP URI by scheme, user, host (case-insensitive) and port: clients re-serialise the Request-URI.</summary>
+    private static bool SameUri(string digestUri, string requestUri)
+    {
+        if (string.Equals(digestUri, requestUri, StringComparison.Ordinal))
         {
-            return DigestHash.Ha1(algorithm, username, _options.Realm, _decoyPassword);
+            return true;
         }
 
-        return algorithm == DigestAlgorithm.Sha256 ? secret.Sha256Ha1 : secret.Md5Ha1;
+        return Messages.SipUri.TryParse(digestUri, out var a) && Messages.SipUri.TryParse(requestUri, out var b)
+            && a!.Scheme == b!.Scheme
+            && string.Equals(a.User, b.User, StringComparison.Ordinal)
+            && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase)
+            && a.Port == b.Port;
     }
 
     private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);

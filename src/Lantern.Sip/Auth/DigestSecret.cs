@@ -2,7 +2,8 @@ namespace Lantern.Sip.Auth;
 
 /// <summary>What the server knows of a user's password: the password itself, or stored HA1 hashes.</summary>
 /// <remarks>A user stored with only an MD5 HA1 (Asterisk <c>md5secret</c>, pjsip <c>md5_cred</c>) can only authenticate with MD5;
-/// a SHA-256 answer from such a user yields <see cref="DigestResult.UnknownAlgorithm"/> so the caller can challenge with MD5 only.
+/// a SHA-256 answer from such a user yields <see cref="DigestResult.WrongCredentials"/>, like an unknown user's, so the answer does not
+/// tell which users exist or how they are stored.
 /// HA1 hashes are bound to the realm they were computed for.</remarks>
 public sealed record DigestSecret
 {

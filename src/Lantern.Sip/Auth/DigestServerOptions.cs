@@ -18,11 +18,13 @@ public sealed record DigestServerOptions
     /// <summary>Binds nonces to the client's IP address (off by default: NAT rebinding would break it).</summary>
     public bool BindNonceToClientAddress { get; init; }
 
-    /// <summary>Accept RFC 2069 answers without qop (no nonce-count replay protection for those).</summary>
-    public bool AllowNoQop { get; init; } = true;
+    /// <summary>Accept RFC 2069 answers without qop. Off by default: such an answer has no nonce-count, so anyone who captures it
+    /// can replay it for the nonce's lifetime.</summary>
+    public bool AllowNoQop { get; init; }
 
-    /// <summary>Nonces whose last nonce-count is remembered; the oldest are forgotten first (then answered stale).</summary>
-    public int MaxTrackedNonces { get; init; } = 10_000;
+    /// <summary>Nonces whose last nonce-count is remembered until they expire; beyond it the earliest issued are dropped and every
+    /// nonce issued up to them is answered stale.</summary>
+    public int MaxTrackedNonces { get; init; } = 100_000;
 
     /// <summary>Largest Authorization value accepted, in characters.</summary>
     public int MaxHeaderLength { get; init; } = 4096;

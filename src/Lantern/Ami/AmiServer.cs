@@ -23,14 +23,14 @@ internal sealed class AmiServer : IHostedService, IAsyncDisposable
     private Task _fanOutLoop = Task.CompletedTask;
     private long _nextSessionId;
 
-    public AmiServer(AmiOptions options, IMailboxService mailboxes, TimeProvider time, ILogger<AmiServer> logger, IMeterFactory? meterFactory = null)
+    public AmiServer(AmiOptions options, IMailboxService mailboxes, TimeProvider time, ILogger<AmiServer> logger, IMeterFactory? meterFactory = null, Lantern.Sip.Auth.AuthFailureTracker? failures = null)
     {
         _options = options;
         _mailboxes = mailboxes;
         _logger = logger;
         _metrics = new AmiMetrics(meterFactory);
         var users = new AmiUserDirectory(options.Users, options.MaxConnectionsPerUser);
-        _context = new AmiSessionContext(options, mailboxes, users, time, logger, _metrics, new AmiAnonymousSessions(options.AuthLimit));
+        _context = new AmiSessionContext(options, mailboxes, users, time, logger, _metrics, new AmiAnonymousSessions(options.AuthLimit), failures);
     }
 
     /// <summary>The bound address once started (the real port when <c>ami.listen</c> asked for port 0).</summary>

@@ -16,7 +16,8 @@ internal static class AmiServiceCollectionExtensions
             sp.GetRequiredService<IMailboxService>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<AmiServer>>(),
-            sp.GetService<IMeterFactory>()));
+            sp.GetService<IMeterFactory>(),
+            sp.GetRequiredService<IOptions<LanternOptions>>().Value.Sip.AuthFailures.Ami ? sp.GetService<Lantern.Sip.Auth.AuthFailureTracker>() : null));
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<AmiServer>());
         return services;
     }

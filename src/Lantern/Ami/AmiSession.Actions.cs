@@ -67,12 +67,28 @@ internal sealed partial class AmiSession
         }
 
         var userName = packet.Get("Username") ?? string.Empty;
+        var address = (Remote as System.Net.IPEndPoint)?.Address;
+        var failures = address is null ? null : _ctx.Failures;
+        if (failures?.IsBanned(address!) == true)
+        {
+            _ctx.Metrics.LoginFailed();
+            await Error("Login", actionId, "Too many failed logins from this address (sip.authFailures); try again later", ct);
+            return false;
+        }
+
         var user = _ctx.Users.Authenticate(userName, packet.Get("Secret"));
         if (user is null)
         {
             _loginFailures++;
             _ctx.Metrics.LoginFailed();
-            AmiLog.LoginFailed(_ctx.Logger, Id, userName, Remote);
+            var inWindow = 1;
+            failures?.RecordFailure(address!, null, out inWindow);
+            if (inWindow == 1)
+            {
+                // The first failure of a window is logged; the ban, if it comes, is logged by the tracker.
+                AmiLog.LoginFailed(_ctx.Logger, Id, userName, Remote);
+            }
+
             if (_ctx.Options.LoginFailureDelayMilliseconds > 0)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(_ctx.Options.LoginFailureDelayMilliseconds), _ctx.Time, ct);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Lantern.Configuration;
+using Lantern.Sip.Auth;
 using Microsoft.Extensions.Options;
 
 namespace Lantern.Api;
@@ -11,24 +12,55 @@ internal sealed class ApiAuthenticationMiddleware
     private readonly RequestDelegate _next;
     private readonly IOptionsMonitor<LanternOptions> _options;
     private readonly ILogger<ApiAuthenticationMiddleware> _logger;
+    private readonly AuthFailureTracker? _failures;
 
-    public ApiAuthenticationMiddleware(RequestDelegate next, IOptionsMonitor<LanternOptions> options, ILogger<ApiAuthenticationMiddleware> logger)
+    /// <param name="failures">The fail2ban tracker shared with SIP and AMI; without one, failures are neither counted nor refused.</param>
+    public ApiAuthenticationMiddleware(RequestDelegate next, IOptionsMonitor<LanternOptions> options, ILogger<ApiAuthenticationMiddleware> logger, AuthFailureTracker? failures = null)
     {
         _next = next;
         _options = options;
         _logger = logger;
+        _failures = failures;
     }
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (IsPublic(context.Request.Path) || IsAuthorized(context.Request, _options.CurrentValue.Http))
+        if (IsPublic(context.Request.Path))
         {
             return _next(context);
         }
 
-        ApiLog.AuthenticationFailed(_logger, context.Request.Method, context.Request.Path, context.Connection.RemoteIpAddress?.ToString());
+        var options = _options.CurrentValue;
+        var address = context.Connection.RemoteIpAddress;
+        var failures = options.Sip.AuthFailures.Http && address is not null ? _failures : null;
+        if (failures?.IsBanned(address!) == true)
+        {
+            // Refused before the credentials are looked at, so a banned client learns nothing from further guesses.
+            context.Response.Headers.RetryAfter = options.Sip.AuthFailures.BanSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return ApiProblems.WriteAsync(context, StatusCodes.Status429TooManyRequests, "too-many-auth-failures", "Too Many Authentication Failures",
+                "too many failed logins from this address (sip.authFailures); try again later");
+        }
+
+        if (IsAuthorized(context.Request, options.Http))
+        {
+            return _next(context);
+        }
+
+        var missing = context.Request.Headers.Authorization.Count == 0;
+        var inWindow = 1;
+        if (!missing)
+        {
+            failures?.RecordFailure(address!, null, out inWindow);
+        }
+
+        if (!missing && inWindow == 1)
+        {
+            // The first failure of a window is logged; the ban, if it comes, is logged by the tracker.
+            ApiLog.AuthenticationFailed(_logger, context.Request.Method, context.Request.Path, address?.ToString());
+        }
+
         context.Response.Headers.WWWAuthenticate = "Basic realm=\"lantern\"";
-        var detail = context.Request.Headers.Authorization.Count == 0
+        var detail = missing
             ? "credentials are required: HTTP Basic (an http.users entry) or Authorization: Bearer <api key>"
             : "the credentials given are not valid";
         return ApiProblems.WriteAsync(context, StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized", detail);

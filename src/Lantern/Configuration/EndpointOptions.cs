@@ -49,7 +49,7 @@ public sealed class EndpointOptions
     /// <summary>Source addresses or CIDR ranges allowed; without credentials these authenticate the endpoint.</summary>
     public List<string> Permit { get; set; } = [];
 
-    /// <summary>Most contacts the registrar keeps for this endpoint; 0 means no limit (pjsip's <c>max_contacts</c>).</summary>
+    /// <summary>Most contacts the registrar keeps for this endpoint (pjsip's <c>max_contacts</c>); 0 means the default, 10.</summary>
     public int MaxContacts { get; set; }
 
     /// <summary>Most concurrent subscriptions this endpoint may hold.</summary>

@@ -73,6 +73,15 @@ internal static class LanternOptionsChecks
         CheckUsers(errors, "ami.users", options.Ami.Users.ConvertAll(u => (u.Name, u.Secret)), "secret");
         CheckDigestAlgorithms(errors, "sip.digestAlgorithms", sip.DigestAlgorithms);
         CheckPositive(errors, "sip.maxTransactions", sip.MaxTransactions);
+        CheckPositive(errors, "sip.maxTrackedNonces", sip.MaxTrackedNonces);
+        CheckPositive(errors, "sip.authFailures.limit", sip.AuthFailures.Limit);
+        CheckPositive(errors, "sip.authFailures.windowSeconds", sip.AuthFailures.WindowSeconds);
+        CheckPositive(errors, "sip.authFailures.banSeconds", sip.AuthFailures.BanSeconds);
+        if (sip.AuthFailures.UserLimit < 0)
+        {
+            errors.Add($"sip.authFailures.userLimit: {sip.AuthFailures.UserLimit} must not be negative (0 turns per-user locking off)");
+        }
+
         var ami = options.Ami;
         CheckPositive(errors, "ami.maxConnectionsPerUser", ami.MaxConnectionsPerUser);
         if (ami.IdleTimeoutSeconds < 0)
@@ -220,7 +229,7 @@ internal static class LanternOptionsChecks
 
             if (e.MaxContacts < 0)
             {
-                errors.Add($"{path}.maxContacts: {e.MaxContacts} must not be negative (0 means no limit)");
+                errors.Add($"{path}.maxContacts: {e.MaxContacts} must not be negative (0 means the default, 10)");
             }
 
             if (e.MaxSubscriptions < 1)

@@ -33,6 +33,13 @@ public sealed class SipOptions
 
     public AuthFailureOptions AuthFailures { get; set; } = new();
 
+    /// <summary>Accept digest answers without <c>qop</c> (RFC 2069). Off: such answers carry no nonce-count, so a captured one could be
+    /// replayed for the nonce's lifetime.</summary>
+    public bool AllowDigestWithoutQop { get; set; }
+
+    /// <summary>Digest nonces whose nonce-count is remembered until they expire; beyond it the earliest issued are answered stale.</summary>
+    public int MaxTrackedNonces { get; set; } = 100_000;
+
     /// <summary>Addresses or CIDR ranges of proxies that already authenticated their users.</summary>
     public List<string> Trusted { get; set; } = [];
 

@@ -24,7 +24,7 @@ internal static class SipServiceCollectionExtensions
             SipServer.StackOptions(sp.GetRequiredService<IOptions<LanternOptions>>().Value.Sip),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Lantern.Sip.Stack"),
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
-        // One authenticator and one fail2ban tracker for every SIP source, so failures against phones and peers add up.
+        // One authenticator for every SIP source, and one fail2ban tracker for them, the REST API and AMI, so failures add up.
         services.AddSingleton(sp =>
         {
             var sip = sp.GetRequiredService<IOptions<LanternOptions>>().Value.Sip;
@@ -34,6 +34,8 @@ internal static class SipServiceCollectionExtensions
                     Realm = sip.EffectiveRealm,
                     SecretKey = RandomNumberGenerator.GetBytes(32),
                     Algorithms = [.. sip.EffectiveDigestAlgorithms.Select(a => a == "MD5" ? DigestAlgorithm.Md5 : DigestAlgorithm.Sha256)],
+                    AllowNoQop = sip.AllowDigestWithoutQop,
+                    MaxTrackedNonces = sip.MaxTrackedNonces,
                 },
                 sp.GetRequiredService<TimeProvider>());
         });
@@ -41,12 +43,7 @@ internal static class SipServiceCollectionExtensions
         {
             var failures = sp.GetRequiredService<IOptions<LanternOptions>>().Value.Sip.AuthFailures;
             return new AuthFailureTracker(
-                new Lantern.Sip.Auth.AuthFailureOptions
-                {
-                    Limit = failures.Limit,
-                    Window = TimeSpan.FromSeconds(failures.WindowSeconds),
-                    BanTime = TimeSpan.FromSeconds(failures.BanSeconds),
-                },
+                failures.ToTracker(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<ILogger<AuthFailureTracker>>());
         });

@@ -230,16 +230,26 @@ internal sealed class PeersModule : IPeerStatusSource, IAsyncDisposable
         }
 
         var secret = DigestSecret.FromPassword(peer.Password ?? string.Empty);
-        var check = _authenticator.Verify(request.Authorization, request.MethodName, user => user == peer.Username ? secret : null, source);
+        var check = _authenticator.Verify(request.Authorization, request.MethodName, user => user == peer.Username ? secret : null, source, request.RequestUri);
+        if (check.Result is DigestResult.Ok or DigestResult.WrongCredentials && _failures?.IsUserLocked(check.Username!, source) == true)
+        {
+            if (!check.Succeeded)
+            {
+                _failures.RecordFailure(source, check.Username == peer.Username ? peer.Username : null);
+            }
+
+            return PeerResponse.Of(403, "Forbidden");
+        }
+
         switch (check.Result)
         {
             case DigestResult.Ok:
-                _failures?.RecordSuccess(source);
+                _failures?.RecordSuccess(source, check.Username);
                 return null;
             case DigestResult.Malformed:
                 return PeerResponse.Of(400, "Malformed Authorization" + (check.Reason is null ? string.Empty : ": " + check.Reason));
             case DigestResult.WrongCredentials:
-                _failures?.RecordFailure(source);
+                _failures?.RecordFailure(source, check.Username == peer.Username ? peer.Username : null);
                 return PeerResponse.Of(403, "Forbidden (bad credentials)");
             default:
                 var challenges = _offered is null

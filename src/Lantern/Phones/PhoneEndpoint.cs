@@ -10,6 +10,7 @@ namespace Lantern.Phones;
 /// <param name="Contacts">Static contacts (SIP URIs) from the configuration.</param>
 /// <param name="Permit">Addresses or CIDR ranges allowed to act as this endpoint; empty means any.</param>
 /// <param name="DigestAlgorithms">Digest challenges for this endpoint, in order; null means <c>sip.digestAlgorithms</c>.</param>
+/// <param name="MaxContacts">Registered contacts kept for this endpoint; 0 means the registrar's default.</param>
 internal sealed record PhoneEndpoint(
     string Id,
     string AuthUser,
@@ -25,7 +26,8 @@ internal sealed record PhoneEndpoint(
     IReadOnlyList<string>? Permit = null,
     int MaxSubscriptions = EndpointOptions.DefaultMaxSubscriptions,
     string? FromUser = null,
-    IReadOnlyList<DigestAlgorithm>? DigestAlgorithms = null)
+    IReadOnlyList<DigestAlgorithm>? DigestAlgorithms = null,
+    int MaxContacts = 0)
 {
     public IReadOnlyList<string> StaticContacts => Contacts ?? [];
 
@@ -62,7 +64,8 @@ internal sealed record PhoneEndpoint(
             [.. options.Permit],
             options.MaxSubscriptions > 0 ? options.MaxSubscriptions : EndpointOptions.DefaultMaxSubscriptions,
             string.IsNullOrEmpty(options.FromUser) ? null : options.FromUser,
-            options.DigestAlgorithms.Count == 0 ? null : PhonesAuthenticator.ParseAlgorithms(options.DigestAlgorithms));
+            options.DigestAlgorithms.Count == 0 ? null : PhonesAuthenticator.ParseAlgorithms(options.DigestAlgorithms),
+            Math.Max(0, options.MaxContacts));
     }
 
     /// <summary>Convenience for tests and defaults: an endpoint with a password and the given mailboxes.</summary>

@@ -8,7 +8,7 @@ namespace Lantern.Phones;
 
 /// <summary>Admits SUBSCRIBE and REGISTER requests: banned addresses get 403, <c>sip.trusted</c> sources pass unchallenged,
 /// endpoints without credentials by their <c>permit</c> ACL, everyone else by digest with the endpoint's algorithms. Unknown users
-/// and wrong passwords get the same answer, and count towards the address's ban.</summary>
+/// and wrong passwords get the same answer, and count towards the address's ban and the user's lock (see decision 0010).</summary>
 internal sealed class PhonesAuthenticator
 {
     private static readonly DigestAlgorithm[] Md5Only = [DigestAlgorithm.Md5];
@@ -82,7 +82,19 @@ internal sealed class PhonesAuthenticator
             return null;
         }
 
-        var verification = _digest.Verify(authorization, request.MethodText, user => SecretOf(directory.FindByAuthUser(user)), address);
+        var verification = _digest.Verify(authorization, request.MethodText, user => SecretOf(directory.FindByAuthUser(user)), address, request.RequestUriText);
+        if (verification.Result is DigestResult.Ok or DigestResult.WrongCredentials && _failures.IsUserLocked(verification.Username!, address))
+        {
+            // Guesses spread over many addresses: only the addresses this user last authenticated from are heard until the lock ends.
+            if (!verification.Succeeded)
+            {
+                _failures.RecordFailure(address, KnownUser(directory, verification.Username));
+            }
+
+            transaction.Respond(403, "Forbidden");
+            return null;
+        }
+
         var named = verification.Username is { } username ? directory.FindByAuthUser(username) : null;
         switch (verification.Result)
         {
@@ -102,13 +114,13 @@ internal sealed class PhonesAuthenticator
                     return null;
                 }
 
-                _failures.RecordSuccess(address);
+                _failures.RecordSuccess(address, verification.Username);
                 return new PhoneIdentity(endpoint);
             case DigestResult.Missing:
                 Challenge(transaction, stale: false, OfferedTo(named));
                 return null;
             case DigestResult.UnknownAlgorithm:
-                // An algorithm we do not speak, or SHA-256 from a user stored as an MD5 HA1: offer what this user can answer.
+                // An algorithm we do not speak: offer what this user can answer.
                 Challenge(transaction, stale: false, OfferedTo(named));
                 return null;
             case DigestResult.Stale or DigestResult.BadNonce or DigestResult.Replayed:
@@ -118,7 +130,8 @@ internal sealed class PhonesAuthenticator
                 transaction.Respond(400, "Malformed Authorization: " + Printable(verification.Reason));
                 return null;
             default:
-                _failures.RecordFailure(address);
+                // Unknown users, wrong passwords and answers in an algorithm the user has no HA1 for look the same, and all count.
+                _failures.RecordFailure(address, KnownUser(directory, verification.Username));
                 transaction.Respond(403, "Forbidden");
                 return null;
         }
@@ -144,6 +157,10 @@ internal sealed class PhonesAuthenticator
 
         return list;
     }
+
+    /// <summary>Per-user counts are kept for configured users only: made-up names cannot fill the tracker, and the answer is the same either way.</summary>
+    private static string? KnownUser(EndpointDirectory directory, string? user) =>
+        user is not null && directory.FindByAuthUser(user) is not null ? user : null;
 
     private static DigestSecret? SecretOf(PhoneEndpoint? endpoint) =>
         endpoint?.Password is { } password ? DigestSecret.FromPassword(password)

@@ -42,16 +42,8 @@ internal sealed class PhonesModule : IAsyncDisposable
         _time = time;
         var (settings, directory) = PhonesService.FromOptions(options);
         Service = new PhonesService(new SipMwiNotifySender(stack, settings.Domain), mailboxes, settings, directory, store, time, loggerFactory, meterFactory);
-        digest ??= new DigestAuthenticator(new DigestServerOptions { Realm = settings.Domain, SecretKey = RandomNumberGenerator.GetBytes(32) }, time);
-        authFailures ??= new AuthFailureTracker(
-            new Lantern.Sip.Auth.AuthFailureOptions
-            {
-                Limit = options.Sip.AuthFailures.Limit,
-                Window = TimeSpan.FromSeconds(options.Sip.AuthFailures.WindowSeconds),
-                BanTime = TimeSpan.FromSeconds(options.Sip.AuthFailures.BanSeconds),
-            },
-            time,
-            loggerFactory.CreateLogger<AuthFailureTracker>());
+        digest ??= new DigestAuthenticator(new DigestServerOptions { Realm = settings.Domain, SecretKey = RandomNumberGenerator.GetBytes(32), AllowNoQop = options.Sip.AllowDigestWithoutQop }, time);
+        authFailures ??= new AuthFailureTracker(options.Sip.AuthFailures.ToTracker(), time, loggerFactory.CreateLogger<AuthFailureTracker>());
         _auth = new PhonesAuthenticator(digest, authFailures, options.Sip.Trusted, challengeAlgorithms ?? PhonesAuthenticator.ParseAlgorithms(options.Sip.EffectiveDigestAlgorithms));
     }
 

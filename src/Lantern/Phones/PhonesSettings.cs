@@ -22,7 +22,7 @@ internal sealed record PhonesSettings
     /// <summary>Subscriptions in all; beyond it a new SUBSCRIBE gets 503 + Retry-After.</summary>
     public int MaxSubscriptions { get; init; } = 250_000;
 
-    /// <summary>Registered contacts one endpoint may hold; a new one beyond it replaces the oldest.</summary>
+    /// <summary>Registered contacts an endpoint without its own <c>maxContacts</c> may hold; a new one beyond it replaces the oldest.</summary>
     public int MaxContactsPerEndpoint { get; init; } = 10;
 
     /// <summary>Contact bindings in all; beyond it a REGISTER adding one gets 503 + Retry-After.</summary>

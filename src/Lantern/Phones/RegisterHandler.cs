@@ -131,6 +131,9 @@ internal sealed class RegisterHandler : ISipRequestHandler
             case RegisterStatus.Overloaded:
                 tx.Respond(tx.CreateResponse(503, "Too Many Registrations").AddHeader(SipHeaderId.RetryAfter, outcome.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture)));
                 break;
+            case RegisterStatus.TooManyContacts:
+                tx.Respond(403, outcome.Reason);
+                break;
             default:
                 tx.Respond(400, outcome.Reason);
                 break;

@@ -14,4 +14,7 @@ internal enum RegisterStatus
 
     /// <summary>503 with Retry-After: the registration table is full.</summary>
     Overloaded = 3,
+
+    /// <summary>403 with the reason: the request alone names more new contacts than the endpoint's <c>maxContacts</c>.</summary>
+    TooManyContacts = 4,
 }

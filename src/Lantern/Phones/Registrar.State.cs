@@ -243,7 +243,7 @@ internal sealed partial class Registrar
     }
 
     /// <summary>Makes room for one more registered contact by dropping the endpoint's oldest registered one.</summary>
-    private void EvictOldestIfFullLocked(List<ContactBinding> list, List<ContactBinding> removed)
+    private void EvictOldestIfFullLocked(List<ContactBinding> list, List<ContactBinding> removed, int maxContacts)
     {
         var registered = 0;
         ContactBinding? oldest = null;
@@ -259,7 +259,7 @@ internal sealed partial class Registrar
             }
         }
 
-        if (registered >= _settings.MaxContactsPerEndpoint && oldest is not null)
+        if (registered >= maxContacts && oldest is not null)
         {
             RemoveLocked(list, oldest);
             removed.Add(oldest);

@@ -102,6 +102,13 @@ internal sealed partial class Registrar : IDisposable
                 }
             }
 
+            var maxContacts = request.Endpoint.MaxContacts > 0 ? request.Endpoint.MaxContacts : _settings.MaxContactsPerEndpoint;
+            if (adding > maxContacts)
+            {
+                // Replacing older contacts cannot help when the request alone names more than the endpoint may keep.
+                return new RegisterOutcome(RegisterStatus.TooManyContacts, [], "Too Many Contacts (maxContacts " + maxContacts.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")");
+            }
+
             if (adding > 0 && _dynamicCount + adding > _settings.MaxRegistrations)
             {
                 PhonesLog.RegistrationTableFull(_logger, _settings.MaxRegistrations);
@@ -145,7 +152,7 @@ internal sealed partial class Registrar : IDisposable
                 }
                 else
                 {
-                    EvictOldestIfFullLocked(list, removedBindings);
+                    EvictOldestIfFullLocked(list, removedBindings, maxContacts);
                 }
 
                 AddLocked(list, binding);

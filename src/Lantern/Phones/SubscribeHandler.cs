@@ -59,6 +59,11 @@ internal sealed class SubscribeHandler : ISipRequestHandler
         var contact = RemoteTarget(request);
         if (request.ToTag is { } toTag)
         {
+            if (!AdmitInDialog(tx, toTag, request.FromTag))
+            {
+                return ValueTask.CompletedTask;
+            }
+
             var refreshed = _phones.Subscriptions.Refresh(request.CallId, toTag, request.FromTag, expires, contact);
             return Answer(tx, refreshed);
         }
@@ -114,6 +119,40 @@ internal sealed class SubscribeHandler : ISipRequestHandler
         var endpoint = identity.Endpoint;
         var decision = _phones.Subscriptions.Subscribe(dialog, resolution.Target!, expires, endpoint?.Id, endpoint?.MaxSubscriptions ?? int.MaxValue);
         return Answer(tx, decision);
+    }
+
+    /// <summary>Dialog ids travel in clear text, so knowing them proves nothing: a refresh or unsubscribe from anywhere but the
+    /// subscriber's own flow must be admitted like an initial SUBSCRIBE, as the subscription's owner (or a trusted proxy).</summary>
+    private bool AdmitInDialog(SipServerTransaction tx, string toTag, string fromTag)
+    {
+        var sub = _phones.Subscriptions.FindDialog(tx.Request.CallId, toTag, fromTag);
+        if (sub is null || FromDialogFlow(sub.Dialog, tx))
+        {
+            return true;
+        }
+
+        var identity = _auth.Admit(tx, _phones.Directory);
+        if (identity is null)
+        {
+            return false;
+        }
+
+        if (identity.IsTrusted || identity.Endpoint!.Id == sub.BoundKey)
+        {
+            return true;
+        }
+
+        tx.Respond(403, "Not Your Subscription");
+        return false;
+    }
+
+    private static bool FromDialogFlow(SubscriptionDialog dialog, SipServerTransaction tx)
+    {
+        var from = tx.ResponseDestination;
+        return from.Transport == dialog.Transport
+            && from.Remote.Port == dialog.RemotePort
+            && System.Net.IPAddress.TryParse(dialog.RemoteAddress, out var address)
+            && address.Equals(from.Remote.Address);
     }
 
     private ValueTask Answer(SipServerTransaction tx, SubscribeDecision decision)

@@ -147,6 +147,15 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
         return new SubscribeDecision(SubscribeStatus.Accepted, sub, granted.Value, 0, 0);
     }
 
+    /// <summary>The live subscription an in-dialog request names, or null when there is none (it is then answered 481).</summary>
+    public Subscription? FindDialog(string callId, string localTag, string remoteTag)
+    {
+        lock (_gate)
+        {
+            return _byDialog.TryGetValue(SubscriptionDialog.KeyOf(callId, localTag, remoteTag), out var sub) && !sub.Terminating ? sub : null;
+        }
+    }
+
     /// <summary>An in-dialog SUBSCRIBE: refresh (new expiry, NOTIFY with the current state) or, with Expires 0, unsubscribe (final NOTIFY).</summary>
     /// <param name="newRemoteTarget">The request's Contact when present (target refresh).</param>
     public SubscribeDecision Refresh(string callId, string localTag, string remoteTag, int? requestedExpires, string? newRemoteTarget)

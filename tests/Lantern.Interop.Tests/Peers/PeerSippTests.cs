@@ -47,7 +47,7 @@ public sealed class PeerSippTests
         // TestConfigs.Minimal challenges MD5 first: sipp answers only the first challenge and knows no SHA-256.
         await using var server = await LanternProcess.StartAsync(Config("127.0.0.1", ", \"username\": \"vm\", \"password\": \"pw4123\""));
 
-        var result = await Sipp.RunClientAsync("peer_notify_auth.xml", server.SipPort, "udp", ["-au", "vm", "-ap", "pw4123"]);
+        var result = await Sipp.RunClientAsync("peer_notify_auth.xml", server.SipPort, "udp", ["-au", "vm", "-ap", "pw4123", "-auth_uri", "4123@127.0.0.1:" + server.SipPort.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
 
         Assert.True(result.ExitCode == 0, result + "\n--- lantern ---\n" + server.Output);
         Assert.Equal("7/0 (0/0)", await InteropHelpers.VoiceAsync(server, "4123@SIP_Remote"));

@@ -44,14 +44,33 @@ public sealed class AuthFailureTrackerTests
     }
 
     [Fact]
-    public void RecordSuccess_ClearsFailures()
+    public void RecordSuccess_BetweenGuesses_DoesNotResetTheCount()
     {
         var tracker = new AuthFailureTracker(new AuthFailureOptions { Limit = 3 }, _time);
-        tracker.RecordFailure(Attacker);
-        tracker.RecordFailure(Attacker);
-        tracker.RecordSuccess(Attacker);
-        Assert.False(tracker.RecordFailure(Attacker));
-        Assert.False(tracker.IsBanned(Attacker));
+        tracker.RecordFailure(Attacker, "1001");
+        tracker.RecordFailure(Attacker, "1001");
+        tracker.RecordSuccess(Attacker, "1002");
+
+        Assert.True(tracker.RecordFailure(Attacker, "1001"));
+        Assert.True(tracker.IsBanned(Attacker));
+    }
+
+    [Fact]
+    public void RecordFailure_OneUserFromManyAddresses_UserLockedExceptWhereItAuthenticated()
+    {
+        var tracker = new AuthFailureTracker(new AuthFailureOptions { Limit = 10, UserLimit = 5 }, _time);
+        var phone = IPAddress.Parse("198.51.100.10");
+        tracker.RecordSuccess(phone, "1001");
+        for (var i = 0; i < 5; i++)
+        {
+            tracker.RecordFailure(new IPAddress(0xC0000200u + (uint)i), "1001");
+        }
+
+        Assert.True(tracker.IsUserLocked("1001", IPAddress.Parse("192.0.2.99")));
+        Assert.False(tracker.IsUserLocked("1001", phone));
+        Assert.False(tracker.IsUserLocked("1002", IPAddress.Parse("192.0.2.99")));
+        _time.Advance(TimeSpan.FromSeconds(301));
+        Assert.False(tracker.IsUserLocked("1001", IPAddress.Parse("192.0.2.99")));
     }
 
     [Fact]

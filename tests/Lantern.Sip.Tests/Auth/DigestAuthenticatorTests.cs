@@ -61,10 +61,40 @@ public sealed class DigestAuthenticatorTests
     }
 
     [Fact]
-    public void Verify_Md5Ha1User_OkWithMd5_UnknownAlgorithmWithSha256()
+    public void Verify_Md5Ha1User_OkWithMd5_WrongCredentialsLikeAnUnknownUserWithSha256()
     {
         Assert.Equal(DigestResult.Ok, _server.Verify(Answer(1, "1002", "pw2"), "REGISTER", Lookup).Result);
-        Assert.Equal(DigestResult.UnknownAlgorithm, _server.Verify(Answer(0, "1002", "pw2"), "REGISTER", Lookup).Result);
+        var ha1User = _server.Verify(Answer(0, "1002", "pw2"), "REGISTER", Lookup);
+        var unknown = _server.Verify(Answer(0, "9999", "pw2"), "REGISTER", Lookup);
+        Assert.Equal((DigestResult.WrongCredentials, "Wrong credentials"), (ha1User.Result, ha1User.Reason));
+        Assert.Equal((ha1User.Result, ha1User.Reason), (unknown.Result, unknown.Reason));
+    }
+
+    [Fact]
+    public void Verify_UriOtherThanRequestUri_MalformedNamingIt()
+    {
+        var value = Answer(1, "1001", "s3cret");
+
+        var other = _server.Verify(value, "REGISTER", Lookup, requestUri: "sip:other.example.com");
+        var reserialised = _server.Verify(value, "REGISTER", Lookup, requestUri: "sip:EXAMPLE.com");
+
+        Assert.Equal((DigestResult.Malformed, "uri does not match the Request-URI"), (other.Result, other.Reason));
+        Assert.Equal(DigestResult.Ok, reserialised.Result);
+    }
+
+    [Fact]
+    public void Verify_NoQop_RefusedByDefault_AcceptedWhenAllowed()
+    {
+        Assert.True(DigestChallenge.TryParse(_server.CreateChallenges()[0], out var challenge, out _));
+        var value = DigestClient.CreateAuthorization(challenge! with { QopAuth = false }, "REGISTER", "sip:example.com", "1001", "s3cret");
+        var allowing = new DigestAuthenticator(new DigestServerOptions { Realm = Realm, AllowNoQop = true }, _time);
+        Assert.True(DigestChallenge.TryParse(allowing.CreateChallenges()[0], out var allowed, out _));
+
+        var refused = _server.Verify(value, "REGISTER", Lookup);
+
+        Assert.Equal((DigestResult.Malformed, "Missing qop (qop=auth is required)"), (refused.Result, refused.Reason));
+        var accepted = DigestClient.CreateAuthorization(allowed! with { QopAuth = false }, "REGISTER", "sip:example.com", "1001", "s3cret");
+        Assert.Equal(DigestResult.Ok, allowing.Verify(accepted, "REGISTER", Lookup).Result);
     }
 
     [Fact]
@@ -122,11 +152,31 @@ public sealed class DigestAuthenticatorTests
         Assert.Equal(DigestResult.Ok, _server.Verify(DigestClient.CreateAuthorization(challenge!, "REGISTER", "sip:x", "1001", "s3cret", 1), "REGISTER", Lookup).Result);
         for (var i = 0; i < 4; i++)
         {
+            _time.Advance(TimeSpan.FromMilliseconds(1));
             Assert.Equal(DigestResult.Ok, _server.Verify(Answer(0, "1001", "s3cret"), "REGISTER", Lookup).Result);
         }
 
         var replay = DigestClient.CreateAuthorization(challenge!, "REGISTER", "sip:x", "1001", "s3cret", 2);
         Assert.Equal(DigestResult.Stale, _server.Verify(replay, "REGISTER", Lookup).Result);
+    }
+
+    [Fact]
+    public void Verify_CapturedAnswerReplayedAfterItsNonceWasPushedOut_Stale()
+    {
+        var captured = Answer(0, "1001", "s3cret");
+        Assert.Equal(DigestResult.Ok, _server.Verify(captured, "REGISTER", Lookup).Result);
+
+        // The attacker's own account answers fresh nonces until the tracker (4 here) has no room for the captured one.
+        for (var i = 0; i < 8; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(1));
+            Assert.Equal(DigestResult.Ok, _server.Verify(Answer(1, "1002", "pw2"), "REGISTER", Lookup).Result);
+        }
+
+        var replay = _server.Verify(captured, "REGISTER", Lookup);
+        Assert.Equal(DigestResult.Stale, replay.Result);
+        Assert.True(replay.ChallengeStale);
+        Assert.Equal(DigestResult.Ok, _server.Verify(Answer(0, "1001", "s3cret"), "REGISTER", Lookup).Result);
     }
 
     [Fact]
@@ -180,7 +230,7 @@ public sealed class DigestAuthenticatorTests
     [Fact]
     public void Verify_EscapedQuotesInUsername_Parsed()
     {
-        var result = _server.Verify("Digest username=\"a\\\"b\", realm=\"example.com\", nonce=\"x\", uri=\"sip:x\", response=\"0\"", "REGISTER", Lookup);
+        var result = _server.Verify("Digest username=\"a\\\"b\", realm=\"example.com\", nonce=\"x\", uri=\"sip:x\", response=\"0\", qop=auth, nc=00000001, cnonce=\"c\"", "REGISTER", Lookup);
         Assert.Equal("a\"b", result.Username);
         Assert.Equal(DigestResult.WrongCredentials, result.Result);
     }

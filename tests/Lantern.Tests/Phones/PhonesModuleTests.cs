@@ -241,15 +241,15 @@ public sealed class PhonesModuleTests
         var first = await h.NotifyAsync("r1");
         Assert.Contains("Message-Account: sip:1002@example.com", PhonesSipHarness.Body(first), StringComparison.Ordinal);
 
-        h.Receive(h.Subscribe("1002", "r1", cseq: 2, toTag: tag, expires: "3600"));
+        h.Receive(h.Subscribe("1002", "r1", cseq: 2, toTag: tag, expires: "3600"), PhonesSipHarness.Proxy);
         Assert.Equal("3600", (await h.ResponseAsync("r1")).GetHeader(SipHeaderId.Expires));
         Assert.Equal("active;expires=3600", (await h.NotifyAsync("r1")).GetHeader(SipHeaderId.SubscriptionState));
 
-        h.Receive(h.Subscribe("1002", "r1", cseq: 3, toTag: tag, expires: "0"));
+        h.Receive(h.Subscribe("1002", "r1", cseq: 3, toTag: tag, expires: "0"), PhonesSipHarness.Proxy);
         Assert.Equal(200, (await h.ResponseAsync("r1")).StatusCode);
         Assert.Equal("terminated", (await h.NotifyAsync("r1")).GetHeader(SipHeaderId.SubscriptionState));
 
-        h.Receive(h.Subscribe("1002", "r1", cseq: 4, toTag: tag));
+        h.Receive(h.Subscribe("1002", "r1", cseq: 4, toTag: tag), PhonesSipHarness.Proxy);
         Assert.Equal(481, (await h.ResponseAsync("r1")).StatusCode);
     }
 

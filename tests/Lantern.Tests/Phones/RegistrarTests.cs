@@ -200,6 +200,44 @@ public sealed class RegistrarTests
     }
 
     [Fact]
+    public async Task Register_EndpointMaxContacts_OverridesDefaultAndReplacesOldest()
+    {
+        await using var f = await PhonesFixture.CreateAsync();
+        using var r = Create(f);
+        var phone = Phone with { MaxContacts = 2 };
+        r.Register(Request(600, C("sip:a@192.0.2.1")) with { Endpoint = phone });
+        f.Time.Advance(TimeSpan.FromSeconds(1));
+        r.Register(Request(600, C("sip:b@192.0.2.1")) with { Endpoint = phone });
+
+        var o = r.Register(Request(600, C("sip:c@192.0.2.1")) with { Endpoint = phone });
+
+        Assert.Equal(["sip:b@192.0.2.1", "sip:c@192.0.2.1"], o.Bindings.Select(b => b.Uri));
+    }
+
+    [Fact]
+    public async Task Register_MoreNewContactsThanMaxContacts_RefusedNamingTheLimitAndNothingChanged()
+    {
+        await using var f = await PhonesFixture.CreateAsync();
+        using var r = Create(f);
+        var phone = Phone with { MaxContacts = 2 };
+        r.Register(Request(600, C("sip:a@192.0.2.1")) with { Endpoint = phone });
+
+        var o = r.Register(Request(600, C("sip:b@192.0.2.1"), C("sip:c@192.0.2.1"), C("sip:d@192.0.2.1")) with { Endpoint = phone });
+
+        Assert.Equal(RegisterStatus.TooManyContacts, o.Status);
+        Assert.Equal("Too Many Contacts (maxContacts 2)", o.Reason);
+        Assert.Equal(["sip:a@192.0.2.1"], r.ContactsOf("1001").Select(b => b.Uri));
+    }
+
+    [Fact]
+    public void FromOptions_MaxContacts_Carried()
+    {
+        var e = PhoneEndpoint.FromOptions(new Lantern.Configuration.EndpointOptions { Id = "1001", Password = "pw", MaxContacts = 3 });
+
+        Assert.Equal(3, e.MaxContacts);
+    }
+
+    [Fact]
     public async Task Register_BeyondTotalBound_Overloaded()
     {
         await using var f = await PhonesFixture.CreateAsync();
