@@ -8,7 +8,7 @@ namespace Lantern.Interop.Tests.Phones;
 /// challenged by default (decision 0007).</summary>
 public sealed class BaresipInteropTests
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(45);
 
     /// <summary>The "done means": examples/lantern.json as shipped (ports and database moved), baresip with its defaults
     /// (mwi is on unless <c>mwi=no</c>) registers, subscribes, and prints the lamp after a REST change.</summary>
