@@ -69,6 +69,39 @@ public sealed class UnsolicitedNotifierTests
     }
 
     [Fact]
+    public async Task ChangeWhileANewBindingAwaitsIts200_HeldThenOneNotifyWithTheNewStateOnceAnnounced()
+    {
+        await using var f = await PhonesFixture.CreateAsync();
+        var s = Service(f);
+        var outcome = s.Registrar.Register(Reg(Phone, "sip:1001@192.0.2.7"));
+
+        await f.SetAsync("1001", 2);
+        s.Unsolicited.OnMailboxChanged(MailboxId.Parse("1001"));
+        Assert.Empty(Unsolicited(f));
+
+        s.Registrar.Announce(outcome);
+        Assert.Equal(2, Assert.Single(Unsolicited(f)).New);
+    }
+
+    [Fact]
+    public async Task ChangeWhileAReRegisterAwaitsIts200_SentOnceAnnounced()
+    {
+        await using var f = await PhonesFixture.CreateAsync();
+        var s = Service(f);
+        s.Registrar.RegisterAnswered(Reg(Phone, "sip:1001@192.0.2.7"));
+        Assert.Single(Unsolicited(f));
+        var refresh = s.Registrar.Register(Reg(Phone, "sip:1001@192.0.2.7"));
+
+        await f.SetAsync("1001", 3);
+        s.Unsolicited.OnMailboxChanged(MailboxId.Parse("1001"));
+        Assert.Single(Unsolicited(f));
+
+        s.Registrar.Announce(refresh);
+        Assert.Equal(2, Unsolicited(f).Count);
+        Assert.Equal(3, Unsolicited(f)[1].New);
+    }
+
+    [Fact]
     public async Task Change_EachContactOfEachEndpointListingTheMailbox()
     {
         await using var f = await PhonesFixture.CreateAsync();
