@@ -67,22 +67,58 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
     /// <summary>Sends a response. Returns false (and sends nothing) when a final response was already given.</summary>
     public bool Respond(SipMessageBuilder response)
     {
-        ArgumentNullException.ThrowIfNull(response);
-        var final = response.StatusCode >= 200;
-        if (final ? Interlocked.Exchange(ref _finalGiven, 1) != 0 : HasFinalResponse)
+        if (!TryGive(response, out var bytes, out var final))
         {
-            SipTransactionLog.SecondFinalIgnored(_context.Logger, Request.MethodText);
             return false;
         }
 
-        var bytes = response.ToArray();
         _shard.Executor.TryPost(() => SendResponse(bytes, final));
+        Given(final);
+        return true;
+    }
+
+    /// <summary>Sends a response, then runs <paramref name="afterSent"/> on the transaction's shard once the response is handed to
+    /// the transport (or the transaction has already ended), so whatever it sends leaves after the response. Returns false (and runs nothing) when a final response was
+    /// already given.</summary>
+    public bool Respond<TState>(SipMessageBuilder response, Action<TState> afterSent, TState state)
+    {
+        ArgumentNullException.ThrowIfNull(afterSent);
+        if (!TryGive(response, out var bytes, out var final))
+        {
+            return false;
+        }
+
+        // The shard runs its work in order, and SendResponse hands the bytes to the transport before it returns.
+        _shard.Executor.TryPost(() =>
+        {
+            SendResponse(bytes, final);
+            afterSent(state);
+        });
+        Given(final);
+        return true;
+    }
+
+    private bool TryGive(SipMessageBuilder response, out ReadOnlyMemory<byte> bytes, out bool final)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        final = response.StatusCode >= 200;
+        if (final ? Interlocked.Exchange(ref _finalGiven, 1) != 0 : HasFinalResponse)
+        {
+            SipTransactionLog.SecondFinalIgnored(_context.Logger, Request.MethodText);
+            bytes = default;
+            return false;
+        }
+
+        bytes = response.ToArray();
+        return true;
+    }
+
+    private void Given(bool final)
+    {
         if (final)
         {
             ReleaseRequestVote();
         }
-
-        return true;
     }
 
     /// <summary>Called once by the stack when the handler is finished with the request. With the final response given too,

@@ -14,6 +14,9 @@ internal sealed class ContactDelivery
 
     public bool InFlight { get; set; }
 
+    /// <summary>A REGISTER of this contact waits for its 200: changes are marked but not sent until the binding is announced.</summary>
+    public bool AwaitingAnswer { get; set; }
+
     public bool Removed { get; set; }
 
     public DateTimeOffset? LastSuccessAt { get; set; }

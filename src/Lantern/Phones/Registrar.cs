@@ -42,7 +42,8 @@ internal sealed partial class Registrar : IDisposable
         }
     }
 
-    /// <summary>Applies a REGISTER: all of it or, on 423/400/503, none of it.</summary>
+    /// <summary>Applies a REGISTER: all of it or, on 423/400/503, none of it. Removed bindings are reported at once; created or
+    /// refreshed ones only as awaiting their answer, until <see cref="Announce"/>.</summary>
     public RegisterOutcome Register(RegisterRequest request)
     {
         var endpointId = request.Endpoint.Id;
@@ -160,8 +161,42 @@ internal sealed partial class Registrar : IDisposable
             }
         }
 
-        Notify(removedBindings, boundBindings);
-        return new RegisterOutcome(RegisterStatus.Ok, ContactsOf(endpointId));
+        Notify(removedBindings, bound: null);
+        if (Listener is { } listener)
+        {
+            // A mailbox change in the moment between the unlock above and this call can still reach a new contact before its 200;
+            // Announce sends it the current state again, so the lamp ends right either way.
+            foreach (var (b, _) in boundBindings)
+            {
+                listener.OnAwaitingAnswer(b);
+            }
+        }
+
+        return new RegisterOutcome(RegisterStatus.Ok, ContactsOf(endpointId), Bound: boundBindings);
+    }
+
+    /// <summary>Tells the listener about the bindings <paramref name="outcome"/> created or refreshed: call it once the REGISTER's
+    /// <c>200</c> is sent. A binding a later REGISTER replaced or removed meanwhile is skipped: that one announces its own.</summary>
+    public void Announce(RegisterOutcome outcome)
+    {
+        if (outcome.Bound is not { Count: > 0 } bound || Listener is not { } listener)
+        {
+            return;
+        }
+
+        foreach (var (b, isNew) in bound)
+        {
+            bool current;
+            lock (_gate)
+            {
+                current = _byEndpoint.TryGetValue(b.EndpointId, out var list) && list.Contains(b);
+            }
+
+            if (current)
+            {
+                listener.OnBound(b, isNew);
+            }
+        }
     }
 
     /// <summary>The endpoint's current bindings of every origin, oldest first.</summary>

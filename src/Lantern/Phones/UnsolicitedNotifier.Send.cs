@@ -7,7 +7,7 @@ internal sealed partial class UnsolicitedNotifier
     {
         lock (_gate)
         {
-            if (delivery.InFlight || delivery.Removed || delivery.Dirty.Count == 0)
+            if (delivery.InFlight || delivery.Removed || delivery.AwaitingAnswer || delivery.Dirty.Count == 0)
             {
                 return;
             }
@@ -99,6 +99,12 @@ internal sealed partial class UnsolicitedNotifier
         if (delivery.Removed || !_targets.TryGetValue(binding.EndpointId, out var target))
         {
             delivery.Dirty.Clear();
+            return false;
+        }
+
+        if (delivery.AwaitingAnswer)
+        {
+            // Kept dirty: the announcement after the 200 kicks the loop again.
             return false;
         }
 

@@ -183,9 +183,21 @@ internal sealed partial class UnsolicitedNotifier : IContactBindingListener, IAs
         return marked;
     }
 
+    public void OnAwaitingAnswer(ContactBinding binding)
+    {
+        lock (_gate)
+        {
+            if (_targets.ContainsKey(binding.EndpointId))
+            {
+                DeliveryLocked(binding).AwaitingAnswer = true;
+            }
+        }
+    }
+
     public void OnBound(ContactBinding binding, bool isNew)
     {
         bool send;
+        ContactDelivery d;
         lock (_gate)
         {
             if (!_targets.ContainsKey(binding.EndpointId))
@@ -193,8 +205,9 @@ internal sealed partial class UnsolicitedNotifier : IContactBindingListener, IAs
                 return;
             }
 
-            var d = DeliveryLocked(binding);
+            d = DeliveryLocked(binding);
             d.Binding = binding;
+            d.AwaitingAnswer = false;
 
             // A routine re-REGISTER of a contact that is up to date gets nothing (unlike Asterisk).
             send = !_holding && (isNew || d.LastFailed);
@@ -203,6 +216,11 @@ internal sealed partial class UnsolicitedNotifier : IContactBindingListener, IAs
         if (send)
         {
             SendAll(binding);
+        }
+        else
+        {
+            // Changes that arrived while the 200 was awaited.
+            Kick(d);
         }
     }
 

@@ -332,4 +332,47 @@ public sealed class SipServerTransactionTests
         h.Receive(SipStackHarness.Request("REGISTER"));
         Assert.Equal(0, Assert.Single(answerFirst.Calls).Request.HeaderCount);
     }
+
+    /// <summary>A handler answers on the shard, so the response itself is queued behind it: the after-sent step must wait for it
+    /// (what the step sends, e.g. a NOTIFY to a phone that just registered, must not overtake the response).</summary>
+    [Fact]
+    public void RespondWithAfterSent_AnsweredOnTheShard_StepRunsOnceTheResponseIsWithTheTransport()
+    {
+        using var h = new SipStackHarness();
+        var sentBeforeStep = new List<int>();
+        h.Stack.RegisterHandler(SipMethod.Register, new AfterSentHandler(h.Transport, sentBeforeStep));
+
+        h.Receive(SipStackHarness.Request("REGISTER"));
+
+        Assert.Equal([1], sentBeforeStep);
+        using var response = h.SingleResponse();
+        Assert.Equal(200, response.StatusCode);
+    }
+
+    [Fact]
+    public void RespondWithAfterSent_SecondFinal_RefusedAndStepNotRun()
+    {
+        using var h = new SipStackHarness();
+        var handler = new SipStackHarness.RecordingHandler(null);
+        h.Stack.RegisterHandler(SipMethod.Register, handler);
+        h.Receive(SipStackHarness.Request("REGISTER"));
+        var tx = handler.Calls[0];
+        var late = tx.CreateResponse(500);
+        Assert.True(tx.Respond(200));
+        var ran = false;
+
+        Assert.False(tx.Respond<Action>(late, static r => r(), () => ran = true));
+
+        Assert.False(ran);
+        Assert.Single(h.Transport.Sent);
+    }
+
+    private sealed class AfterSentHandler(InMemorySipTransport transport, List<int> sentBeforeStep) : ISipRequestHandler
+    {
+        public ValueTask HandleRequestAsync(SipServerTransaction transaction, CancellationToken cancellationToken)
+        {
+            transaction.Respond(transaction.CreateResponse(200), static s => s.Seen.Add(s.Transport.Sent.Count), (Transport: transport, Seen: sentBeforeStep));
+            return ValueTask.CompletedTask;
+        }
+    }
 }

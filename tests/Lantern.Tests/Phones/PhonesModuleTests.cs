@@ -258,11 +258,8 @@ public sealed class PhonesModuleTests
     {
         await using var h = await PhonesSipHarness.StartAsync();
         await h.F.SetAsync("1001", 1);
-        h.Receive(h.Register("1001", "g1", 1, "<sip:1001@192.0.2.7:5062>"));
-        var challenge = await h.ResponseAsync("g1");
-        Assert.Equal(401, challenge.StatusCode);
 
-        h.Receive(h.Register("1001", "g1", 2, "<sip:1001@192.0.2.7:5062>", authorization: PhonesSipHarness.Authorize(challenge, "REGISTER", "sip:example.com", "1001", "secret1001")));
+        await h.RegisterWithDigestAsync("g1");
 
         var ok = await h.ResponseAsync("g1");
         Assert.Equal(200, ok.StatusCode);
@@ -275,19 +272,39 @@ public sealed class PhonesModuleTests
         Assert.Single(h.Module.Status.ListRegistrations());
     }
 
+    /// <summary>A phone may refuse or drop an out-of-dialog NOTIFY that arrives before its registration completes: the 200 waits
+    /// for the commit (decision 0006), so the binding's unsolicited NOTIFY must wait for the 200, not only for the binding.</summary>
+    [Fact]
+    public async Task Register_CommitHeld_UnsolicitedNotifyLeavesOnlyAfterThe200()
+    {
+        await using var h = await PhonesSipHarness.StartAsync();
+        await h.F.SetAsync("1001", 1);
+        var commit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.F.Store.Gate = commit;
+
+        await h.RegisterWithDigestAsync("o1");
+        await h.F.Store.BatchStarted.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        commit.SetResult();
+
+        var first = await h.NextAsync(m => (m.IsResponse && m.CallId == "o1") || (m.IsRequest && m.Method == SipMethod.Notify));
+        Assert.True(first.IsResponse, "the unsolicited NOTIFY left before the REGISTER's 200");
+        Assert.Equal(200, first.StatusCode);
+        var notify = await h.NextAsync(m => m.IsRequest && m.Method == SipMethod.Notify);
+        Assert.Null(notify.ToTag);
+        Assert.StartsWith("Messages-Waiting: yes\r\n", PhonesSipHarness.Body(notify), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Unsubscribe_RegisteredPhone_UnsolicitedNotifyWithTheCurrentStateAfterTheFinalOne()
     {
         await using var h = await PhonesSipHarness.StartAsync();
         await h.F.SetAsync("1001", 1);
-        h.Receive(h.Register("1001", "u1", 1, "<sip:1001@192.0.2.7:5062>"));
-        var challenge = await h.ResponseAsync("u1");
-        h.Receive(h.Register("1001", "u1", 2, "<sip:1001@192.0.2.7:5062>", authorization: PhonesSipHarness.Authorize(challenge, "REGISTER", "sip:example.com", "1001", "secret1001")));
+        await h.RegisterWithDigestAsync("u1");
         Assert.Equal(200, (await h.ResponseAsync("u1")).StatusCode);
         Assert.Null((await h.NextAsync(m => m.IsRequest && m.Method == SipMethod.Notify && m.CallId != "s1")).ToTag);
 
         h.Receive(h.Subscribe("1001", "s1"));
-        challenge = await h.ResponseAsync("s1");
+        var challenge = await h.ResponseAsync("s1");
         h.Receive(h.Subscribe("1001", "s1", cseq: 2, authorization: PhonesSipHarness.Authorize(challenge, "SUBSCRIBE", "sip:1001@example.com", "1001", "secret1001")));
         var tag = (await h.ResponseAsync("s1")).ToTag!;
         Assert.StartsWith("active", (await h.NotifyAsync("s1")).GetHeader(SipHeaderId.SubscriptionState), StringComparison.Ordinal);

@@ -15,7 +15,7 @@ public sealed class PhonesServiceTests
         await using var f = await PhonesFixture.CreateAsync();
         var s = f.Service(new EndpointDirectory([Phone]), Settings);
         await s.StartAsync(CancellationToken.None);
-        s.Registrar.Register(new RegisterRequest(Phone, [new RegisterContact("sip:a@192.0.2.1", null)], false, 600, "r", 1, [], SipTransportKind.Udp, "192.0.2.1", 5060, 0));
+        s.Registrar.RegisterAnswered(new RegisterRequest(Phone, [new RegisterContact("sip:a@192.0.2.1", null)], false, 600, "r", 1, [], SipTransportKind.Udp, "192.0.2.1", 5060, 0));
         var d = s.Subscriptions.Subscribe(f.Dialog(), EndpointDirectory.TargetOf(PhoneEndpoint.Create("9", "pw", "1001")), 600, null);
         s.Subscriptions.Activate(d.Subscription!);
         await f.Sender.WaitForAsync(2);
@@ -128,7 +128,7 @@ public sealed class PhonesServiceTests
         await using var f = await PhonesFixture.CreateAsync();
         var s = f.Service(new EndpointDirectory([Phone, PhoneEndpoint.Create("1002", null, "1002", "1003")]), Settings);
         await s.StartAsync(CancellationToken.None);
-        s.Registrar.Register(new RegisterRequest(Phone, [new RegisterContact("sip:a@192.0.2.1", null)], false, 600, "r", 1, ["<sip:edge;lr>"], SipTransportKind.Tcp, "192.0.2.1", 5070, 3, "Yealink"));
+        s.Registrar.RegisterAnswered(new RegisterRequest(Phone, [new RegisterContact("sip:a@192.0.2.1", null)], false, 600, "r", 1, ["<sip:edge;lr>"], SipTransportKind.Tcp, "192.0.2.1", 5070, 3, "Yealink"));
         var sub = s.Subscriptions.Subscribe(f.Dialog(), EndpointDirectory.TargetOf(Phone), 600, "1001").Subscription!;
         s.Subscriptions.Activate(sub);
         var reader = s.Status;

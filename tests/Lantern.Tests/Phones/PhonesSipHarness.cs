@@ -196,6 +196,15 @@ internal sealed class PhonesSipHarness : ISipTransportLayer, IAsyncDisposable
         return sb.ToString();
     }
 
+    /// <summary>REGISTERs a contact of 1001 as a phone does: without credentials, challenged <c>401</c>, then with its answer.</summary>
+    public async Task RegisterWithDigestAsync(string callId, string contact = "<sip:1001@192.0.2.7:5062>")
+    {
+        Receive(Register("1001", callId, 1, contact));
+        var challenge = await ResponseAsync(callId);
+        Assert.Equal(401, challenge.StatusCode);
+        Receive(Register("1001", callId, 2, contact, authorization: Authorize(challenge, "REGISTER", "sip:example.com", "1001", "secret1001")));
+    }
+
     /// <summary>Answers the challenge of <paramref name="challenge401"/> with the algorithm at <paramref name="index"/> (0 = SHA-256, 1 = MD5).</summary>
     public static string Authorize(SipMessage challenge401, string method, string uri, string user, string password, int index = 0, uint nonceCount = 1)
     {

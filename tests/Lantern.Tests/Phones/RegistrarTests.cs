@@ -25,7 +25,7 @@ public sealed class RegistrarTests
     private static RegisterContact C(string uri, int? expires = null) => new(uri, expires);
 
     [Fact]
-    public async Task Register_NewContact_DefaultExpiryAndListedAndNew()
+    public async Task Register_NewContact_DefaultExpiryAndListedAndNewOnceAnnounced()
     {
         await using var f = await PhonesFixture.CreateAsync();
         using var r = Create(f);
@@ -36,7 +36,28 @@ public sealed class RegistrarTests
         var b = Assert.Single(o.Bindings);
         Assert.Equal(3600, b.RemainingSeconds(f.Time.GetUtcNow()));
         Assert.Equal(BindingOrigin.Register, b.Origin);
+        Assert.Same(b, Assert.Single(_listener.AwaitingAnswer));
+        Assert.Empty(_listener.Bound);
+
+        r.Announce(o);
+
         Assert.True(Assert.Single(_listener.Bound).IsNew);
+    }
+
+    [Fact]
+    public async Task Announce_BindingReplacedBeforeItsAnswer_OnlyTheNewerOneIsAnnounced()
+    {
+        await using var f = await PhonesFixture.CreateAsync();
+        using var r = Create(f);
+        var first = r.Register(Request(600, C("sip:a@192.0.2.1")));
+        var second = r.Register(Request(600, C("sip:a@192.0.2.1")));
+
+        r.Announce(first);
+        r.Announce(second);
+
+        Assert.Equal(2, _listener.AwaitingAnswer.Count);
+        var (bound, _) = Assert.Single(_listener.Bound);
+        Assert.Same(Assert.Single(second.Bindings), bound);
     }
 
     [Fact]
@@ -70,10 +91,10 @@ public sealed class RegistrarTests
     {
         await using var f = await PhonesFixture.CreateAsync();
         using var r = Create(f);
-        r.Register(Request(600, C("sip:a@192.0.2.1")));
+        r.RegisterAnswered(Request(600, C("sip:a@192.0.2.1")));
         f.Time.Advance(TimeSpan.FromSeconds(300));
 
-        var o = r.Register(Request(600, C("sip:a@192.0.2.1")));
+        var o = r.RegisterAnswered(Request(600, C("sip:a@192.0.2.1")));
 
         var b = Assert.Single(o.Bindings);
         Assert.Equal(PhonesFixture.Start, b.BoundAt);
@@ -139,7 +160,7 @@ public sealed class RegistrarTests
     {
         await using var f = await PhonesFixture.CreateAsync();
         using var r = Create(f);
-        r.Register(Request(600, C("sip:a@192.0.2.1")));
+        r.RegisterAnswered(Request(600, C("sip:a@192.0.2.1")));
 
         var o = r.Register(Request(null));
 

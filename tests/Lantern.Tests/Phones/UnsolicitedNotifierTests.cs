@@ -34,7 +34,7 @@ public sealed class UnsolicitedNotifierTests
         await f.SetAsync("1001", 1, 3);
         var s = Service(f);
 
-        s.Registrar.Register(Reg(Phone, "sip:1001@192.0.2.7"));
+        s.Registrar.RegisterAnswered(Reg(Phone, "sip:1001@192.0.2.7"));
 
         var n = Assert.Single(Unsolicited(f));
         Assert.Equal("sip:1001@192.0.2.7", n.Contact!.Uri);
@@ -47,8 +47,8 @@ public sealed class UnsolicitedNotifierTests
     {
         await using var f = await PhonesFixture.CreateAsync();
         var s = Service(f);
-        s.Registrar.Register(Reg(Phone, "sip:1001@192.0.2.7"));
-        s.Registrar.Register(Reg(Phone, "sip:1001@192.0.2.7"));
+        s.Registrar.RegisterAnswered(Reg(Phone, "sip:1001@192.0.2.7"));
+        s.Registrar.RegisterAnswered(Reg(Phone, "sip:1001@192.0.2.7"));
         Assert.Single(Unsolicited(f));
 
         f.Sender.Answer = _ => NotifyOutcome.TimedOut;
@@ -59,13 +59,46 @@ public sealed class UnsolicitedNotifierTests
         Assert.Equal("timeout", failed!.Value.LastFailure);
 
         f.Sender.Answer = _ => NotifyOutcome.FromStatus(200, "OK");
-        s.Registrar.Register(Reg(Phone, "sip:1001@192.0.2.7"));
+        s.Registrar.RegisterAnswered(Reg(Phone, "sip:1001@192.0.2.7"));
 
         Assert.Equal(3, Unsolicited(f).Count);
         Assert.Equal(2, Unsolicited(f)[2].New);
-        s.Registrar.Register(Reg(Phone, "sip:1001@192.0.2.7"));
+        s.Registrar.RegisterAnswered(Reg(Phone, "sip:1001@192.0.2.7"));
         Assert.Equal(3, Unsolicited(f).Count);
         Assert.NotNull(s.Unsolicited.DeliveryOf("1001", "sip:1001@192.0.2.7")!.Value.LastSuccessAt);
+    }
+
+    [Fact]
+    public async Task ChangeWhileANewBindingAwaitsIts200_HeldThenOneNotifyWithTheNewStateOnceAnnounced()
+    {
+        await using var f = await PhonesFixture.CreateAsync();
+        var s = Service(f);
+        var outcome = s.Registrar.Register(Reg(Phone, "sip:1001@192.0.2.7"));
+
+        await f.SetAsync("1001", 2);
+        s.Unsolicited.OnMailboxChanged(MailboxId.Parse("1001"));
+        Assert.Empty(Unsolicited(f));
+
+        s.Registrar.Announce(outcome);
+        Assert.Equal(2, Assert.Single(Unsolicited(f)).New);
+    }
+
+    [Fact]
+    public async Task ChangeWhileAReRegisterAwaitsIts200_SentOnceAnnounced()
+    {
+        await using var f = await PhonesFixture.CreateAsync();
+        var s = Service(f);
+        s.Registrar.RegisterAnswered(Reg(Phone, "sip:1001@192.0.2.7"));
+        Assert.Single(Unsolicited(f));
+        var refresh = s.Registrar.Register(Reg(Phone, "sip:1001@192.0.2.7"));
+
+        await f.SetAsync("1001", 3);
+        s.Unsolicited.OnMailboxChanged(MailboxId.Parse("1001"));
+        Assert.Single(Unsolicited(f));
+
+        s.Registrar.Announce(refresh);
+        Assert.Equal(2, Unsolicited(f).Count);
+        Assert.Equal(3, Unsolicited(f)[1].New);
     }
 
     [Fact]
@@ -75,10 +108,10 @@ public sealed class UnsolicitedNotifierTests
         var shared = PhoneEndpoint.Create("2000", "pw", "2000", "1001");
         var quiet = PhoneEndpoint.Create("3000", "pw", "1001") with { Unsolicited = false };
         var s = Service(f, Phone, shared, quiet);
-        s.Registrar.Register(Reg(Phone, "sip:a@192.0.2.1"));
-        s.Registrar.Register(Reg(Phone, "sip:b@192.0.2.2"));
-        s.Registrar.Register(Reg(shared, "sip:c@192.0.2.3"));
-        s.Registrar.Register(Reg(quiet, "sip:d@192.0.2.4"));
+        s.Registrar.RegisterAnswered(Reg(Phone, "sip:a@192.0.2.1"));
+        s.Registrar.RegisterAnswered(Reg(Phone, "sip:b@192.0.2.2"));
+        s.Registrar.RegisterAnswered(Reg(shared, "sip:c@192.0.2.3"));
+        s.Registrar.RegisterAnswered(Reg(quiet, "sip:d@192.0.2.4"));
         Assert.Equal(3, Unsolicited(f).Count);
 
         await f.SetAsync("1001", 4);
@@ -94,7 +127,7 @@ public sealed class UnsolicitedNotifierTests
     {
         await using var f = await PhonesFixture.CreateAsync();
         var s = Service(f);
-        s.Registrar.Register(Reg(Phone, "sip:a@192.0.2.1"));
+        s.Registrar.RegisterAnswered(Reg(Phone, "sip:a@192.0.2.1"));
         f.Sender.Hold = true;
 
         for (var i = 1; i <= 50; i++)
@@ -116,7 +149,7 @@ public sealed class UnsolicitedNotifierTests
     {
         await using var f = await PhonesFixture.CreateAsync();
         var s = Service(f);
-        s.Registrar.Register(Reg(Phone, "sip:a@192.0.2.1"));
+        s.Registrar.RegisterAnswered(Reg(Phone, "sip:a@192.0.2.1"));
         var d = s.Subscriptions.Subscribe(f.Dialog(), EndpointDirectory.TargetOf(Phone), 600, "1001");
         s.Subscriptions.Activate(d.Subscription!);
 
@@ -138,7 +171,7 @@ public sealed class UnsolicitedNotifierTests
     {
         await using var f = await PhonesFixture.CreateAsync();
         var s = Service(f);
-        s.Registrar.Register(Reg(Phone, "sip:a@192.0.2.1"));
+        s.Registrar.RegisterAnswered(Reg(Phone, "sip:a@192.0.2.1"));
         var dialog = f.Dialog();
         var sub = Subscribe(f, s, Phone, dialog);
         await f.SetAsync("1001", 3);
@@ -164,8 +197,8 @@ public sealed class UnsolicitedNotifierTests
     {
         await using var f = await PhonesFixture.CreateAsync();
         var s = Service(f);
-        s.Registrar.Register(Reg(Phone, "sip:a@192.0.2.1", 7200));
-        s.Registrar.Register(Reg(Phone, "sip:b@192.0.2.2", 7200));
+        s.Registrar.RegisterAnswered(Reg(Phone, "sip:a@192.0.2.1", 7200));
+        s.Registrar.RegisterAnswered(Reg(Phone, "sip:b@192.0.2.2", 7200));
         Subscribe(f, s, Phone, f.Dialog());
         await f.SetAsync("1001", 2, 1);
         s.Unsolicited.OnMailboxChanged(MailboxId.Parse("1001"));
@@ -190,7 +223,7 @@ public sealed class UnsolicitedNotifierTests
     {
         await using var f = await PhonesFixture.CreateAsync();
         var s = Service(f);
-        s.Registrar.Register(Reg(Phone, "sip:a@192.0.2.1"));
+        s.Registrar.RegisterAnswered(Reg(Phone, "sip:a@192.0.2.1"));
         Subscribe(f, s, Phone, f.Dialog());
         f.Sender.Answer = n => n.Dialog is null ? NotifyOutcome.FromStatus(200, "OK")
             : answer == 481 ? NotifyOutcome.FromStatus(481, "Call/Transaction Does Not Exist") : NotifyOutcome.TimedOut;
@@ -212,7 +245,7 @@ public sealed class UnsolicitedNotifierTests
         await using var f = await PhonesFixture.CreateAsync();
         var both = PhoneEndpoint.Create("2000", "pw", "2000@sales", "2001@sales");
         var s = Service(f, both);
-        s.Registrar.Register(Reg(both, "sip:a@192.0.2.1"));
+        s.Registrar.RegisterAnswered(Reg(both, "sip:a@192.0.2.1"));
         var sub = Subscribe(f, s, both, f.Dialog());
         await f.SetAsync("2000@sales", 1);
         await f.SetAsync("2001@sales", 2);
@@ -229,7 +262,7 @@ public sealed class UnsolicitedNotifierTests
     {
         await using var f = await PhonesFixture.CreateAsync();
         var s = Service(f);
-        s.Registrar.Register(Reg(Phone, "sip:a@192.0.2.1"));
+        s.Registrar.RegisterAnswered(Reg(Phone, "sip:a@192.0.2.1"));
         var first = Subscribe(f, s, Phone, f.Dialog());
         var second = Subscribe(f, s, Phone, f.Dialog());
 
@@ -248,7 +281,7 @@ public sealed class UnsolicitedNotifierTests
         await using var f = await PhonesFixture.CreateAsync();
         var both = Phone with { SubscribeReplacesUnsolicited = false };
         var s = Service(f, both);
-        s.Registrar.Register(Reg(both, "sip:a@192.0.2.1"));
+        s.Registrar.RegisterAnswered(Reg(both, "sip:a@192.0.2.1"));
         var sub = Subscribe(f, s, both, f.Dialog());
 
         s.Subscriptions.Terminate(sub, null);
@@ -263,7 +296,7 @@ public sealed class UnsolicitedNotifierTests
         await using var f = await PhonesFixture.CreateAsync();
         var both = Phone with { SubscribeReplacesUnsolicited = false };
         var s = Service(f, both);
-        s.Registrar.Register(Reg(both, "sip:a@192.0.2.1"));
+        s.Registrar.RegisterAnswered(Reg(both, "sip:a@192.0.2.1"));
         var d = s.Subscriptions.Subscribe(f.Dialog(), EndpointDirectory.TargetOf(both), 600, "1001");
         s.Subscriptions.Activate(d.Subscription!);
 
@@ -280,7 +313,7 @@ public sealed class UnsolicitedNotifierTests
         var split = PhoneEndpoint.Create("2000", "pw", "2000@sales", "2001@sales") with { Aggregate = false };
         var s = Service(f, split);
 
-        s.Registrar.Register(Reg(split, "sip:a@192.0.2.1"));
+        s.Registrar.RegisterAnswered(Reg(split, "sip:a@192.0.2.1"));
         Assert.Equal(["sip:2000@example.com", "sip:2001@example.com"], Unsolicited(f).Select(n => n.Body.MessageAccount));
 
         await f.SetAsync("2001@sales", 3);
@@ -298,7 +331,7 @@ public sealed class UnsolicitedNotifierTests
         var before = Service(f, phones);
         foreach (var p in phones)
         {
-            before.Registrar.Register(Reg(p, "sip:" + p.Id + "@192.0.2.1"));
+            before.Registrar.RegisterAnswered(Reg(p, "sip:" + p.Id + "@192.0.2.1"));
         }
 
         await before.FlushAsync(CancellationToken.None);
@@ -321,8 +354,8 @@ public sealed class UnsolicitedNotifierTests
     {
         await using var f = await PhonesFixture.CreateAsync();
         var s = Service(f);
-        s.Registrar.Register(Reg(Phone, "sip:a@192.0.2.1"));
-        s.Registrar.Register(Reg(Phone, "sip:a@192.0.2.1", 0));
+        s.Registrar.RegisterAnswered(Reg(Phone, "sip:a@192.0.2.1"));
+        s.Registrar.RegisterAnswered(Reg(Phone, "sip:a@192.0.2.1", 0));
 
         await f.SetAsync("1001", 1);
         s.Unsolicited.OnMailboxChanged(MailboxId.Parse("1001"));
