@@ -73,6 +73,12 @@ internal static class LanternOptionsChecks
         CheckUsers(errors, "ami.users", options.Ami.Users.ConvertAll(u => (u.Name, u.Secret)), "secret");
         CheckDigestAlgorithms(errors, sip.DigestAlgorithms);
         CheckPositive(errors, "sip.maxTransactions", sip.MaxTransactions);
+        CheckPositive(errors, "sip.maxConnections", sip.MaxConnections);
+        CheckPositive(errors, "sip.maxConnectionsPerAddress", sip.MaxConnectionsPerAddress);
+        if (sip.MessageTimeoutSeconds < 0)
+        {
+            errors.Add($"sip.messageTimeoutSeconds: {sip.MessageTimeoutSeconds} must not be negative (0 disables)");
+        }
         var ami = options.Ami;
         CheckPositive(errors, "ami.maxConnectionsPerUser", ami.MaxConnectionsPerUser);
         if (ami.IdleTimeoutSeconds < 0)
@@ -83,6 +89,8 @@ internal static class LanternOptionsChecks
         CheckPositive(errors, "ami.authTimeoutSeconds", ami.AuthTimeoutSeconds);
         CheckPositive(errors, "ami.authLimit", ami.AuthLimit);
         CheckPositive(errors, "ami.maxConnections", ami.MaxConnections);
+        CheckPositive(errors, "ami.maxConnectionsPerAddress", ami.MaxConnectionsPerAddress);
+        CheckPositive(errors, "ami.authLimitPerAddress", ami.AuthLimitPerAddress);
         CheckPositive(errors, "ami.outboundQueueLimit", ami.OutboundQueueLimit);
         CheckPositive(errors, "ami.maxLoginFailures", ami.MaxLoginFailures);
         CheckPositive(errors, "ami.regexTimeoutMilliseconds", ami.RegexTimeoutMilliseconds);
@@ -92,6 +100,11 @@ internal static class LanternOptionsChecks
         }
 
         CheckPositive(errors, "http.maxEventStreams", options.Http.MaxEventStreams);
+        CheckPositive(errors, "http.maxConnections", options.Http.MaxConnections);
+        CheckPositive(errors, "http.maxConnectionsPerAddress", options.Http.MaxConnectionsPerAddress);
+        CheckPositive(errors, "http.idleTimeoutSeconds", options.Http.IdleTimeoutSeconds);
+        CheckPositive(errors, "http.eventStreamBacklog", options.Http.EventStreamBacklog);
+        CheckPositive(errors, "http.eventStreamWriteTimeoutSeconds", options.Http.EventStreamWriteTimeoutSeconds);
         for (var i = 0; i < sip.Trusted.Count; i++)
         {
             if (!AddressRange.TryParse(sip.Trusted[i], out _))

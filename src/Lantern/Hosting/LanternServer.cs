@@ -128,6 +128,12 @@ internal static class LanternServer
     private static void LogReady(WebApplication app)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Lantern");
+        var budget = app.Services.GetRequiredService<ConnectionBudget>();
+        if (budget.Lowered)
+        {
+            HostingLog.ConnectionLimitsLowered(logger, budget.DescriptorLimit ?? 0, budget.Sip, budget.Http, budget.Ami, budget.Reserved);
+        }
+
         var listeners = new List<string>();
         foreach (var bound in app.Services.GetRequiredService<Lantern.Sip.Transport.SipTransportManager>().BoundEndPoints)
         {

@@ -57,7 +57,7 @@ internal sealed class AmiTestHost : IAsyncDisposable
         await store.MigrateAsync(CancellationToken.None);
         var mailboxes = new MailboxService(store.Mailboxes, time);
         await mailboxes.LoadAsync(CancellationToken.None);
-        var server = new AmiServer(options, mailboxes, time, NullLogger<AmiServer>.Instance, meterFactory);
+        var server = new AmiServer(options, options.MaxConnections, mailboxes, time, NullLogger<AmiServer>.Instance, meterFactory);
         await server.StartAsync(CancellationToken.None);
         return new AmiTestHost(server, mailboxes, store, path, time, options);
     }
