@@ -118,6 +118,7 @@ internal sealed class SipConnection
                     }
                 }
 
+                var partial = buffer.Length > 0;
                 reader.AdvanceTo(buffer.Start, buffer.End);
 
                 // Only whole messages and pings count as activity: a peer trickling bytes of a message that never ends
@@ -128,10 +129,11 @@ internal sealed class SipConnection
                     Interlocked.Exchange(ref _messageStartedTicks, 0);
                 }
 
-                if (buffer.Length > 0 && Interlocked.Read(ref _messageStartedTicks) == 0)
+                if (partial && Interlocked.Read(ref _messageStartedTicks) == 0)
                 {
                     Interlocked.Exchange(ref _messageStartedTicks, _owner.Time.GetUtcNow().UtcTicks);
                 }
+
                 if (errorBytes is not null)
                 {
                     reason = $"framing error: {error}";
