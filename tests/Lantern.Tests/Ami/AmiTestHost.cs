@@ -62,7 +62,7 @@ internal sealed class AmiTestHost : IAsyncDisposable
         return new AmiTestHost(server, mailboxes, store, path, time, options);
     }
 
-    public Task<AmiTestClient> ConnectAsync(int? receiveBufferSize = null) => AmiTestClient.ConnectAsync(EndPoint, receiveBufferSize);
+    public Task<AmiTestClient> ConnectAsync(int? receiveBufferSize = null, System.Net.IPAddress? local = null) => AmiTestClient.ConnectAsync(EndPoint, receiveBufferSize, local);
 
     /// <summary>Connects and logs in, consuming the login answer and FullyBooted.</summary>
     public async Task<AmiTestClient> LoginAsync(string user = "admin", bool events = true)
