@@ -7,6 +7,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 need_apt=()
 command -v sipp >/dev/null 2>&1 || need_apt+=(sip-tester)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+# prlimit runs the server with a lowered descriptor limit (DescriptorExhaustionTests).
+command -v prlimit >/dev/null 2>&1 || need_apt+=(util-linux)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
