@@ -9,6 +9,8 @@ command -v sipp >/dev/null 2>&1 || need_apt+=(sip-tester)
 # baresip 1.0 is a real phone in the interop tests; baresip-core has the binary and the mwi module without the GUI/codec packages.
 { command -v baresip >/dev/null 2>&1 && [ -e /usr/lib/baresip/modules/mwi.so ]; } || need_apt+=(baresip-core)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+# prlimit runs the server with a lowered descriptor limit (DescriptorExhaustionTests).
+command -v prlimit >/dev/null 2>&1 || need_apt+=(util-linux)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then

@@ -26,6 +26,16 @@ public sealed class ServerProcessTests
     }
 
     [Fact]
+    public async Task Serve_InvalidConfig_PrintsOnlyTheCleanError()
+    {
+        var invalid = MinimalConfig.Replace("\"domain\": \"127.0.0.1\"", "\"domain\": \"127.0.0.1\", \"maxTransactions\": 0", StringComparison.Ordinal);
+        var failed = await Assert.ThrowsAsync<InvalidOperationException>(() => LanternProcess.StartAsync(invalid));
+        Assert.Contains("lantern: configuration error: sip.maxTransactions: 0 must be greater than 0", failed.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", failed.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", failed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serve_Started_IsReady()
     {
         await using var server = await LanternProcess.StartAsync(MinimalConfig);

@@ -48,7 +48,7 @@ public class AmiMwiUpdateBenchmarks
             MaxConnectionsPerUser = 100,
             Users = [new AmiUserOptions { Name = "bench", Secret = Secret, Write = true }],
         };
-        _server = new AmiServer(options, _service, TimeProvider.System, NullLogger<AmiServer>.Instance);
+        _server = new AmiServer(options, options.MaxConnections, _service, TimeProvider.System, NullLogger<AmiServer>.Instance);
         await _server.StartAsync(CancellationToken.None);
         for (var i = 0; i < Sessions; i++)
         {

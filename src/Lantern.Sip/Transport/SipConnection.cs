@@ -17,6 +17,9 @@ internal sealed class SipConnection
     private readonly CancellationTokenSource _cts = new();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastActivityTicks;
+
+    // When the message now being received began (or, inbound, when the connection opened and nothing came yet); 0 between messages.
+    private long _messageStartedTicks;
     private int _inUse;
     private int _closing;
 
@@ -30,6 +33,10 @@ internal sealed class SipConnection
         Local = local;
         Inbound = inbound;
         Touch();
+        if (inbound)
+        {
+            _messageStartedTicks = _lastActivityTicks;
+        }
     }
 
     public long Id { get; }
@@ -49,6 +56,9 @@ internal sealed class SipConnection
     public Task Closed => _closed.Task;
 
     public DateTimeOffset LastActivity => new(Interlocked.Read(ref _lastActivityTicks), TimeSpan.Zero);
+
+    /// <summary>When the incomplete message being received began; null when none is under way.</summary>
+    public DateTimeOffset? MessageStarted => Interlocked.Read(ref _messageStartedTicks) is var ticks and not 0 ? new(ticks, TimeSpan.Zero) : null;
 
     public SipSource Source => new(Kind, Remote, Local, Id);
 
@@ -82,6 +92,7 @@ internal sealed class SipConnection
                 var result = await reader.ReadAsync(_cts.Token);
                 var buffer = result.Buffer;
                 var pongs = 0;
+                var messages = 0;
                 SipFramerError error;
                 byte[]? errorBytes = null;
                 while (true)
@@ -89,6 +100,7 @@ internal sealed class SipConnection
                     var status = SipFramer.TryRead(ref buffer, _owner.Options.Limits, out var message, out error);
                     if (status == SipFramerStatus.Message)
                     {
+                        messages++;
                         _owner.Deliver(message, Source);
                     }
                     else if (status == SipFramerStatus.Ping)
@@ -106,8 +118,22 @@ internal sealed class SipConnection
                     }
                 }
 
+                var partial = buffer.Length > 0;
                 reader.AdvanceTo(buffer.Start, buffer.End);
-                Touch();
+
+                // Only whole messages and pings count as activity: a peer trickling bytes of a message that never ends
+                // (slowloris) keeps neither the idle timer nor the message deadline at bay.
+                if (messages > 0 || pongs > 0)
+                {
+                    Touch();
+                    Interlocked.Exchange(ref _messageStartedTicks, 0);
+                }
+
+                if (partial && Interlocked.Read(ref _messageStartedTicks) == 0)
+                {
+                    Interlocked.Exchange(ref _messageStartedTicks, _owner.Time.GetUtcNow().UtcTicks);
+                }
+
                 if (errorBytes is not null)
                 {
                     reason = $"framing error: {error}";

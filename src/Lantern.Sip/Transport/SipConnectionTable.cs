@@ -7,15 +7,12 @@ internal sealed class SipConnectionTable
 {
     private readonly Dictionary<long, SipConnection> _byId = [];
     private readonly Dictionary<IPEndPoint, List<SipConnection>> _byRemote = [];
-    private readonly Dictionary<IPAddress, int> _perAddress = [];
     private readonly Lock _lock = new();
-    private readonly int _max;
-    private readonly int _maxPerAddress;
+    private readonly AddressLimiter _limits;
 
     public SipConnectionTable(int max, int maxPerAddress)
     {
-        _max = max;
-        _maxPerAddress = maxPerAddress;
+        _limits = new AddressLimiter(max, maxPerAddress);
     }
 
     public int Count
@@ -34,19 +31,12 @@ internal sealed class SipConnectionTable
     {
         lock (_lock)
         {
-            if (_byId.Count >= _max)
+            if (_limits.TryEnter(connection.Remote.Address) is { } refused)
             {
-                return "connection limit reached";
-            }
-
-            _perAddress.TryGetValue(connection.Remote.Address, out var perAddress);
-            if (perAddress >= _maxPerAddress)
-            {
-                return "per-address connection limit reached";
+                return refused;
             }
 
             _byId[connection.Id] = connection;
-            _perAddress[connection.Remote.Address] = perAddress + 1;
             if (!_byRemote.TryGetValue(connection.Remote, out var list))
             {
                 list = [];
@@ -67,18 +57,7 @@ internal sealed class SipConnectionTable
                 return;
             }
 
-            if (_perAddress.TryGetValue(connection.Remote.Address, out var count))
-            {
-                if (count <= 1)
-                {
-                    _perAddress.Remove(connection.Remote.Address);
-                }
-                else
-                {
-                    _perAddress[connection.Remote.Address] = count - 1;
-                }
-            }
-
+            _limits.Leave(connection.Remote.Address);
             if (_byRemote.TryGetValue(connection.Remote, out var list))
             {
                 list.Remove(connection);

@@ -76,12 +76,14 @@ public sealed partial class SipTransportManager
     private async Task AcceptLoopAsync(Socket listener, SipTransportKind kind, IPEndPoint local, X509Certificate2? certificate)
     {
         var token = _stopping.Token;
+        var backoff = new AcceptBackoff(Time);
         while (!token.IsCancellationRequested)
         {
             Socket accepted;
             try
             {
                 accepted = await listener.AcceptAsync(token);
+                backoff.Reset();
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException || token.IsCancellationRequested)
             {
@@ -89,7 +91,17 @@ public sealed partial class SipTransportManager
             }
             catch (SocketException ex)
             {
-                TransportLog.AcceptFailed(_logger, ex, local);
+                _metrics.AcceptFailed(kind);
+                if (backoff.Log.TryLog(out var suppressed))
+                {
+                    TransportLog.AcceptFailed(_logger, local, ex.SocketErrorCode, ex.Message, suppressed);
+                }
+
+                if (AcceptBackoff.IsResourceError(ex))
+                {
+                    await backoff.WaitAsync(token);
+                }
+
                 continue;
             }
 
@@ -111,8 +123,7 @@ public sealed partial class SipTransportManager
             if (Interlocked.Increment(ref _handshakes) + _connections.Count > Options.MaxConnections)
             {
                 Interlocked.Decrement(ref _handshakes);
-                _metrics.Refused(kind);
-                TransportLog.ConnectionRefused(_logger, remote, "connection limit reached");
+                Refused(kind, remote, "connection limit reached");
                 await stream.DisposeAsync();
                 return;
             }
@@ -168,14 +179,22 @@ public sealed partial class SipTransportManager
         var refused = _stopping.IsCancellationRequested ? "transport stopping" : _connections.TryAdd(connection);
         if (refused is not null)
         {
-            _metrics.Refused(kind);
-            TransportLog.ConnectionRefused(_logger, remote, refused);
+            Refused(kind, remote, refused);
             return null;
         }
 
         _metrics.Opened(kind);
         TransportLog.ConnectionOpened(_logger, connection.Id, kind, remote, inbound ? "inbound" : "outbound");
         return connection;
+    }
+
+    private void Refused(SipTransportKind kind, IPEndPoint remote, string reason)
+    {
+        _metrics.Refused(kind);
+        if (_refusedLog.TryLog(out var suppressed))
+        {
+            TransportLog.ConnectionRefused(_logger, remote, reason, suppressed);
+        }
     }
 
     /// <summary>An open connection to the target, else one connect shared by concurrent senders.</summary>

@@ -17,6 +17,8 @@ public sealed partial class SipTransportManager : ISipTransportLayer, IAsyncDisp
     private readonly ILogger _logger;
     private readonly TransportMetrics _metrics;
     private readonly SipConnectionTable _connections;
+    private readonly LogThrottle _refusedLog;
+    private readonly LogThrottle _slowLog;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Socket> _udpSockets = [];
     private readonly List<Socket> _streamSockets = [];
@@ -36,6 +38,8 @@ public sealed partial class SipTransportManager : ISipTransportLayer, IAsyncDisp
         Time = timeProvider;
         _logger = (ILogger?)loggerFactory?.CreateLogger<SipTransportManager>() ?? NullLogger.Instance;
         _connections = new SipConnectionTable(options.MaxConnections, options.MaxConnectionsPerAddress);
+        _refusedLog = new LogThrottle(timeProvider, TimeSpan.FromSeconds(10));
+        _slowLog = new LogThrottle(timeProvider, TimeSpan.FromSeconds(10));
         _metrics = new TransportMetrics(meterFactory, () => _connections.Count);
     }
 
@@ -99,10 +103,11 @@ public sealed partial class SipTransportManager : ISipTransportLayer, IAsyncDisp
             throw;
         }
 
-        // A zero, negative or infinite idle timeout turns idle closing off.
-        if (Options.IdleTimeout > TimeSpan.Zero)
+        // A zero, negative or infinite timeout turns that check off; the sweep runs at a quarter of the shorter one.
+        var shortest = Math.Min(Enabled(Options.IdleTimeout), Enabled(Options.MessageTimeout));
+        if (shortest != long.MaxValue)
         {
-            var period = TimeSpan.FromTicks(Math.Clamp(Options.IdleTimeout.Ticks / 4, TimeSpan.TicksPerSecond, 30 * TimeSpan.TicksPerSecond));
+            var period = TimeSpan.FromTicks(Math.Clamp(shortest / 4, TimeSpan.TicksPerSecond, 30 * TimeSpan.TicksPerSecond));
             _idleTimer = Time.CreateTimer(_ => CloseIdle(), null, period, period);
         }
 
@@ -241,12 +246,26 @@ public sealed partial class SipTransportManager : ISipTransportLayer, IAsyncDisp
         }
     }
 
+    private static long Enabled(TimeSpan timeout) => timeout > TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan ? timeout.Ticks : long.MaxValue;
+
     private void CloseIdle()
     {
-        var cutoff = Time.GetUtcNow() - Options.IdleTimeout;
+        var now = Time.GetUtcNow();
+        var idleEnabled = Enabled(Options.IdleTimeout) != long.MaxValue;
+        var messageEnabled = Enabled(Options.MessageTimeout) != long.MaxValue;
         foreach (var connection in _connections.Snapshot())
         {
-            if (!connection.InUse && connection.LastActivity <= cutoff)
+            if (messageEnabled && connection.MessageStarted is { } started && now - started >= Options.MessageTimeout)
+            {
+                _metrics.MessageTimeout(connection.Kind);
+                if (_slowLog.TryLog(out var suppressed))
+                {
+                    TransportLog.MessageTimeout(_logger, connection.Id, connection.Remote, (int)Options.MessageTimeout.TotalSeconds, suppressed);
+                }
+
+                _ = connection.CloseAsync("no whole message within the message timeout");
+            }
+            else if (idleEnabled && !connection.InUse && connection.LastActivity <= now - Options.IdleTimeout)
             {
                 _ = connection.CloseAsync("idle");
             }

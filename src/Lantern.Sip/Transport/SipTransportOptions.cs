@@ -13,6 +13,10 @@ public sealed record SipTransportOptions
     /// <summary>Stream connections with no traffic for this long are closed unless marked in use; zero or infinite turns it off.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Bound on receiving one whole message over TCP/TLS, from its first byte (inbound: from the connect when nothing came
+    /// yet); a peer slower than this loses its connection. Zero or infinite turns it off.</summary>
+    public TimeSpan MessageTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Bound on a TLS handshake, inbound or outbound.</summary>

@@ -25,14 +25,14 @@ internal static partial class TransportLog
     [LoggerMessage(EventId = 1205, Level = LogLevel.Information, Message = "Connection {ConnectionId} from {Remote} cannot be framed: {Error}")]
     public static partial void FramingError(ILogger logger, long connectionId, IPEndPoint remote, SipFramerError error);
 
-    [LoggerMessage(EventId = 1206, Level = LogLevel.Warning, Message = "Connection from {Remote} refused: {Reason}")]
-    public static partial void ConnectionRefused(ILogger logger, IPEndPoint remote, string reason);
+    [LoggerMessage(EventId = 1206, Level = LogLevel.Warning, Message = "Connection from {Remote} refused: {Reason} ({Suppressed} more refused since the last such line)")]
+    public static partial void ConnectionRefused(ILogger logger, IPEndPoint remote, string reason, long suppressed);
 
     [LoggerMessage(EventId = 1207, Level = LogLevel.Information, Message = "Send over {Transport} to {Remote} failed: {Error}")]
     public static partial void SendFailed(ILogger logger, SipTransportKind transport, IPEndPoint remote, string error);
 
-    [LoggerMessage(EventId = 1208, Level = LogLevel.Warning, Message = "Accept on {EndPoint} failed; the listener goes on")]
-    public static partial void AcceptFailed(ILogger logger, Exception exception, IPEndPoint endPoint);
+    [LoggerMessage(EventId = 1208, Level = LogLevel.Warning, Message = "Accept on {EndPoint} failed ({Error}: {Detail}); the listener goes on, backing off while the process is out of descriptors ({Suppressed} more failures since the last such line)")]
+    public static partial void AcceptFailed(ILogger logger, IPEndPoint endPoint, System.Net.Sockets.SocketError error, string detail, long suppressed);
 
     [LoggerMessage(EventId = 1209, Level = LogLevel.Debug, Message = "TLS handshake with {Remote} failed")]
     public static partial void HandshakeFailed(ILogger logger, Exception exception, IPEndPoint remote);
@@ -45,4 +45,7 @@ internal static partial class TransportLog
 
     [LoggerMessage(EventId = 1212, Level = LogLevel.Warning, Message = "UDP {EndPoint}: the kernel granted a {Granted}-byte receive buffer of the {Requested} asked; bursts may be dropped (raise net.core.rmem_max)")]
     public static partial void UdpBufferCapped(ILogger logger, IPEndPoint endPoint, int granted, int requested);
+
+    [LoggerMessage(EventId = 1213, Level = LogLevel.Warning, Message = "Connection {ConnectionId} from {Remote} closed: no whole message within {Seconds} s ({Suppressed} more closed so since the last such line)")]
+    public static partial void MessageTimeout(ILogger logger, long connectionId, IPEndPoint remote, int seconds, long suppressed);
 }

@@ -16,6 +16,8 @@ internal sealed class TransportMetrics : IDisposable
     private readonly Counter<long> _opened;
     private readonly Counter<long> _closed;
     private readonly Counter<long> _refused;
+    private readonly Counter<long> _acceptFailures;
+    private readonly Counter<long> _messageTimeouts;
 
     public TransportMetrics(IMeterFactory? meterFactory, Func<int> activeConnections)
     {
@@ -38,6 +40,8 @@ internal sealed class TransportMetrics : IDisposable
         _opened = meter.CreateCounter<long>("lantern.sip.connections.opened", description: "Stream connections opened");
         _closed = meter.CreateCounter<long>("lantern.sip.connections.closed", description: "Stream connections closed");
         _refused = meter.CreateCounter<long>("lantern.sip.connections.refused", description: "Connections refused at a limit");
+        _acceptFailures = meter.CreateCounter<long>("lantern.sip.accept.failures", description: "Accepts that failed (EMFILE: out of descriptors)");
+        _messageTimeouts = meter.CreateCounter<long>("lantern.sip.connections.message_timeouts", description: "Connections closed for not completing a message in time (slowloris)");
         meter.CreateObservableGauge("lantern.sip.connections.active", activeConnections, description: "Open stream connections");
     }
 
@@ -63,6 +67,10 @@ internal sealed class TransportMetrics : IDisposable
     public void Closed(SipTransportKind kind) => _closed.Add(1, Tag(kind));
 
     public void Refused(SipTransportKind kind) => _refused.Add(1, Tag(kind));
+
+    public void AcceptFailed(SipTransportKind kind) => _acceptFailures.Add(1, Tag(kind));
+
+    public void MessageTimeout(SipTransportKind kind) => _messageTimeouts.Add(1, Tag(kind));
 
     public void Dispose() => _ownedMeter?.Dispose();
 }

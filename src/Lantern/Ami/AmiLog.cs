@@ -29,14 +29,14 @@ internal static partial class AmiLog
     [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "AMI session {SessionId} from {Remote}: {Problem}; closing")]
     public static partial void ProtocolViolation(ILogger logger, long sessionId, EndPoint? remote, string problem);
 
-    [LoggerMessage(EventId = 5008, Level = LogLevel.Warning, Message = "AMI connection from {Remote} refused: {Limit} connections open")]
-    public static partial void TooManyConnections(ILogger logger, EndPoint? remote, int limit);
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Warning, Message = "AMI connection from {Remote} refused: {Reason} ({Suppressed} more refused since the last such line)")]
+    public static partial void ConnectionRefused(ILogger logger, EndPoint? remote, string reason, long suppressed);
 
     [LoggerMessage(EventId = 5009, Level = LogLevel.Warning, Message = "AMI session {SessionId}: user {User} refused, {Limit} sessions open")]
     public static partial void TooManyUserSessions(ILogger logger, long sessionId, string user, int limit);
 
-    [LoggerMessage(EventId = 5010, Level = LogLevel.Error, Message = "AMI accept failed")]
-    public static partial void AcceptFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Warning, Message = "AMI accept failed ({Error}: {Detail}); the listener goes on, backing off while the process is out of descriptors ({Suppressed} more failures since the last such line)")]
+    public static partial void AcceptFailed(ILogger logger, System.Net.Sockets.SocketError error, string detail, long suppressed);
 
     [LoggerMessage(EventId = 5011, Level = LogLevel.Error, Message = "AMI change feed reader failed")]
     public static partial void ChangeFeedFailed(ILogger logger, Exception exception);
@@ -49,9 +49,6 @@ internal static partial class AmiLog
 
     [LoggerMessage(EventId = 5014, Level = LogLevel.Error, Message = "AMI session {SessionId} failed")]
     public static partial void SessionFailed(ILogger logger, long sessionId, Exception exception);
-
-    [LoggerMessage(EventId = 5015, Level = LogLevel.Warning, Message = "AMI connection from {Remote} refused: {Limit} connections without login open")]
-    public static partial void TooManyAnonymous(ILogger logger, EndPoint? remote, int limit);
 
     [LoggerMessage(EventId = 5016, Level = LogLevel.Information, Message = "AMI session {SessionId} from {Remote} closed: no login within {Seconds} s")]
     public static partial void AuthTimeout(ILogger logger, long sessionId, EndPoint? remote, int seconds);

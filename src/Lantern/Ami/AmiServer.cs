@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Lantern.Configuration;
 using Lantern.Mailboxes;
+using Lantern.Sip.Transport;
 
 namespace Lantern.Ami;
 
@@ -17,20 +18,27 @@ internal sealed class AmiServer : IHostedService, IAsyncDisposable
     private readonly AmiSessionContext _context;
     private readonly ConcurrentDictionary<long, SessionEntry> _sessions = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly AddressLimiter _connections;
+    private readonly LogThrottle _refusedLog;
+    private readonly TimeProvider _time;
     private Socket? _listener;
     private IMailboxChangeReader? _changes;
     private Task _acceptLoop = Task.CompletedTask;
     private Task _fanOutLoop = Task.CompletedTask;
     private long _nextSessionId;
 
-    public AmiServer(AmiOptions options, IMailboxService mailboxes, TimeProvider time, ILogger<AmiServer> logger, IMeterFactory? meterFactory = null, Lantern.Sip.Auth.AuthFailureTracker? failures = null)
+    /// <param name="maxConnections">Connections at once: <c>ami.maxConnections</c>, or less when the descriptor budget says so.</param>
+    public AmiServer(AmiOptions options, int maxConnections, IMailboxService mailboxes, TimeProvider time, ILogger<AmiServer> logger, IMeterFactory? meterFactory = null, Lantern.Sip.Auth.AuthFailureTracker? failures = null)
     {
         _options = options;
+        _time = time;
+        _connections = new AddressLimiter(maxConnections, options.MaxConnectionsPerAddress);
+        _refusedLog = new LogThrottle(time, TimeSpan.FromSeconds(10));
         _mailboxes = mailboxes;
         _logger = logger;
         _metrics = new AmiMetrics(meterFactory);
         var users = new AmiUserDirectory(options.Users, options.MaxConnectionsPerUser);
-        _context = new AmiSessionContext(options, mailboxes, users, time, logger, _metrics, new AmiAnonymousSessions(options.AuthLimit), failures);
+        _context = new AmiSessionContext(options, mailboxes, users, time, logger, _metrics, new AmiAnonymousSessions(options.AuthLimit, options.AuthLimitPerAddress), failures);
     }
 
     /// <summary>The bound address once started (the real port when <c>ami.listen</c> asked for port 0).</summary>
@@ -105,12 +113,14 @@ internal sealed class AmiServer : IHostedService, IAsyncDisposable
 
     private async Task AcceptLoopAsync(Socket listener, CancellationToken ct)
     {
+        var backoff = new AcceptBackoff(_time);
         while (!ct.IsCancellationRequested)
         {
             Socket socket;
             try
             {
                 socket = await listener.AcceptAsync(ct);
+                backoff.Reset();
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
             {
@@ -118,24 +128,33 @@ internal sealed class AmiServer : IHostedService, IAsyncDisposable
             }
             catch (SocketException ex)
             {
-                // Per-connection accept errors (reset before accept) must not stop the listener.
-                AmiLog.AcceptFailed(_logger, ex);
+                // Per-connection accept errors (reset before accept) must not stop the listener; running out of descriptors must not spin it.
+                _metrics.Dropped("accept-failed");
+                if (backoff.Log.TryLog(out var suppressed))
+                {
+                    AmiLog.AcceptFailed(_logger, ex.SocketErrorCode, ex.Message, suppressed);
+                }
+
+                if (AcceptBackoff.IsResourceError(ex))
+                {
+                    await backoff.WaitAsync(ct);
+                }
+
                 continue;
             }
 
-            if (_options.MaxConnections > 0 && _sessions.Count >= _options.MaxConnections)
+            var remote = SafeRemote(socket);
+            var address = (remote as IPEndPoint)?.Address ?? IPAddress.None;
+            if (_connections.TryEnter(address) is { } refused)
             {
-                AmiLog.TooManyConnections(_logger, SafeRemote(socket), _options.MaxConnections);
-                _metrics.Dropped("max-connections");
-                socket.Dispose();
+                Refuse(socket, remote, refused + " (ami.maxConnections / ami.maxConnectionsPerAddress)", "max-connections");
                 continue;
             }
 
-            if (!_context.Anonymous.TryEnter())
+            if (_context.Anonymous.TryEnter(address) is { } anonymousRefused)
             {
-                AmiLog.TooManyAnonymous(_logger, SafeRemote(socket), _options.AuthLimit);
-                _metrics.Dropped("auth-limit");
-                socket.Dispose();
+                _connections.Leave(address);
+                Refuse(socket, remote, anonymousRefused, "auth-limit");
                 continue;
             }
 
@@ -143,13 +162,24 @@ internal sealed class AmiServer : IHostedService, IAsyncDisposable
             var id = Interlocked.Increment(ref _nextSessionId);
             var session = new AmiSession(id, socket, _context, ct);
             var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var run = RunSessionAsync(id, session, started.Task);
+            var run = RunSessionAsync(id, session, address, started.Task);
             _sessions[id] = new SessionEntry(session, run);
             started.SetResult();
         }
     }
 
-    private async Task RunSessionAsync(long id, AmiSession session, Task registered)
+    private void Refuse(Socket socket, EndPoint? remote, string reason, string metric)
+    {
+        _metrics.Dropped(metric);
+        if (_refusedLog.TryLog(out var suppressed))
+        {
+            AmiLog.ConnectionRefused(_logger, remote, reason, suppressed);
+        }
+
+        socket.Dispose();
+    }
+
+    private async Task RunSessionAsync(long id, AmiSession session, IPAddress address, Task registered)
     {
         await registered;
         _metrics.SessionOpened();
@@ -161,6 +191,7 @@ internal sealed class AmiServer : IHostedService, IAsyncDisposable
         {
             _sessions.TryRemove(id, out _);
             session.Dispose();
+            _connections.Leave(address);
             _metrics.SessionClosed();
         }
     }

@@ -11,8 +11,10 @@ internal static class AmiServiceCollectionExtensions
     /// <summary>Needs <c>IOptions&lt;LanternOptions&gt;</c>, <see cref="IMailboxService"/>, <see cref="TimeProvider"/> and logging registered.</summary>
     public static IServiceCollection AddLanternAmi(this IServiceCollection services)
     {
+        services.TryAddConnectionBudget();
         services.AddSingleton(sp => new AmiServer(
             sp.GetRequiredService<IOptions<LanternOptions>>().Value.Ami,
+            sp.GetRequiredService<ConnectionBudget>().Ami,
             sp.GetRequiredService<IMailboxService>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<AmiServer>>(),

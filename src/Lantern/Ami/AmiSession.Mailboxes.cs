@@ -17,11 +17,11 @@ internal sealed partial class AmiSession
         IReadOnlyList<Mailbox> found;
         try
         {
-            found = pattern!.Select(_ctx.Mailboxes);
+            found = pattern!.Select(_ctx.Mailboxes, _ctx.Time, _ctx.RegexTimeout);
         }
         catch (RegexMatchTimeoutException)
         {
-            return await Error("MWIGet", actionId, $"Mailbox regex took longer than {_ctx.Options.RegexTimeoutMilliseconds} ms per id", ct);
+            return await Error("MWIGet", actionId, $"Mailbox regex took longer than {_ctx.Options.RegexTimeoutMilliseconds} ms over all mailboxes (ami.regexTimeoutMilliseconds)", ct);
         }
 
         var start = new AmiMessageBuilder().Add("Response", "Success").AddActionId(actionId)
@@ -94,11 +94,11 @@ internal sealed partial class AmiSession
         HashSet<MailboxId> ids;
         try
         {
-            ids = [.. pattern.Select(_ctx.Mailboxes).Select(m => m.Id)];
+            ids = [.. pattern.Select(_ctx.Mailboxes, _ctx.Time, _ctx.RegexTimeout).Select(m => m.Id)];
         }
         catch (RegexMatchTimeoutException)
         {
-            return await Error("MWIDelete", actionId, $"Mailbox regex took longer than {_ctx.Options.RegexTimeoutMilliseconds} ms per id", ct);
+            return await Error("MWIDelete", actionId, $"Mailbox regex took longer than {_ctx.Options.RegexTimeoutMilliseconds} ms over all mailboxes (ami.regexTimeoutMilliseconds)", ct);
         }
 
         var deleted = ids.Count == 0 ? 0 : await _ctx.Mailboxes.DeleteWhereAsync(ids.Contains, MailboxSource.Api, ct);

@@ -57,6 +57,9 @@ internal sealed partial class AmiSession : IDisposable
 
     public EndPoint? Remote { get; }
 
+    /// <summary>The client's address, what per-address limits count.</summary>
+    public IPAddress RemoteAddress => (Remote as IPEndPoint)?.Address ?? IPAddress.None;
+
     /// <summary>The user once logged in.</summary>
     public AmiUser? User => _user;
 
@@ -238,7 +241,7 @@ internal sealed partial class AmiSession : IDisposable
     {
         if (Interlocked.Exchange(ref _anonymous, 0) == 1)
         {
-            _ctx.Anonymous.Leave();
+            _ctx.Anonymous.Leave(RemoteAddress);
             Interlocked.Exchange(ref _authTimer, null)?.Dispose();
         }
     }

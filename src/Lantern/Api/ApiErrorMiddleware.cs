@@ -13,6 +13,8 @@ internal sealed class ApiErrorMiddleware
     /// <summary>Largest body of any other request.</summary>
     public const long DefaultBodyLimit = 64 * 1024;
 
+    private const string KestrelCore = "Microsoft.AspNetCore.Server.Kestrel.Core";
+
     private readonly RequestDelegate _next;
     private readonly ApiMetrics _metrics;
     private readonly ILogger<ApiErrorMiddleware> _logger;
@@ -72,6 +74,13 @@ internal sealed class ApiErrorMiddleware
         {
             context.Response.Clear();
             await ApiProblems.WriteAsync(context, StatusCodes.Status400BadRequest, "malformed-json", "Malformed JSON", "the request body is not valid JSON: " + ex.Message);
+            return;
+        }
+        catch (IOException ex) when (!context.Response.HasStarted && ex.Source == KestrelCore)
+        {
+            // Kestrel reports a malformed request body (a chunk size that overflows) as an IOException: the client's fault.
+            context.Response.Clear();
+            await ApiProblems.WriteAsync(context, StatusCodes.Status400BadRequest, "bad-request", "Bad request", "the request body is malformed: " + ex.Message);
             return;
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)

@@ -14,4 +14,10 @@ internal static partial class ApiLog
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Readiness check {Name} threw")]
     public static partial void ReadinessCheckFailed(ILogger logger, Exception exception, string name);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "HTTP connection from {Remote} refused: {Reason} ({Suppressed} more refused since the last such line)")]
+    public static partial void ConnectionRefused(ILogger logger, System.Net.IPAddress remote, string reason, long suppressed);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Event stream for {Remote} closed: {Reason} (the client resumes with Last-Event-ID)")]
+    public static partial void EventStreamDropped(ILogger logger, string? remote, string reason);
 }

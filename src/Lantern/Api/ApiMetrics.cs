@@ -11,13 +11,21 @@ internal sealed class ApiMetrics
 
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;
+    private readonly Counter<long> _refused;
+    private readonly Counter<long> _streamsDropped;
 
     public ApiMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
         _requests = meter.CreateCounter<long>("lantern.http.requests", "{request}", "HTTP requests by method and response class.");
         _duration = meter.CreateHistogram<double>("lantern.http.request.duration", "s", "HTTP request duration.");
+        _refused = meter.CreateCounter<long>("lantern.http.connections.refused", "{connection}", "HTTP connections closed on accept at http.maxConnections or http.maxConnectionsPerAddress.");
+        _streamsDropped = meter.CreateCounter<long>("lantern.http.event_streams.dropped", "{stream}", "Event streams closed because the client did not keep up.");
     }
+
+    public void ConnectionRefused() => _refused.Add(1);
+
+    public void EventStreamDropped() => _streamsDropped.Add(1);
 
     public void RecordRequest(string method, int status, TimeSpan elapsed)
     {

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using System.Security.Cryptography.X509Certificates;
 using Lantern.Api.Ari;
 using Lantern.Api.V1;
@@ -13,6 +15,14 @@ internal static class LanternApiExtensions
     /// <summary>Sets the listener from <c>http.listen</c>; HTTPS when <c>http.certificate</c> (PEM) is set.</summary>
     public static void ConfigureLanternHttp(this WebApplicationBuilder builder)
     {
+        builder.Services.TryAddConnectionBudget();
+        builder.Services.AddSingleton<HttpConnectionLimiter>();
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<HttpConnectionLimiter, IOptions<LanternOptions>>((kestrel, limiter, options) =>
+        {
+            // A silent connection held Kestrel's default 130 s; every listener goes through the connection limits.
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(options.Value.Http.IdleTimeoutSeconds);
+            kestrel.ConfigureEndpointDefaults(listen => listen.Use(limiter.Wrap));
+        });
         var section = builder.Configuration.GetSection("http");
         var listen = section["listen"] ?? HttpOptions.DefaultListen;
         var certificate = section["certificate"];

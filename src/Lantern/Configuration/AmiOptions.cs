@@ -20,8 +20,14 @@ public sealed class AmiOptions
     /// <summary>Connections without a login at once (Asterisk's <c>authlimit</c>); more are closed on accept.</summary>
     public int AuthLimit { get; set; } = 50;
 
-    /// <summary>Open connections (logged in or not) accepted at once; more are closed on accept.</summary>
+    /// <summary>Connections without a login at once from one address; the last fifth of <see cref="AuthLimit"/> is kept for addresses that hold none.</summary>
+    public int AuthLimitPerAddress { get; set; } = 5;
+
+    /// <summary>Open connections (logged in or not) accepted at once; more are closed on accept. Lowered at start when the descriptor limit is smaller.</summary>
     public int MaxConnections { get; set; } = 1024;
+
+    /// <summary>Open connections (logged in or not) at once from one address.</summary>
+    public int MaxConnectionsPerAddress { get; set; } = 100;
 
     /// <summary>Packets (responses and events) queued per session; a session whose client does not read is dropped at this bound.</summary>
     /// <remarks>Event packets are shared by all sessions, so a slot costs a reference; the bound must exceed the largest burst
@@ -34,6 +40,6 @@ public sealed class AmiOptions
     /// <summary>Failed Logins on one connection before it is closed.</summary>
     public int MaxLoginFailures { get; set; } = 5;
 
-    /// <summary>Match timeout of a <c>/regex/</c> mailbox pattern, per mailbox id.</summary>
+    /// <summary>Time one action may spend matching a <c>/regex/</c> mailbox pattern over every mailbox id.</summary>
     public int RegexTimeoutMilliseconds { get; set; } = 100;
 }

@@ -40,7 +40,7 @@ public static class LanternConfigurationLoader
         List<string> errors,
         IEnumerable<KeyValuePair<string, string?>>? overrides = null) => Load(file, includeEnvironment, errors, null, overrides);
 
-    /// <summary>As above; keys that bind to nothing go to <paramref name="warnings"/> when it is given.</summary>
+    /// <summary>As above; keys that bind to nothing and settings that weaken security go to <paramref name="warnings"/> when it is given.</summary>
     public static LanternOptions Load(
         string? file,
         bool includeEnvironment,
@@ -65,6 +65,11 @@ public static class LanternConfigurationLoader
         LanternConfigurationBinder.Bind(configuration, options);
         LanternOptionsChecks.Check(options, errors);
         warnings?.AddRange(UnknownSettings.Find(configuration).Select(path => $"{path}: unknown setting, ignored"));
+        if (warnings is not null)
+        {
+            LanternOptionsWarnings.Check(options, warnings);
+        }
+
         return options;
     }
 

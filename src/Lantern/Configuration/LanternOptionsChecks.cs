@@ -82,6 +82,12 @@ internal static class LanternOptionsChecks
             errors.Add($"sip.authFailures.userLimit: {sip.AuthFailures.UserLimit} must not be negative (0 turns per-user locking off)");
         }
 
+        CheckPositive(errors, "sip.maxConnections", sip.MaxConnections);
+        CheckPositive(errors, "sip.maxConnectionsPerAddress", sip.MaxConnectionsPerAddress);
+        if (sip.MessageTimeoutSeconds < 0)
+        {
+            errors.Add($"sip.messageTimeoutSeconds: {sip.MessageTimeoutSeconds} must not be negative (0 disables)");
+        }
         var ami = options.Ami;
         CheckPositive(errors, "ami.maxConnectionsPerUser", ami.MaxConnectionsPerUser);
         if (ami.IdleTimeoutSeconds < 0)
@@ -92,6 +98,8 @@ internal static class LanternOptionsChecks
         CheckPositive(errors, "ami.authTimeoutSeconds", ami.AuthTimeoutSeconds);
         CheckPositive(errors, "ami.authLimit", ami.AuthLimit);
         CheckPositive(errors, "ami.maxConnections", ami.MaxConnections);
+        CheckPositive(errors, "ami.maxConnectionsPerAddress", ami.MaxConnectionsPerAddress);
+        CheckPositive(errors, "ami.authLimitPerAddress", ami.AuthLimitPerAddress);
         CheckPositive(errors, "ami.outboundQueueLimit", ami.OutboundQueueLimit);
         CheckPositive(errors, "ami.maxLoginFailures", ami.MaxLoginFailures);
         CheckPositive(errors, "ami.regexTimeoutMilliseconds", ami.RegexTimeoutMilliseconds);
@@ -101,6 +109,11 @@ internal static class LanternOptionsChecks
         }
 
         CheckPositive(errors, "http.maxEventStreams", options.Http.MaxEventStreams);
+        CheckPositive(errors, "http.maxConnections", options.Http.MaxConnections);
+        CheckPositive(errors, "http.maxConnectionsPerAddress", options.Http.MaxConnectionsPerAddress);
+        CheckPositive(errors, "http.idleTimeoutSeconds", options.Http.IdleTimeoutSeconds);
+        CheckPositive(errors, "http.eventStreamBacklog", options.Http.EventStreamBacklog);
+        CheckPositive(errors, "http.eventStreamWriteTimeoutSeconds", options.Http.EventStreamWriteTimeoutSeconds);
         for (var i = 0; i < sip.Trusted.Count; i++)
         {
             if (!AddressRange.TryParse(sip.Trusted[i], out _))

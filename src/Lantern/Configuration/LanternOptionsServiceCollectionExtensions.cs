@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Lantern.Configuration;
@@ -15,6 +16,13 @@ public static class LanternOptionsServiceCollectionExtensions
         services.AddSingleton<IOptionsChangeTokenSource<LanternOptions>>(
             new ConfigurationChangeTokenSource<LanternOptions>(Options.DefaultName, configuration));
         services.AddSingleton<IValidateOptions<LanternOptions>, LanternOptionsValidator>();
+        return services.TryAddConnectionBudget();
+    }
+
+    /// <summary>Registers the process's <see cref="ConnectionBudget"/> unless one is registered; every listener's module calls it.</summary>
+    public static IServiceCollection TryAddConnectionBudget(this IServiceCollection services)
+    {
+        services.TryAddSingleton(sp => ConnectionBudget.ForThisProcess(sp.GetRequiredService<IOptions<LanternOptions>>().Value));
         return services;
     }
 }

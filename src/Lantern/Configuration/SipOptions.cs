@@ -48,4 +48,13 @@ public sealed class SipOptions
 
     /// <summary>Idle TCP/TLS connections are closed after this long unless in use.</summary>
     public int IdleConnectionSeconds { get; set; } = 600;
+
+    /// <summary>TCP/TLS connections open at once (inbound and outbound); lowered at start when the descriptor limit is smaller.</summary>
+    public int MaxConnections { get; set; } = 10_000;
+
+    /// <summary>TCP/TLS connections open at once from one address.</summary>
+    public int MaxConnectionsPerAddress { get; set; } = 100;
+
+    /// <summary>Seconds a TCP/TLS peer has to send one whole message once it began (or, after connecting, its first); 0 disables.</summary>
+    public int MessageTimeoutSeconds { get; set; } = 20;
 }

@@ -19,4 +19,10 @@ internal static partial class HostingLog
 
     [LoggerMessage(EventId = 9020, Level = LogLevel.Information, Message = "Quiet after a burst: heap compacted from {BeforeMiB} MiB to {AfterMiB} MiB in {Milliseconds} ms")]
     public static partial void HeapTrimmed(ILogger logger, long beforeMiB, long afterMiB, long milliseconds);
+
+    [LoggerMessage(EventId = 9030, Level = LogLevel.Warning, Message = "The open-file limit is {Limit}: connection limits lowered to sip.maxConnections {Sip}, http.maxConnections {Http}, ami.maxConnections {Ami}, keeping {Reserved} descriptors in reserve (raise LimitNOFILE to serve more)")]
+    public static partial void ConnectionLimitsLowered(ILogger logger, long limit, int sip, int http, int ami, int reserved);
+
+    [LoggerMessage(EventId = 9031, Level = LogLevel.Warning, Message = "Configuration: {Warning}")]
+    public static partial void ConfigurationWarning(ILogger logger, string warning);
 }

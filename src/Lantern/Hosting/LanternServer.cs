@@ -31,20 +31,23 @@ internal static class LanternServer
             await Console.Error.WriteLineAsync($"lantern: cannot read configuration: {ex.Message} {ex.InnerException?.Message}").ConfigureAwait(false);
             return 2;
         }
+        catch (OptionsValidationException ex)
+        {
+            // Building the host resolves services that read the options (the connection budget for Kestrel).
+            return await ConfigurationErrorsAsync(ex).ConfigureAwait(false);
+        }
 
         try
         {
+            // Validated here, before the host starts: the host would log the failure with a stack trace first.
+            var options = app.Services.GetRequiredService<IOptions<LanternOptions>>().Value;
+            LogWarnings(app, options);
             await app.RunAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         }
         catch (OptionsValidationException ex)
         {
-            foreach (var failure in ex.Failures)
-            {
-                await Console.Error.WriteLineAsync("lantern: configuration error: " + failure).ConfigureAwait(false);
-            }
-
-            return 2;
+            return await ConfigurationErrorsAsync(ex).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
         {
@@ -125,9 +128,36 @@ internal static class LanternServer
             errors);
     }
 
+    private static async Task<int> ConfigurationErrorsAsync(OptionsValidationException ex)
+    {
+        foreach (var failure in ex.Failures)
+        {
+            await Console.Error.WriteLineAsync("lantern: configuration error: " + failure).ConfigureAwait(false);
+        }
+
+        return 2;
+    }
+
+    private static void LogWarnings(WebApplication app, LanternOptions options)
+    {
+        var warnings = new List<string>();
+        LanternOptionsWarnings.Check(options, warnings);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Lantern");
+        foreach (var warning in warnings)
+        {
+            HostingLog.ConfigurationWarning(logger, warning);
+        }
+    }
+
     private static void LogReady(WebApplication app)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Lantern");
+        var budget = app.Services.GetRequiredService<ConnectionBudget>();
+        if (budget.Lowered)
+        {
+            HostingLog.ConnectionLimitsLowered(logger, budget.DescriptorLimit ?? 0, budget.Sip, budget.Http, budget.Ami, budget.Reserved);
+        }
+
         var listeners = new List<string>();
         foreach (var bound in app.Services.GetRequiredService<Lantern.Sip.Transport.SipTransportManager>().BoundEndPoints)
         {

@@ -27,8 +27,9 @@ internal sealed class SipServer : IHostedService
         _stack.Dispose();
     }
 
-    /// <summary>Transport settings from <c>sip</c>: listeners (UDP and TCP on 127.0.0.1:5060 when none), idle time.</summary>
-    public static SipTransportOptions TransportOptions(SipOptions sip)
+    /// <summary>Transport settings from <c>sip</c>: listeners (UDP and TCP on 127.0.0.1:5060 when none), idle time, connection
+    /// limits (the total as the descriptor budget allows).</summary>
+    public static SipTransportOptions TransportOptions(SipOptions sip, int maxConnections)
     {
         var listeners = new List<SipListenerOptions>();
         if (sip.Listen.Count == 0)
@@ -49,7 +50,14 @@ internal sealed class SipServer : IHostedService
             });
         }
 
-        return new SipTransportOptions { Listeners = listeners, IdleTimeout = TimeSpan.FromSeconds(sip.IdleConnectionSeconds) };
+        return new SipTransportOptions
+        {
+            Listeners = listeners,
+            IdleTimeout = TimeSpan.FromSeconds(sip.IdleConnectionSeconds),
+            MessageTimeout = TimeSpan.FromSeconds(sip.MessageTimeoutSeconds),
+            MaxConnections = maxConnections,
+            MaxConnectionsPerAddress = sip.MaxConnectionsPerAddress,
+        };
     }
 
     /// <summary>Stack settings from <c>sip.timers</c>.</summary>

@@ -12,8 +12,9 @@ internal static class SipServiceCollectionExtensions
 {
     public static IServiceCollection AddLanternSip(this IServiceCollection services)
     {
+        services.TryAddConnectionBudget();
         services.AddSingleton(sp => new SipTransportManager(
-            SipServer.TransportOptions(sp.GetRequiredService<IOptions<LanternOptions>>().Value.Sip),
+            SipServer.TransportOptions(sp.GetRequiredService<IOptions<LanternOptions>>().Value.Sip, sp.GetRequiredService<ConnectionBudget>().Sip),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>(),
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));

@@ -25,9 +25,11 @@ internal sealed class MailboxChangeFeed : IMailboxChangeFeed
     /// <summary>Live readers, for metrics and tests.</summary>
     public int ReaderCount => Volatile.Read(ref _readers).Length;
 
-    public IMailboxChangeReader Subscribe()
+    public IMailboxChangeReader Subscribe() => Subscribe(0);
+
+    public IMailboxChangeReader Subscribe(int maxPending)
     {
-        var reader = new MailboxChangeReader(this);
+        var reader = new MailboxChangeReader(this, maxPending);
         lock (_gate)
         {
             _readers = [.. _readers, reader];

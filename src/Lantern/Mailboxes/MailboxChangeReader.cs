@@ -8,13 +8,20 @@ internal sealed class MailboxChangeReader : IMailboxChangeReader
     private readonly Lock _gate = new();
     private readonly Dictionary<MailboxId, MailboxChange> _pending = [];
     private readonly Queue<MailboxId> _order = new();
+    private readonly CancellationTokenSource _overflowed = new();
+    private readonly int _maxPending;
     private TaskCompletionSource? _waiter;
     private bool _disposed;
+    private bool _overflow;
 
-    public MailboxChangeReader(MailboxChangeFeed feed)
+    /// <param name="maxPending">Distinct mailboxes that may wait unread; beyond it the reader overflows. Zero or less: no bound.</param>
+    public MailboxChangeReader(MailboxChangeFeed feed, int maxPending = 0)
     {
         _feed = feed;
+        _maxPending = maxPending;
     }
+
+    public CancellationToken Overflowed => _overflowed.Token;
 
     /// <summary>Changes waiting to be read (distinct mailboxes).</summary>
     public int Pending
@@ -43,6 +50,11 @@ internal sealed class MailboxChangeReader : IMailboxChangeReader
             Task wait;
             lock (_gate)
             {
+                if (_overflow)
+                {
+                    throw new OperationCanceledException("the reader's backlog passed its bound", _overflowed.Token);
+                }
+
                 ObjectDisposedException.ThrowIf(_disposed, this);
                 if (TryTake(out var change))
                 {
@@ -77,6 +89,7 @@ internal sealed class MailboxChangeReader : IMailboxChangeReader
     internal void Offer(MailboxChange change)
     {
         TaskCompletionSource? wake;
+        bool overflowed;
         lock (_gate)
         {
             if (_disposed)
@@ -94,11 +107,26 @@ internal sealed class MailboxChangeReader : IMailboxChangeReader
                 _order.Enqueue(id);
             }
 
+            overflowed = _maxPending > 0 && _pending.Count > _maxPending;
+            if (overflowed)
+            {
+                // The backlog goes at once: the consumer learns through Overflowed and resumes from the replay window.
+                _disposed = true;
+                _overflow = true;
+                _pending.Clear();
+                _order.Clear();
+            }
+
             wake = _waiter;
             _waiter = null;
         }
 
         wake?.TrySetResult();
+        if (overflowed)
+        {
+            // Cancel callbacks run on the thread pool: the feed lock held by the publisher must not run them.
+            ThreadPool.UnsafeQueueUserWorkItem(static cts => cts.Cancel(), _overflowed, preferLocal: false);
+        }
     }
 
     private bool TryTake(out MailboxChange change)

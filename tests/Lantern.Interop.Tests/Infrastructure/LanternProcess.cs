@@ -25,6 +25,15 @@ internal sealed class LanternProcess : IAsyncDisposable
 
     public int SipPort { get; }
 
+    /// <summary>The server's process id (for /proc readings).</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>Whether the server process is still running.</summary>
+    public bool IsRunning => !_exited.Task.IsCompleted;
+
+    /// <summary>Lines the server has written so far.</summary>
+    public int OutputLineCount => _output.Count;
+
     public int HttpPort { get; }
 
     /// <summary>The port substituted for {TLS_PORT} (free when picked; only listened on when the config uses it).</summary>
@@ -42,13 +51,14 @@ internal sealed class LanternProcess : IAsyncDisposable
     /// <summary>Writes <paramref name="configJson"/> (with {SIP_PORT}, {TLS_PORT}, {HTTP_PORT}, {AMI_PORT}, {DB} placeholders) and starts the server.</summary>
     /// <remarks>Ports are picked free but could be taken by a parallel test before the server binds them; a start that fails
     /// on an address in use is retried with fresh ports.</remarks>
-    public static async Task<LanternProcess> StartAsync(string configJson, string? directory = null, int? sipPort = null, CancellationToken cancellationToken = default)
+    /// <param name="descriptorLimit">When set, the server runs under <c>prlimit --nofile=N:N</c> (util-linux).</param>
+    public static async Task<LanternProcess> StartAsync(string configJson, string? directory = null, int? sipPort = null, int? descriptorLimit = null, CancellationToken cancellationToken = default)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartOnceAsync(configJson, directory, sipPort, cancellationToken);
+                return await StartOnceAsync(configJson, directory, sipPort, descriptorLimit, cancellationToken);
             }
             catch (AddressInUseException) when (attempt < 3)
             {
@@ -57,7 +67,7 @@ internal sealed class LanternProcess : IAsyncDisposable
         }
     }
 
-    private static async Task<LanternProcess> StartOnceAsync(string configJson, string? directory, int? sipPort, CancellationToken cancellationToken)
+    private static async Task<LanternProcess> StartOnceAsync(string configJson, string? directory, int? sipPort, int? descriptorLimit, CancellationToken cancellationToken)
     {
         directory ??= System.IO.Directory.CreateTempSubdirectory("lantern-interop-").FullName;
         var sip = sipPort ?? FreePorts.NextUdpAndTcp();
@@ -72,13 +82,20 @@ internal sealed class LanternProcess : IAsyncDisposable
             .Replace("{DB}", Path.Combine(directory, "lantern.db").Replace("\\", "\\\\", StringComparison.Ordinal), StringComparison.Ordinal);
         await File.WriteAllTextAsync(Path.Combine(directory, "lantern.json"), config, cancellationToken);
 
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(descriptorLimit is null ? "dotnet" : "prlimit")
         {
             WorkingDirectory = directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (descriptorLimit is { } limit)
+        {
+            // prlimit execs the command, so the process id stays the server's.
+            info.ArgumentList.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--nofile={limit}:{limit}"));
+            info.ArgumentList.Add("dotnet");
+        }
+
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "lantern.dll"));
         info.ArgumentList.Add("serve");
         info.ArgumentList.Add("--config");

@@ -136,6 +136,61 @@ public sealed class SipTransportManagerTcpTests
     }
 
     [Fact]
+    public async Task Tcp_MessageTrickledByteByByte_ClosedAtTheMessageDeadline()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var receiver = new RecordingReceiver();
+        await using var manager = await StartAsync(receiver, TcpOnly(), time);
+        using var client = await ConnectAsync(manager);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Message("whole"));
+        var (_, source) = await receiver.NextAsync();
+        await stream.WriteAsync("OPTIONS sip:slow@127.0.0.1 SIP/2.0\r\n"u8.ToArray());
+
+        // One byte every 5 s (of fake time) for at most 200 s: each used to reset the idle timer, so the connection stayed forever.
+        var closed = receiver.ClosedAsync();
+        for (var i = 0; i < 40 && !closed.IsCompleted; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(5));
+            try
+            {
+                await stream.WriteAsync("V"u8.ToArray());
+            }
+            catch (IOException)
+            {
+                // Closed by the server meanwhile.
+            }
+
+            await Task.WhenAny(closed, Task.Delay(100));
+        }
+
+        Assert.Equal(source.ConnectionId, await closed);
+        Assert.True(await ReadToEndAsync(stream));
+    }
+
+    [Fact]
+    public async Task Tcp_SilentInboundConnection_ClosedAtTheMessageDeadline_WholeMessagesKeepItOpen()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var receiver = new RecordingReceiver();
+        await using var manager = await StartAsync(receiver, TcpOnly(), time);
+        using var silent = await ConnectAsync(manager);
+        using var talker = await ConnectAsync(manager);
+        await talker.GetStream().WriteAsync(Message("talker"));
+        var (_, talking) = await receiver.NextAsync();
+        var closed = receiver.ClosedAsync();
+        for (var i = 0; i < 40 && !closed.IsCompleted; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(5));
+            await Task.WhenAny(closed, Task.Delay(100));
+        }
+
+        Assert.NotEqual(talking.ConnectionId, await closed);
+        Assert.True(await ReadToEndAsync(silent.GetStream()));
+        Assert.True(manager.IsConnectionOpen(talking.ConnectionId));
+    }
+
+    [Fact]
     public async Task Tcp_MarkedInUse_SparedByIdleTimeoutUntilReleased()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);

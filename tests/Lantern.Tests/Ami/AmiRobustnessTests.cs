@@ -128,4 +128,72 @@ public sealed class AmiRobustnessTests
         await using var second = await host.ConnectAsync();
         Assert.StartsWith("Asterisk Call Manager/", second.Banner, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AnonymousConnections_FromOneAddress_LeaveRoomForOperatorsElsewhere()
+    {
+        await using var host = await AmiTestHost.StartAsync(o => o.AuthLimit = 50);
+        var attacker = System.Net.IPAddress.Parse("127.0.0.2");
+        var held = new List<AmiTestClient>();
+        try
+        {
+            // One client tries to hold all 50 places without logging in: it gets its per-address share only.
+            for (var i = 0; i < 50; i++)
+            {
+                try
+                {
+                    held.Add(await host.ConnectAsync(local: attacker));
+                }
+                catch (IOException)
+                {
+                    // Refused on accept.
+                }
+            }
+
+            Assert.Equal(host.Options.AuthLimitPerAddress, held.Count);
+            await using var operatorClient = await host.ConnectAsync();
+            Assert.Equal("Success", (await operatorClient.ActionAsync("Action: Login", "Username: admin", "Secret: " + AmiTestHost.Secret))["Response"]);
+        }
+        finally
+        {
+            foreach (var client in held)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task AnonymousConnections_NearTheCeiling_OnlyNewAddressesGetIn()
+    {
+        await using var host = await AmiTestHost.StartAsync(o =>
+        {
+            o.AuthLimit = 10;
+            o.AuthLimitPerAddress = 4;
+        });
+        var held = new List<AmiTestClient>();
+        try
+        {
+            // Two addresses take 8 of 10: the last fifth (2) is kept for addresses holding none.
+            foreach (var address in new[] { "127.0.0.2", "127.0.0.3" })
+            {
+                for (var i = 0; i < 4; i++)
+                {
+                    held.Add(await host.ConnectAsync(local: System.Net.IPAddress.Parse(address)));
+                }
+            }
+
+            await Assert.ThrowsAnyAsync<IOException>(async () => await host.ConnectAsync(local: System.Net.IPAddress.Parse("127.0.0.2")));
+            held.Add(await host.ConnectAsync(local: System.Net.IPAddress.Parse("127.0.0.4")));
+            held.Add(await host.ConnectAsync(local: System.Net.IPAddress.Parse("127.0.0.5")));
+            await Assert.ThrowsAnyAsync<IOException>(async () => await host.ConnectAsync(local: System.Net.IPAddress.Parse("127.0.0.6")));
+        }
+        finally
+        {
+            foreach (var client in held)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
 }

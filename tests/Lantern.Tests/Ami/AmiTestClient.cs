@@ -22,9 +22,15 @@ internal sealed class AmiTestClient : IAsyncDisposable
 
     public string Banner { get; private set; } = string.Empty;
 
-    public static async Task<AmiTestClient> ConnectAsync(IPEndPoint endPoint, int? receiveBufferSize = null)
+    /// <param name="local">The client's own address (another loopback address stands for another host).</param>
+    public static async Task<AmiTestClient> ConnectAsync(IPEndPoint endPoint, int? receiveBufferSize = null, IPAddress? local = null)
     {
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        if (local is not null)
+        {
+            socket.Bind(new IPEndPoint(local, 0));
+        }
+
         if (receiveBufferSize is { } size)
         {
             socket.ReceiveBufferSize = size;

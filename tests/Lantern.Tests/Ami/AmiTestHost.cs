@@ -57,12 +57,12 @@ internal sealed class AmiTestHost : IAsyncDisposable
         await store.MigrateAsync(CancellationToken.None);
         var mailboxes = new MailboxService(store.Mailboxes, time);
         await mailboxes.LoadAsync(CancellationToken.None);
-        var server = new AmiServer(options, mailboxes, time, NullLogger<AmiServer>.Instance, meterFactory);
+        var server = new AmiServer(options, options.MaxConnections, mailboxes, time, NullLogger<AmiServer>.Instance, meterFactory);
         await server.StartAsync(CancellationToken.None);
         return new AmiTestHost(server, mailboxes, store, path, time, options);
     }
 
-    public Task<AmiTestClient> ConnectAsync(int? receiveBufferSize = null) => AmiTestClient.ConnectAsync(EndPoint, receiveBufferSize);
+    public Task<AmiTestClient> ConnectAsync(int? receiveBufferSize = null, System.Net.IPAddress? local = null) => AmiTestClient.ConnectAsync(EndPoint, receiveBufferSize, local);
 
     /// <summary>Connects and logs in, consuming the login answer and FullyBooted.</summary>
     public async Task<AmiTestClient> LoginAsync(string user = "admin", bool events = true)

@@ -18,6 +18,34 @@ public sealed class ApiErrorMiddlewareTests : IClassFixture<ApiTestHost>
         await ApiAssert.ProblemAsync(await client.GetAsync(path), HttpStatusCode.NotFound, "no resource");
     }
 
+    [Theory]
+    [InlineData("FFFFFFFFFFFFFFFFFFFF")]
+    [InlineData("100000000")]
+    public async Task ChunkedBody_OverflowingChunkSize_Is400Problem(string size)
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync(_host.BaseAddress.Host, _host.BaseAddress.Port).WaitAsync(TimeSpan.FromSeconds(10));
+        var auth = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes($"{ApiTestHost.User}:{ApiTestHost.Password}"));
+        await socket.SendAsync(System.Text.Encoding.ASCII.GetBytes(
+            $"POST /api/v1/mailboxes:batch HTTP/1.1\r\nHost: x\r\nAuthorization: Basic {auth}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n{size}\r\n{{\"items\":[]}}\r\n"));
+        var answer = new System.Text.StringBuilder();
+        var buffer = new byte[4096];
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        for (var reads = 0; reads < 100; reads++)
+        {
+            var n = await socket.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, deadline.Token);
+            if (n == 0)
+            {
+                break;
+            }
+
+            answer.Append(System.Text.Encoding.ASCII.GetString(buffer, 0, n));
+        }
+
+        Assert.StartsWith("HTTP/1.1 400 ", answer.ToString(), StringComparison.Ordinal);
+        Assert.Contains("chunk", answer.ToString(), StringComparison.OrdinalIgnoreCase);
+    }
+
     [Fact]
     public async Task WrongMethod_Is405Problem()
     {

@@ -98,6 +98,62 @@ public sealed class EventStreamEndpointTests : IClassFixture<ApiTestHost>
     }
 
     [Fact]
+    public async Task Events_ClientThatStopsReading_IsDroppedAtTheBacklogBound()
+    {
+        await using var host = new ApiTestHost { ExtraConfiguration = new Dictionary<string, string?> { ["http:eventStreamBacklog"] = "100" } };
+        await host.InitializeAsync();
+
+        // A client that reads its headers, then nothing: the socket buffers fill and the server's writes stall.
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await socket.ConnectAsync(host.BaseAddress.Host, host.BaseAddress.Port).WaitAsync(Deadline);
+        var auth = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes($"{ApiTestHost.User}:{ApiTestHost.Password}"));
+        await socket.SendAsync(System.Text.Encoding.ASCII.GetBytes($"GET /api/v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Basic {auth}\r\n\r\n"));
+        var head = new byte[512];
+        Assert.True(await socket.ReceiveAsync(head).WaitAsync(Deadline) > 0);
+
+        // Distinct mailboxes, so coalescing cannot absorb them; bounded at 6 batches of 5,000 (about 7 MB of events).
+        using var aborted = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        for (var batch = 0; batch < 6 && (await host.Mailboxes.UpdateBatchAsync(Batch(batch), MailboxSource.Api, aborted.Token)).Applied; batch++)
+        {
+        }
+
+        // Draining now must reach the end: the server dropped the stream instead of holding the backlog.
+        var buffer = new byte[65536];
+        using var drain = new CancellationTokenSource(Deadline);
+        long total = 0;
+        try
+        {
+            for (var reads = 0; reads < 100_000; reads++)
+            {
+                var n = await socket.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, drain.Token);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                total += n;
+            }
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            // A reset is the abort.
+        }
+
+        Assert.False(drain.IsCancellationRequested, $"the stream stayed open after {total} bytes");
+    }
+
+    private static List<MailboxBatchItem> Batch(int batch)
+    {
+        var items = new List<MailboxBatchItem>(5000);
+        for (var i = 0; i < 5000; i++)
+        {
+            items.Add(new MailboxBatchItem(MailboxId.Parse($"{(batch * 5000) + i}@backlog"), MailboxUpdate.SetClass(MessageClass.Voice, 1, 0, 0, 0)));
+        }
+
+        return items;
+    }
+
+    [Fact]
     public async Task Events_BadLastEventIdOrLike_Is400()
     {
         using var client = _host.Client();

@@ -113,7 +113,9 @@ public sealed class AsteriskImporterTests
             var errors = new List<string>();
             var warnings = new List<string>();
             var options = LanternConfigurationLoader.Load(path, includeEnvironment: false, errors, warnings);
-            Assert.Empty(warnings);
+
+            // Every setting binds; the sample's short secrets are only warned about.
+            Assert.DoesNotContain(warnings, w => w.Contains("unknown setting", StringComparison.Ordinal));
             Assert.Equal(1800, options.Upstreams[0].Expires);
             Assert.Equal("*97", options.Endpoints[0].VoicemailExtension);
             Assert.False(options.Sip.Unsolicited.SendOnStartup);

@@ -24,6 +24,27 @@ public sealed class MailboxChangeFeedTests
     }
 
     [Fact]
+    public async Task Subscribe_Bounded_OverflowsAndDropsTheBacklogPastTheBound()
+    {
+        var feed = new MailboxChangeFeed();
+        using var reader = feed.Subscribe(maxPending: 3);
+        var overflowed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = reader.Overflowed.Register(() => overflowed.TrySetResult());
+        for (var i = 0; i < 3; i++)
+        {
+            feed.Publish(MailboxChangeKind.Updated, Box($"{i}", 1), Time);
+            feed.Publish(MailboxChangeKind.Updated, Box($"{i}", 2), Time);
+        }
+
+        // Repeated changes of one mailbox coalesce and do not count against the bound.
+        Assert.False(reader.Overflowed.IsCancellationRequested);
+        feed.Publish(MailboxChangeKind.Updated, Box("3", 1), Time);
+        await overflowed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(reader.TryRead(out _));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await reader.ReadAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ReadAsync_Cancelled_ThrowsOperationCanceled()
     {
         var feed = new MailboxChangeFeed();

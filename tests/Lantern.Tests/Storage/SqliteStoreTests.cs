@@ -42,6 +42,35 @@ public sealed class SqliteStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MigrateAsync_NewFileInNewDirectory_OwnerOnly()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // No Unix modes to check.
+        }
+
+        var directory = Path.Combine(Path.GetTempPath(), $"lantern-private-{Guid.NewGuid():N}");
+        var path = Path.Combine(directory, "lantern.db");
+        try
+        {
+            await using (var store = new SqliteStore(path, NullLogger<SqliteStore>.Instance))
+            {
+                await store.MigrateAsync(CancellationToken.None);
+                await store.Mailboxes.UpsertAsync(new Mailbox(MailboxId.Parse("1"), MailboxCounts.Empty, 1, MailboxSource.Api, DateTimeOffset.UnixEpoch), CancellationToken.None);
+                const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                Assert.Equal(OwnerOnly | UnixFileMode.UserExecute, File.GetUnixFileMode(directory));
+                Assert.Equal(OwnerOnly, File.GetUnixFileMode(path));
+                Assert.Equal(OwnerOnly, File.GetUnixFileMode(path + "-wal"));
+                Assert.Equal(OwnerOnly, File.GetUnixFileMode(path + "-shm"));
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task MigrateAsync_Opened_WalJournal()
     {
         await using var connection = await Store.OpenAsync(CancellationToken.None);

@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Mvc;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Lantern.Configuration;
 using Lantern.Mailboxes;
+using Microsoft.Extensions.Options;
 
 namespace Lantern.Api.V1;
 
@@ -13,7 +15,13 @@ internal static class EventStreamEndpoint
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
 
     public static async Task StreamAsync(
-        HttpContext context, [FromServices] IMailboxService mailboxes, [FromServices] EventStreamLimiter limiter, [FromServices] TimeProvider time, [FromServices] ILoggerFactory loggers)
+        HttpContext context,
+        [FromServices] IMailboxService mailboxes,
+        [FromServices] EventStreamLimiter limiter,
+        [FromServices] TimeProvider time,
+        [FromServices] ILoggerFactory loggers,
+        [FromServices] IOptions<LanternOptions> options,
+        [FromServices] ApiMetrics metrics)
     {
         if (!limiter.TryEnter())
         {
@@ -25,7 +33,7 @@ internal static class EventStreamEndpoint
 
         try
         {
-            await StreamCoreAsync(context, mailboxes, time, loggers);
+            await StreamCoreAsync(context, mailboxes, time, loggers, options.Value.Http, metrics);
         }
         finally
         {
@@ -33,7 +41,7 @@ internal static class EventStreamEndpoint
         }
     }
 
-    private static async Task StreamCoreAsync(HttpContext context, IMailboxService mailboxes, TimeProvider time, ILoggerFactory loggers)
+    private static async Task StreamCoreAsync(HttpContext context, IMailboxService mailboxes, TimeProvider time, ILoggerFactory loggers, HttpOptions http, ApiMetrics metrics)
     {
         var request = context.Request;
         var response = context.Response;
@@ -65,7 +73,10 @@ internal static class EventStreamEndpoint
         }
 
         // Subscribe before reading the replay window, so nothing falls between the two; duplicates are skipped by sequence.
-        using var reader = mailboxes.Changes.Subscribe();
+        // A client that stops reading is dropped once its backlog passes the bound or a write stalls, instead of holding ~1 kB per
+        // changed mailbox; it reconnects with Last-Event-ID and gets the missed changes or a resync.
+        using var reader = mailboxes.Changes.Subscribe(http.EventStreamBacklog);
+        var writeTimeout = TimeSpan.FromSeconds(http.EventStreamWriteTimeoutSeconds);
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
@@ -96,6 +107,7 @@ internal static class EventStreamEndpoint
 
         await FlushAsync(response, text, cancellationToken);
         var reason = "client closed";
+        string? dropped = null;
         try
         {
             var next = reader.ReadAsync(cancellationToken).AsTask();
@@ -106,7 +118,12 @@ internal static class EventStreamEndpoint
                 {
                     await beat;
                     text.Append(": keep-alive\n\n");
-                    await FlushAsync(response, text, cancellationToken);
+                    dropped = await FlushWithinAsync(response, text, writeTimeout, time, reader.Overflowed, cancellationToken);
+                    if (dropped is not null)
+                    {
+                        break;
+                    }
+
                     continue;
                 }
 
@@ -126,12 +143,21 @@ internal static class EventStreamEndpoint
                     }
                 }
 
-                await FlushAsync(response, text, cancellationToken);
+                dropped = await FlushWithinAsync(response, text, writeTimeout, time, reader.Overflowed, cancellationToken);
+                if (dropped is not null)
+                {
+                    break;
+                }
+
                 next = reader.ReadAsync(cancellationToken).AsTask();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+        catch (OperationCanceledException) when (reader.Overflowed.IsCancellationRequested || !cancellationToken.IsCancellationRequested)
+        {
+            dropped = Backlog;
         }
         catch (InvalidOperationException ex)
         {
@@ -140,7 +166,36 @@ internal static class EventStreamEndpoint
 
         var logger = loggers.CreateLogger(typeof(EventStreamEndpoint));
         var remote = context.Connection.RemoteIpAddress?.ToString();
+        if (dropped is not null)
+        {
+            metrics.EventStreamDropped();
+            ApiLog.EventStreamDropped(logger, remote, dropped);
+            context.Abort();
+            return;
+        }
+
         ApiLog.EventStreamEnded(logger, remote, reason);
+    }
+
+    private const string Backlog = "more changed mailboxes waiting unsent than http.eventStreamBacklog allows";
+
+    /// <summary>Flushes, or names why the client is dropped: its backlog overflowed, or the write took longer than <paramref name="timeout"/>.</summary>
+    private static async Task<string?> FlushWithinAsync(
+        HttpResponse response, StringBuilder text, TimeSpan timeout, TimeProvider time, CancellationToken overflowed, CancellationToken cancellationToken)
+    {
+        using var stalled = new CancellationTokenSource(timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, overflowed, stalled.Token);
+        try
+        {
+            await FlushAsync(response, text, linked.Token);
+            return null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return overflowed.IsCancellationRequested
+                ? Backlog
+                : $"a write took longer than {(int)timeout.TotalSeconds} s (http.eventStreamWriteTimeoutSeconds)";
+        }
     }
 
     private static void Append(StringBuilder text, MailboxChange change, Func<MailboxId, bool>? match)

@@ -60,6 +60,7 @@ internal sealed class SqliteStore : ILanternStore
             return;
         }
 
+        CreatePrivately(Path);
         var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -75,6 +76,36 @@ internal sealed class SqliteStore : ILanternStore
         _writer = connection;
         _writerLoop = Task.Run(WriterLoopAsync, CancellationToken.None);
         StorageLog.StoreOpened(_logger, Description, SchemaVersion);
+    }
+
+    /// <summary>Creates a missing database file 0600 (and its missing directory 0700): the store holds client addresses, and
+    /// SQLite would create it 0644. The -wal and -shm files take the database file's mode.</summary>
+    private static void CreatePrivately(string path)
+    {
+        if (OperatingSystem.IsWindows() || path == ":memory:" || path.StartsWith("file:", StringComparison.Ordinal) || File.Exists(path))
+        {
+            return;
+        }
+
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
+        {
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        try
+        {
+            using var created = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Created meanwhile by another opener: SQLite opens it as it is.
+        }
     }
 
     /// <summary>SQLite is one node's store: no other writer to follow.</summary>
