@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Lantern.Configuration;
 using Lantern.Mailboxes;
+using Lantern.Sip.Transport;
 
 namespace Lantern.Ami;
 
@@ -47,6 +48,11 @@ internal sealed class AmiServer : IHostedService, IAsyncDisposable
         {
             listener.Bind(endPoint);
             listener.Listen(512);
+        }
+        catch (SocketException ex)
+        {
+            listener.Dispose();
+            throw new ListenerBindException("ami", endPoint, ex);
         }
         catch
         {

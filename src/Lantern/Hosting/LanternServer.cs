@@ -32,6 +32,8 @@ internal static class LanternServer
             return 2;
         }
 
+        // Read before running: a host that failed to start has disposed its services, configuration included.
+        var configuration = app.Configuration;
         try
         {
             await app.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -49,7 +51,7 @@ internal static class LanternServer
         catch (Exception ex) when (ex is InvalidOperationException or IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
         {
             // A listener that cannot bind, a store that cannot open: the host has logged the details.
-            await Console.Error.WriteLineAsync("lantern: cannot start: " + ex.Message).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("lantern: cannot start: " + HttpBindFailure.Describe(ex, configuration)).ConfigureAwait(false);
             return 1;
         }
     }

@@ -72,18 +72,7 @@ internal sealed class LanternProcess : IAsyncDisposable
             .Replace("{DB}", Path.Combine(directory, "lantern.db").Replace("\\", "\\\\", StringComparison.Ordinal), StringComparison.Ordinal);
         await File.WriteAllTextAsync(Path.Combine(directory, "lantern.json"), config, cancellationToken);
 
-        var info = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "lantern.dll"));
-        info.ArgumentList.Add("serve");
-        info.ArgumentList.Add("--config");
-        info.ArgumentList.Add(Path.Combine(directory, "lantern.json"));
-        info.Environment["DOTNET_gcServer"] = "0";
+        var info = LanternCli.StartInfo(directory, ["serve", "--config", Path.Combine(directory, "lantern.json")]);
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var server = new LanternProcess(process, sip, http, ami, tls, directory);
