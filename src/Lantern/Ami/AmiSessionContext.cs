@@ -1,5 +1,6 @@
 using Lantern.Configuration;
 using Lantern.Mailboxes;
+using Lantern.Status;
 
 namespace Lantern.Ami;
 
@@ -11,7 +12,8 @@ internal sealed record AmiSessionContext(
     TimeProvider Time,
     ILogger Logger,
     AmiMetrics Metrics,
-    AmiAnonymousSessions Anonymous)
+    AmiAnonymousSessions Anonymous,
+    ServerClock Clock)
 {
     public TimeSpan RegexTimeout { get; } = TimeSpan.FromMilliseconds(Math.Max(1, Options.RegexTimeoutMilliseconds));
 }

@@ -88,7 +88,8 @@ internal static class LanternServer
             sp.GetRequiredService<PeersModule>(),
             sp.GetRequiredService<UpstreamsModule>(),
             sp.GetRequiredService<IHostApplicationLifetime>(),
-            sp.GetRequiredService<ILogger<ConfigurationReloader>>()));
+            sp.GetRequiredService<ILogger<ConfigurationReloader>>(),
+            sp.GetRequiredService<Status.ServerClock>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigurationReloader>());
         builder.Services.AddSingleton<IReadinessCheck, ListenersReadinessCheck>();
 
