@@ -47,6 +47,9 @@ public sealed class EndpointOptions
     /// <summary>Most contacts the registrar keeps for this endpoint; 0 means no limit (pjsip's <c>max_contacts</c>).</summary>
     public int MaxContacts { get; set; }
 
+    /// <summary>Accept SUBSCRIBE from this endpoint; false answers 403 and leaves it unsolicited NOTIFYs (chan_sip <c>allowsubscribe=no</c>).</summary>
+    public bool AllowSubscribe { get; set; } = true;
+
     /// <summary>Most concurrent subscriptions this endpoint may hold.</summary>
     public int MaxSubscriptions { get; set; } = DefaultMaxSubscriptions;
 

@@ -22,7 +22,8 @@ internal sealed record PhoneEndpoint(
     IReadOnlyList<string>? Contacts = null,
     IReadOnlyList<string>? Permit = null,
     int MaxSubscriptions = EndpointOptions.DefaultMaxSubscriptions,
-    string? FromUser = null)
+    string? FromUser = null,
+    bool AllowSubscribe = true)
 {
     public IReadOnlyList<string> StaticContacts => Contacts ?? [];
 
@@ -58,7 +59,8 @@ internal sealed record PhoneEndpoint(
             [.. options.Contacts],
             [.. options.Permit],
             options.MaxSubscriptions > 0 ? options.MaxSubscriptions : EndpointOptions.DefaultMaxSubscriptions,
-            string.IsNullOrEmpty(options.FromUser) ? null : options.FromUser);
+            string.IsNullOrEmpty(options.FromUser) ? null : options.FromUser,
+            options.AllowSubscribe);
     }
 
     /// <summary>Convenience for tests and defaults: an endpoint with a password and the given mailboxes.</summary>
