@@ -11,17 +11,14 @@ internal static class SipConfMapper
     {
         // chan_sip reads every [general] (a repeated one or a (+) continuation) as one.
         var generals = config.Sections.FindAll(x => string.Equals(x.Name, "general", StringComparison.OrdinalIgnoreCase));
-        var defaults = new PeerDefaults();
-        if (generals.Count > 0)
+        // Mapped even when absent: chan_sip then still listens on UDP 0.0.0.0:5060, which Lantern's listener must avoid.
+        var general = generals.Count > 0 ? new AsteriskSection("general", generals[0].File, generals[0].Line) : new AsteriskSection("general", "-", 0);
+        foreach (var g in generals)
         {
-            var general = new AsteriskSection("general", generals[0].File, generals[0].Line);
-            foreach (var g in generals)
-            {
-                general.Settings.AddRange(g.Settings);
-            }
-
-            defaults = MapGeneral(general, builder);
+            general.Settings.AddRange(g.Settings);
         }
+
+        var defaults = MapGeneral(general, builder);
 
         foreach (var section in config.Sections)
         {
@@ -208,6 +205,10 @@ internal static class SipConfMapper
         {
             builder.Domain = fromDomain.Value;
             report.MappedAbsolute(fromDomain, "sip.domain");
+        }
+        else if (fromDomain is not null)
+        {
+            report.Ignored(fromDomain, "empty");
         }
 
         if (realm is not null)

@@ -51,6 +51,15 @@ public sealed class AsteriskImporterAdminTests : IDisposable
     }
 
     [Fact]
+    public void Import_NoGeneralSection_ListenerStillClearOfChanSipsDefault()
+    {
+        var result = Import(Phone);
+
+        var listen = result.Configuration["sip"]!["listen"]!.AsArray();
+        Assert.Equal(5080, listen[0]!["port"]!.GetValue<int>());
+    }
+
+    [Fact]
     public void Import_ManagerAndHttpConf_TheirPortsAvoided()
     {
         var sip = Write("sip.conf", "[general]\nudpbindaddr=127.0.0.1:6000\ntcpenable=yes\n" + Phone);
