@@ -77,8 +77,10 @@ public sealed class ImportNextToAsteriskTests
         Assert.Contains($"Asterisk's AMI port {ami}: manager.conf port={ami}", report, StringComparison.Ordinal);
         Assert.Contains($"Asterisk's HTTP port {http}: http.conf bindport={http}", report, StringComparison.Ordinal);
 
-        // Serve the file as written (the import chose every port), with Asterisk's sockets still bound.
-        await using var server = await LanternProcess.StartAsync(await File.ReadAllTextAsync(output), directory);
+        // Serve the file as written (the import chose every port), with Asterisk's sockets still bound. sipp answers only
+        // the first digest challenge and knows no SHA-256, so MD5 alone is offered to it.
+        json["sip"]!["digestAlgorithms"] = new JsonArray("MD5");
+        await using var server = await LanternProcess.StartAsync(json.ToJsonString(), directory);
 
         Assert.StartsWith("SIP/2.0 200 ", await OptionsAsync(lanternSip), StringComparison.Ordinal);
         using (var client = new HttpClient())
@@ -86,6 +88,12 @@ public sealed class ImportNextToAsteriskTests
             var health = await client.GetAsync(new Uri($"http://{lanternHttp}/healthz"));
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         }
+
+        // The phone sees Message-Account at the domain the import took from fromdomain.
+        Assert.True(Sipp.IsInstalled, "sipp is not installed");
+        var users = Write(directory, "users.csv", "SEQUENTIAL\n1001;127.0.0.1;\n");
+        var subscribe = await Sipp.RunClientAsync("import_message_account.xml", lanternSip, "udp", ["-inf", users, "-au", "1001", "-ap", "secret1001"]);
+        Assert.True(subscribe.ExitCode == 0, subscribe + "\n" + server.Output);
 
         using var amiClient = new TcpClient();
         await amiClient.ConnectAsync(lanternAmi.Address, lanternAmi.Port);
