@@ -39,7 +39,7 @@ public sealed partial class SipTransportManager
         {
             socket.Dispose();
             certificate?.Dispose();
-            throw new InvalidOperationException($"Cannot listen on {listener.Transport} {listener.Address}:{listener.Port}: {ex.Message}", ex);
+            throw new ListenerBindException(listener.Transport == SipTransportKind.Tls ? "sip tls" : "sip tcp", new IPEndPoint(listener.Address, listener.Port), ex);
         }
 
         _streamSockets.Add(socket);

@@ -25,7 +25,7 @@ public sealed partial class SipTransportManager
         catch (SocketException ex)
         {
             socket.Dispose();
-            throw new InvalidOperationException($"Cannot bind UDP {listener.Address}:{listener.Port}: {ex.Message}", ex);
+            throw new ListenerBindException("sip udp", new IPEndPoint(listener.Address, listener.Port), ex);
         }
 
         _udpSockets.Add(socket);

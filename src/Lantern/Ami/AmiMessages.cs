@@ -25,8 +25,10 @@ internal static class AmiMessages
     public static byte[] Error(string? actionId, string message) =>
         new AmiMessageBuilder().Add("Response", "Error").AddActionId(actionId).Add("Message", message).ToBytes();
 
-    public static byte[] FullyBooted() =>
-        new AmiMessageBuilder().Add("Event", "FullyBooted").Add("Privilege", "system,all").Add("Status", "Fully Booted").ToBytes();
+    /// <summary>The login's FullyBooted, fields in Asterisk's order (manager.c): Uptime and LastReload in whole seconds.</summary>
+    public static byte[] FullyBooted(long uptimeSeconds, long lastReloadSeconds) =>
+        new AmiMessageBuilder().Add("Event", "FullyBooted").Add("Privilege", "system,all")
+            .Add("Uptime", uptimeSeconds).Add("LastReload", lastReloadSeconds).Add("Status", "Fully Booted").ToBytes();
 
     public static byte[] Goodbye(string? actionId) =>
         new AmiMessageBuilder().Add("Response", "Goodbye").AddActionId(actionId).Add("Message", "Thanks for all the fish.").ToBytes();
@@ -46,4 +48,13 @@ internal static class AmiMessages
             .Add("Old", voice.Old)
             .ToBytes();
     }
+
+    /// <summary>Asterisk's res_mwi_devstate device: <c>MWI:mailbox@context</c>, in use while there are new voice messages.</summary>
+    public static byte[] DeviceStateChange(MailboxId mailbox, bool inUse) =>
+        new AmiMessageBuilder()
+            .Add("Event", "DeviceStateChange")
+            .Add("Privilege", "call,all")
+            .Add("Device", "MWI:" + mailbox.ToString())
+            .Add("State", inUse ? "INUSE" : "NOT_INUSE")
+            .ToBytes();
 }

@@ -5,10 +5,12 @@ using System.Net.Sockets;
 using Lantern.Configuration;
 using Lantern.Mailboxes;
 using Lantern.Sip.Transport;
+using Lantern.Status;
 
 namespace Lantern.Ami;
 
-/// <summary>The AMI-compatible TCP server: accepts sessions and fans committed mailbox changes out as MessageWaiting events.</summary>
+/// <summary>The AMI-compatible TCP server: accepts sessions and fans committed mailbox changes out as MessageWaiting events
+/// (and DeviceStateChange for the mailbox's <c>MWI:</c> device when its state changes).</summary>
 internal sealed class AmiServer : IHostedService, IAsyncDisposable
 {
     private readonly AmiOptions _options;
@@ -21,6 +23,10 @@ internal sealed class AmiServer : IHostedService, IAsyncDisposable
     private readonly AddressLimiter _connections;
     private readonly LogThrottle _refusedLog;
     private readonly TimeProvider _time;
+
+    // Mailboxes whose MWI device is INUSE (new voice messages), owned by the fan-out loop: only in-use ones are kept, so the
+    // memory follows the lit lamps, not the mailbox count.
+    private readonly HashSet<MailboxId> _inUse = [];
     private Socket? _listener;
     private IMailboxChangeReader? _changes;
     private Task _acceptLoop = Task.CompletedTask;
@@ -28,7 +34,7 @@ internal sealed class AmiServer : IHostedService, IAsyncDisposable
     private long _nextSessionId;
 
     /// <param name="maxConnections">Connections at once: <c>ami.maxConnections</c>, or less when the descriptor budget says so.</param>
-    public AmiServer(AmiOptions options, int maxConnections, IMailboxService mailboxes, TimeProvider time, ILogger<AmiServer> logger, IMeterFactory? meterFactory = null, Lantern.Sip.Auth.AuthFailureTracker? failures = null)
+    public AmiServer(AmiOptions options, int maxConnections, IMailboxService mailboxes, TimeProvider time, ILogger<AmiServer> logger, IMeterFactory? meterFactory = null, Lantern.Sip.Auth.AuthFailureTracker? failures = null, ServerClock? clock = null)
     {
         _options = options;
         _time = time;
@@ -38,7 +44,7 @@ internal sealed class AmiServer : IHostedService, IAsyncDisposable
         _logger = logger;
         _metrics = new AmiMetrics(meterFactory);
         var users = new AmiUserDirectory(options.Users, options.MaxConnectionsPerUser);
-        _context = new AmiSessionContext(options, mailboxes, users, time, logger, _metrics, new AmiAnonymousSessions(options.AuthLimit, options.AuthLimitPerAddress), failures);
+        _context = new AmiSessionContext(options, mailboxes, users, time, logger, _metrics, new AmiAnonymousSessions(options.AuthLimit, options.AuthLimitPerAddress), clock ?? new ServerClock(time), failures);
     }
 
     /// <summary>The bound address once started (the real port when <c>ami.listen</c> asked for port 0).</summary>
@@ -56,6 +62,11 @@ internal sealed class AmiServer : IHostedService, IAsyncDisposable
             listener.Bind(endPoint);
             listener.Listen(512);
         }
+        catch (SocketException ex)
+        {
+            listener.Dispose();
+            throw new ListenerBindException("ami", endPoint, ex);
+        }
         catch
         {
             listener.Dispose();
@@ -65,7 +76,17 @@ internal sealed class AmiServer : IHostedService, IAsyncDisposable
         _listener = listener;
         LocalEndPoint = (IPEndPoint)listener.LocalEndPoint!;
 
-        // Subscribe before accepting, so no change committed after start is missed.
+        // Asterisk knows every mailbox's device state from its start (res_mwi_devstate reads the MWI cache when it loads), so
+        // a change that leaves a lamp as it was raises no DeviceStateChange. Subscribe before accepting, so no change
+        // committed after start is missed.
+        foreach (var mailbox in _mailboxes.List(new MailboxQuery(Waiting: true)))
+        {
+            if (IsInUse(mailbox))
+            {
+                _inUse.Add(mailbox.Id);
+            }
+        }
+
         _changes = _mailboxes.Changes.Subscribe();
         _acceptLoop = Task.Run(() => AcceptLoopAsync(listener, _stopping.Token), CancellationToken.None);
         _fanOutLoop = Task.Run(() => FanOutLoopAsync(_changes, _stopping.Token), CancellationToken.None);
@@ -203,18 +224,11 @@ internal sealed class AmiServer : IHostedService, IAsyncDisposable
             try
             {
                 var change = await changes.ReadAsync(ct);
-                var packet = AmiMessages.MessageWaiting(change);
-                var delivered = 0;
-                // Enumerating the dictionary itself takes no lock and copies nothing.
-                foreach (var (_, entry) in _sessions)
+                Deliver(AmiMessages.MessageWaiting(change));
+                if (DeviceStateChanged(change) is { } inUse)
                 {
-                    if (entry.Session.DeliverEvent(packet))
-                    {
-                        delivered++;
-                    }
+                    Deliver(AmiMessages.DeviceStateChange(change.Mailbox.Id, inUse));
                 }
-
-                _metrics.EventsQueued(delivered);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -234,6 +248,36 @@ internal sealed class AmiServer : IHostedService, IAsyncDisposable
             }
         }
     }
+
+    private void Deliver(byte[] packet)
+    {
+        var delivered = 0;
+
+        // Enumerating the dictionary itself takes no lock and copies nothing.
+        foreach (var (_, entry) in _sessions)
+        {
+            if (entry.Session.DeliverEvent(packet))
+            {
+                delivered++;
+            }
+        }
+
+        _metrics.EventsQueued(delivered);
+    }
+
+    /// <summary>The new state of the mailbox's <c>MWI:</c> device, or null when it did not change.</summary>
+    /// <remarks>Asterisk's device state cache raises DeviceStateChange only when the aggregate state changes
+    /// (stasis_cache.c, devicestate.c), not with every MessageWaiting. A deleted mailbox reads as NOT_INUSE, as its
+    /// MessageWaiting reads as zero.</remarks>
+    private bool? DeviceStateChanged(MailboxChange change)
+    {
+        var inUse = change.Kind != MailboxChangeKind.Deleted && IsInUse(change.Mailbox);
+        var changed = inUse ? _inUse.Add(change.Mailbox.Id) : _inUse.Remove(change.Mailbox.Id);
+        return changed ? inUse : null;
+    }
+
+    // res_mwi_devstate: INUSE while new_msgs > 0, the same voice count MessageWaiting's New carries.
+    private static bool IsInUse(Mailbox mailbox) => mailbox.Counts.Voice.New > 0;
 
     private static EndPoint? SafeRemote(Socket socket)
     {

@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
 using Lantern.Configuration;
 using Lantern.Mailboxes;
+using Lantern.Status;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Lantern.Ami;
@@ -12,6 +14,7 @@ internal static class AmiServiceCollectionExtensions
     public static IServiceCollection AddLanternAmi(this IServiceCollection services)
     {
         services.TryAddConnectionBudget();
+        services.TryAddSingleton(sp => new ServerClock(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new AmiServer(
             sp.GetRequiredService<IOptions<LanternOptions>>().Value.Ami,
             sp.GetRequiredService<ConnectionBudget>().Ami,
@@ -19,7 +22,8 @@ internal static class AmiServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<AmiServer>>(),
             sp.GetService<IMeterFactory>(),
-            sp.GetRequiredService<IOptions<LanternOptions>>().Value.Sip.AuthFailures.Ami ? sp.GetService<Lantern.Sip.Auth.AuthFailureTracker>() : null));
+            sp.GetRequiredService<IOptions<LanternOptions>>().Value.Sip.AuthFailures.Ami ? sp.GetService<Lantern.Sip.Auth.AuthFailureTracker>() : null,
+            sp.GetRequiredService<ServerClock>()));
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<AmiServer>());
         return services;
     }

@@ -109,7 +109,7 @@ internal sealed partial class AmiSession
         LeaveAnonymous();
         AmiLog.LoginSucceeded(_ctx.Logger, Id, user.Name, Remote);
         await Reply("Login", AmiMessages.Success(actionId, "Authentication accepted"), true, ct);
-        await SendAsync(AmiMessages.FullyBooted(), ct);
+        await SendAsync(AmiMessages.FullyBooted(_ctx.Clock.UptimeSeconds, _ctx.Clock.LastReloadSeconds), ct);
 
         // Set last so no event overtakes the login answer.
         _user = user;

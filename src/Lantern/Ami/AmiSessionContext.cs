@@ -1,5 +1,6 @@
 using Lantern.Configuration;
 using Lantern.Mailboxes;
+using Lantern.Status;
 
 namespace Lantern.Ami;
 
@@ -13,6 +14,7 @@ internal sealed record AmiSessionContext(
     ILogger Logger,
     AmiMetrics Metrics,
     AmiAnonymousSessions Anonymous,
+    ServerClock Clock,
     Lantern.Sip.Auth.AuthFailureTracker? Failures = null)
 {
     public TimeSpan RegexTimeout { get; } = TimeSpan.FromMilliseconds(Math.Max(1, Options.RegexTimeoutMilliseconds));

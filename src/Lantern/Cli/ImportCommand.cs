@@ -10,15 +10,19 @@ internal static class ImportCommand
     {
         var sip = new Option<FileInfo?>("--sip-conf") { Description = "chan_sip configuration (sip.conf)." };
         var pjsip = new Option<FileInfo?>("--pjsip-conf") { Description = "res_pjsip configuration (pjsip.conf)." };
+        var manager = new Option<FileInfo?>("--manager-conf") { Description = "Asterisk's manager.conf: its AMI port is avoided (default: 5038 assumed)." };
+        var http = new Option<FileInfo?>("--http-conf") { Description = "Asterisk's http.conf: its HTTP port is avoided (default: 8088 assumed)." };
         var output = new Option<FileInfo?>("--out") { Description = "Write lantern.json here (default: standard output; the report then goes to standard error)." };
         var force = new Option<bool>("--force") { Description = "Overwrite --out if it exists." };
         var asterisk = new Command("asterisk", "Convert Asterisk sip.conf / pjsip.conf into lantern.json and report every setting.")
         {
-            sip, pjsip, output, force,
+            sip, pjsip, manager, http, output, force,
         };
         asterisk.SetAction(parse => Run(
             parse.GetValue(sip)?.FullName,
             parse.GetValue(pjsip)?.FullName,
+            parse.GetValue(manager)?.FullName,
+            parse.GetValue(http)?.FullName,
             parse.GetValue(output)?.FullName,
             parse.GetValue(force),
             parse.InvocationConfiguration.Output,
@@ -27,7 +31,7 @@ internal static class ImportCommand
     }
 
     /// <summary>0 written and valid, 1 the result does not validate (not written), 2 usage.</summary>
-    public static int Run(string? sipConf, string? pjsipConf, string? outFile, bool force, TextWriter output, TextWriter error)
+    public static int Run(string? sipConf, string? pjsipConf, string? managerConf, string? httpConf, string? outFile, bool force, TextWriter output, TextWriter error)
     {
         if (sipConf is null && pjsipConf is null)
         {
@@ -35,7 +39,7 @@ internal static class ImportCommand
             return 2;
         }
 
-        foreach (var file in new[] { sipConf, pjsipConf })
+        foreach (var file in new[] { sipConf, pjsipConf, managerConf, httpConf })
         {
             if (file is not null && !File.Exists(file))
             {
@@ -50,7 +54,7 @@ internal static class ImportCommand
             return 2;
         }
 
-        var result = AsteriskImporter.Import(sipConf, pjsipConf);
+        var result = AsteriskImporter.Import(sipConf, pjsipConf, managerConf, httpConf);
         var report = outFile is null ? error : output;
         foreach (var line in result.Report)
         {

@@ -52,6 +52,9 @@ public sealed class EndpointOptions
     /// <summary>Most contacts the registrar keeps for this endpoint (pjsip's <c>max_contacts</c>); 0 means the default, 10.</summary>
     public int MaxContacts { get; set; }
 
+    /// <summary>Accept SUBSCRIBE from this endpoint; false answers 403 and leaves it unsolicited NOTIFYs (chan_sip <c>allowsubscribe=no</c>).</summary>
+    public bool AllowSubscribe { get; set; } = true;
+
     /// <summary>Most concurrent subscriptions this endpoint may hold.</summary>
     public int MaxSubscriptions { get; set; } = DefaultMaxSubscriptions;
 

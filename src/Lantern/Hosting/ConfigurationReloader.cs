@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Lantern.Configuration;
 using Lantern.Peers;
 using Lantern.Phones;
+using Lantern.Status;
 using Lantern.Upstreams;
 
 namespace Lantern.Hosting;
@@ -17,6 +18,7 @@ internal sealed class ConfigurationReloader : IHostedService, IDisposable
     private readonly UpstreamsModule _upstreams;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<ConfigurationReloader> _logger;
+    private readonly ServerClock _clock;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private PosixSignalRegistration? _sighup;
 
@@ -26,8 +28,10 @@ internal sealed class ConfigurationReloader : IHostedService, IDisposable
         PeersModule peers,
         UpstreamsModule upstreams,
         IHostApplicationLifetime lifetime,
-        ILogger<ConfigurationReloader> logger)
+        ILogger<ConfigurationReloader> logger,
+        ServerClock clock)
     {
+        _clock = clock;
         _source = source;
         _phones = phones;
         _peers = peers;
@@ -75,6 +79,7 @@ internal sealed class ConfigurationReloader : IHostedService, IDisposable
             _phones.ApplyOptions(options);
             await _peers.ApplyAsync(options.Peers, cancellationToken).ConfigureAwait(false);
             await _upstreams.ApplyAsync(options.Upstreams, cancellationToken).ConfigureAwait(false);
+            _clock.Reloaded();
             HostingLog.Reloaded(_logger, options.Endpoints.Count, options.Upstreams.Count, options.Peers.Count);
             return new ReloadResult(true, options.Endpoints.Count, options.Upstreams.Count, options.Peers.Count, []);
         }

@@ -37,6 +37,8 @@ internal static class LanternServer
             return await ConfigurationErrorsAsync(ex).ConfigureAwait(false);
         }
 
+        // Read before running: a host that failed to start has disposed its services, configuration included.
+        var configuration = app.Configuration;
         try
         {
             // Validated here, before the host starts: the host would log the failure with a stack trace first.
@@ -52,7 +54,7 @@ internal static class LanternServer
         catch (Exception ex) when (ex is InvalidOperationException or IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
         {
             // A listener that cannot bind, a store that cannot open: the host has logged the details.
-            await Console.Error.WriteLineAsync("lantern: cannot start: " + ex.Message).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("lantern: cannot start: " + HttpBindFailure.Describe(ex, configuration)).ConfigureAwait(false);
             return 1;
         }
     }
@@ -89,7 +91,8 @@ internal static class LanternServer
             sp.GetRequiredService<PeersModule>(),
             sp.GetRequiredService<UpstreamsModule>(),
             sp.GetRequiredService<IHostApplicationLifetime>(),
-            sp.GetRequiredService<ILogger<ConfigurationReloader>>()));
+            sp.GetRequiredService<ILogger<ConfigurationReloader>>(),
+            sp.GetRequiredService<Status.ServerClock>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigurationReloader>());
         builder.Services.AddSingleton<IReadinessCheck, ListenersReadinessCheck>();
 

@@ -30,6 +30,8 @@ internal sealed class EndpointDraft(string id, string origin)
 
     public bool? OmitUrgent { get; set; }
 
+    public bool? AllowSubscribe { get; set; }
+
     public string? FromUser { get; set; }
 
     public List<string> Contacts { get; } = [];
@@ -73,6 +75,7 @@ internal sealed class EndpointDraft(string id, string origin)
         Add(o, "unsolicited", Unsolicited);
         Add(o, "subscribeReplacesUnsolicited", SubscribeReplacesUnsolicited);
         Add(o, "omitUrgent", OmitUrgent);
+        Add(o, "allowSubscribe", AllowSubscribe);
         Add(o, "fromUser", FromUser);
         if (Contacts.Count > 0)
         {

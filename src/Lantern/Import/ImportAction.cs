@@ -11,4 +11,7 @@ public enum ImportAction
 
     /// <summary>Not carried over; the reason says why.</summary>
     Ignored,
+
+    /// <summary>Something the importer could not decide and the admin must check (e.g. no <c>sip.domain</c>).</summary>
+    Warning,
 }

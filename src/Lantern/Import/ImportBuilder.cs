@@ -20,6 +20,18 @@ internal sealed class ImportBuilder
 
     public string? Realm { get; set; }
 
+    /// <summary><c>sip.domain</c> when the Asterisk files name one; else <see cref="Realm"/> is used, else a warning.</summary>
+    public string? Domain { get; set; }
+
+    /// <summary>Asterisk's AMI port (manager.conf, else its default) and how it was learnt, for the report.</summary>
+    public (int Port, string Origin) AsteriskAmi { get; set; } = (5038, "manager.conf not given: Asterisk's default 5038 assumed");
+
+    /// <summary>Asterisk's HTTP port (http.conf, else its default) and how it was learnt, for the report.</summary>
+    public (int Port, string Origin) AsteriskHttp { get; set; } = (8088, "http.conf not given: Asterisk's default 8088 assumed");
+
+    /// <summary>Every port the Asterisk being replaced listens on; Lantern's listeners avoid all of them.</summary>
+    public HashSet<int> AsteriskPorts { get; } = [];
+
     public int? SubscriptionMin { get; set; }
 
     public int? SubscriptionMax { get; set; }
@@ -34,7 +46,8 @@ internal sealed class ImportBuilder
 
     public bool? SendOnStartup { get; set; }
 
-    public List<JsonObject> Listen { get; } = [];
+    /// <summary>SIP listeners with the Asterisk port each was imported from; Lantern's own port is chosen in <see cref="ToJson"/>.</summary>
+    public List<(JsonObject Listener, int AsteriskPort)> Listen { get; } = [];
 
     public List<EndpointDraft> Endpoints { get; } = [];
 
@@ -149,6 +162,7 @@ internal sealed class ImportBuilder
             return null;
         }
 
+        // The port is chosen once every Asterisk port is known (ToJson); set here to keep the key order readable.
         var o = new JsonObject { ["transport"] = transport, ["address"] = address.ToString(), ["port"] = port };
         if (certificate is not null)
         {
@@ -160,21 +174,36 @@ internal sealed class ImportBuilder
             o["key"] = key;
         }
 
-        Listen.Add(o);
+        Listen.Add((o, port));
+        AsteriskPorts.Add(port);
         return $"sip.listen[{Listen.Count - 1}]";
     }
 
     public JsonObject ToJson()
     {
         var sip = new JsonObject();
+        AddDomain(sip);
         if (Realm is not null)
         {
             sip["realm"] = Realm;
         }
 
+        // Lantern runs next to the Asterisk it replaces until the phones move: no listener may take a port Asterisk uses.
+        var ports = new ImportPortPlan(AsteriskPorts, AsteriskAmi.Port, AsteriskHttp.Port);
         if (Listen.Count > 0)
         {
-            sip["listen"] = new JsonArray([.. Listen]);
+            var listen = new JsonArray();
+            for (var i = 0; i < Listen.Count; i++)
+            {
+                var (listener, asteriskPort) = Listen[i];
+                var port = ports.For(asteriskPort, ImportPortPlan.SipOffset);
+                listener["port"] = port;
+                listen.Add(listener);
+                Report.Add(new ImportReportLine("-", 0, ImportAction.Mapped, string.Empty, string.Empty,
+                    $"sip.listen[{i}] {listener["transport"]} {listener["address"]}:{port} (Asterisk keeps {asteriskPort}; move it back once Asterisk is gone)"));
+            }
+
+            sip["listen"] = listen;
         }
 
         AddExpiry(sip, "subscriptions", SubscriptionMin, SubscriptionDefault, SubscriptionMax);
@@ -190,10 +219,38 @@ internal sealed class ImportBuilder
             root["sip"] = sip;
         }
 
+        var http = "127.0.0.1:" + ports.For(AsteriskHttp.Port, ImportPortPlan.HttpOffset).ToString(CultureInfo.InvariantCulture);
+        var ami = "127.0.0.1:" + ports.For(AsteriskAmi.Port, ImportPortPlan.AmiOffset).ToString(CultureInfo.InvariantCulture);
+        root["http"] = new JsonObject { ["listen"] = http };
+        root["ami"] = new JsonObject { ["listen"] = ami };
+        Report.Add(new ImportReportLine("-", 0, ImportAction.Mapped, string.Empty, string.Empty,
+            $"http.listen {http} (Asterisk's HTTP port {AsteriskHttp.Port}: {AsteriskHttp.Origin}); add http.users or http.apiKeys"));
+        Report.Add(new ImportReportLine("-", 0, ImportAction.Mapped, string.Empty, string.Empty,
+            $"ami.listen {ami} (Asterisk's AMI port {AsteriskAmi.Port}: {AsteriskAmi.Origin}); add ami.users"));
+
         root["endpoints"] = new JsonArray([.. Endpoints.Select(e => (JsonNode?)e.ToJson())]);
         root["upstreams"] = new JsonArray([.. Upstreams.Select(u => (JsonNode?)UpstreamJson(u))]);
         root["peers"] = new JsonArray([.. Peers.Select(p => (JsonNode?)PeerJson(p))]);
         return root;
+    }
+
+    private void AddDomain(JsonObject sip)
+    {
+        // Message-Account's host is sip.domain: a wrong one points phones' voicemail key at "localhost".
+        if (Domain is null && Realm is not null)
+        {
+            Domain = Realm;
+            Report.Add(new ImportReportLine("-", 0, ImportAction.Mapped, string.Empty, string.Empty, $"sip.domain \"{Realm}\" (from the realm)"));
+        }
+
+        if (Domain is null)
+        {
+            Report.Add(new ImportReportLine("-", 0, ImportAction.Warning, string.Empty, string.Empty,
+                "sip.domain not set: no fromdomain, realm or specific bind address to take it from; Message-Account would say \"localhost\": set sip.domain to the domain your phones use"));
+            return;
+        }
+
+        sip["domain"] = Domain;
     }
 
     private void AddExpiry(JsonObject sip, string name, int? min, int? def, int? max)

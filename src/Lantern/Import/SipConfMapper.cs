@@ -11,17 +11,14 @@ internal static class SipConfMapper
     {
         // chan_sip reads every [general] (a repeated one or a (+) continuation) as one.
         var generals = config.Sections.FindAll(x => string.Equals(x.Name, "general", StringComparison.OrdinalIgnoreCase));
-        var defaults = new PeerDefaults();
-        if (generals.Count > 0)
+        // Mapped even when absent: chan_sip then still listens on UDP 0.0.0.0:5060, which Lantern's listener must avoid.
+        var general = generals.Count > 0 ? new AsteriskSection("general", generals[0].File, generals[0].Line) : new AsteriskSection("general", "-", 0);
+        foreach (var g in generals)
         {
-            var general = new AsteriskSection("general", generals[0].File, generals[0].Line);
-            foreach (var g in generals)
-            {
-                general.Settings.AddRange(g.Settings);
-            }
-
-            defaults = MapGeneral(general, builder);
+            general.Settings.AddRange(g.Settings);
         }
+
+        var defaults = MapGeneral(general, builder);
 
         foreach (var section in config.Sections)
         {
@@ -60,6 +57,7 @@ internal static class SipConfMapper
         AsteriskSetting? mwiExpiry = null;
         int expires = UpstreamOptions.DefaultExpires;
         string? udpBind = null, tcpBind = null, tlsBind = null, cert = null, key = null;
+        AsteriskSetting? fromDomain = null, realm = null, udpBindSetting = null;
         var bindPort = 5060;
         bool tcpEnable = false, tlsEnable = false;
         var bindSettings = new List<AsteriskSetting>();
@@ -107,6 +105,14 @@ internal static class SipConfMapper
                     defaults.SubscribeMwi = AsteriskMapping.IsTrue(s.Value);
                     report.MappedAbsolute(s, "unsolicited of every sip.conf endpoint without its own");
                     break;
+                case "allowsubscribe":
+                    // chan_sip answers every SUBSCRIBE 403 when [general] says no, whatever a peer says.
+                    defaults.AllowSubscribe = AsteriskMapping.IsTrue(s.Value);
+                    report.MappedAbsolute(s, "allowSubscribe of every sip.conf endpoint");
+                    break;
+                case "fromdomain":
+                    fromDomain = s;
+                    break;
                 case "subminexpiry":
                 case "submaxexpiry":
                 case "defaultexpiry":
@@ -116,11 +122,12 @@ internal static class SipConfMapper
                     break;
                 case "realm":
                     builder.Realm = s.Value;
-                    report.MappedAbsolute(s, "sip.realm");
+                    realm = s;
                     break;
                 case "bindaddr":
                 case "udpbindaddr":
                     udpBind = s.Value;
+                    udpBindSetting = s;
                     bindSettings.Add(s);
                     break;
                 case "bindport":
@@ -168,6 +175,7 @@ internal static class SipConfMapper
             }
         }
 
+        MapDomain(builder, report, fromDomain, realm, udpBindSetting);
         MapListeners(builder, report, bindSettings, udpBind, bindPort, tcpEnable ? tcpBind ?? udpBind ?? "0.0.0.0" : null, tlsEnable ? tlsBind ?? "0.0.0.0" : null, cert, key);
         report.Commit(builder.Report, string.Empty);
         foreach (var (setting, upstream) in lines)
@@ -217,13 +225,54 @@ internal static class SipConfMapper
         }
     }
 
-    private static void MapListeners(ImportBuilder builder, PendingReport report, List<AsteriskSetting> settings, string? udpBind, int bindPort, string? tcpBind, string? tlsBind, string? cert, string? key)
+    /// <summary><c>sip.domain</c> (Message-Account's host) from <c>fromdomain</c>, else <c>realm</c>, else a specific bind address.</summary>
+    private static void MapDomain(ImportBuilder builder, PendingReport report, AsteriskSetting? fromDomain, AsteriskSetting? realm, AsteriskSetting? udpBind)
     {
-        if (settings.Count == 0)
+        if (fromDomain is not null && fromDomain.Value.Length > 0)
         {
-            return;
+            builder.Domain = fromDomain.Value;
+            report.MappedAbsolute(fromDomain, "sip.domain");
+        }
+        else if (fromDomain is not null)
+        {
+            report.Ignored(fromDomain, "empty");
         }
 
+        if (realm is not null)
+        {
+            builder.Domain ??= realm.Value;
+            report.MappedAbsolute(realm, builder.Domain == realm.Value ? "sip.realm, sip.domain" : "sip.realm");
+        }
+
+        if (builder.Domain is null && udpBind is not null && TryParseAddress(udpBind.Value, out var address)
+            && !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any))
+        {
+            builder.Domain = address.ToString();
+            builder.Report.Add(new ImportReportLine(udpBind.File, udpBind.Line, ImportAction.Mapped, udpBind.Key, udpBind.Value,
+                $"sip.domain \"{builder.Domain}\" (no fromdomain or realm: the address phones send to)"));
+        }
+    }
+
+    private static bool TryParseAddress(string bind, out IPAddress address)
+    {
+        if (IPAddress.TryParse(bind, out address!))
+        {
+            return true;
+        }
+
+        if (IPEndPoint.TryParse(bind, out var endPoint))
+        {
+            address = endPoint.Address;
+            return true;
+        }
+
+        return false;
+    }
+
+    // chan_sip listens on UDP 0.0.0.0:5060 without any bind setting: Lantern's listener is written even then, so that its
+    // own default (5060) does not collide with that Asterisk.
+    private static void MapListeners(ImportBuilder builder, PendingReport report, List<AsteriskSetting> settings, string? udpBind, int bindPort, string? tcpBind, string? tlsBind, string? cert, string? key)
+    {
         var paths = new List<string>();
         var problems = new List<string>();
         void Add(string transport, string bind, int port, string? c, string? k)
@@ -351,6 +400,18 @@ internal static class SipConfMapper
                     draft.FromUser = s.Value;
                     r.Mapped(s, "fromUser");
                     break;
+                case "allowsubscribe":
+                    if (defaults.AllowSubscribe)
+                    {
+                        draft.AllowSubscribe = AsteriskMapping.IsTrue(s.Value) ? null : false;
+                        r.Mapped(s, AsteriskMapping.IsTrue(s.Value) ? "allowSubscribe (default true)" : "allowSubscribe");
+                    }
+                    else
+                    {
+                        r.Ignored(s, "[general] allowsubscribe=no wins, as in chan_sip");
+                    }
+
+                    break;
                 case "host":
                     host = s;
                     break;
@@ -402,6 +463,11 @@ internal static class SipConfMapper
         }
 
         draft.VoicemailExtension ??= defaults.VoicemailExtension;
+        if (!defaults.AllowSubscribe)
+        {
+            draft.AllowSubscribe = false;
+        }
+
         draft.FromUser ??= defaults.FromUser;
         if (buggyMwi ?? defaults.OmitUrgent)
         {
@@ -540,5 +606,7 @@ internal static class SipConfMapper
         public bool OmitUrgent { get; set; }
 
         public bool SubscribeMwi { get; set; }
+
+        public bool AllowSubscribe { get; set; } = true;
     }
 }

@@ -27,7 +27,8 @@ internal sealed record PhoneEndpoint(
     int MaxSubscriptions = EndpointOptions.DefaultMaxSubscriptions,
     string? FromUser = null,
     IReadOnlyList<DigestAlgorithm>? DigestAlgorithms = null,
-    int MaxContacts = 0)
+    int MaxContacts = 0,
+    bool AllowSubscribe = true)
 {
     public IReadOnlyList<string> StaticContacts => Contacts ?? [];
 
@@ -65,7 +66,8 @@ internal sealed record PhoneEndpoint(
             options.MaxSubscriptions > 0 ? options.MaxSubscriptions : EndpointOptions.DefaultMaxSubscriptions,
             string.IsNullOrEmpty(options.FromUser) ? null : options.FromUser,
             options.DigestAlgorithms.Count == 0 ? null : PhonesAuthenticator.ParseAlgorithms(options.DigestAlgorithms),
-            Math.Max(0, options.MaxContacts));
+            Math.Max(0, options.MaxContacts),
+            options.AllowSubscribe);
     }
 
     /// <summary>Convenience for tests and defaults: an endpoint with a password and the given mailboxes.</summary>

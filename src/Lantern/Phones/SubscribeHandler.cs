@@ -81,6 +81,13 @@ internal sealed class SubscribeHandler : ISipRequestHandler
             return ValueTask.CompletedTask;
         }
 
+        if (identity.Endpoint is { AllowSubscribe: false })
+        {
+            // chan_sip's allowsubscribe=no: the endpoint gets unsolicited NOTIFYs only.
+            tx.Respond(403, "Subscriptions Disabled For Endpoint");
+            return ValueTask.CompletedTask;
+        }
+
         var user = request.RequestUri?.User;
         if (user is null)
         {

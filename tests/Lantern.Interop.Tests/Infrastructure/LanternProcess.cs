@@ -82,25 +82,7 @@ internal sealed class LanternProcess : IAsyncDisposable
             .Replace("{DB}", Path.Combine(directory, "lantern.db").Replace("\\", "\\\\", StringComparison.Ordinal), StringComparison.Ordinal);
         await File.WriteAllTextAsync(Path.Combine(directory, "lantern.json"), config, cancellationToken);
 
-        var info = new ProcessStartInfo(descriptorLimit is null ? "dotnet" : "prlimit")
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (descriptorLimit is { } limit)
-        {
-            // prlimit execs the command, so the process id stays the server's.
-            info.ArgumentList.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--nofile={limit}:{limit}"));
-            info.ArgumentList.Add("dotnet");
-        }
-
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "lantern.dll"));
-        info.ArgumentList.Add("serve");
-        info.ArgumentList.Add("--config");
-        info.ArgumentList.Add(Path.Combine(directory, "lantern.json"));
-        info.Environment["DOTNET_gcServer"] = "0";
+        var info = LanternCli.StartInfo(directory, ["serve", "--config", Path.Combine(directory, "lantern.json")], descriptorLimit);
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var server = new LanternProcess(process, sip, http, ami, tls, directory);

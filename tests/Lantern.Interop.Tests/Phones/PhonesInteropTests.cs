@@ -111,6 +111,20 @@ public sealed class PhonesInteropTests
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 
+    [Fact]
+    public async Task Subscribe_EndpointWithAllowSubscribeFalse_403ForItsOwnMailbox()
+    {
+        // chan_sip's allowsubscribe=no, as the importer maps it: the phone authenticates, then is refused.
+        Assert.True(Sipp.IsInstalled, "sipp is not installed");
+        var config = Make(trusted: false).Replace("\"voicemailExtension\": \"*97\",", "\"voicemailExtension\": \"*97\", \"allowSubscribe\": false,", StringComparison.Ordinal);
+        Assert.Contains("allowSubscribe", config, StringComparison.Ordinal);
+        await using var server = await LanternProcess.StartAsync(config);
+
+        var result = await Sipp.RunClientAsync("phones_403.xml", server.SipPort, "udp", ["-inf", Users("1001"), "-au", "1001", "-ap", "secret1001"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
     [Theory]
     [InlineData("udp")]
     [InlineData("tcp")]

@@ -185,7 +185,8 @@ public sealed class StreamTransportTests
         }
     }
 
-    private static (string CertPath, string KeyPath, X509Certificate2 Certificate) WriteSelfSignedPem(string directory)
+    /// <summary>Writes a self-signed localhost certificate and its key as PEM files into <paramref name="directory"/>.</summary>
+    internal static (string CertPath, string KeyPath, X509Certificate2 Certificate) WriteSelfSignedPem(string directory)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);

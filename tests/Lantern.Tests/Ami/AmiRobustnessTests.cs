@@ -83,7 +83,8 @@ public sealed class AmiRobustnessTests
         for (var batch = 0; batch < 400 && host.Server.SessionCount == 2; batch++)
         {
             var items = Enumerable.Range(0, 500)
-                .Select(i => new MailboxBatchItem(MailboxId.Parse($"{i}@load"), MailboxUpdate.SetClass(MessageClass.Voice, batch + 1, 0, 0, 0)))
+                // Old messages only: the MWI devices stay NOT_INUSE, so every event is a MessageWaiting.
+                .Select(i => new MailboxBatchItem(MailboxId.Parse($"{i}@load"), MailboxUpdate.SetClass(MessageClass.Voice, 0, batch + 1, 0, 0)))
                 .ToList();
             Assert.True((await host.Mailboxes.UpdateBatchAsync(items, MailboxSource.Api, CancellationToken.None)).Applied);
             for (var i = 0; i < 500; i++)

@@ -119,7 +119,7 @@ internal sealed class AmiTestClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends an action and returns its response. A MessageWaiting event published by the action's own commit may
+    /// <summary>Sends an action and returns its response. A MessageWaiting (or DeviceStateChange) event published by the action's own commit may
     /// reach the wire first (real clients match responses by ActionID); it is kept for the next <see cref="ReadAsync"/>.</summary>
     public async Task<AmiReply> ActionAsync(params string[] lines)
     {
@@ -127,7 +127,7 @@ internal sealed class AmiTestClient : IAsyncDisposable
         for (var i = 0; i < 1000; i++)
         {
             var packet = await ReadPacketAsync();
-            if (packet["Response"] is null && packet["Event"] == "MessageWaiting")
+            if (packet["Response"] is null && packet["Event"] is "MessageWaiting" or "DeviceStateChange")
             {
                 _overtaken.Enqueue(packet);
                 continue;

@@ -2,6 +2,7 @@ using System.Net;
 using Lantern.Ami;
 using Lantern.Configuration;
 using Lantern.Mailboxes;
+using Lantern.Status;
 using Lantern.Storage.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -17,8 +18,9 @@ internal sealed class AmiTestHost : IAsyncDisposable
     private readonly MailboxService _service;
     private readonly string _path;
 
-    private AmiTestHost(AmiServer server, MailboxService mailboxes, SqliteStore store, string path, FakeTimeProvider time, AmiOptions options)
+    private AmiTestHost(AmiServer server, MailboxService mailboxes, SqliteStore store, string path, FakeTimeProvider time, AmiOptions options, ServerClock clock)
     {
+        Clock = clock;
         _store = store;
         _service = mailboxes;
         _path = path;
@@ -36,9 +38,12 @@ internal sealed class AmiTestHost : IAsyncDisposable
 
     public AmiOptions Options { get; }
 
+    public ServerClock Clock { get; }
+
     public IPEndPoint EndPoint => Server.LocalEndPoint!;
 
-    public static async Task<AmiTestHost> StartAsync(Action<AmiOptions>? configure = null, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
+    /// <param name="before">Runs on the mailbox service before the server starts (state the server finds at start).</param>
+    public static async Task<AmiTestHost> StartAsync(Action<AmiOptions>? configure = null, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null, Func<IMailboxService, Task>? before = null)
     {
         var options = new AmiOptions
         {
@@ -57,9 +62,15 @@ internal sealed class AmiTestHost : IAsyncDisposable
         await store.MigrateAsync(CancellationToken.None);
         var mailboxes = new MailboxService(store.Mailboxes, time);
         await mailboxes.LoadAsync(CancellationToken.None);
-        var server = new AmiServer(options, options.MaxConnections, mailboxes, time, NullLogger<AmiServer>.Instance, meterFactory);
+        if (before is not null)
+        {
+            await before(mailboxes);
+        }
+
+        var clock = new ServerClock(time);
+        var server = new AmiServer(options, options.MaxConnections, mailboxes, time, NullLogger<AmiServer>.Instance, meterFactory, clock: clock);
         await server.StartAsync(CancellationToken.None);
-        return new AmiTestHost(server, mailboxes, store, path, time, options);
+        return new AmiTestHost(server, mailboxes, store, path, time, options, clock);
     }
 
     public Task<AmiTestClient> ConnectAsync(int? receiveBufferSize = null, System.Net.IPAddress? local = null) => AmiTestClient.ConnectAsync(EndPoint, receiveBufferSize, local);

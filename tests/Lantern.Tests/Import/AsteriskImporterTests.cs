@@ -135,12 +135,12 @@ public sealed class AsteriskImporterTests
         {
             using var output = new StringWriter();
             using var error = new StringWriter();
-            Assert.Equal(0, ImportCommand.Run(SipConf, null, path, force: false, output, error));
+            Assert.Equal(0, ImportCommand.Run(SipConf, null, null, null, path, force: false, output, error));
             Assert.Contains("wrote", output.ToString(), StringComparison.Ordinal);
             Assert.Contains("[mapped]", output.ToString(), StringComparison.Ordinal);
             Assert.True(File.Exists(path));
-            Assert.Equal(2, ImportCommand.Run(SipConf, null, path, force: false, output, error));
-            Assert.Equal(0, ImportCommand.Run(SipConf, null, path, force: true, output, error));
+            Assert.Equal(2, ImportCommand.Run(SipConf, null, null, null, path, force: false, output, error));
+            Assert.Equal(0, ImportCommand.Run(SipConf, null, null, null, path, force: true, output, error));
         }
         finally
         {
@@ -153,8 +153,8 @@ public sealed class AsteriskImporterTests
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        Assert.Equal(2, ImportCommand.Run(null, null, null, force: false, output, error));
-        Assert.Equal(2, ImportCommand.Run("/nonexistent/sip.conf", null, null, force: false, output, error));
+        Assert.Equal(2, ImportCommand.Run(null, null, null, null, null, force: false, output, error));
+        Assert.Equal(2, ImportCommand.Run("/nonexistent/sip.conf", null, null, null, null, force: false, output, error));
     }
 
     [Fact]
