@@ -92,7 +92,7 @@ public sealed class ImportNextToAsteriskTests
         // The phone sees Message-Account at the domain the import took from fromdomain.
         Assert.True(Sipp.IsInstalled, "sipp is not installed");
         var users = Write(directory, "users.csv", "SEQUENTIAL\n1001;127.0.0.1;\n");
-        var subscribe = await Sipp.RunClientAsync("import_message_account.xml", lanternSip, "udp", ["-inf", users, "-au", "1001", "-ap", "secret1001"]);
+        var subscribe = await Sipp.RunClientAsync("import_message_account.xml", lanternSip, "udp", ["-inf", users, "-au", "1001", "-ap", "secret1001", "-auth_uri", "1001@127.0.0.1"]);
         Assert.True(subscribe.ExitCode == 0, subscribe + "\n" + server.Output);
 
         using var amiClient = new TcpClient();

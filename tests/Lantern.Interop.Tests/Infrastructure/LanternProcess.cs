@@ -179,6 +179,19 @@ internal sealed class LanternProcess : IAsyncDisposable
         return waiter.Task;
     }
 
+    /// <summary>Like <see cref="WatchOutput"/>, but also completed by a line already printed: for a line the server may print
+    /// on its own before the test gets to watch (an upstream subscribing at start).</summary>
+    public Task WatchOutputSoFar(string text)
+    {
+        var waiter = WatchOutput(text);
+        if (Output.Contains(text, StringComparison.Ordinal))
+        {
+            return Task.CompletedTask;
+        }
+
+        return waiter;
+    }
+
     /// <summary>An HTTP client for this server's REST API, signed in as the test configurations' admin user.</summary>
     public HttpClient CreateAdminClient(TimeSpan? timeout = null)
     {

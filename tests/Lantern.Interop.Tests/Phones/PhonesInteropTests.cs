@@ -120,7 +120,7 @@ public sealed class PhonesInteropTests
         Assert.Contains("allowSubscribe", config, StringComparison.Ordinal);
         await using var server = await LanternProcess.StartAsync(config);
 
-        var result = await Sipp.RunClientAsync("phones_403.xml", server.SipPort, "udp", ["-inf", Users("1001"), "-au", "1001", "-ap", "secret1001"]);
+        var result = await Sipp.RunClientAsync("phones_403.xml", server.SipPort, "udp", ["-inf", Users("1001"), "-au", "1001", "-ap", "secret1001", "-auth_uri", "1001@127.0.0.1"]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
     }

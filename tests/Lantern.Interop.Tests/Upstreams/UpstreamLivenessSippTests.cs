@@ -28,7 +28,7 @@ public sealed class UpstreamLivenessSippTests(ITestOutputHelper output)
         var port = FreePorts.NextUdpAndTcp();
         var sipp = InteropHelpers.RunServerAsync("upstream_uas_unsubscribe.xml", port, "udp", calls: 1);
         await using var server = await LanternProcess.StartAsync(Config(port));
-        var notified = server.WatchOutput("Upstream prov: subscribed");
+        var notified = server.WatchOutputSoFar("Upstream prov: subscribed");
         await notified.WaitAsync(Deadline);
         await InteropHelpers.WaitVoiceAsync(server, "1001@SIP_Remote", "2/8 (0/2)", Deadline);
 
@@ -50,7 +50,7 @@ public sealed class UpstreamLivenessSippTests(ITestOutputHelper output)
 
         // T1 50 ms: 64·T1 is 3.2 s, so the test does not wait the default 32 s.
         await using var server = await LanternProcess.StartAsync(Config(port, sipExtra: "\"timers\": { \"t1Ms\": 50 }"));
-        var subscribed = server.WatchOutput("Upstream prov: subscribed");
+        var subscribed = server.WatchOutputSoFar("Upstream prov: subscribed");
         var failed = server.WatchOutput("Upstream prov: no NOTIFY within 3.2 s of the 2xx (RFC 6665 4.1.2.4); retrying in");
         await subscribed.WaitAsync(Deadline);
         var clock = Stopwatch.StartNew();
