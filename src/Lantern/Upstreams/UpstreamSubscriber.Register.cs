@@ -18,8 +18,7 @@ internal sealed partial class UpstreamSubscriber
     private DigestChallenge? _registerChallenge;
     private bool _registerChallengeIsProxy;
     private uint _registerNonceCount;
-    private ITimer? _registerTimer;
-    private int _registerTimerToken;
+    private readonly UpstreamAgentTimer _registerTimer;
 
     private void SendRegister(int expires, string? authorization = null, bool proxy = false, bool answered = false)
     {
@@ -114,21 +113,14 @@ internal sealed partial class UpstreamSubscriber
 
     private void ScheduleRegister(TimeSpan delay)
     {
-        CancelRegisterTimer();
-        var token = ++_registerTimerToken;
-        _registerTimer = _time.CreateTimer(s => Post(new RegisterTimerEvent((int)s!)), token, delay, Timeout.InfiniteTimeSpan);
+        _registerTimer.Schedule(delay);
     }
 
-    private void CancelRegisterTimer()
-    {
-        _registerTimerToken++;
-        _registerTimer?.Dispose();
-        _registerTimer = null;
-    }
+    private void CancelRegisterTimer() => _registerTimer.Cancel();
 
     private void OnRegisterTimer(int token)
     {
-        if (token != _registerTimerToken || _stopRequested || _registerPending != 0)
+        if (!_registerTimer.IsCurrent(token) || _stopRequested || _registerPending != 0)
         {
             return;
         }

@@ -52,15 +52,13 @@ internal sealed partial class UpstreamSubscriber : IAsyncDisposable
     private DateTimeOffset _subscribedAt;
     private bool _established;
     private bool _dialogNotified;
-    private ITimer? _notifyTimer;
-    private int _notifyTimerToken;
+    private readonly UpstreamAgentTimer _notifyTimer;
     private Pending? _pending;
     private int _nextTransaction;
     private DigestChallenge? _challenge;
     private bool _challengeIsProxy;
     private uint _nonceCount;
-    private ITimer? _timer;
-    private int _timerToken;
+    private readonly UpstreamAgentTimer _timer;
     private TimerPurpose _timerPurpose;
     private bool _stopRequested;
     private bool _finished;
@@ -89,6 +87,9 @@ internal sealed partial class UpstreamSubscriber : IAsyncDisposable
         _mailboxes = mailboxes;
         _parseBody = parseBody;
         _time = timeProvider;
+        _timer = new UpstreamAgentTimer(timeProvider, token => Post(new TimerEvent(token)));
+        _notifyTimer = new UpstreamAgentTimer(timeProvider, token => Post(new NotifyDeadlineEvent(token)));
+        _registerTimer = new UpstreamAgentTimer(timeProvider, token => Post(new RegisterTimerEvent(token)));
         _logger = logger;
         _metrics = metrics;
         _random01 = random01 ?? (() => RandomNumberGenerator.GetInt32(1_000_000) / 1_000_000.0);
@@ -205,9 +206,9 @@ internal sealed partial class UpstreamSubscriber : IAsyncDisposable
             await _loop.ConfigureAwait(false);
         }
 
-        _timer?.Dispose();
-        _notifyTimer?.Dispose();
-        _registerTimer?.Dispose();
+        _timer.Dispose();
+        _notifyTimer.Dispose();
+        _registerTimer.Dispose();
         _stopping.Dispose();
     }
 
@@ -240,9 +241,9 @@ internal sealed partial class UpstreamSubscriber : IAsyncDisposable
         }
         finally
         {
-            _timer?.Dispose();
-            _notifyTimer?.Dispose();
-            _registerTimer?.Dispose();
+            _timer.Dispose();
+            _notifyTimer.Dispose();
+            _registerTimer.Dispose();
             SetCallId(null);
 
             // Close the queue before draining it, so a NOTIFY arriving now is refused at once instead of waiting forever.
@@ -364,20 +365,14 @@ internal sealed partial class UpstreamSubscriber : IAsyncDisposable
             return;
         }
 
-        var token = ++_notifyTimerToken;
-        _notifyTimer = _time.CreateTimer(s => Post(new NotifyDeadlineEvent((int)s!)), token, _notifyTimeout, Timeout.InfiniteTimeSpan);
+        _notifyTimer.Schedule(_notifyTimeout);
     }
 
-    private void CancelNotifyDeadline()
-    {
-        _notifyTimerToken++;
-        _notifyTimer?.Dispose();
-        _notifyTimer = null;
-    }
+    private void CancelNotifyDeadline() => _notifyTimer.Cancel();
 
     private void OnNotifyDeadline(int token)
     {
-        if (token != _notifyTimerToken || _stopRequested || _dialogNotified || _callId is null)
+        if (!_notifyTimer.IsCurrent(token) || _stopRequested || _dialogNotified || _callId is null)
         {
             return;
         }
@@ -390,7 +385,7 @@ internal sealed partial class UpstreamSubscriber : IAsyncDisposable
 
     private void OnTimer(int token)
     {
-        if (token != _timerToken || _stopRequested)
+        if (!_timer.IsCurrent(token) || _stopRequested)
         {
             return;
         }
@@ -490,17 +485,14 @@ internal sealed partial class UpstreamSubscriber : IAsyncDisposable
             delay = TimeSpan.Zero;
         }
 
-        var token = ++_timerToken;
         _timerPurpose = purpose;
         _nextAttemptAt = _time.GetUtcNow() + delay;
-        _timer = _time.CreateTimer(s => Post(new TimerEvent((int)s!)), token, delay, Timeout.InfiniteTimeSpan);
+        _timer.Schedule(delay);
     }
 
     private void CancelTimer()
     {
-        _timerToken++;
-        _timer?.Dispose();
-        _timer = null;
+        _timer.Cancel();
         _nextAttemptAt = null;
     }
 
