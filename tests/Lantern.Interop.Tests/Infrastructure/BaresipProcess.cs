@@ -42,7 +42,7 @@ internal sealed class BaresipProcess : IAsyncDisposable
     public static BaresipProcess Start(string account, int lifetimeSeconds = 60)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("baresip-").FullName;
-        var port = FreePorts.NextUdpAndTcp().ToString(CultureInfo.InvariantCulture);
+        var port = FreePorts.NextUdpAndTcpWithNextTcp().ToString(CultureInfo.InvariantCulture);
         // No audio, video or UI modules: the phone only registers, subscribes and logs; menu.so is what prints MWI bodies.
         File.WriteAllText(Path.Combine(directory, "config"), $"""
             poll_method		epoll

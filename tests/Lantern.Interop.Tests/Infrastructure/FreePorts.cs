@@ -28,6 +28,28 @@ internal static class FreePorts
         throw new InvalidOperationException("no free loopback port for UDP and TCP");
     }
 
+    /// <summary>A port free for UDP and TCP whose next port is free for TCP too: baresip (libre) puts SIP over TLS on the
+    /// SIP port + 1 and fails to start when that one is taken.</summary>
+    public static int NextUdpAndTcpWithNextTcp()
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var port = NextUdpAndTcp();
+            using var next = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                next.Bind(new IPEndPoint(IPAddress.Loopback, port + 1));
+                return port;
+            }
+            catch (SocketException)
+            {
+                // The TLS port is taken; try another.
+            }
+        }
+
+        throw new InvalidOperationException("no free loopback port pair for UDP/TCP and TLS");
+    }
+
     public static int NextTcp()
     {
         using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

@@ -129,9 +129,11 @@ public sealed class PhonesAuthTests
         Assert.Equal(403, (await h.ResponseAsync("l1")).StatusCode);
         Assert.Equal(403, (await h.ResponseAsync("l2")).StatusCode);
         h.Receive(h.Register("1001", "l3", 1, Contact, authorization: As("secret1001", 3)), new IPEndPoint(IPAddress.Parse("203.0.113.3"), 5060));
-        h.Receive(h.Register("1001", "l4", 1, Contact, authorization: As("secret1001", 4)));
 
+        // l3 is answered before l4 is sent: the two Call-IDs may run on different shards, and nc=4 seen first would make
+        // l3's nc=3 a replay.
         Assert.Equal(403, (await h.ResponseAsync("l3")).StatusCode);
+        h.Receive(h.Register("1001", "l4", 1, Contact, authorization: As("secret1001", 4)));
         Assert.Equal(200, (await h.ResponseAsync("l4")).StatusCode);
     }
 
