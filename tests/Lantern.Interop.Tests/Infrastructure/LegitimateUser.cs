@@ -31,7 +31,13 @@ internal sealed class LegitimateUser : IDisposable
         _http = server.CreateAdminClient(Deadline);
     }
 
-    /// <summary>Subscribes phone 1001 (digest) before the attack starts.</summary>
+    /// <summary>Time the last refresh took, or has taken so far when it was given up.</summary>
+    public TimeSpan LastRefresh { get; private set; }
+
+    /// <summary>Time the last REST read took, or has taken so far when it failed.</summary>
+    public TimeSpan LastRestRead { get; private set; }
+
+    /// <summary>Subscribes phone 1001 (digest) and reads once over REST, before the attack starts.</summary>
     public static async Task<LegitimateUser> SubscribeAsync(LanternProcess server)
     {
         var user = new LegitimateUser(server);
@@ -42,6 +48,8 @@ internal sealed class LegitimateUser : IDisposable
         var ok = await SipUdp.ReceiveAsync(user._phone, m => m.IsResponse && m.CallId == user._callId);
         Assert.Equal(200, ok.StatusCode);
         user._toTag = ok.ToTag;
+        // A first read pays for connecting and the route's first run, which is not what the attack tests measure.
+        await user.RestReadAsync();
         return user;
     }
 
@@ -51,6 +59,7 @@ internal sealed class LegitimateUser : IDisposable
         var clock = Stopwatch.StartNew();
         await SipUdp.SendAsync(_phone, _lantern, Subscribe(null));
         using var deadline = new CancellationTokenSource(Deadline);
+        using var timing = new Timing(clock, t => LastRefresh = t);
         while (true)
         {
             var datagram = await _phone.ReceiveAsync(deadline.Token);
@@ -76,25 +85,31 @@ internal sealed class LegitimateUser : IDisposable
     public async Task<TimeSpan> RestReadAsync()
     {
         var clock = Stopwatch.StartNew();
+        using var timing = new Timing(clock, t => LastRestRead = t);
         using var response = await _http.GetAsync(new Uri("api/v1/mailboxes?limit=10", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return clock.Elapsed;
     }
 
-    /// <summary>Refresh and REST read, each answered within <paramref name="bound"/>; returns both times for the report.</summary>
-    public async Task<(TimeSpan Refresh, TimeSpan RestRead)> AssertServedAsync(TimeSpan bound)
+    /// <summary>Refresh and REST read, each answered within <paramref name="bound"/>.</summary>
+    public async Task AssertServedAsync(TimeSpan bound)
     {
         var refresh = await RefreshAsync();
         var rest = await RestReadAsync();
         Assert.True(refresh < bound, $"the phone's refresh took {refresh.TotalMilliseconds:F0} ms under attack\n" + _server.Output);
         Assert.True(rest < bound, $"the REST read took {rest.TotalMilliseconds:F0} ms under attack\n" + _server.Output);
-        return (refresh, rest);
     }
 
     public void Dispose()
     {
         _phone.Dispose();
         _http.Dispose();
+    }
+
+    /// <summary>Records the elapsed time when disposed, so a failed or given-up request still reports how long it ran.</summary>
+    private readonly struct Timing(Stopwatch clock, Action<TimeSpan> record) : IDisposable
+    {
+        public void Dispose() => record(clock.Elapsed);
     }
 
     private string Subscribe(string? authorization)
