@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -23,7 +22,7 @@ public sealed class DescriptorExhaustionTests
     public async Task IdleHttpFlood_BeyondTheDescriptorLimit_ServerStaysUpAndServes()
     {
         await using var server = await LanternProcess.StartAsync(TestConfigs.Minimal, descriptorLimit: DescriptorLimit);
-        var (rssBefore, cpuBefore) = Usage(server.ProcessId);
+        var (rssBefore, cpuBefore) = ProcessUsage.Read(server.ProcessId);
         var linesBefore = server.OutputLineCount;
         var attack = await OpenIdleAsync(Attacker, server.HttpPort, DescriptorLimit + 200);
         try
@@ -39,7 +38,7 @@ public sealed class DescriptorExhaustionTests
 
             Assert.True(server.IsRunning, "the server died:\n" + server.Output);
             var lines = server.OutputLineCount - linesBefore;
-            var (rssDuring, cpuDuring) = Usage(server.ProcessId);
+            var (rssDuring, cpuDuring) = ProcessUsage.Read(server.ProcessId);
             _output.WriteLine($"{attack.Count} idle connections opened; log lines written {lines}; RSS {rssBefore} -> {rssDuring} KiB; CPU {cpuDuring - cpuBefore:F2} s");
             Assert.True(lines < 50, $"{lines} log lines during the attack:\n" + server.Output);
         }
@@ -157,23 +156,5 @@ public sealed class DescriptorExhaustionTests
         using var deadline = new CancellationTokenSource(Deadline);
         var result = await udp.ReceiveAsync(deadline.Token);
         return Encoding.ASCII.GetString(result.Buffer);
-    }
-
-    /// <summary>Resident memory (KiB) and CPU time used so far (s) of a process, from /proc.</summary>
-    internal static (long RssKiB, double CpuSeconds) Usage(int pid)
-    {
-        long rss = 0;
-        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                rss = long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-            }
-        }
-
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        return (rss, ticks / 100.0);
     }
 }

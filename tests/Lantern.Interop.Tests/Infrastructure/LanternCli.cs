@@ -44,7 +44,9 @@ internal static class LanternCli
             info.ArgumentList.Add("dotnet");
         }
 
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "lantern.dll"));
+        // LANTERN_SERVER_DLL runs another build (bench/security/measure.sh points it at the commit before a fix).
+        var dll = Environment.GetEnvironmentVariable("LANTERN_SERVER_DLL");
+        info.ArgumentList.Add(string.IsNullOrEmpty(dll) ? Path.Combine(AppContext.BaseDirectory, "lantern.dll") : dll);
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);
