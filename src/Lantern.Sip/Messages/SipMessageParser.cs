@@ -189,6 +189,7 @@ public static class SipMessageParser
         var table = msg.HeaderTable;
         int via = -1, from = -1, to = -1, callId = -1, cseq = -1, maxForwards = -1, contentLength = -1, expires = -1, evt = -1, contentType = -1;
         var viaEntries = 0;
+        SipParseError duplicate = default;
         for (var i = 0; i < msg.HeaderTableCount; i++)
         {
             switch (table[i].Id)
@@ -201,12 +202,20 @@ public static class SipMessageParser
 
                     viaEntries += CountItems(table[i].Value.Of(buf));
                     break;
-                case SipHeaderId.From: from = from < 0 ? i : from; break;
-                case SipHeaderId.To: to = to < 0 ? i : to; break;
-                case SipHeaderId.CallId: callId = callId < 0 ? i : callId; break;
-                case SipHeaderId.CSeq: cseq = cseq < 0 ? i : cseq; break;
-                case SipHeaderId.MaxForwards: maxForwards = maxForwards < 0 ? i : maxForwards; break;
-                case SipHeaderId.ContentLength: contentLength = contentLength < 0 ? i : contentLength; break;
+                case SipHeaderId.From: from = First(from, i, SipParseErrorReason.DuplicateFrom, table, ref duplicate); break;
+                case SipHeaderId.To: to = First(to, i, SipParseErrorReason.DuplicateTo, table, ref duplicate); break;
+                case SipHeaderId.CallId: callId = First(callId, i, SipParseErrorReason.DuplicateCallId, table, ref duplicate); break;
+                case SipHeaderId.CSeq: cseq = First(cseq, i, SipParseErrorReason.DuplicateCSeq, table, ref duplicate); break;
+                case SipHeaderId.MaxForwards: maxForwards = First(maxForwards, i, SipParseErrorReason.DuplicateMaxForwards, table, ref duplicate); break;
+                case SipHeaderId.ContentLength:
+                    // A repeated Content-Length is harmless only when it repeats the same value; otherwise the framing is unknown.
+                    if (contentLength >= 0 && !SipSyntax.Trim(table[i].Value.Of(buf)).SequenceEqual(SipSyntax.Trim(table[contentLength].Value.Of(buf))))
+                    {
+                        Fail(ref duplicate, SipParseErrorReason.ConflictingContentLength, table[i].Value.Start);
+                    }
+
+                    contentLength = contentLength < 0 ? i : contentLength;
+                    break;
                 case SipHeaderId.Expires: expires = expires < 0 ? i : expires; break;
                 case SipHeaderId.Event: evt = evt < 0 ? i : evt; break;
                 case SipHeaderId.ContentType: contentType = contentType < 0 ? i : contentType; break;
@@ -215,6 +224,11 @@ public static class SipMessageParser
         }
 
         msg.ViaEntryCount = viaEntries;
+        if (duplicate.IsError)
+        {
+            Fail(ref first, duplicate.Reason, duplicate.Offset);
+        }
+
         var essentials = true;
         if (via < 0)
         {
@@ -410,6 +424,18 @@ public static class SipMessageParser
         }
 
         return true;
+    }
+
+    /// <summary>The index of a single-value header's first occurrence; a second one is recorded as a duplicate (RFC 3261 §7.3).</summary>
+    private static int First(int seen, int index, SipParseErrorReason reason, SipHeaderEntry[] table, ref SipParseError duplicate)
+    {
+        if (seen < 0)
+        {
+            return index;
+        }
+
+        Fail(ref duplicate, reason, table[index].Name.Start);
+        return seen;
     }
 
     private static int CountItems(ReadOnlySpan<byte> value)

@@ -197,17 +197,13 @@ public sealed partial class SipStack
         tx.Start();
     }
 
-    /// <summary>The answer the stack gives on its own, or null when the request goes on to its handler.</summary>
+    /// <summary>The answer the stack gives on its own, or null when the request goes on to its handler. Max-Forwards is not
+    /// checked: Lantern is the UAS every request is addressed to, and RFC 4475 §3.3.11 has a UAS process Max-Forwards: 0.</summary>
     private SipMessageBuilder? Verdict(SipMessage request, SipParseError error, string toTag, Dictionary<SipMethod, ISipRequestHandler> handlers, bool merged)
     {
         if (error.IsError)
         {
             return SipMessageBuilder.ResponseTo(request, error.StatusCode, error.ReasonPhrase, toTag);
-        }
-
-        if (request.MaxForwards == 0)
-        {
-            return SipMessageBuilder.ResponseTo(request, 483, null, toTag);
         }
 
         if (request.Method is not (SipMethod.Options or SipMethod.Cancel) && !handlers.ContainsKey(request.Method))
