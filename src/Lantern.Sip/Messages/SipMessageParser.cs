@@ -249,6 +249,11 @@ public static class SipMessageParser
             {
                 Fail(ref first, SipParseErrorReason.MissingViaBranch, v.Start);
                 essentials = false;
+                msg.TopViaUsable = true;
+            }
+            else
+            {
+                msg.TopViaUsable = true;
             }
 
             msg.TopViaRanges = ranges;

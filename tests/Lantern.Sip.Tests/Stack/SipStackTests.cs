@@ -103,15 +103,30 @@ public sealed class SipStackTests
     }
 
     [Theory]
-    [InlineData("Call-ID: call-1\r\n")]
     [InlineData("CSeq: 1 OPTIONS\r\n")]
-    [InlineData("To: <sip:1000@pbx.example.com>\r\n")]
-    public void RequestWithoutEssentials_DroppedAndCounted(string remove)
+    [InlineData("Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bKb1;rport\r\n")]
+    public void RequestWithoutViaOrCSeq_DroppedAndCounted(string remove)
     {
         using var h = new SipStackHarness();
         h.Receive(SipStackHarness.Request("OPTIONS").Replace(remove, string.Empty, StringComparison.Ordinal));
         Assert.Empty(h.Transport.Sent);
         Assert.Equal(1, h.Stack.Statistics.Dropped);
+    }
+
+    [Theory]
+    [InlineData("Call-ID: call-1\r\n", "Missing Call-ID")]
+    [InlineData("To: <sip:1000@pbx.example.com>\r\n", "Missing To")]
+    [InlineData("From: <sip:1000@pbx.example.com>;tag=ft1\r\n", "Missing From")]
+    public void RequestWithoutFromToOrCallId_StatelessBadRequestToViaSource(string remove, string reason)
+    {
+        using var h = new SipStackHarness();
+        h.Receive(SipStackHarness.Request("OPTIONS").Replace(remove, string.Empty, StringComparison.Ordinal));
+        var sent = Assert.Single(h.Transport.Sent);
+        Assert.StartsWith($"SIP/2.0 400 {reason}\r\n", sent.Text, StringComparison.Ordinal);
+        Assert.Contains("Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bKb1;received=203.0.113.5;rport=40123\r\n", sent.Text, StringComparison.Ordinal);
+        Assert.Contains("CSeq: 1 OPTIONS\r\n", sent.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(remove, sent.Text, StringComparison.Ordinal);
+        Assert.Equal(0, h.Stack.Statistics.Dropped);
     }
 
     [Theory]

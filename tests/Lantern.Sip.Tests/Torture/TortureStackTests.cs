@@ -1,3 +1,4 @@
+using System.Globalization;
 using Lantern.Sip.Stack;
 using Lantern.Sip.Tests.Stack;
 using Lantern.Sip.Transport;
@@ -22,13 +23,13 @@ public sealed class TortureStackTests
     [InlineData("mpart01")]
     [InlineData("unreason")]
     [InlineData("noreason")]
-    [InlineData("badinv01", Skip = "not yet: dropped with no answer, RFC wants 400")]
+    [InlineData("badinv01")]
     [InlineData("clerr")]
     [InlineData("ncl")]
     [InlineData("scalar02")]
     [InlineData("scalarlg")]
-    [InlineData("quotbal", Skip = "not yet: dropped with no answer, RFC wants 400")]
-    [InlineData("ltgtruri", Skip = "not yet: dropped with no answer, RFC wants 400")]
+    [InlineData("quotbal")]
+    [InlineData("ltgtruri")]
     [InlineData("lwsruri")]
     [InlineData("lwsstart")]
     [InlineData("trws", Skip = "not yet: dropped with no answer, RFC wants 400 (or tolerate)")]
@@ -36,13 +37,13 @@ public sealed class TortureStackTests
     [InlineData("baddate")]
     [InlineData("regbadct", Skip = "not yet: answered 405 (method before Contact check), RFC wants 400")]
     [InlineData("badaspec")]
-    [InlineData("baddn", Skip = "not yet: dropped with no answer (unquoted display name)")]
+    [InlineData("baddn")]
     [InlineData("badvers")]
     [InlineData("mismatch01")]
     [InlineData("mismatch02")]
     [InlineData("bigcode")]
     [InlineData("badbranch")]
-    [InlineData("insuf", Skip = "not yet: dropped with no answer (no From/To/Call-ID), RFC wants 400")]
+    [InlineData("insuf")]
     [InlineData("unkscm")]
     [InlineData("novelsc")]
     [InlineData("unksm2")]
@@ -71,12 +72,13 @@ public sealed class TortureStackTests
         }
         else
         {
-            var answer = Assert.Single(sent);
-            using var r = answer.Parse();
+            // Read from the start line: a 400 to a request without From/To/Call-ID lacks them too, so it is no full message.
+            var text = Assert.Single(sent).Text;
+            var status = int.Parse(text.AsSpan(8, 3), CultureInfo.InvariantCulture);
             var allowed = c.Class == TortureClass.ParseOk
-                ? (r.StatusCode is >= 200 and < 300 or 405 or 501) || Array.IndexOf(c.Codes, r.StatusCode) >= 0
-                : Array.IndexOf(c.Codes, r.StatusCode) >= 0;
-            Assert.True(allowed, $"{c.Section} {c.Name}: answered {r.StatusCode} {r.ReasonPhrase}, RFC: {c.Reason}");
+                ? (status is >= 200 and < 300 or 405 or 501) || Array.IndexOf(c.Codes, status) >= 0
+                : Array.IndexOf(c.Codes, status) >= 0;
+            Assert.True(allowed, $"{c.Section} {c.Name}: answered {text[..text.IndexOf('\r', StringComparison.Ordinal)]}, RFC: {c.Reason}");
         }
 
         h.Transport.Clear();
