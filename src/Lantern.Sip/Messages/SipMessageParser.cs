@@ -120,7 +120,8 @@ public static class SipMessageParser
 
             var uri = msg.UriRange.Of(buf);
             var colon = uri.IndexOf((byte)':');
-            if (!error.IsError && (colon <= 0 || uri.IndexOfAny(SipSyntax.Blank) >= 0))
+            // A URI scheme starts with a letter: this also refuses <> around the Request-URI (RFC 4475 §3.1.2.7).
+            if (!error.IsError && (colon <= 0 || !char.IsAsciiLetter((char)uri[0]) || uri.IndexOfAny(SipSyntax.Blank) >= 0))
             {
                 error = new SipParseError(SipParseErrorReason.MalformedRequestUri, sp1 + 1);
             }
@@ -245,14 +246,16 @@ public static class SipMessageParser
                 Fail(ref first, SipParseErrorReason.MalformedVia, v.Start);
                 essentials = false;
             }
-            else if (ranges.Branch.IsEmpty)
-            {
-                Fail(ref first, SipParseErrorReason.MissingViaBranch, v.Start);
-                essentials = false;
-                msg.TopViaUsable = true;
-            }
             else
             {
+                if (HasEmptyElement(v.Of(buf)))
+                {
+                    // Extraneous separators (RFC 4475 §3.1.2.1): the entry is still usable to answer with the 400.
+                    Fail(ref first, SipParseErrorReason.MalformedVia, v.Start);
+                }
+
+                // No branch is an RFC 2543 client (RFC 4475 §3.4.1): answered like any other, its transaction matched by
+                // Call-ID, From tag, sent-by and CSeq instead (RFC 3261 §17.2.3).
                 msg.TopViaUsable = true;
             }
 
@@ -379,11 +382,7 @@ public static class SipMessageParser
         {
             msg.FromIndex = index;
             msg.FromTagRange = tag;
-            if (tag.IsEmpty && msg.IsRequestMessage)
-            {
-                // Still answerable: the From is usable, only its tag is missing.
-                Fail(ref first, SipParseErrorReason.MissingFromTag, value.Start);
-            }
+            // No tag is RFC 2543 (RFC 4475 §3.4.1) and valid here; a handler that needs one for a dialog answers that itself.
         }
         else
         {
@@ -441,6 +440,47 @@ public static class SipMessageParser
 
         Fail(ref duplicate, reason, table[index].Name.Start);
         return seen;
+    }
+
+    /// <summary>True when a list value has an empty item or parameter (<c>;;</c>, <c>;,</c>, <c>,,</c>, or a trailing or
+    /// leading separator) outside quoted strings.</summary>
+    private static bool HasEmptyElement(ReadOnlySpan<byte> value)
+    {
+        byte last = (byte)',';
+        var quoted = false;
+        for (var i = 0; i < value.Length; i++)
+        {
+            var b = value[i];
+            if (quoted)
+            {
+                if (b == (byte)'\\')
+                {
+                    i++;
+                }
+                else if (b == (byte)'"')
+                {
+                    quoted = false;
+                }
+
+                last = b;
+                continue;
+            }
+
+            if (b is (byte)' ' or (byte)'\t')
+            {
+                continue;
+            }
+
+            if (b is (byte)';' or (byte)',' && last is (byte)';' or (byte)',')
+            {
+                return true;
+            }
+
+            quoted = b == (byte)'"';
+            last = b;
+        }
+
+        return last is (byte)';' or (byte)',';
     }
 
     private static int CountItems(ReadOnlySpan<byte> value)

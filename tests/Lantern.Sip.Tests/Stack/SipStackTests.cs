@@ -92,7 +92,6 @@ public sealed class SipStackTests
     [InlineData("Content-Length: 0\r\n\r\n", "Content-Length: 40\r\n\r\n", "Content-Length Mismatch")]
     [InlineData("CSeq: 1 OPTIONS", "CSeq: one OPTIONS", "Malformed CSeq")]
     [InlineData("Max-Forwards: 70", "Max-Forwards: many", "Malformed Max-Forwards")]
-    [InlineData(";tag=ft1", "", "Missing From Tag")]
     [InlineData("CSeq: 1 OPTIONS", "CSeq: 1 NOTIFY", "CSeq Method Mismatch")]
     [InlineData("Max-Forwards: 70\r\n", "Max-Forwards: 70\r\nBogus header line\r\n", "Bad Header: Missing Colon")]
     public void BadRequest_400WithNamedReason(string find, string replace, string reason)
@@ -100,6 +99,23 @@ public sealed class SipStackTests
         using var r = Answer(SipStackHarness.Request("OPTIONS").Replace(find, replace, StringComparison.Ordinal));
         Assert.Equal(400, r.StatusCode);
         Assert.Equal(reason, r.ReasonPhrase);
+    }
+
+    [Fact]
+    public void Rfc2543RequestWithoutBranch_AnsweredAndRetransmissionMatchedByCallIdAndFromTag()
+    {
+        using var h = new SipStackHarness();
+        var first = SipStackHarness.Request("OPTIONS", branch: "x").Replace(";branch=x", string.Empty, StringComparison.Ordinal);
+        h.Receive(first);
+        h.Receive(first);
+        h.Receive(first.Replace("Call-ID: call-1", "Call-ID: call-2", StringComparison.Ordinal));
+        Assert.Equal(3, h.Transport.Sent.Count);
+        using var a = h.Transport.Sent[0].Parse();
+        using var b = h.Transport.Sent[1].Parse();
+        using var c = h.Transport.Sent[2].Parse();
+        Assert.Equal(200, a.StatusCode);
+        Assert.Equal(a.ToTag, b.ToTag);
+        Assert.NotEqual(a.ToTag, c.ToTag);
     }
 
     [Theory]
