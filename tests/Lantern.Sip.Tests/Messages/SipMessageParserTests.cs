@@ -23,6 +23,14 @@ public sealed class SipMessageParserTests
     }
 
     [Fact]
+    public void TryParse_AddrSpecWithLwsBeforeParameters_TagFound()
+    {
+        // RFC 4475 §3.1.1.1: LWS, and a fold, between an addr-spec and its ';' and around '='.
+        using var m = Parse(SipSamples.Options.Replace("To: <sip:pbx.example.com>", "To :\r\n sip:pbx.example.com ;   tag    = 1918181833n", StringComparison.Ordinal));
+        Assert.Equal("1918181833n", m.ToTag);
+    }
+
+    [Fact]
     public void TryParse_Subscribe_ExposesEssentials()
     {
         using var m = Parse(SipSamples.Subscribe);
