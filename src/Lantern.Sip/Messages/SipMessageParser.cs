@@ -95,6 +95,14 @@ public static class SipMessageParser
         else
         {
             msg.IsRequestMessage = true;
+            var trimmed = line.TrimEnd((byte)' ');
+            if (trimmed.Length < line.Length)
+            {
+                // SP after the version (RFC 4475 §3.1.2.10): invalid, but the rest of the line is clear enough to answer 400.
+                error = new SipParseError(SipParseErrorReason.MalformedStartLine, trimmed.Length);
+                line = trimmed;
+            }
+
             var sp1 = line.IndexOf((byte)' ');
             var sp2 = line.LastIndexOf((byte)' ');
             if (sp1 <= 0 || sp2 <= sp1 + 1 || !SipSyntax.IsToken(line[..sp1]))
@@ -121,7 +129,9 @@ public static class SipMessageParser
             var uri = msg.UriRange.Of(buf);
             var colon = uri.IndexOf((byte)':');
             // A URI scheme starts with a letter: this also refuses <> around the Request-URI (RFC 4475 §3.1.2.7).
-            if (!error.IsError && (colon <= 0 || !char.IsAsciiLetter((char)uri[0]) || uri.IndexOfAny(SipSyntax.Blank) >= 0))
+            // Headers (?...) are not allowed in a SIP Request-URI (RFC 3261 §19.1.1, RFC 4475 §3.1.2.11).
+            if (!error.IsError && (colon <= 0 || !char.IsAsciiLetter((char)uri[0]) || uri.IndexOfAny(SipSyntax.Blank) >= 0
+                || (IsSipScheme(uri[..colon]) && HasUriHeaders(uri, colon))))
             {
                 error = new SipParseError(SipParseErrorReason.MalformedRequestUri, sp1 + 1);
             }
@@ -441,6 +451,16 @@ public static class SipMessageParser
         Fail(ref duplicate, reason, table[index].Name.Start);
         return seen;
     }
+
+    /// <summary>A '?' after the userinfo starts URI headers; in the user part it is an ordinary character.</summary>
+    private static bool HasUriHeaders(ReadOnlySpan<byte> uri, int colon)
+    {
+        var at = uri.LastIndexOf((byte)'@');
+        return uri[(at >= 0 ? at + 1 : colon + 1)..].IndexOf((byte)'?') >= 0;
+    }
+
+    private static bool IsSipScheme(ReadOnlySpan<byte> scheme) =>
+        System.Text.Ascii.EqualsIgnoreCase(scheme, "sip"u8) || System.Text.Ascii.EqualsIgnoreCase(scheme, "sips"u8);
 
     /// <summary>True when a list value has an empty item or parameter (<c>;;</c>, <c>;,</c>, <c>,,</c>, or a trailing or
     /// leading separator) outside quoted strings.</summary>
