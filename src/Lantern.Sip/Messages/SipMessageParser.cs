@@ -230,6 +230,14 @@ public static class SipMessageParser
                 case SipHeaderId.Expires: expires = expires < 0 ? i : expires; break;
                 case SipHeaderId.Event: evt = evt < 0 ? i : evt; break;
                 case SipHeaderId.ContentType: contentType = contentType < 0 ? i : contentType; break;
+                case SipHeaderId.Contact:
+                    // A URI with '?' (headers) must be in name-addr form (RFC 3261 §20.10, RFC 4475 §3.1.2.13).
+                    if (IsBareUriWithHeaders(table[i].Value.Of(buf)))
+                    {
+                        Fail(ref duplicate, SipParseErrorReason.MalformedContact, table[i].Value.Start);
+                    }
+
+                    break;
                 default: break;
             }
         }
@@ -457,6 +465,19 @@ public static class SipMessageParser
     {
         var at = uri.LastIndexOf((byte)'@');
         return uri[(at >= 0 ? at + 1 : colon + 1)..].IndexOf((byte)'?') >= 0;
+    }
+
+    private static bool IsBareUriWithHeaders(ReadOnlySpan<byte> value)
+    {
+        if (value.IndexOf((byte)'<') >= 0)
+        {
+            return false;
+        }
+
+        var semi = value.IndexOf((byte)';');
+        var uri = semi < 0 ? value : value[..semi];
+        var colon = uri.IndexOf((byte)':');
+        return colon > 0 && HasUriHeaders(uri, colon);
     }
 
     private static bool IsSipScheme(ReadOnlySpan<byte> scheme) =>

@@ -57,6 +57,7 @@ public readonly record struct SipParseError(SipParseErrorReason Reason, int Offs
         SipParseErrorReason.DuplicateCSeq => "Duplicate CSeq",
         SipParseErrorReason.DuplicateMaxForwards => "Duplicate Max-Forwards",
         SipParseErrorReason.ConflictingContentLength => "Conflicting Content-Length",
+        SipParseErrorReason.MalformedContact => "Malformed Contact",
         _ => "Bad Request",
     };
 

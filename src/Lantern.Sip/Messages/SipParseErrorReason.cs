@@ -55,4 +55,7 @@ public enum SipParseErrorReason
 
     /// <summary>Two Content-Length header fields with different values (RFC 4475 §3.3.9).</summary>
     ConflictingContentLength,
+
+    /// <summary>A Contact URI with headers not enclosed in &lt;&gt; (RFC 4475 §3.1.2.13).</summary>
+    MalformedContact,
 }

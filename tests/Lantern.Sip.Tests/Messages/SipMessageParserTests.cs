@@ -248,6 +248,7 @@ public sealed class SipMessageParserTests
     [InlineData("To: <sip:pbx.example.com>\r\n", "To: <sip:pbx.example.com\r\n", SipParseErrorReason.MalformedTo, "Malformed To")]
     [InlineData("To: <sip:pbx.example.com>\r\n", "", SipParseErrorReason.MissingTo, "Missing To")]
     [InlineData("SIP/2.0/UDP 192", "SIP/2.0 192", SipParseErrorReason.MalformedVia, "Malformed Via")]
+    [InlineData("Accept: application/sdp\r\n", "Contact: sip:m@192.0.2.20?Route=%3Csip:x.example.com%3E\r\n", SipParseErrorReason.MalformedContact, "Malformed Contact")]
     [InlineData("OPTIONS sip:pbx.example.com SIP/2.0", "OPTIONS sip:pbx.example.com?Route=%3Csip:x.example.com%3E SIP/2.0", SipParseErrorReason.MalformedRequestUri, "Malformed Request-URI")]
     [InlineData("OPTIONS sip:pbx.example.com SIP/2.0", "OPTIONS sip:pbx.example.com SIP/2.0  ", SipParseErrorReason.MalformedStartLine, "Malformed Start Line")]
     [InlineData(";branch=z9hG4bKopt1", ";branch=z9hG4bKopt1;;,;,,", SipParseErrorReason.MalformedVia, "Malformed Via")]

@@ -35,7 +35,7 @@ public sealed class TortureStackTests
     [InlineData("trws")]
     [InlineData("escruri")]
     [InlineData("baddate")]
-    [InlineData("regbadct", Skip = "not yet: answered 405 (method before Contact check), RFC wants 400")]
+    [InlineData("regbadct")]
     [InlineData("badaspec")]
     [InlineData("baddn")]
     [InlineData("badvers")]
