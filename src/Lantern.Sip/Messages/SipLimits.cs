@@ -14,7 +14,7 @@ public sealed record SipLimits
 
     public int MaxHeaders { get; init; } = 100;
 
-    public int MaxViaEntries { get; init; } = 32;
+    public int MaxViaEntries { get; init; } = 70;
 
     public int MaxBodyBytes { get; init; } = 16 * 1024;
 }

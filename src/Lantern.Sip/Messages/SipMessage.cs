@@ -33,6 +33,7 @@ public sealed partial class SipMessage : IDisposable
     internal long ContentLengthValue = -1;
     internal ByteRange BodyRange;
     internal bool Essentials;
+    internal bool TopViaUsable;
 
     private bool _pooled;
     private string? _methodText;
@@ -57,6 +58,10 @@ public sealed partial class SipMessage : IDisposable
 
     /// <summary>True when the top Via, From, To, Call-ID and CSeq are usable, i.e. a response can be built even if validation failed.</summary>
     public bool CanBuildResponse => Essentials;
+
+    /// <summary>True when at least the top Via and a CSeq are there: enough for a stateless 400 the client can match to its
+    /// transaction, even without From, To or Call-ID (RFC 4475 §3.3.1).</summary>
+    public bool CanAnswerStatelessly => TopViaUsable && CSeqIndex >= 0;
 
     /// <summary>The request method; for a response, the CSeq method.</summary>
     public SipMethod Method => IsRequestMessage ? MethodValue : CSeqMethodValue;

@@ -69,15 +69,17 @@ public sealed class SipMessageBuilder
             b.Append(SipHeaderId.Via, "Via", first ? TopViaForResponse(request) : Encoding.UTF8.GetString(range.Of(request.Span)));
             first = false;
         });
-        b.AddHeader(SipHeaderId.From, request.FromText);
-        var to = request.ToText;
-        if (toTag is not null && statusCode > 100 && request.ToTag is null)
+        // A request answered statelessly for a missing or malformed From/To/Call-ID (RFC 4475 §3.3.1) gets back what it
+        // had, as written, and nothing for what it lacked.
+        AddIfPresent(b, SipHeaderId.From, request.FromIndex >= 0 ? request.FromText : request.GetHeader(SipHeaderId.From));
+        var to = request.ToIndex >= 0 ? request.ToText : request.GetHeader(SipHeaderId.To);
+        if (to is not null && request.ToIndex >= 0 && toTag is not null && statusCode > 100 && request.ToTag is null)
         {
             to += ";tag=" + toTag;
         }
 
-        b.AddHeader(SipHeaderId.To, to);
-        b.AddHeader(SipHeaderId.CallId, request.CallId);
+        AddIfPresent(b, SipHeaderId.To, to);
+        AddIfPresent(b, SipHeaderId.CallId, request.CallIdRange.IsEmpty ? request.GetHeader(SipHeaderId.CallId) : request.CallId);
         b.AddHeader(SipHeaderId.CSeq, request.CSeqText);
         return b;
     }
@@ -177,6 +179,14 @@ public sealed class SipMessageBuilder
     }
 
     public override string ToString() => Encoding.UTF8.GetString(ToArray());
+
+    private static void AddIfPresent(SipMessageBuilder b, SipHeaderId id, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            b.AddHeader(id, value);
+        }
+    }
 
     private static void CheckValue(string value)
     {

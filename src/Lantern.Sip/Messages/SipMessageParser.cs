@@ -95,6 +95,14 @@ public static class SipMessageParser
         else
         {
             msg.IsRequestMessage = true;
+            var trimmed = line.TrimEnd((byte)' ');
+            if (trimmed.Length < line.Length)
+            {
+                // SP after the version (RFC 4475 §3.1.2.10): invalid, but the rest of the line is clear enough to answer 400.
+                error = new SipParseError(SipParseErrorReason.MalformedStartLine, trimmed.Length);
+                line = trimmed;
+            }
+
             var sp1 = line.IndexOf((byte)' ');
             var sp2 = line.LastIndexOf((byte)' ');
             if (sp1 <= 0 || sp2 <= sp1 + 1 || !SipSyntax.IsToken(line[..sp1]))
@@ -120,7 +128,10 @@ public static class SipMessageParser
 
             var uri = msg.UriRange.Of(buf);
             var colon = uri.IndexOf((byte)':');
-            if (!error.IsError && (colon <= 0 || uri.IndexOfAny(SipSyntax.Blank) >= 0))
+            // A URI scheme starts with a letter: this also refuses <> around the Request-URI (RFC 4475 §3.1.2.7).
+            // Headers (?...) are not allowed in a SIP Request-URI (RFC 3261 §19.1.1, RFC 4475 §3.1.2.11).
+            if (!error.IsError && (colon <= 0 || !char.IsAsciiLetter((char)uri[0]) || uri.IndexOfAny(SipSyntax.Blank) >= 0
+                || (IsSipScheme(uri[..colon]) && HasUriHeaders(uri, colon))))
             {
                 error = new SipParseError(SipParseErrorReason.MalformedRequestUri, sp1 + 1);
             }
@@ -189,6 +200,7 @@ public static class SipMessageParser
         var table = msg.HeaderTable;
         int via = -1, from = -1, to = -1, callId = -1, cseq = -1, maxForwards = -1, contentLength = -1, expires = -1, evt = -1, contentType = -1;
         var viaEntries = 0;
+        SipParseError duplicate = default;
         for (var i = 0; i < msg.HeaderTableCount; i++)
         {
             switch (table[i].Id)
@@ -201,20 +213,41 @@ public static class SipMessageParser
 
                     viaEntries += CountItems(table[i].Value.Of(buf));
                     break;
-                case SipHeaderId.From: from = from < 0 ? i : from; break;
-                case SipHeaderId.To: to = to < 0 ? i : to; break;
-                case SipHeaderId.CallId: callId = callId < 0 ? i : callId; break;
-                case SipHeaderId.CSeq: cseq = cseq < 0 ? i : cseq; break;
-                case SipHeaderId.MaxForwards: maxForwards = maxForwards < 0 ? i : maxForwards; break;
-                case SipHeaderId.ContentLength: contentLength = contentLength < 0 ? i : contentLength; break;
+                case SipHeaderId.From: from = First(from, i, SipParseErrorReason.DuplicateFrom, table, ref duplicate); break;
+                case SipHeaderId.To: to = First(to, i, SipParseErrorReason.DuplicateTo, table, ref duplicate); break;
+                case SipHeaderId.CallId: callId = First(callId, i, SipParseErrorReason.DuplicateCallId, table, ref duplicate); break;
+                case SipHeaderId.CSeq: cseq = First(cseq, i, SipParseErrorReason.DuplicateCSeq, table, ref duplicate); break;
+                case SipHeaderId.MaxForwards: maxForwards = First(maxForwards, i, SipParseErrorReason.DuplicateMaxForwards, table, ref duplicate); break;
+                case SipHeaderId.ContentLength:
+                    // A repeated Content-Length is harmless only when it repeats the same value; otherwise the framing is unknown.
+                    if (contentLength >= 0 && !SipSyntax.Trim(table[i].Value.Of(buf)).SequenceEqual(SipSyntax.Trim(table[contentLength].Value.Of(buf))))
+                    {
+                        Fail(ref duplicate, SipParseErrorReason.ConflictingContentLength, table[i].Value.Start);
+                    }
+
+                    contentLength = contentLength < 0 ? i : contentLength;
+                    break;
                 case SipHeaderId.Expires: expires = expires < 0 ? i : expires; break;
                 case SipHeaderId.Event: evt = evt < 0 ? i : evt; break;
                 case SipHeaderId.ContentType: contentType = contentType < 0 ? i : contentType; break;
+                case SipHeaderId.Contact:
+                    // A URI with '?' (headers) must be in name-addr form (RFC 3261 §20.10, RFC 4475 §3.1.2.13).
+                    if (IsBareUriWithHeaders(table[i].Value.Of(buf)))
+                    {
+                        Fail(ref duplicate, SipParseErrorReason.MalformedContact, table[i].Value.Start);
+                    }
+
+                    break;
                 default: break;
             }
         }
 
         msg.ViaEntryCount = viaEntries;
+        if (duplicate.IsError)
+        {
+            Fail(ref first, duplicate.Reason, duplicate.Offset);
+        }
+
         var essentials = true;
         if (via < 0)
         {
@@ -231,10 +264,17 @@ public static class SipMessageParser
                 Fail(ref first, SipParseErrorReason.MalformedVia, v.Start);
                 essentials = false;
             }
-            else if (ranges.Branch.IsEmpty)
+            else
             {
-                Fail(ref first, SipParseErrorReason.MissingViaBranch, v.Start);
-                essentials = false;
+                if (HasEmptyElement(v.Of(buf)))
+                {
+                    // Extraneous separators (RFC 4475 §3.1.2.1): the entry is still usable to answer with the 400.
+                    Fail(ref first, SipParseErrorReason.MalformedVia, v.Start);
+                }
+
+                // No branch is an RFC 2543 client (RFC 4475 §3.4.1): answered like any other, its transaction matched by
+                // Call-ID, From tag, sent-by and CSeq instead (RFC 3261 §17.2.3).
+                msg.TopViaUsable = true;
             }
 
             msg.TopViaRanges = ranges;
@@ -360,11 +400,7 @@ public static class SipMessageParser
         {
             msg.FromIndex = index;
             msg.FromTagRange = tag;
-            if (tag.IsEmpty && msg.IsRequestMessage)
-            {
-                // Still answerable: the From is usable, only its tag is missing.
-                Fail(ref first, SipParseErrorReason.MissingFromTag, value.Start);
-            }
+            // No tag is RFC 2543 (RFC 4475 §3.4.1) and valid here; a handler that needs one for a dialog answers that itself.
         }
         else
         {
@@ -410,6 +446,82 @@ public static class SipMessageParser
         }
 
         return true;
+    }
+
+    /// <summary>The index of a single-value header's first occurrence; a second one is recorded as a duplicate (RFC 3261 §7.3).</summary>
+    private static int First(int seen, int index, SipParseErrorReason reason, SipHeaderEntry[] table, ref SipParseError duplicate)
+    {
+        if (seen < 0)
+        {
+            return index;
+        }
+
+        Fail(ref duplicate, reason, table[index].Name.Start);
+        return seen;
+    }
+
+    /// <summary>A '?' after the userinfo starts URI headers; in the user part it is an ordinary character.</summary>
+    private static bool HasUriHeaders(ReadOnlySpan<byte> uri, int colon)
+    {
+        var at = uri.LastIndexOf((byte)'@');
+        return uri[(at >= 0 ? at + 1 : colon + 1)..].IndexOf((byte)'?') >= 0;
+    }
+
+    private static bool IsBareUriWithHeaders(ReadOnlySpan<byte> value)
+    {
+        if (value.IndexOf((byte)'<') >= 0)
+        {
+            return false;
+        }
+
+        var semi = value.IndexOf((byte)';');
+        var uri = semi < 0 ? value : value[..semi];
+        var colon = uri.IndexOf((byte)':');
+        return colon > 0 && HasUriHeaders(uri, colon);
+    }
+
+    private static bool IsSipScheme(ReadOnlySpan<byte> scheme) =>
+        System.Text.Ascii.EqualsIgnoreCase(scheme, "sip"u8) || System.Text.Ascii.EqualsIgnoreCase(scheme, "sips"u8);
+
+    /// <summary>True when a list value has an empty item or parameter (<c>;;</c>, <c>;,</c>, <c>,,</c>, or a trailing or
+    /// leading separator) outside quoted strings.</summary>
+    private static bool HasEmptyElement(ReadOnlySpan<byte> value)
+    {
+        byte last = (byte)',';
+        var quoted = false;
+        for (var i = 0; i < value.Length; i++)
+        {
+            var b = value[i];
+            if (quoted)
+            {
+                if (b == (byte)'\\')
+                {
+                    i++;
+                }
+                else if (b == (byte)'"')
+                {
+                    quoted = false;
+                }
+
+                last = b;
+                continue;
+            }
+
+            if (b is (byte)' ' or (byte)'\t')
+            {
+                continue;
+            }
+
+            if (b is (byte)';' or (byte)',' && last is (byte)';' or (byte)',')
+            {
+                return true;
+            }
+
+            quoted = b == (byte)'"';
+            last = b;
+        }
+
+        return last is (byte)';' or (byte)',';
     }
 
     private static int CountItems(ReadOnlySpan<byte> value)

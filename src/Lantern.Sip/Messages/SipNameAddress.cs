@@ -102,13 +102,15 @@ public sealed class SipNameAddress
         }
         else
         {
+            // LWS may sit between the addr-spec and its ';' (RFC 4475 §3.1.1.1): the URI ends at the last non-blank.
             var semi = s.IndexOf((byte)';');
-            if ((semi < 0 ? s : s[..semi]).IndexOfAny(SipSyntax.AddrSpecForbidden) >= 0)
+            var spec = SipSyntax.Trim(text, t.Start, semi < 0 ? t.Length : semi);
+            if (spec.Of(text).IndexOfAny(SipSyntax.AddrSpecForbidden) >= 0)
             {
                 return false;
             }
 
-            uri = semi < 0 ? t : new ByteRange(t.Start, semi);
+            uri = spec;
             parameters = semi < 0 ? default : new ByteRange(t.Start + semi, t.Length - semi);
         }
 

@@ -51,6 +51,13 @@ public readonly record struct SipParseError(SipParseErrorReason Reason, int Offs
         SipParseErrorReason.MalformedEvent => "Malformed Event",
         SipParseErrorReason.MalformedContentType => "Malformed Content-Type",
         SipParseErrorReason.HeaderMissingColon => "Bad Header: Missing Colon",
+        SipParseErrorReason.DuplicateFrom => "Duplicate From",
+        SipParseErrorReason.DuplicateTo => "Duplicate To",
+        SipParseErrorReason.DuplicateCallId => "Duplicate Call-ID",
+        SipParseErrorReason.DuplicateCSeq => "Duplicate CSeq",
+        SipParseErrorReason.DuplicateMaxForwards => "Duplicate Max-Forwards",
+        SipParseErrorReason.ConflictingContentLength => "Conflicting Content-Length",
+        SipParseErrorReason.MalformedContact => "Malformed Contact",
         _ => "Bad Request",
     };
 

@@ -41,8 +41,16 @@ public sealed partial class SipStack
 
             if (!msg.CanBuildResponse || (!ok && msg.Method == SipMethod.Ack))
             {
+                if (!ok && msg.Method != SipMethod.Ack && msg.CanAnswerStatelessly)
+                {
+                    RejectStatelessly(msg, from, error);
+                }
+                else
+                {
+                    Drop(from, error.Reason);
+                }
+
                 msg.Dispose();
-                Drop(from, error.Reason);
                 return;
             }
 
@@ -74,6 +82,17 @@ public sealed partial class SipStack
 
         var port = request.TopViaRport != 0 ? request.TopViaRport : request.TopViaPort != 0 ? request.TopViaPort : 5060;
         return new SipDestination(SipTransportKind.Udp, new System.Net.IPEndPoint(source.Remote.Address, port));
+    }
+
+    /// <summary>A request too broken for a transaction (no usable From, To or Call-ID) that still names its top Via and CSeq:
+    /// a stateless 400 naming the problem, so the sender stops retransmitting (RFC 4475 §3.3.1).</summary>
+    private void RejectStatelessly(SipMessage request, in SipSource source, SipParseError error)
+    {
+        request.ApplyReceived(source.Remote);
+        Interlocked.Increment(ref _rejected);
+        SipStackLog.Rejected(_logger, request.MethodText, source.Remote, error.StatusCode, error.ReasonPhrase);
+        var bytes = SipMessageBuilder.ResponseTo(request, error.StatusCode, error.ReasonPhrase, SipIdentifiers.NewTag()).ToArray();
+        _ = SendStatelessAsync(bytes, ResponseDestination(request, source));
     }
 
     private void Drop(in SipSource source, SipParseErrorReason reason)
@@ -197,17 +216,13 @@ public sealed partial class SipStack
         tx.Start();
     }
 
-    /// <summary>The answer the stack gives on its own, or null when the request goes on to its handler.</summary>
+    /// <summary>The answer the stack gives on its own, or null when the request goes on to its handler. Max-Forwards is not
+    /// checked: Lantern is the UAS every request is addressed to, and RFC 4475 §3.3.11 has a UAS process Max-Forwards: 0.</summary>
     private SipMessageBuilder? Verdict(SipMessage request, SipParseError error, string toTag, Dictionary<SipMethod, ISipRequestHandler> handlers, bool merged)
     {
         if (error.IsError)
         {
             return SipMessageBuilder.ResponseTo(request, error.StatusCode, error.ReasonPhrase, toTag);
-        }
-
-        if (request.MaxForwards == 0)
-        {
-            return SipMessageBuilder.ResponseTo(request, 483, null, toTag);
         }
 
         if (request.Method is not (SipMethod.Options or SipMethod.Cancel) && !handlers.ContainsKey(request.Method))

@@ -58,7 +58,14 @@ internal sealed class SipTransactionShard
     {
         var method = request.Method == SipMethod.Ack ? "INVITE" : request.MethodText;
         var invariant = System.Globalization.CultureInfo.InvariantCulture;
-        return string.Concat(request.TopViaBranch, "|", request.TopViaHost, ":", request.TopViaPort.ToString(invariant), "|",
+        var branch = request.TopViaBranch;
+        if (branch.Length == 0)
+        {
+            // RFC 2543 client without a branch: Call-ID and From tag stand in for it (RFC 3261 §17.2.3).
+            branch = string.Concat("2543|", request.CallId, "|", request.FromTag);
+        }
+
+        return string.Concat(branch, "|", request.TopViaHost, ":", request.TopViaPort.ToString(invariant), "|",
             request.CSeq.Number.ToString(invariant), "|", method);
     }
 

@@ -23,6 +23,14 @@ public sealed class SipMessageParserTests
     }
 
     [Fact]
+    public void TryParse_AddrSpecWithLwsBeforeParameters_TagFound()
+    {
+        // RFC 4475 §3.1.1.1: LWS, and a fold, between an addr-spec and its ';' and around '='.
+        using var m = Parse(SipSamples.Options.Replace("To: <sip:pbx.example.com>", "To :\r\n sip:pbx.example.com ;   tag    = 1918181833n", StringComparison.Ordinal));
+        Assert.Equal("1918181833n", m.ToTag);
+    }
+
+    [Fact]
     public void TryParse_Subscribe_ExposesEssentials()
     {
         using var m = Parse(SipSamples.Subscribe);
@@ -236,12 +244,15 @@ public sealed class SipMessageParserTests
     [InlineData("Content-Length: 0\r\n", "Content-Length: 10\r\n", SipParseErrorReason.ContentLengthMismatch, "Content-Length Mismatch")]
     [InlineData("Content-Length: 0\r\n", "Content-Length: -1\r\n", SipParseErrorReason.MalformedContentLength, "Malformed Content-Length")]
     [InlineData("Max-Forwards: 70\r\n", "Max-Forwards: 256\r\n", SipParseErrorReason.MalformedMaxForwards, "Malformed Max-Forwards")]
-    [InlineData(";tag=opt1", "", SipParseErrorReason.MissingFromTag, "Missing From Tag")]
     [InlineData("From: <sip:monitor@192.0.2.20>;tag=opt1\r\n", "", SipParseErrorReason.MissingFrom, "Missing From")]
     [InlineData("To: <sip:pbx.example.com>\r\n", "To: <sip:pbx.example.com\r\n", SipParseErrorReason.MalformedTo, "Malformed To")]
     [InlineData("To: <sip:pbx.example.com>\r\n", "", SipParseErrorReason.MissingTo, "Missing To")]
-    [InlineData(";branch=z9hG4bKopt1", "", SipParseErrorReason.MissingViaBranch, "Missing Via Branch")]
     [InlineData("SIP/2.0/UDP 192", "SIP/2.0 192", SipParseErrorReason.MalformedVia, "Malformed Via")]
+    [InlineData("Accept: application/sdp\r\n", "Contact: sip:m@192.0.2.20?Route=%3Csip:x.example.com%3E\r\n", SipParseErrorReason.MalformedContact, "Malformed Contact")]
+    [InlineData("OPTIONS sip:pbx.example.com SIP/2.0", "OPTIONS sip:pbx.example.com?Route=%3Csip:x.example.com%3E SIP/2.0", SipParseErrorReason.MalformedRequestUri, "Malformed Request-URI")]
+    [InlineData("OPTIONS sip:pbx.example.com SIP/2.0", "OPTIONS sip:pbx.example.com SIP/2.0  ", SipParseErrorReason.MalformedStartLine, "Malformed Start Line")]
+    [InlineData(";branch=z9hG4bKopt1", ";branch=z9hG4bKopt1;;,;,,", SipParseErrorReason.MalformedVia, "Malformed Via")]
+    [InlineData("OPTIONS sip:pbx.example.com SIP/2.0", "OPTIONS <sip:pbx.example.com> SIP/2.0", SipParseErrorReason.MalformedRequestUri, "Malformed Request-URI")]
     [InlineData("Via: SIP/2.0/UDP 192.0.2.20:5070;branch=z9hG4bKopt1\r\n", "", SipParseErrorReason.MissingVia, "Missing Via")]
     [InlineData("OPTIONS sip:pbx.example.com SIP/2.0", "OPTIONS sip:pbx.example.com SIP/3.0", SipParseErrorReason.UnsupportedVersion, "Unsupported SIP Version")]
     [InlineData("OPTIONS sip:pbx.example.com SIP/2.0", "OPTIONS pbx.example.com SIP/2.0", SipParseErrorReason.MalformedRequestUri, "Malformed Request-URI")]

@@ -43,10 +43,10 @@ public sealed class SipStackTests
     }
 
     [Fact]
-    public void MaxForwardsZero_483()
+    public void MaxForwardsZero_ProcessedAsUas()
     {
         using var r = Answer(SipStackHarness.Request("OPTIONS").Replace("Max-Forwards: 70", "Max-Forwards: 0", StringComparison.Ordinal));
-        Assert.Equal(483, r.StatusCode);
+        Assert.Equal(200, r.StatusCode);
     }
 
     [Fact]
@@ -92,7 +92,6 @@ public sealed class SipStackTests
     [InlineData("Content-Length: 0\r\n\r\n", "Content-Length: 40\r\n\r\n", "Content-Length Mismatch")]
     [InlineData("CSeq: 1 OPTIONS", "CSeq: one OPTIONS", "Malformed CSeq")]
     [InlineData("Max-Forwards: 70", "Max-Forwards: many", "Malformed Max-Forwards")]
-    [InlineData(";tag=ft1", "", "Missing From Tag")]
     [InlineData("CSeq: 1 OPTIONS", "CSeq: 1 NOTIFY", "CSeq Method Mismatch")]
     [InlineData("Max-Forwards: 70\r\n", "Max-Forwards: 70\r\nBogus header line\r\n", "Bad Header: Missing Colon")]
     public void BadRequest_400WithNamedReason(string find, string replace, string reason)
@@ -102,16 +101,48 @@ public sealed class SipStackTests
         Assert.Equal(reason, r.ReasonPhrase);
     }
 
+    [Fact]
+    public void Rfc2543RequestWithoutBranch_AnsweredAndRetransmissionMatchedByCallIdAndFromTag()
+    {
+        using var h = new SipStackHarness();
+        var first = SipStackHarness.Request("OPTIONS", branch: "x").Replace(";branch=x", string.Empty, StringComparison.Ordinal);
+        h.Receive(first);
+        h.Receive(first);
+        h.Receive(first.Replace("Call-ID: call-1", "Call-ID: call-2", StringComparison.Ordinal));
+        Assert.Equal(3, h.Transport.Sent.Count);
+        using var a = h.Transport.Sent[0].Parse();
+        using var b = h.Transport.Sent[1].Parse();
+        using var c = h.Transport.Sent[2].Parse();
+        Assert.Equal(200, a.StatusCode);
+        Assert.Equal(a.ToTag, b.ToTag);
+        Assert.NotEqual(a.ToTag, c.ToTag);
+    }
+
     [Theory]
-    [InlineData("Call-ID: call-1\r\n")]
     [InlineData("CSeq: 1 OPTIONS\r\n")]
-    [InlineData("To: <sip:1000@pbx.example.com>\r\n")]
-    public void RequestWithoutEssentials_DroppedAndCounted(string remove)
+    [InlineData("Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bKb1;rport\r\n")]
+    public void RequestWithoutViaOrCSeq_DroppedAndCounted(string remove)
     {
         using var h = new SipStackHarness();
         h.Receive(SipStackHarness.Request("OPTIONS").Replace(remove, string.Empty, StringComparison.Ordinal));
         Assert.Empty(h.Transport.Sent);
         Assert.Equal(1, h.Stack.Statistics.Dropped);
+    }
+
+    [Theory]
+    [InlineData("Call-ID: call-1\r\n", "Missing Call-ID")]
+    [InlineData("To: <sip:1000@pbx.example.com>\r\n", "Missing To")]
+    [InlineData("From: <sip:1000@pbx.example.com>;tag=ft1\r\n", "Missing From")]
+    public void RequestWithoutFromToOrCallId_StatelessBadRequestToViaSource(string remove, string reason)
+    {
+        using var h = new SipStackHarness();
+        h.Receive(SipStackHarness.Request("OPTIONS").Replace(remove, string.Empty, StringComparison.Ordinal));
+        var sent = Assert.Single(h.Transport.Sent);
+        Assert.StartsWith($"SIP/2.0 400 {reason}\r\n", sent.Text, StringComparison.Ordinal);
+        Assert.Contains("Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bKb1;received=203.0.113.5;rport=40123\r\n", sent.Text, StringComparison.Ordinal);
+        Assert.Contains("CSeq: 1 OPTIONS\r\n", sent.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(remove, sent.Text, StringComparison.Ordinal);
+        Assert.Equal(0, h.Stack.Statistics.Dropped);
     }
 
     [Theory]
