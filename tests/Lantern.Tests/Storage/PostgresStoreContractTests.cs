@@ -124,7 +124,7 @@ public sealed class PostgresStoreContractTests : StoreContractTests
     [StoreFact]
     public Task UpdateAsync_PutOnOneNodeThenOtherNodeRightAfter_LastAcknowledgedWriteWinsEverywhere() => WithReplicatingNodesAsync(async (storeA, a, b) =>
     {
-        for (var round = 0; round < 30; round++)
+        for (var round = 0; round < 10; round++)
         {
             var id = MailboxId.Parse($"2{round:D3}@default");
             var one = await a.UpdateAsync(id, MailboxSource.Api, Replace(1), null, CancellationToken.None);
@@ -141,8 +141,8 @@ public sealed class PostgresStoreContractTests : StoreContractTests
     [StoreFact]
     public Task UpdateAsync_ConcurrentDeltasFromTwoNodesWithoutPrecondition_NoneRefusedNoneLost() => WithReplicatingNodesAsync(async (storeA, a, b) =>
     {
-        const int PerWorker = 25;
-        const int WorkersPerNode = 4;
+        const int PerWorker = 20;
+        const int WorkersPerNode = 2;
         var id = MailboxId.Parse("3000@default");
         await a.UpdateAsync(id, MailboxSource.Api, Replace(0), null, CancellationToken.None);
         var refusals = new System.Collections.Concurrent.ConcurrentBag<string>();
@@ -174,6 +174,36 @@ public sealed class PostgresStoreContractTests : StoreContractTests
         await WaitForVoiceNewAsync(a, id, Total, "A shows every delta");
         await WaitForVoiceNewAsync(b, id, Total, "B shows every delta");
     });
+
+    [StoreFact]
+    public async Task UpstreamLock_TwoNodes_OneHoldsAndTheOtherTakesOverWhenItsSessionEnds()
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(Admin) { Database = _database }.ToString();
+        var interval = TimeSpan.FromMilliseconds(100);
+        await using var a = new PostgresUpstreamLock(connectionString, interval, TimeProvider.System);
+        await using var b = new PostgresUpstreamLock(connectionString, interval, TimeProvider.System);
+        var lostA = await a.AcquireAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        var takenByB = b.AcquireAsync(CancellationToken.None);
+
+        // B tries every interval; six of them pass without it getting the lock while A holds it.
+        await Task.WhenAny(takenByB, Task.Delay(interval * 6));
+        Assert.False(takenByB.IsCompleted, "B took the upstreams while A held them");
+
+        // A's session ends as when its node dies: PostgreSQL frees the lock, B takes it and A learns it lost it.
+        var aLost = new TaskCompletionSource();
+        using var registration = lostA.Register(aLost.SetResult);
+        await using (var admin = new NpgsqlConnection(connectionString))
+        {
+            await admin.OpenAsync();
+            await using var kill = new NpgsqlCommand("SELECT pg_terminate_backend($1)", admin);
+            kill.Parameters.Add(new NpgsqlParameter<int> { TypedValue = a.HolderProcessId });
+            Assert.True((bool)(await kill.ExecuteScalarAsync())!);
+        }
+
+        var lostB = await takenByB.WaitAsync(TimeSpan.FromSeconds(10));
+        await aLost.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(lostB.IsCancellationRequested);
+    }
 
     private async Task WithReplicatingNodesAsync(Func<ILanternStore, MailboxService, MailboxService, Task> body)
     {
@@ -216,7 +246,7 @@ public sealed class PostgresStoreContractTests : StoreContractTests
     private static async Task WaitForVoiceNewAsync(MailboxService node, MailboxId id, int expected, string what)
     {
         using var reader = node.Changes.Subscribe();
-        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (node.Find(id)?.Counts.Voice.New != expected)
         {
             var left = deadline - DateTime.UtcNow;
