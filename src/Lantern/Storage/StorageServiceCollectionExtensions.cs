@@ -3,7 +3,6 @@ using Lantern.Configuration;
 using Lantern.Mailboxes;
 using Lantern.Storage.Postgres;
 using Lantern.Storage.Sqlite;
-using Lantern.Upstreams;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -36,9 +35,6 @@ internal static class StorageServiceCollectionExtensions
             options ?? sp.GetRequiredService<IOptions<LanternOptions>>().Value.Store,
             sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
             sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IUpstreamLeadership>(sp => sp.GetRequiredService<ILanternStore>() is PostgresStore postgres
-            ? new PostgresUpstreamLock(postgres.ConnectionString, PostgresUpstreamLock.DefaultInterval, sp.GetRequiredService<TimeProvider>())
-            : new SingleNodeUpstreamLeadership());
         services.AddSingleton(sp => sp.GetRequiredService<ILanternStore>().Mailboxes);
         services.AddSingleton(sp => sp.GetRequiredService<ILanternStore>().Records);
         services.AddSingleton(sp => new MailboxService(

@@ -14,43 +14,15 @@ internal sealed class UpstreamsHostedService(
     UpstreamNotifyHandler handler,
     UpstreamsModule module,
     IOptions<LanternOptions> options,
-    IHostApplicationLifetime lifetime,
-    IUpstreamLeadership leadership) : IHostedLifecycleService
+    IHostApplicationLifetime lifetime) : IHostedLifecycleService
 {
     private Task _starting = Task.CompletedTask;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         stack.RegisterHandler(SipMethod.Notify, handler);
-        module.StandBy();
-        lifetime.ApplicationStarted.Register(() => _starting = LeadAsync(lifetime.ApplicationStopping));
+        lifetime.ApplicationStarted.Register(() => _starting = module.StartAsync(options.Value.Upstreams, lifetime.ApplicationStopping));
         return Task.CompletedTask;
-    }
-
-    // One node of a cluster runs the upstreams: this one while it holds them, handing them back when it loses them.
-    private async Task LeadAsync(CancellationToken stopping)
-    {
-        await module.StartAsync(options.Value.Upstreams, stopping).ConfigureAwait(false);
-        while (!stopping.IsCancellationRequested)
-        {
-            var lost = await leadership.AcquireAsync(stopping).ConfigureAwait(false);
-            await module.SetHeldAsync(true, stopping).ConfigureAwait(false);
-            using (var either = CancellationTokenSource.CreateLinkedTokenSource(lost, stopping))
-            {
-                try
-                {
-                    await Task.Delay(Timeout.InfiniteTimeSpan, either.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (either.IsCancellationRequested)
-                {
-                }
-            }
-
-            if (!stopping.IsCancellationRequested)
-            {
-                await module.SetHeldAsync(false, stopping).ConfigureAwait(false);
-            }
-        }
     }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;

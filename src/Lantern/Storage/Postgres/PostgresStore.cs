@@ -21,7 +21,6 @@ internal sealed class PostgresStore : ILanternStore
         ArgumentNullException.ThrowIfNull(logger);
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         Description = $"postgres:{builder.Host}:{builder.Port}/{builder.Database}";
-        ConnectionString = connectionString;
         _dataSource = NpgsqlDataSource.Create(connectionString);
         _logger = logger;
         _mailboxes = new PostgresMailboxRepository(this);
@@ -29,9 +28,6 @@ internal sealed class PostgresStore : ILanternStore
     }
 
     public string Description { get; }
-
-    /// <summary>For connections kept outside the pool (the upstream lock).</summary>
-    internal string ConnectionString { get; }
 
     public IMailboxRepository Mailboxes => _mailboxes;
 

@@ -11,9 +11,6 @@ internal sealed class PostgresUpstreamLock : IUpstreamLeadership, IAsyncDisposab
     /// <summary>The advisory lock key ("LNTNUPST"), distinct from the migration lock.</summary>
     public const long AdvisoryLockKey = 0x4C4E_544E_5550_5354;
 
-    /// <summary>One second: the failover time of the upstreams when their node dies.</summary>
-    public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(1);
-
     private readonly string _connectionString;
     private readonly TimeSpan _interval;
     private readonly TimeProvider _time;
