@@ -7,7 +7,24 @@ internal interface IMailboxRepository
     /// <summary>Every stored mailbox, in no particular order.</summary>
     ValueTask<IReadOnlyList<Mailbox>> LoadAllAsync(CancellationToken cancellationToken);
 
-    /// <summary>Inserts or replaces one mailbox.</summary>
+    /// <summary>True when other nodes write the same rows, so memory may lag the store and a write must be decided on the stored row.</summary>
+    bool IsShared => false;
+
+    /// <summary>One stored mailbox, or null.</summary>
+    async ValueTask<Mailbox?> LoadOneAsync(MailboxId id, CancellationToken cancellationToken)
+    {
+        foreach (var mailbox in await LoadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (mailbox.Id == id)
+            {
+                return mailbox;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Inserts or replaces one mailbox; a shared store throws <see cref="MailboxConflictException"/> when the stored version is not the one before <see cref="Mailbox.Version"/>.</summary>
     ValueTask UpsertAsync(Mailbox mailbox, CancellationToken cancellationToken);
 
     /// <summary>Deletes one mailbox; deleting a missing one is not an error.</summary>

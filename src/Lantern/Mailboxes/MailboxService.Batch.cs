@@ -41,7 +41,31 @@ internal sealed partial class MailboxService
         var held = await _stripes.EnterManyAsync(ids, cancellationToken).ConfigureAwait(false);
         try
         {
-            return await ApplyBatchLockedAsync(items, source).ConfigureAwait(false);
+            // As for one write (see WriteLockedAsync): with a shared store nothing is refused or skipped on memory alone,
+            // and a batch that lost the compare-and-set is recomputed on the re-read rows.
+            var fresh = !_repository.IsShared;
+            for (var attempt = 1; ; attempt++)
+            {
+                if (await ApplyBatchLockedAsync(items, source, fresh).ConfigureAwait(false) is { } result)
+                {
+                    return result;
+                }
+
+                if (attempt >= MaxCommitAttempts)
+                {
+                    return Refused(MailboxWriteStatus.VersionMismatch, "a mailbox of the batch was changed on another node at the same time; nothing was written, retry");
+                }
+
+                foreach (var id in ids)
+                {
+                    if (await RefreshLockedAsync(id).ConfigureAwait(false) is { } failed)
+                    {
+                        return Refused(failed.Status, failed.Error);
+                    }
+                }
+
+                fresh = true;
+            }
         }
         finally
         {
@@ -118,7 +142,8 @@ internal sealed partial class MailboxService
         }
     }
 
-    private async ValueTask<MailboxBatchResult> ApplyBatchLockedAsync(IReadOnlyList<MailboxBatchItem> items, MailboxSource source)
+    /// <summary>Null when the answer came from memory that may be stale (<paramref name="fresh"/> false) or another node won the commit.</summary>
+    private async ValueTask<MailboxBatchResult?> ApplyBatchLockedAsync(IReadOnlyList<MailboxBatchItem> items, MailboxSource source, bool fresh)
     {
         // Validate every item against the running state (an id may appear twice), collecting every error.
         var working = new Dictionary<MailboxId, MailboxCounts>();
@@ -151,7 +176,7 @@ internal sealed partial class MailboxService
 
         if (errors.Count > 0)
         {
-            return new MailboxBatchResult(false, 0, errors);
+            return fresh ? new MailboxBatchResult(false, 0, errors) : null;
         }
 
         var now = Now();
@@ -174,7 +199,7 @@ internal sealed partial class MailboxService
 
         if (upserts.Count == 0)
         {
-            return new MailboxBatchResult(true, 0, []);
+            return fresh ? new MailboxBatchResult(true, 0, []) : null;
         }
 
         if (Interlocked.Add(ref _count, created) > _options.MaxMailboxes && created > 0)
@@ -190,9 +215,7 @@ internal sealed partial class MailboxService
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Interlocked.Add(ref _count, -created);
-            return ex is MailboxConflictException
-                ? Refused(MailboxWriteStatus.VersionMismatch, "a mailbox of the batch was changed on another node at the same time; nothing was written, retry")
-                : Refused(MailboxWriteStatus.Unavailable, "the mailbox store is unavailable; nothing was written");
+            return ex is MailboxConflictException ? null : Refused(MailboxWriteStatus.Unavailable, "the mailbox store is unavailable; nothing was written");
         }
 
         foreach (var mailbox in upserts)

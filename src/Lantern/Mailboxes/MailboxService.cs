@@ -13,6 +13,10 @@ namespace Lantern.Mailboxes;
 /// </remarks>
 internal sealed partial class MailboxService : IMailboxService, IDisposable
 {
+    /// <summary>Compare-and-set attempts of one write against a shared store; each loss means another node committed in
+    /// between, so running out takes sustained contention on one mailbox from several nodes.</summary>
+    private const int MaxCommitAttempts = 16;
+
     private readonly IMailboxRepository _repository;
     private readonly TimeProvider _time;
     private readonly MailboxServiceOptions _options;
@@ -87,38 +91,35 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
         await _stripes.EnterAsync(stripe, cancellationToken).ConfigureAwait(false);
         try
         {
-            _mailboxes.TryGetValue(id, out var current);
-            if (CheckOwnerAndVersion(id, current, source, expectedVersion) is { } refusal)
-            {
-                return refusal;
-            }
-
-            var counts = current?.Counts ?? MailboxCounts.Empty;
-            if (!update.TryApply(counts, out var next, out var error))
-            {
-                return new MailboxWriteResult(MailboxWriteStatus.Invalid, current, error);
-            }
-
-            if (current is not null && next == counts)
-            {
-                return new MailboxWriteResult(MailboxWriteStatus.Unchanged, current, string.Empty);
-            }
-
-            if (current is null && !TryReserve())
-            {
-                return LimitReached();
-            }
-
-            var now = Now();
-            var mailbox = current is null
-                ? new Mailbox(id, next, 1, source, now)
-                : current with { Counts = next, Version = current.Version + 1, UpdatedAt = now };
-            return await CommitAsync(mailbox, created: current is null, now).ConfigureAwait(false);
+            return await WriteLockedAsync(id, (Source: source, Update: update, Expected: expectedVersion), DecideUpdate).ConfigureAwait(false);
         }
         finally
         {
             _stripes.Exit(stripe);
         }
+    }
+
+    private static MailboxWriteDecision DecideUpdate(MailboxId id, Mailbox? current, (MailboxSource Source, MailboxUpdate Update, long? Expected) write, DateTimeOffset now)
+    {
+        if (CheckOwnerAndVersion(id, current, write.Source, write.Expected) is { } refusal)
+        {
+            return new(refusal, null);
+        }
+
+        var counts = current?.Counts ?? MailboxCounts.Empty;
+        if (!write.Update.TryApply(counts, out var next, out var error))
+        {
+            return new(new MailboxWriteResult(MailboxWriteStatus.Invalid, current, error), null);
+        }
+
+        if (current is not null && next == counts)
+        {
+            return new(new MailboxWriteResult(MailboxWriteStatus.Unchanged, current, string.Empty), null);
+        }
+
+        return new(null, current is null
+            ? new Mailbox(id, next, 1, write.Source, now)
+            : current with { Counts = next, Version = current.Version + 1, UpdatedAt = now });
     }
 
     private async ValueTask<MailboxWriteResult> SetPublicationLapsedCoreAsync(MailboxId id, MailboxSource source, bool lapsed, CancellationToken cancellationToken)
@@ -132,30 +133,98 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
         await _stripes.EnterAsync(stripe, cancellationToken).ConfigureAwait(false);
         try
         {
-            _mailboxes.TryGetValue(id, out var current);
-            if (current is null)
-            {
-                return NotFound(id);
-            }
-
-            if (CheckOwnerAndVersion(id, current, source, null) is { } refusal)
-            {
-                return refusal;
-            }
-
-            if (current.PublicationLapsed == lapsed)
-            {
-                return new MailboxWriteResult(MailboxWriteStatus.Unchanged, current, string.Empty);
-            }
-
-            // The counts stay, so the version stays; the flag change is still persisted and published.
-            var now = Now();
-            return await CommitAsync(current with { PublicationLapsed = lapsed, UpdatedAt = now }, created: false, now).ConfigureAwait(false);
+            return await WriteLockedAsync(id, (Source: source, Lapsed: lapsed), DecideLapsed).ConfigureAwait(false);
         }
         finally
         {
             _stripes.Exit(stripe);
         }
+    }
+
+    private static MailboxWriteDecision DecideLapsed(MailboxId id, Mailbox? current, (MailboxSource Source, bool Lapsed) write, DateTimeOffset now)
+    {
+        if (current is null)
+        {
+            return new(NotFound(id), null);
+        }
+
+        if (CheckOwnerAndVersion(id, current, write.Source, null) is { } refusal)
+        {
+            return new(refusal, null);
+        }
+
+        if (current.PublicationLapsed == write.Lapsed)
+        {
+            return new(new MailboxWriteResult(MailboxWriteStatus.Unchanged, current, string.Empty), null);
+        }
+
+        // The counts stay, so the version stays; the flag change is still persisted and published.
+        return new(null, current with { PublicationLapsed = write.Lapsed, UpdatedAt = now });
+    }
+
+    /// <summary>Decides a write on the mailbox's state and commits it; the caller holds the mailbox's stripe.</summary>
+    /// <remarks>With a shared store memory may lag other nodes' commits, so no answer is given from memory alone: a refusal or
+    /// "no change" is decided again on the re-read stored row, and a commit that lost the compare-and-set to another node is
+    /// recomputed on the re-read row, so a write without a precondition neither fails nor vanishes because another node wrote first.</remarks>
+    private async ValueTask<MailboxWriteResult> WriteLockedAsync<TState>(MailboxId id, TState state, Func<MailboxId, Mailbox?, TState, DateTimeOffset, MailboxWriteDecision> decide)
+    {
+        var fresh = !_repository.IsShared;
+        for (var attempt = 1; ; attempt++)
+        {
+            _mailboxes.TryGetValue(id, out var current);
+            var now = Now();
+            var (answer, mailbox) = decide(id, current, state, now);
+            if (answer is not null || mailbox is null)
+            {
+                if (fresh)
+                {
+                    return answer!;
+                }
+            }
+            else
+            {
+                var created = current is null;
+                if (created && !TryReserve())
+                {
+                    return LimitReached();
+                }
+
+                var committed = await CommitAsync(mailbox, created, now).ConfigureAwait(false);
+                if (committed is not null)
+                {
+                    return committed;
+                }
+
+                if (attempt >= MaxCommitAttempts)
+                {
+                    return Conflict(id);
+                }
+            }
+
+            if (await RefreshLockedAsync(id).ConfigureAwait(false) is { } failed)
+            {
+                return failed;
+            }
+
+            fresh = true;
+        }
+    }
+
+    /// <summary>Makes memory equal the stored row (publishing it if it moved); null on success, else the store failure.</summary>
+    private async ValueTask<MailboxWriteResult?> RefreshLockedAsync(MailboxId id)
+    {
+        Mailbox? stored;
+        try
+        {
+            stored = await _repository.LoadOneAsync(id, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return StoreFailed(Find(id));
+        }
+
+        Follow(id, stored, Now());
+        return null;
     }
 
     private async ValueTask<MailboxWriteResult> DeleteCoreAsync(MailboxId id, MailboxSource source, CancellationToken cancellationToken)
@@ -170,6 +239,16 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
         try
         {
             _mailboxes.TryGetValue(id, out var current);
+            if (_repository.IsShared && (current is null || current.Source != source))
+            {
+                if (await RefreshLockedAsync(id).ConfigureAwait(false) is { } failed)
+                {
+                    return failed;
+                }
+
+                _mailboxes.TryGetValue(id, out current);
+            }
+
             if (current is null)
             {
                 return NotFound(id);
@@ -208,7 +287,8 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
         _metrics.Dispose();
     }
 
-    private async ValueTask<MailboxWriteResult> CommitAsync(Mailbox mailbox, bool created, DateTimeOffset now)
+    /// <summary>Commits and publishes; null when another node moved the stored row on first (nothing was written).</summary>
+    private async ValueTask<MailboxWriteResult?> CommitAsync(Mailbox mailbox, bool created, DateTimeOffset now)
     {
         var started = Stopwatch.GetTimestamp();
         try
@@ -223,7 +303,7 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
                 Interlocked.Decrement(ref _count);
             }
 
-            return ex is MailboxConflictException ? Conflict(mailbox.Id) : StoreFailed(Find(mailbox.Id));
+            return ex is MailboxConflictException ? null : StoreFailed(Find(mailbox.Id));
         }
 
         _mailboxes[mailbox.Id] = mailbox;

@@ -44,7 +44,9 @@ internal sealed class PostgresMailboxRepository : IMailboxRepository
         return await ReadAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One stored mailbox, or null; used to follow other nodes' changes.</summary>
+    public bool IsShared => true;
+
+    /// <summary>One stored mailbox, or null; used to follow other nodes' changes and to decide writes on the stored row.</summary>
     public async ValueTask<Mailbox?> LoadOneAsync(MailboxId id, CancellationToken cancellationToken)
     {
         await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
