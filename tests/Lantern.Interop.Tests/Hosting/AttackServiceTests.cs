@@ -10,6 +10,7 @@ namespace Lantern.Interop.Tests.Hosting;
 /// <summary>Issue 10 items 4-7 against the built server: while an attack runs from 127.0.0.2 (bounded in count and time), a
 /// legitimate phone's SUBSCRIBE refresh and a REST read from 127.0.0.1 are answered in bounded time, and the attack is cut off.
 /// Each test writes a <c>FIGURES</c> line (RSS, CPU, answer times) that bench/security/measure.sh collects.</summary>
+[Collection(AttackTestGroup.Name)]
 public sealed class AttackServiceTests
 {
     private const string Config = """

@@ -8,6 +8,7 @@ namespace Lantern.Interop.Tests.Hosting;
 
 /// <summary>Issue 10 item 1: idle connections to the REST port from one address, more than the process has descriptors, must not
 /// crash the server nor flood its log; SIP over UDP and TCP and a REST read from another address keep being served.</summary>
+[Collection(AttackTestGroup.Name)]
 public sealed class DescriptorExhaustionTests
 {
     private const int DescriptorLimit = 2000;

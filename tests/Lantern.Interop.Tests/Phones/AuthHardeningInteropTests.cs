@@ -11,6 +11,7 @@ namespace Lantern.Interop.Tests.Phones;
 
 /// <summary>Issue 10's authentication attacks against the built server over real sockets: the legitimate phone and operator use
 /// 127.0.0.1, the attacker 127.0.0.2 (another loopback address, so a ban of the attacker leaves them alone).</summary>
+[Collection(AttackTestGroup.Name)]
 public sealed class AuthHardeningInteropTests
 {
     private const string Config = """
