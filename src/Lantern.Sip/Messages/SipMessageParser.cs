@@ -131,7 +131,7 @@ public static class SipMessageParser
             // A URI scheme starts with a letter: this also refuses <> around the Request-URI (RFC 4475 §3.1.2.7).
             // Headers (?...) are not allowed in a SIP Request-URI (RFC 3261 §19.1.1, RFC 4475 §3.1.2.11).
             if (!error.IsError && (colon <= 0 || !char.IsAsciiLetter((char)uri[0]) || uri.IndexOfAny(SipSyntax.Blank) >= 0
-                || (IsSipScheme(uri[..colon]) && HasUriHeaders(uri, colon))))
+                || (IsSipScheme(uri[..colon]) && (HasUriHeaders(uri, colon) || !HasValidHostPort(uri, colon)))))
             {
                 error = new SipParseError(SipParseErrorReason.MalformedRequestUri, sp1 + 1);
             }
@@ -465,6 +465,15 @@ public static class SipMessageParser
     {
         var at = uri.LastIndexOf((byte)'@');
         return uri[(at >= 0 ? at + 1 : colon + 1)..].IndexOf((byte)'?') >= 0;
+    }
+
+    /// <summary>The host and port of a SIP URI: an IPv6 address must be in [] (RFC 5118 §4.2), a port must be a number.</summary>
+    private static bool HasValidHostPort(ReadOnlySpan<byte> uri, int colon)
+    {
+        var at = uri.LastIndexOf((byte)'@');
+        var hostPort = uri[(at >= 0 ? at + 1 : colon + 1)..];
+        var end = hostPort.IndexOfAny((byte)';', (byte)'?');
+        return SipUri.TryScanHostPort(end < 0 ? hostPort : hostPort[..end], out _, out _, out _, out _);
     }
 
     private static bool IsBareUriWithHeaders(ReadOnlySpan<byte> value)

@@ -193,6 +193,20 @@ public sealed class SipUri
     internal static bool TryParseHostPort(ReadOnlySpan<byte> hostPort, out string host, out bool ipv6, out int port)
     {
         host = string.Empty;
+        if (!TryScanHostPort(hostPort, out var start, out var length, out ipv6, out port))
+        {
+            return false;
+        }
+
+        host = Encoding.ASCII.GetString(hostPort.Slice(start, length));
+        return true;
+    }
+
+    /// <summary>Checks <c>host[:port]</c> without allocating; the host (IPv6 without brackets) is at <paramref name="start"/>.</summary>
+    internal static bool TryScanHostPort(ReadOnlySpan<byte> hostPort, out int start, out int length, out bool ipv6, out int port)
+    {
+        start = 0;
+        length = 0;
         ipv6 = false;
         port = 0;
         ReadOnlySpan<byte> hostBytes;
@@ -206,6 +220,7 @@ public sealed class SipUri
             }
 
             hostBytes = hostPort[1..close];
+            start = 1;
             ipv6 = true;
             var after = hostPort[(close + 1)..];
             if (!after.IsEmpty)
@@ -222,7 +237,9 @@ public sealed class SipUri
                 }
             }
 
-            if (hostBytes.ContainsAnyExcept(SipSyntax.Ipv6Chars))
+            // RFC 5118 §4.10: the three-colon form RFC 3261's ABNF allowed (2001:db8:::192.0.2.1) is tolerated too, so only
+            // the characters are checked, and a colon is required (an IPv6 reference without one is no address).
+            if (hostBytes.ContainsAnyExcept(SipSyntax.Ipv6Chars) || hostBytes.IndexOf((byte)':') < 0)
             {
                 return false;
             }
@@ -256,7 +273,7 @@ public sealed class SipUri
             port = (int)p;
         }
 
-        host = Encoding.ASCII.GetString(hostBytes);
+        length = hostBytes.Length;
         return true;
     }
 
