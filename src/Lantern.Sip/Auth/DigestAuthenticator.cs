@@ -64,17 +64,21 @@ public sealed class DigestAuthenticator
             return new(DigestResult.Missing, null, "No credentials");
         }
 
+        // Credentials in a scheme we do not know are no credentials to us: the answer is a challenge in one we know
+        // (RFC 3261 §22.1, RFC 4475 §3.3.7), whatever the rest of the value looks like.
+        var trimmed = authorization.AsSpan().TrimStart();
+        var schemeEnd = trimmed.IndexOfAny(' ', '\t');
+        if (!(schemeEnd < 0 ? trimmed : trimmed[..schemeEnd]).Equals("Digest", StringComparison.OrdinalIgnoreCase))
+        {
+            return new(DigestResult.Missing, null, "Not a Digest scheme");
+        }
+
         if (!DigestParameters.TryParse(authorization, _options.MaxHeaderLength, out var p, out var error))
         {
             return new(DigestResult.Malformed, null, error);
         }
 
-        if (!p!.Scheme.Equals("Digest", StringComparison.OrdinalIgnoreCase))
-        {
-            return new(DigestResult.Malformed, null, "Not a Digest scheme");
-        }
-
-        var username = p["username"];
+        var username = p!["username"];
         var realm = p["realm"];
         var nonce = p["nonce"];
         var uri = p["uri"];

@@ -211,7 +211,8 @@ public sealed class DigestAuthenticatorTests
 
     [Theory]
     [InlineData(null, DigestResult.Missing)]
-    [InlineData("Basic dXNlcjpwYXNz", DigestResult.Malformed)]
+    [InlineData("Basic dXNlcjpwYXNz", DigestResult.Missing)]
+    [InlineData("NoOneKnowsThisScheme opaque-data=here", DigestResult.Missing)]
     [InlineData("Digest username=\"1001\", realm=\"example.com\"", DigestResult.Malformed)]
     [InlineData("Digest username=\"1001\" realm=\"example.com\"", DigestResult.Malformed)]
     [InlineData("Digest username=\"1001", DigestResult.Malformed)]
