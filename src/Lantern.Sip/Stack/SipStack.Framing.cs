@@ -33,7 +33,7 @@ public sealed partial class SipStack : ISipFramingErrorSink
         if (response is null)
         {
             Interlocked.Increment(ref _dropped);
-            SipStackLog.FramingUnanswered(_logger, source.Remote, error);
+            _dropLog.Dropped(source.Remote, "a stream", error.ReasonPhrase() + ", and no request a response can be built for; the connection is closed");
             return;
         }
 

@@ -22,7 +22,7 @@ public sealed partial class SipStack
             var ok = SipMessageParser.TryParse(message, _options.Limits, out var msg, out var error);
             if (msg is null)
             {
-                Drop(from, error.Reason);
+                Drop(from, "a message", error);
                 return;
             }
 
@@ -31,11 +31,11 @@ public sealed partial class SipStack
                 if (!ok)
                 {
                     msg.Dispose();
-                    Drop(from, error.Reason);
+                    Drop(from, "a response", error);
                     return;
                 }
 
-                RouteResponse(msg);
+                RouteResponse(msg, from);
                 return;
             }
 
@@ -47,7 +47,7 @@ public sealed partial class SipStack
                 }
                 else
                 {
-                    Drop(from, error.Reason);
+                    Drop(from, msg.Method == SipMethod.Ack ? "an ACK" : "a request", error);
                 }
 
                 msg.Dispose();
@@ -95,13 +95,16 @@ public sealed partial class SipStack
         _ = SendStatelessAsync(bytes, ResponseDestination(request, source));
     }
 
-    private void Drop(in SipSource source, SipParseErrorReason reason)
+    /// <summary>Counts a message dropped unanswered and logs why (at Debug, throttled).</summary>
+    private void Drop(in SipSource source, string what, SipParseError error)
     {
         Interlocked.Increment(ref _dropped);
-        SipStackLog.Dropped(_logger, source.Remote, reason);
+        _dropLog.Dropped(source.Remote, what, error.IsError
+            ? string.Create(CultureInfo.InvariantCulture, $"{error.ReasonPhrase} at byte {error.Offset}")
+            : "no usable top Via, From, To, Call-ID and CSeq to answer with");
     }
 
-    private void RouteResponse(SipMessage response)
+    private void RouteResponse(SipMessage response, SipSource source)
     {
         var shard = ShardFor(response.CallIdBytes);
         var posted = shard.Executor.TryPost(() =>
@@ -114,13 +117,15 @@ public sealed partial class SipStack
             else
             {
                 Interlocked.Increment(ref _dropped);
-                SipStackLog.StrayResponse(_logger, response.StatusCode, response.CSeq.MethodText);
+                _dropLog.Dropped(source.Remote, "a response", string.Create(CultureInfo.InvariantCulture,
+                    $"{response.StatusCode} to {response.CSeq.MethodText} matches no client transaction (stray, or its transaction has ended)"));
                 response.Dispose();
             }
         }, bounded: true);
         if (!posted)
         {
             Interlocked.Increment(ref _dropped);
+            _dropLog.Dropped(source.Remote, "a response", "its shard's queue is full (overload)");
             response.Dispose();
         }
     }

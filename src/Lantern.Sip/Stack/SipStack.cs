@@ -14,6 +14,7 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
     private readonly ISipTransportLayer _transport;
     private readonly SipStackOptions _options;
     private readonly ILogger _logger;
+    private readonly SipDropLog _dropLog;
     private readonly SipTimerService _timers;
     private readonly SipTransactionContext _context;
     private readonly SipTransactionShard[] _shards;
@@ -37,6 +38,7 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
         _transport = transport;
         _options = options;
         _logger = logger;
+        _dropLog = new SipDropLog(logger, timeProvider);
         _timers = new SipTimerService(timeProvider);
         _context = new SipTransactionContext(transport, _timers, new SipTransactionTimers(options.T1, options.T2, options.T4), logger);
         var shards = options.Shards > 0 ? options.Shards : Environment.ProcessorCount;

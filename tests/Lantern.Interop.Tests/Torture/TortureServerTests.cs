@@ -86,9 +86,13 @@ public sealed class TortureServerTests(TortureServerFixture fixture, ITestOutput
             $"From: <sip:t@127.0.0.1>;tag=alive\r\nTo: <sip:ping@127.0.0.1>\r\nCall-ID: {callId}\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n");
         var alive = await ExchangeAsync(socket, server, options, text => text.Contains("Call-ID: " + callId, StringComparison.Ordinal), received);
         Assert.True(alive is not null && alive.StartsWith("SIP/2.0 200 ", StringComparison.Ordinal), $"{c}: no 200 to OPTIONS afterwards\n{fixture.Server.Output}");
-        if (c.SentBy is null)
+        foreach (var text in received)
         {
-            Assert.True(received.Count == 1, $"{c}: the server answered a message it must discard:\n{string.Join("\n", received)}");
+            // Retransmissions get the same answer; anything else (e.g. dblreq's INVITE, which must be ignored) is wrong.
+            var statusLine = text.Split("\r\n")[0];
+            Assert.True(text.Contains("Call-ID: " + callId, StringComparison.Ordinal)
+                || (c.SentBy is not null && Array.IndexOf(c.Codes, int.Parse(statusLine.AsSpan(8, 3), CultureInfo.InvariantCulture)) >= 0),
+                $"{c}: the server also sent {statusLine}");
         }
     }
 
@@ -154,7 +158,7 @@ public sealed class TortureServerTests(TortureServerFixture fixture, ITestOutput
                 {
                     var r = await socket.ReceiveFromAsync(buffer, new IPEndPoint(server.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0), wait.Token);
                     var text = Encoding.UTF8.GetString(buffer, 0, r.ReceivedBytes);
-                    received.Add(text.Split("\r\n")[0]);
+                    received.Add(text);
                     if (match(text))
                     {
                         return text;

@@ -14,11 +14,11 @@ internal sealed class SipStackHarness : IDisposable
 {
     public static readonly IPEndPoint Phone = new(IPAddress.Parse("203.0.113.5"), 40123);
 
-    public SipStackHarness(SipStackOptions? options = null)
+    public SipStackHarness(SipStackOptions? options = null, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         Transport = new InMemorySipTransport(Time);
-        Stack = new SipStack(Transport, Time, options ?? new SipStackOptions { Shards = 1 }, NullLogger.Instance);
+        Stack = new SipStack(Transport, Time, options ?? new SipStackOptions { Shards = 1 }, logger ?? NullLogger.Instance);
         Start = Time.GetUtcNow();
     }
 
