@@ -126,6 +126,40 @@ internal static class LanternOptionsChecks
         var remoteMailboxes = new Dictionary<MailboxId, string>();
         CheckUpstreams(options.Upstreams, remoteMailboxes, errors);
         CheckPeers(options.Peers, remoteMailboxes, errors);
+        CheckSpools(options.Spools, errors);
+    }
+
+    private static void CheckSpools(List<SpoolOptions> spools, List<string> errors)
+    {
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < spools.Count; i++)
+        {
+            var s = spools[i];
+            var path = $"spools[{i}]";
+            if (!MailboxId.IsValidPart(s.Name))
+            {
+                errors.Add($"{path}.name: \"{s.Name}\" must be 1-{MailboxId.MaxPartLength} characters from [A-Za-z0-9_.*#+-]");
+            }
+            else if (!names.TryAdd(s.Name, i))
+            {
+                errors.Add($"{path}.name: duplicate spool name \"{s.Name}\" (also spools[{names[s.Name]}])");
+            }
+
+            if (string.IsNullOrWhiteSpace(s.Path))
+            {
+                errors.Add($"{path}.path: must not be empty");
+            }
+            else if (!Directory.Exists(s.Path))
+            {
+                errors.Add($"{path}.path: directory \"{s.Path}\" does not exist");
+            }
+
+            CheckPositive(errors, path + ".rescanSeconds", s.RescanSeconds);
+            if (s.DebounceMilliseconds < 0)
+            {
+                errors.Add($"{path}.debounceMilliseconds: {s.DebounceMilliseconds} must not be negative");
+            }
+        }
     }
 
     private static void CheckUsers(List<string> errors, string path, List<(string Name, string Secret)> users, string secretKey)
