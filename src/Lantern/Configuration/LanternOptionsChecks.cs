@@ -18,9 +18,9 @@ internal static class LanternOptionsChecks
         for (var i = 0; i < sip.Listen.Count; i++)
         {
             var l = sip.Listen[i];
-            if (l.Transport is not ("udp" or "tcp" or "tls"))
+            if (l.Transport is not ("udp" or "tcp" or "tls" or "ws" or "wss"))
             {
-                errors.Add($"sip.listen[{i}].transport: \"{l.Transport}\" is not udp, tcp or tls");
+                errors.Add($"sip.listen[{i}].transport: \"{l.Transport}\" is not udp, tcp, tls, ws or wss");
             }
 
             if (!IPAddress.TryParse(l.Address, out _))
@@ -33,9 +33,23 @@ internal static class LanternOptionsChecks
                 errors.Add($"sip.listen[{i}].port: {l.Port} is not 0-65535");
             }
 
-            if (l.Transport == "tls" && (string.IsNullOrEmpty(l.Certificate) || string.IsNullOrEmpty(l.Key)))
+            if (l.Transport is "tls" or "wss" && (string.IsNullOrEmpty(l.Certificate) || string.IsNullOrEmpty(l.Key)))
             {
-                errors.Add($"sip.listen[{i}]: tls needs certificate and key");
+                errors.Add($"sip.listen[{i}]: {l.Transport} needs certificate and key");
+            }
+
+            for (var o = 0; o < l.AllowedOrigins.Count; o++)
+            {
+                if (l.Transport is not ("ws" or "wss"))
+                {
+                    errors.Add($"sip.listen[{i}].allowedOrigins: only ws and wss listeners check origins");
+                    break;
+                }
+
+                if (!Uri.TryCreate(l.AllowedOrigins[o], UriKind.Absolute, out var origin) || origin.AbsolutePath != "/" || l.AllowedOrigins[o].EndsWith('/'))
+                {
+                    errors.Add($"sip.listen[{i}].allowedOrigins[{o}]: \"{l.AllowedOrigins[o]}\" is not an origin (scheme://host[:port], no path)");
+                }
             }
         }
 
