@@ -13,9 +13,11 @@ namespace Lantern.Benchmarks.Spool;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "BenchmarkDotNet disposes in GlobalCleanup.")]
 public class SpoolRescanBenchmarks
 {
-    private const int Mailboxes = 10_000;
     private string _root = string.Empty;
     private SpoolWatcher? _watcher;
+
+    /// <summary>Mailbox folders in the spool, spread over 10 contexts.</summary>
+    public int Mailboxes { get; set; } = 10_000;
 
     [GlobalSetup]
     public async Task SetupAsync()

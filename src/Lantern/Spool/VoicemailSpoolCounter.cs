@@ -25,16 +25,33 @@ internal static class VoicemailSpoolCounter
     /// <summary>The counts of the mailbox folder, or null when the folder does not exist (the mailbox is gone).</summary>
     public static MailboxCounts? Count(string mailboxFolder)
     {
-        if (!Directory.Exists(mailboxFolder))
+        // One read of the mailbox folder says which message folders exist, so a folder app_voicemail has not created yet
+        // (no message ever listened to, none urgent) costs neither a failed open nor an exception.
+        var folders = 0;
+        try
+        {
+            var entries = new FileSystemEnumerable<int>(mailboxFolder, static (ref FileSystemEntry entry) => FolderBit(entry.FileName), Options)
+            {
+                ShouldIncludePredicate = static (ref FileSystemEntry entry) => entry.IsDirectory,
+            };
+            foreach (var bit in entries)
+            {
+                folders |= bit;
+            }
+        }
+        catch (DirectoryNotFoundException)
         {
             return null;
         }
 
-        var inbox = CountFolder(Path.Combine(mailboxFolder, Inbox));
-        var old = CountFolder(Path.Combine(mailboxFolder, Old));
-        var urgent = CountFolder(Path.Combine(mailboxFolder, Urgent));
+        var inbox = (folders & 1) != 0 ? CountFolder(Path.Combine(mailboxFolder, Inbox)) : 0;
+        var old = (folders & 2) != 0 ? CountFolder(Path.Combine(mailboxFolder, Old)) : 0;
+        var urgent = (folders & 4) != 0 ? CountFolder(Path.Combine(mailboxFolder, Urgent)) : 0;
         return new MailboxCounts(new MessageCounts(inbox + urgent, old, urgent, 0));
     }
+
+    private static int FolderBit(ReadOnlySpan<char> name) =>
+        name.SequenceEqual(Inbox) ? 1 : name.SequenceEqual(Old) ? 2 : name.SequenceEqual(Urgent) ? 4 : 0;
 
     /// <summary>True for a name app_voicemail counts: <c>msg</c> then four characters then <c>.txt</c> (compared from offset 8).</summary>
     public static bool IsMessageEnvelope(ReadOnlySpan<char> name) =>
