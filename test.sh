@@ -12,12 +12,23 @@ command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 # prlimit runs the server with a lowered descriptor limit (DescriptorExhaustionTests).
 command -v prlimit >/dev/null 2>&1 || need_apt+=(util-linux)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need_apt+=(postgresql)
+# node runs the real SIP-over-WebSocket libraries (JsSIP, SIP.js) of the WebSocket interop tests.
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+# Headless Chromium runs JsSIP as a browser phone (BrowserInteropTests).
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
   else
     echo "test.sh: missing ${need_apt[*]}; install them (apt-get install -y ${need_apt[*]})" >&2
   fi
+fi
+
+# The npm packages of the WebSocket interop tests, pinned by the committed package-lock.json.
+ws_node=tests/Lantern.Interop.Tests/WebSocket/node
+if [ ! -d "$ws_node/node_modules/jssip" ] || [ ! -d "$ws_node/node_modules/sip.js" ]; then
+  (cd "$ws_node" && npm ci --no-audit --no-fund >/dev/null) || echo "test.sh: npm ci in $ws_node failed" >&2
 fi
 
 # A private PostgreSQL on a free loopback port, removed on exit.

@@ -215,6 +215,8 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
     {
         SipTransportKind.Tcp => "TCP",
         SipTransportKind.Tls => "TLS",
+        SipTransportKind.Ws => "WS",
+        SipTransportKind.Wss => "WSS",
         _ => "UDP",
     };
 

@@ -1,11 +1,13 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
+using System.Net.WebSockets;
 using Lantern.Sip.Messages;
 
 namespace Lantern.Sip.Transport;
 
-/// <summary>One TCP or TLS connection: a framed read loop over a pipe and serialized writes.</summary>
+/// <summary>One TCP, TLS or WebSocket connection: a framed read loop over a pipe (one SIP message per WebSocket message for
+/// WS/WSS) and serialized writes.</summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The stream is disposed by CloseAsync; the lock and token source stay usable by racing writers and hold no unmanaged state.")]
 internal sealed class SipConnection
 {
@@ -13,6 +15,7 @@ internal sealed class SipConnection
 
     private readonly SipTransportManager _owner;
     private readonly Stream _stream;
+    private readonly WebSocket? _webSocket;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _cts = new();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -23,12 +26,13 @@ internal sealed class SipConnection
     private int _inUse;
     private int _closing;
 
-    public SipConnection(SipTransportManager owner, long id, SipTransportKind kind, Stream stream, IPEndPoint remote, IPEndPoint local, bool inbound)
+    public SipConnection(SipTransportManager owner, long id, SipTransportKind kind, Stream stream, IPEndPoint remote, IPEndPoint local, bool inbound, WebSocket? webSocket = null)
     {
         _owner = owner;
         Id = id;
         Kind = kind;
         _stream = stream;
+        _webSocket = webSocket;
         Remote = remote;
         Local = local;
         Inbound = inbound;
@@ -83,6 +87,12 @@ internal sealed class SipConnection
     /// <summary>Reads and frames until the peer closes, an error occurs or the connection is closed.</summary>
     public async Task RunAsync()
     {
+        if (_webSocket is not null)
+        {
+            await RunWebSocketAsync(_webSocket);
+            return;
+        }
+
         var reason = "peer closed";
         var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true));
         try
@@ -167,6 +177,98 @@ internal sealed class SipConnection
         }
     }
 
+    /// <summary>Receives WebSocket messages until the peer closes: each whole message is one SIP message (RFC 7118 §5), bounded by
+    /// the framer's message limit; a message of CRLFs alone is a keep-alive ping answered with CRLF (RFC 5626 §4.4.1, as SIP.js sends).</summary>
+    private async Task RunWebSocketAsync(WebSocket webSocket)
+    {
+        var reason = "peer closed";
+        var max = _owner.Options.Limits.MaxMessageBytes;
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length >= max)
+                    {
+                        reason = "message too big";
+                        await webSocket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, "SIP message too big", _cts.Token);
+                        break;
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(max, length * 2));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var result = await webSocket.ReceiveAsync(buffer.AsMemory(length, Math.Min(buffer.Length, max) - length), _cts.Token);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+
+                length += result.Count;
+                if (!result.EndOfMessage)
+                {
+                    if (Interlocked.Read(ref _messageStartedTicks) == 0)
+                    {
+                        Interlocked.Exchange(ref _messageStartedTicks, _owner.Time.GetUtcNow().UtcTicks);
+                    }
+
+                    continue;
+                }
+
+                Touch();
+                Interlocked.Exchange(ref _messageStartedTicks, 0);
+                var message = buffer.AsSpan(0, length);
+                if (message.Trim("\r\n"u8).IsEmpty)
+                {
+                    await WriteAsync(Pong, CancellationToken.None);
+                }
+                else
+                {
+                    _owner.Deliver(message, Source);
+                }
+
+                length = 0;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            reason = "closed";
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException or InvalidOperationException or WebSocketException)
+        {
+            reason = ex.Message;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            await CloseAsync(reason);
+        }
+    }
+
+    private static async Task CloseWebSocketAsync(WebSocket webSocket)
+    {
+        try
+        {
+            if (webSocket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+                await webSocket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or WebSocketException or InvalidOperationException)
+        {
+            // Best effort: the peer may be gone already.
+        }
+
+        webSocket.Dispose();
+    }
+
     /// <summary>Writes one message; writes never interleave. False (and the connection closed) on failure.</summary>
     public async ValueTask<bool> WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
@@ -188,12 +290,21 @@ internal sealed class SipConnection
 
         try
         {
-            await _stream.WriteAsync(data, timeout.Token);
-            await _stream.FlushAsync(timeout.Token);
+            if (_webSocket is not null)
+            {
+                // RFC 7118 §5: one SIP message per WebSocket message; text frames, as JsSIP and SIP.js send.
+                await _webSocket.SendAsync(data, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+            }
+            else
+            {
+                await _stream.WriteAsync(data, timeout.Token);
+                await _stream.FlushAsync(timeout.Token);
+            }
+
             Touch();
             return true;
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or System.Net.Sockets.SocketException or InvalidOperationException or NotSupportedException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or System.Net.Sockets.SocketException or InvalidOperationException or NotSupportedException or WebSocketException)
         {
             _ = CloseAsync($"write failed: {ex.Message}");
             return false;
@@ -232,6 +343,11 @@ internal sealed class SipConnection
         try
         {
             await _cts.CancelAsync();
+            if (_webSocket is not null)
+            {
+                await CloseWebSocketAsync(_webSocket);
+            }
+
             await _stream.DisposeAsync();
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException or InvalidOperationException)

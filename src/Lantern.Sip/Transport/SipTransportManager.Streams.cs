@@ -1,13 +1,15 @@
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Net.WebSockets;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Lantern.Sip.Transport;
 
-/// <summary>TCP and TLS: accept loops, outbound connects and the per-connection tasks.</summary>
+/// <summary>TCP, TLS, WS and WSS: accept loops, outbound connects (not WS: a WebSocket phone is reached only over its own
+/// connection) and the per-connection tasks.</summary>
 public sealed partial class SipTransportManager
 {
     private readonly Dictionary<Socket, X509Certificate2> _serverCertificates = [];
@@ -18,7 +20,7 @@ public sealed partial class SipTransportManager
     private IPEndPoint StartStream(SipListenerOptions listener)
     {
         X509Certificate2? certificate = null;
-        if (listener.Transport == SipTransportKind.Tls)
+        if (listener.IsSecure)
         {
             certificate = LoadCertificate(listener);
         }
@@ -39,7 +41,7 @@ public sealed partial class SipTransportManager
         {
             socket.Dispose();
             certificate?.Dispose();
-            throw new ListenerBindException(listener.Transport == SipTransportKind.Tls ? "sip tls" : "sip tcp", new IPEndPoint(listener.Address, listener.Port), ex);
+            throw new ListenerBindException("sip " + listener.Transport.ToString().ToLowerInvariant(), new IPEndPoint(listener.Address, listener.Port), ex);
         }
 
         _streamSockets.Add(socket);
@@ -49,7 +51,7 @@ public sealed partial class SipTransportManager
         }
 
         var local = (IPEndPoint)socket.LocalEndPoint!;
-        _loops.Add(Task.Run(() => AcceptLoopAsync(socket, listener.Transport, local, certificate)));
+        _loops.Add(Task.Run(() => AcceptLoopAsync(socket, listener, local, certificate)));
         return local;
     }
 
@@ -57,7 +59,7 @@ public sealed partial class SipTransportManager
     {
         if (listener.CertificatePath is null || listener.KeyPath is null)
         {
-            throw new InvalidOperationException($"TLS listener {listener.Address}:{listener.Port} needs a certificate and a key PEM file.");
+            throw new InvalidOperationException($"{listener.Transport.ToString().ToUpperInvariant()} listener {listener.Address}:{listener.Port} needs a certificate and a key PEM file.");
         }
 
         try
@@ -73,8 +75,9 @@ public sealed partial class SipTransportManager
         }
     }
 
-    private async Task AcceptLoopAsync(Socket listener, SipTransportKind kind, IPEndPoint local, X509Certificate2? certificate)
+    private async Task AcceptLoopAsync(Socket listener, SipListenerOptions options, IPEndPoint local, X509Certificate2? certificate)
     {
+        var kind = options.Transport;
         var token = _stopping.Token;
         var backoff = new AcceptBackoff(Time);
         while (!token.IsCancellationRequested)
@@ -105,14 +108,15 @@ public sealed partial class SipTransportManager
                 continue;
             }
 
-            _ = Task.Run(() => RunAcceptedAsync(accepted, kind, certificate), CancellationToken.None);
+            _ = Task.Run(() => RunAcceptedAsync(accepted, options, certificate), CancellationToken.None);
         }
 
         certificate?.Dispose();
     }
 
-    private async Task RunAcceptedAsync(Socket socket, SipTransportKind kind, X509Certificate2? certificate)
+    private async Task RunAcceptedAsync(Socket socket, SipListenerOptions options, X509Certificate2? certificate)
     {
+        var kind = options.Transport;
         var remote = (IPEndPoint)socket.RemoteEndPoint!;
         var local = (IPEndPoint)socket.LocalEndPoint!;
         socket.NoDelay = true;
@@ -143,7 +147,17 @@ public sealed partial class SipTransportManager
             }
         }
 
-        var connection = Register(kind, stream, remote, local, inbound: true);
+        WebSocket? webSocket = null;
+        if (kind is SipTransportKind.Ws or SipTransportKind.Wss)
+        {
+            webSocket = await UpgradeAsync(stream, remote, options);
+            if (webSocket is null)
+            {
+                return;
+            }
+        }
+
+        var connection = Register(kind, stream, remote, local, inbound: true, webSocket);
         if (connection is not null)
         {
             await connection.RunAsync();
@@ -152,6 +166,45 @@ public sealed partial class SipTransportManager
         {
             await stream.DisposeAsync();
         }
+    }
+
+    /// <summary>The WebSocket over <paramref name="stream"/> once the opening handshake succeeded within the handshake timeout;
+    /// else null, with the refusal answered and the stream disposed. Counts against the connection limit like a TLS handshake.</summary>
+    private async Task<WebSocket?> UpgradeAsync(Stream stream, IPEndPoint remote, SipListenerOptions options)
+    {
+        if (Interlocked.Increment(ref _handshakes) + _connections.Count > Options.MaxConnections)
+        {
+            Interlocked.Decrement(ref _handshakes);
+            Refused(options.Transport, remote, "connection limit reached");
+            await stream.DisposeAsync();
+            return null;
+        }
+
+        string? refused;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        timeout.CancelAfter(Options.HandshakeTimeout);
+        try
+        {
+            refused = await SipWebSocketHandshake.AcceptAsync(stream, options.AllowedOrigins, timeout.Token);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or SocketException)
+        {
+            refused = ex is OperationCanceledException ? "no handshake within the handshake timeout" : ex.Message;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _handshakes);
+        }
+
+        if (refused is not null)
+        {
+            TransportLog.WebSocketRefused(_logger, remote, refused);
+            await stream.DisposeAsync();
+            return null;
+        }
+
+        // Keep-alive is the client's (WebSocket pings are answered by the framework, CRLF pings by the connection).
+        return WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, SubProtocol = SipWebSocketHandshake.SubProtocol, KeepAliveInterval = TimeSpan.Zero });
     }
 
     /// <summary>The TLS stream, or <see cref="Stream.Null"/> (everything disposed) when the handshake fails.</summary>
@@ -173,9 +226,9 @@ public sealed partial class SipTransportManager
         }
     }
 
-    private SipConnection? Register(SipTransportKind kind, Stream stream, IPEndPoint remote, IPEndPoint local, bool inbound)
+    private SipConnection? Register(SipTransportKind kind, Stream stream, IPEndPoint remote, IPEndPoint local, bool inbound, WebSocket? webSocket = null)
     {
-        var connection = new SipConnection(this, Interlocked.Increment(ref _nextConnectionId), kind, stream, remote, local, inbound);
+        var connection = new SipConnection(this, Interlocked.Increment(ref _nextConnectionId), kind, stream, remote, local, inbound, webSocket);
         var refused = _stopping.IsCancellationRequested ? "transport stopping" : _connections.TryAdd(connection);
         if (refused is not null)
         {
@@ -203,6 +256,12 @@ public sealed partial class SipTransportManager
         if (_connections.Find(kind, remote) is { } open)
         {
             return open;
+        }
+
+        if (kind is SipTransportKind.Ws or SipTransportKind.Wss)
+        {
+            // RFC 7118 §5: a WebSocket client is not a server; once its connection is gone nothing can reach it.
+            return null;
         }
 
         Task<SipConnection?> pending;

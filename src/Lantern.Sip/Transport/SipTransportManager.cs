@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Lantern.Sip.Transport;
 
-/// <summary>The real SIP transports: UDP, TCP and TLS listeners (IPv4/IPv6, several at once), outbound connections, the connection
+/// <summary>The real SIP transports: UDP, TCP, TLS, WS and WSS listeners (IPv4/IPv6, several at once), outbound connections, the connection
 /// table with idle closing and keep-alive pongs. Hands framed messages to an <see cref="ISipMessageReceiver"/>.</summary>
 /// <remarks>Lifecycle: construct, <see cref="StartAsync"/> with the receiver (the stack), <see cref="StopAsync"/> or dispose.
 /// If the receiver also implements <see cref="ISipFramingErrorSink"/>, it is told of framing errors before the connection closes.</remarks>

@@ -48,4 +48,7 @@ internal static partial class TransportLog
 
     [LoggerMessage(EventId = 1213, Level = LogLevel.Warning, Message = "Connection {ConnectionId} from {Remote} closed: no whole message within {Seconds} s ({Suppressed} more closed so since the last such line)")]
     public static partial void MessageTimeout(ILogger logger, long connectionId, IPEndPoint remote, int seconds, long suppressed);
+
+    [LoggerMessage(EventId = 1214, Level = LogLevel.Debug, Message = "WebSocket handshake from {Remote} refused: {Reason}")]
+    public static partial void WebSocketRefused(ILogger logger, IPEndPoint remote, string reason);
 }

@@ -49,6 +49,8 @@ internal sealed class TransportMetrics : IDisposable
     {
         SipTransportKind.Udp => "udp",
         SipTransportKind.Tcp => "tcp",
+        SipTransportKind.Ws => "ws",
+        SipTransportKind.Wss => "wss",
         _ => "tls",
     });
 

@@ -8,7 +8,7 @@ using Lantern.Mailboxes;
 
 namespace Lantern.Cli;
 
-/// <summary><c>lantern mwi list|show|update|delete|watch</c>: mailbox state through the REST API of a running server.</summary>
+/// <summary><c>lantern mwi list|show|update|delete|watch|externnotify</c>: mailbox state through the REST API of a running server.</summary>
 internal static class MwiCommand
 {
     private const int MaxPages = 10_000;
@@ -27,6 +27,7 @@ internal static class MwiCommand
         command.Subcommands.Add(CreateUpdate(globals));
         command.Subcommands.Add(CreateDelete(globals));
         command.Subcommands.Add(CreateWatch(globals));
+        command.Subcommands.Add(CreateExternNotify(globals));
         return command;
     }
 
@@ -148,58 +149,68 @@ internal static class MwiCommand
             }
 
             _ = MailboxMapping.TryParseClass(parse.GetValue(cls), out var messageClass);
-            var path = MailboxPath(mailboxId);
-
-            // Read-modify-write guarded by If-Match, so a concurrent writer's change is never overwritten blindly.
-            for (var attempt = 1; ; attempt++)
+            var response = await SetClassAsync(api, mailboxId, messageClass, before => new MessageCountsDto(
+                n ?? before.New ?? 0, o ?? before.Old ?? 0, un ?? before.UrgentNew ?? 0, uo ?? before.UrgentOld ?? 0), ct);
+            if (!response.IsSuccess)
             {
-                var current = await api.SendAsync(HttpMethod.Get, path, null, null, ct);
-                MailboxCountsDto counts;
-                string? etag = null;
-                if (current.Status == HttpStatusCode.NotFound)
-                {
-                    counts = new MailboxCountsDto(new MessageCountsDto(0, 0, 0, 0));
-                }
-                else if (current.IsSuccess)
-                {
-                    counts = JsonSerializer.Deserialize(current.Body, ApiJsonContext.Default.MailboxDto)!.Counts;
-                    etag = current.ETag;
-                }
-                else
-                {
-                    return await CliStatus.RefusedAsync(error, current);
-                }
-
-                var before = Get(counts, messageClass) ?? new MessageCountsDto(0, 0, 0, 0);
-                var after = new MessageCountsDto(n ?? before.New ?? 0, o ?? before.Old ?? 0, un ?? before.UrgentNew ?? 0, uo ?? before.UrgentOld ?? 0);
-                var body = JsonSerializer.Serialize(With(counts, messageClass, after), ApiJsonContext.Default.MailboxCountsDto);
-                var response = await api.SendAsync(HttpMethod.Put, path, body, etag, ct);
-                if (response.Status == HttpStatusCode.PreconditionFailed && attempt < MaxUpdateAttempts)
-                {
-                    continue;
-                }
-
-                if (!response.IsSuccess)
-                {
-                    return await CliStatus.RefusedAsync(error, response);
-                }
-
-                if (parse.GetValue(json))
-                {
-                    await output.WriteLineAsync(response.Body);
-                }
-                else
-                {
-                    var stored = JsonSerializer.Deserialize(response.Body, ApiJsonContext.Default.MailboxDto)!;
-                    var c = Get(stored.Counts, messageClass) ?? after;
-                    await output.WriteLineAsync(
-                        $"{stored.Id} {MailboxMapping.ClassName(messageClass)}: new {N(c.New)} old {N(c.Old)} urgent-new {N(c.UrgentNew)} urgent-old {N(c.UrgentOld)} (version {stored.Version.ToString(CultureInfo.InvariantCulture)})");
-                }
-
-                return CliExitCodes.Ok;
+                return await CliStatus.RefusedAsync(error, response);
             }
+
+            if (parse.GetValue(json))
+            {
+                await output.WriteLineAsync(response.Body);
+            }
+            else
+            {
+                await WriteStoredAsync(output, response, messageClass);
+            }
+
+            return CliExitCodes.Ok;
         }, ct));
         return command;
+    }
+
+    /// <summary>Read-modify-write of one class guarded by If-Match, so a concurrent writer's change is never overwritten blindly;
+    /// the other classes keep their counts.</summary>
+    private static async Task<CliResponse> SetClassAsync(
+        CliApiClient api, MailboxId mailboxId, MessageClass messageClass, Func<MessageCountsDto, MessageCountsDto> change, CancellationToken ct)
+    {
+        var path = MailboxPath(mailboxId);
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await api.SendAsync(HttpMethod.Get, path, null, null, ct);
+            MailboxCountsDto counts;
+            string? etag = null;
+            if (current.Status == HttpStatusCode.NotFound)
+            {
+                counts = new MailboxCountsDto(new MessageCountsDto(0, 0, 0, 0));
+            }
+            else if (current.IsSuccess)
+            {
+                counts = JsonSerializer.Deserialize(current.Body, ApiJsonContext.Default.MailboxDto)!.Counts;
+                etag = current.ETag;
+            }
+            else
+            {
+                return current;
+            }
+
+            var after = change(Get(counts, messageClass) ?? new MessageCountsDto(0, 0, 0, 0));
+            var body = JsonSerializer.Serialize(With(counts, messageClass, after), ApiJsonContext.Default.MailboxCountsDto);
+            var response = await api.SendAsync(HttpMethod.Put, path, body, etag, ct);
+            if (response.Status != HttpStatusCode.PreconditionFailed || attempt >= MaxUpdateAttempts)
+            {
+                return response;
+            }
+        }
+    }
+
+    private static async Task WriteStoredAsync(TextWriter output, CliResponse response, MessageClass messageClass)
+    {
+        var stored = JsonSerializer.Deserialize(response.Body, ApiJsonContext.Default.MailboxDto)!;
+        var c = Get(stored.Counts, messageClass) ?? new MessageCountsDto(0, 0, 0, 0);
+        await output.WriteLineAsync(
+            $"{stored.Id} {MailboxMapping.ClassName(messageClass)}: new {N(c.New)} old {N(c.Old)} urgent-new {N(c.UrgentNew)} urgent-old {N(c.UrgentOld)} (version {stored.Version.ToString(CultureInfo.InvariantCulture)})");
     }
 
     private static Command CreateDelete(CliGlobalOptions globals)
@@ -344,6 +355,50 @@ internal static class MwiCommand
                     return CliExitCodes.Ok;
                 }
             }
+        }, ct));
+        return command;
+    }
+
+    /// <summary>The program Asterisk's <c>voicemail.conf</c> <c>externnotify=</c> runs: app_voicemail appends
+    /// <c>context extension new old urgent</c>, where new counts INBOX only and urgent the Urgent folder. On its poll path
+    /// (<c>pollmailboxes=yes</c>) the context is the empty string and the extension is <c>mailbox@context</c>.</summary>
+    private static Command CreateExternNotify(CliGlobalOptions globals)
+    {
+        var context = new Argument<string>("CONTEXT") { Description = "Voicemail context; empty when EXTENSION is mailbox@context." };
+        var extension = new Argument<string>("EXTENSION") { Description = "Mailbox number (or mailbox@context with an empty CONTEXT)." };
+        var newCount = new Argument<int>("NEW") { Description = "Messages in INBOX (not counting urgent ones)." };
+        var oldCount = new Argument<int>("OLD") { Description = "Messages in Old." };
+        var urgent = new Argument<int>("URGENT") { Description = "Messages in Urgent (new and urgent)." };
+        var command = new Command("externnotify", "Set a mailbox's voice counts from Asterisk's externnotify line: CONTEXT EXTENSION NEW OLD URGENT.")
+        {
+            context, extension, newCount, oldCount, urgent,
+        };
+        command.SetAction((parse, ct) => CliStatus.RunAsync(parse, globals, async (api, output, error) =>
+        {
+            int n = parse.GetValue(newCount), o = parse.GetValue(oldCount), u = parse.GetValue(urgent);
+            if (n < 0 || o < 0 || u < 0)
+            {
+                await error.WriteLineAsync($"lantern: counts must not be negative (new {N(n)}, old {N(o)}, urgent {N(u)})");
+                return CliExitCodes.Usage;
+            }
+
+            var ctx = parse.GetValue(context) ?? string.Empty;
+            var ext = parse.GetValue(extension) ?? string.Empty;
+            if (!TryId(ctx.Length == 0 ? ext : ext + "@" + ctx, error, out var mailboxId))
+            {
+                return CliExitCodes.Usage;
+            }
+
+            // app_voicemail's own MWI event counts INBOX + Urgent as new; urgent is the urgent part of it.
+            var voice = new MessageCountsDto((long)n + u, o, u, 0);
+            var response = await SetClassAsync(api, mailboxId, MessageClass.Voice, _ => voice, ct);
+            if (!response.IsSuccess)
+            {
+                return await CliStatus.RefusedAsync(error, response);
+            }
+
+            await WriteStoredAsync(output, response, MessageClass.Voice);
+            return CliExitCodes.Ok;
         }, ct));
         return command;
     }

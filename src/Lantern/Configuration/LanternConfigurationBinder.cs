@@ -26,6 +26,7 @@ public static class LanternConfigurationBinder
         var errors = options.BindErrors;
         options.Endpoints = BindList<EndpointOptions>(configuration.GetSection("endpoints"), errors);
         options.Peers = BindList<PeerOptions>(configuration.GetSection("peers"), errors);
+        options.Spools = BindList<SpoolOptions>(configuration.GetSection("spools"), errors);
         options.Sip.Listen = BindList<SipListenOptions>(configuration.GetSection("sip:listen"), errors);
         options.Http.Users = BindList<HttpUserOptions>(configuration.GetSection("http:users"), errors);
         options.Ami.Users = BindList<AmiUserOptions>(configuration.GetSection("ami:users"), errors);

@@ -20,6 +20,9 @@ public sealed class LanternOptions
     /// <summary>Servers that push MWI by unsolicited NOTIFY or PUBLISH.</summary>
     public List<PeerOptions> Peers { get; set; } = [];
 
+    /// <summary>Asterisk voicemail spool trees whose files are the counts of their mailboxes.</summary>
+    public List<SpoolOptions> Spools { get; set; } = [];
+
     /// <summary>Problems met while binding (a value of the wrong type); reported by validation.</summary>
     internal List<string> BindErrors { get; } = [];
 }

@@ -18,9 +18,9 @@ internal static class LanternOptionsChecks
         for (var i = 0; i < sip.Listen.Count; i++)
         {
             var l = sip.Listen[i];
-            if (l.Transport is not ("udp" or "tcp" or "tls"))
+            if (l.Transport is not ("udp" or "tcp" or "tls" or "ws" or "wss"))
             {
-                errors.Add($"sip.listen[{i}].transport: \"{l.Transport}\" is not udp, tcp or tls");
+                errors.Add($"sip.listen[{i}].transport: \"{l.Transport}\" is not udp, tcp, tls, ws or wss");
             }
 
             if (!IPAddress.TryParse(l.Address, out _))
@@ -33,9 +33,23 @@ internal static class LanternOptionsChecks
                 errors.Add($"sip.listen[{i}].port: {l.Port} is not 0-65535");
             }
 
-            if (l.Transport == "tls" && (string.IsNullOrEmpty(l.Certificate) || string.IsNullOrEmpty(l.Key)))
+            if (l.Transport is "tls" or "wss" && (string.IsNullOrEmpty(l.Certificate) || string.IsNullOrEmpty(l.Key)))
             {
-                errors.Add($"sip.listen[{i}]: tls needs certificate and key");
+                errors.Add($"sip.listen[{i}]: {l.Transport} needs certificate and key");
+            }
+
+            for (var o = 0; o < l.AllowedOrigins.Count; o++)
+            {
+                if (l.Transport is not ("ws" or "wss"))
+                {
+                    errors.Add($"sip.listen[{i}].allowedOrigins: only ws and wss listeners check origins");
+                    break;
+                }
+
+                if (!Uri.TryCreate(l.AllowedOrigins[o], UriKind.Absolute, out var origin) || origin.AbsolutePath != "/" || l.AllowedOrigins[o].EndsWith('/'))
+                {
+                    errors.Add($"sip.listen[{i}].allowedOrigins[{o}]: \"{l.AllowedOrigins[o]}\" is not an origin (scheme://host[:port], no path)");
+                }
             }
         }
 
@@ -126,6 +140,40 @@ internal static class LanternOptionsChecks
         var remoteMailboxes = new Dictionary<MailboxId, string>();
         CheckUpstreams(options.Upstreams, remoteMailboxes, errors);
         CheckPeers(options.Peers, remoteMailboxes, errors);
+        CheckSpools(options.Spools, errors);
+    }
+
+    private static void CheckSpools(List<SpoolOptions> spools, List<string> errors)
+    {
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < spools.Count; i++)
+        {
+            var s = spools[i];
+            var path = $"spools[{i}]";
+            if (!MailboxId.IsValidPart(s.Name))
+            {
+                errors.Add($"{path}.name: \"{s.Name}\" must be 1-{MailboxId.MaxPartLength} characters from [A-Za-z0-9_.*#+-]");
+            }
+            else if (!names.TryAdd(s.Name, i))
+            {
+                errors.Add($"{path}.name: duplicate spool name \"{s.Name}\" (also spools[{names[s.Name]}])");
+            }
+
+            if (string.IsNullOrWhiteSpace(s.Path))
+            {
+                errors.Add($"{path}.path: must not be empty");
+            }
+            else if (!Directory.Exists(s.Path))
+            {
+                errors.Add($"{path}.path: directory \"{s.Path}\" does not exist");
+            }
+
+            CheckPositive(errors, path + ".rescanSeconds", s.RescanSeconds);
+            if (s.DebounceMilliseconds < 0)
+            {
+                errors.Add($"{path}.debounceMilliseconds: {s.DebounceMilliseconds} must not be negative");
+            }
+        }
     }
 
     private static void CheckUsers(List<string> errors, string path, List<(string Name, string Secret)> users, string secretKey)

@@ -3,6 +3,7 @@ using Lantern.Ami;
 using Lantern.Api;
 using Lantern.Configuration;
 using Lantern.Peers;
+using Lantern.Spool;
 using Lantern.Phones;
 using Lantern.Upstreams;
 using Lantern.Storage;
@@ -81,6 +82,7 @@ internal static class LanternServer
         builder.Services.AddLanternPhones();
         builder.Services.AddLanternPeers();
         builder.Services.AddLanternUpstreams();
+        builder.Services.AddLanternSpools();
         builder.Services.AddLanternSipListeners();
         builder.Services.AddHostedService(sp => new IdleHeapTrimmer(
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Lantern.Hosting")));

@@ -42,11 +42,19 @@ internal sealed class SipServer : IHostedService
         {
             listeners.Add(new SipListenerOptions
             {
-                Transport = l.Transport switch { "tcp" => SipTransportKind.Tcp, "tls" => SipTransportKind.Tls, _ => SipTransportKind.Udp },
+                Transport = l.Transport switch
+                {
+                    "tcp" => SipTransportKind.Tcp,
+                    "tls" => SipTransportKind.Tls,
+                    "ws" => SipTransportKind.Ws,
+                    "wss" => SipTransportKind.Wss,
+                    _ => SipTransportKind.Udp,
+                },
                 Address = System.Net.IPAddress.Parse(l.Address),
                 Port = l.Port,
                 CertificatePath = l.Certificate,
                 KeyPath = l.Key,
+                AllowedOrigins = l.AllowedOrigins,
             });
         }
 

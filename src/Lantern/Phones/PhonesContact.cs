@@ -18,6 +18,8 @@ internal static class PhonesContact
         var transport = transaction.Source.Transport switch
         {
             SipTransportKind.Tcp => ";transport=tcp",
+            SipTransportKind.Ws => ";transport=ws",
+            SipTransportKind.Wss => ";transport=wss",
             SipTransportKind.Tls => string.Empty,
             _ => string.Empty,
         };

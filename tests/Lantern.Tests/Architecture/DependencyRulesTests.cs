@@ -3,7 +3,7 @@ namespace Lantern.Tests.Architecture;
 /// <summary>The layering rules of docs/architecture.md, checked on the source tree's namespace imports.</summary>
 public sealed class DependencyRulesTests
 {
-    private static readonly string[] Sources = ["Phones", "Upstreams", "Peers", "Api", "Ami"];
+    private static readonly string[] Sources = ["Phones", "Upstreams", "Peers", "Api", "Ami", "Spool"];
 
     [Fact]
     public void SipStack_ImportsNothingFromLantern()

@@ -200,6 +200,38 @@ public sealed class MwiCommandTests : IClassFixture<ApiTestHost>
         Assert.Equal(0, await watch.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
+    [Fact]
+    public async Task ExternNotify_AsteriskArgumentOrder_NewIncludesUrgent()
+    {
+        // app_voicemail runs "<externnotify> <context> <extension> <new> <old> <urgent>", new counting INBOX only.
+        var result = await RunAsync("mwi", "externnotify", "cli9", "1234", "2", "3", "1");
+
+        Assert.Equal(0, result.Code);
+        Assert.Equal(new MessageCounts(3, 3, 1, 0), _host.Mailboxes.Find(MailboxId.Parse("1234@cli9"))!.Counts.Voice);
+    }
+
+    [Fact]
+    public async Task ExternNotify_PollPath_EmptyContextAndMailboxAtContext()
+    {
+        // With pollmailboxes=yes app_voicemail passes "" as the context and mailbox@context as the extension.
+        Assert.Equal(0, (await RunAsync("mwi", "externnotify", "", "77@cli10", "1", "0", "0")).Code);
+        Assert.Equal(new MessageCounts(1, 0, 0, 0), _host.Mailboxes.Find(MailboxId.Parse("77@cli10"))!.Counts.Voice);
+
+        Assert.Equal(0, (await RunAsync("mwi", "externnotify", "", "78", "0", "4", "0")).Code);
+        Assert.Equal(new MessageCounts(0, 4, 0, 0), _host.Mailboxes.Find(MailboxId.Parse("78@default"))!.Counts.Voice);
+    }
+
+    [Fact]
+    public async Task ExternNotify_BadInput_UsageError()
+    {
+        var bad = await RunAsync("mwi", "externnotify", "cli11", "12 34", "1", "0", "0");
+        Assert.Equal(CliExitCodes.Usage, bad.Code);
+        Assert.Contains("invalid mailbox id", bad.Err, StringComparison.Ordinal);
+
+        var notANumber = await RunAsync("mwi", "externnotify", "cli11", "1234", "x", "0", "0");
+        Assert.NotEqual(0, notANumber.Code);
+    }
+
     private async Task<(int Code, string Out, string Err)> RunAsync(params string[] args) => await RunRawAsync(WithServer(args));
 
     private string[] WithServer(params string[] args) =>
