@@ -44,7 +44,7 @@ internal sealed class PhonesService : IAsyncDisposable
         Unsolicited.ApplyDirectory(directory);
         Status = new PhonesStatus(() => Directory, Registrar, Subscriptions, Unsolicited);
         _metrics.ObserveTables(() => Subscriptions.Count, () => Registrar.Count, () => Subscriptions.NotifiesInFlight + Unsolicited.InFlight);
-        _metrics.ObserveStore(() => PendingWrites);
+        _metrics.ObserveStore(() => PendingWrites, StoreDelay);
     }
 
     public PhonesSettings Settings { get; }
