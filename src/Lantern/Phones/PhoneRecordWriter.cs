@@ -38,6 +38,9 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     /// <summary>Pause after a failed commit before the writes are tried again, so an unreachable store is not hammered.</summary>
     public static TimeSpan RetryDelay { get; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Writes that must wait before <see cref="Delay"/> reports their age.</summary>
+    public const int MinBacklog = 32;
+
     /// <summary>Writes queued so far and not yet committed.</summary>
     public int Pending
     {
@@ -52,11 +55,18 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
 
     /// <summary>Age of the oldest write not yet committed (zero when none waits): how far the group commit lags, which the
     /// SIP stack's admission control compares with <c>sip.overload.maxStoreDelayMs</c>.</summary>
+    /// <remarks>Zero while fewer than <see cref="MinBacklog"/> writes wait: one slow fsync on a busy disk is not overload,
+    /// and refusing a lone phone for it would only delay that phone.</remarks>
     public TimeSpan Delay()
     {
         long since;
         lock (_gate)
         {
+            if (_pending.Count + _inFlight.Count < MinBacklog)
+            {
+                return TimeSpan.Zero;
+            }
+
             since = _inFlightSince != 0 ? _inFlightSince : _pendingSince;
         }
 

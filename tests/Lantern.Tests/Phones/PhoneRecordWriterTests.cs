@@ -136,8 +136,14 @@ public sealed class PhoneRecordWriterTests
         writer.Put("k", "a", "{}", null);
         await store.BatchStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
         time.Advance(TimeSpan.FromMilliseconds(300));
-        // A write queued behind the stalled batch does not make the lag look younger.
-        writer.Put("k", "b", "{}", null);
+        // One slow commit alone is not a backlog.
+        Assert.Equal(TimeSpan.Zero, writer.Delay());
+        // Writes queued behind the stalled batch make one, and do not make the lag look younger.
+        for (var i = 0; i < PhoneRecordWriter.MinBacklog; i++)
+        {
+            writer.Put("k", "b" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), "{}", null);
+        }
+
         time.Advance(TimeSpan.FromMilliseconds(100));
         Assert.Equal(TimeSpan.FromMilliseconds(400), writer.Delay());
 
