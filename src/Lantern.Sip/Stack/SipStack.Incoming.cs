@@ -56,7 +56,13 @@ public sealed partial class SipStack
 
             msg.ApplyReceived(from.Remote);
             var shard = ShardFor(msg.CallIdBytes);
-            if (!shard.Executor.TryPost(() => HandleRequest(shard, msg, from, error), bounded: true))
+            if (msg.ToTag is null && msg.Method is not (SipMethod.Ack or SipMethod.Cancel))
+            {
+                PostNew(shard, msg, from, error);
+                return;
+            }
+
+            if (!shard.Executor.TryPost(() => HandleRequest(shard, msg, from, error, null, 0), bounded: true))
             {
                 SendOverloaded(msg, from);
                 msg.Dispose();
@@ -130,10 +136,52 @@ public sealed partial class SipStack
         }
     }
 
-    /// <summary>Runs on the request's shard.</summary>
-    private void HandleRequest(SipTransactionShard shard, SipMessage request, SipSource source, SipParseError error)
+    /// <summary>A request that would start new work (no To tag): behind the shard's in-progress work, once (a retransmission
+    /// of a request still queued is absorbed), and stamped with its arrival so its wait can be judged when its turn comes.</summary>
+    private void PostNew(SipTransactionShard shard, SipMessage msg, SipSource from, SipParseError error)
     {
-        var key = SipTransactionShard.ServerKey(request);
+        var key = SipTransactionShard.ServerKey(msg);
+        if (!shard.TryMarkQueued(key))
+        {
+            Interlocked.Increment(ref _absorbed);
+            msg.Dispose();
+            return;
+        }
+
+        var received = _time.GetTimestamp();
+        if (!shard.Executor.TryPostNew(() => HandleRequest(shard, msg, from, error, key, received)))
+        {
+            shard.UnmarkQueued(key);
+            SendOverloaded(msg, from);
+            msg.Dispose();
+        }
+    }
+
+    /// <summary>Admission of a new request at its turn: refused when it waited past <see cref="SipStackOptions.MaxQueueDelay"/>
+    /// (the shard is behind) or the backlog probe reports a lag past <see cref="SipStackOptions.MaxBacklogDelay"/>.</summary>
+    private bool MustRefuse(SipTransactionShard shard, long received)
+    {
+        var waited = _time.GetTimestamp() - received;
+        shard.LastQueueDelayTicks = waited;
+        if (waited > _options.MaxQueueDelay.TotalSeconds * _time.TimestampFrequency
+            && (_options.MinQueuedToRefuse == 0 || shard.Executor.Pending >= _options.MinQueuedToRefuse))
+        {
+            return true;
+        }
+
+        return _backlogProbe is { } probe && probe() > _options.MaxBacklogDelay;
+    }
+
+    /// <summary>Runs on the request's shard. <paramref name="queuedKey"/> and <paramref name="received"/> are set for new
+    /// requests (see <see cref="PostNew"/>).</summary>
+    private void HandleRequest(SipTransactionShard shard, SipMessage request, SipSource source, SipParseError error, string? queuedKey, long received)
+    {
+        var key = queuedKey ?? SipTransactionShard.ServerKey(request);
+        if (queuedKey is not null)
+        {
+            shard.UnmarkQueued(queuedKey);
+        }
+
         if (request.Method == SipMethod.Ack)
         {
             // An ACK completes our INVITE transaction or is stray (no 2xx is ever sent): absorbed either way.
@@ -148,7 +196,7 @@ public sealed partial class SipStack
 
         if (request.Method == SipMethod.Invite)
         {
-            HandleInvite(shard, request, source, error, key);
+            HandleInvite(shard, request, source, error, key, received);
             return;
         }
 
@@ -159,7 +207,7 @@ public sealed partial class SipStack
             return;
         }
 
-        if (shard.IsFull)
+        if (shard.IsFull || (queuedKey is not null && MustRefuse(shard, received)))
         {
             SendOverloaded(request, source);
             request.Dispose();
@@ -196,7 +244,7 @@ public sealed partial class SipStack
         tx.ReleaseRequestVote();
     }
 
-    private void HandleInvite(SipTransactionShard shard, SipMessage request, SipSource source, SipParseError error, string key)
+    private void HandleInvite(SipTransactionShard shard, SipMessage request, SipSource source, SipParseError error, string key, long received)
     {
         if (shard.Invites.TryGetValue(key, out var existing))
         {
@@ -205,7 +253,7 @@ public sealed partial class SipStack
             return;
         }
 
-        if (shard.IsFull)
+        if (shard.IsFull || (received != 0 && MustRefuse(shard, received)))
         {
             SendOverloaded(request, source);
             request.Dispose();
@@ -374,8 +422,10 @@ public sealed partial class SipStack
             SipStackLog.Overloaded(_logger, count);
         }
 
+        // Jittered (RFC 5390 §3.2) so that refused senders do not all come back in the same second.
+        var retryAfter = _options.RetryAfterSeconds + (_options.RetryAfterJitterSeconds > 0 ? Random.Shared.Next(_options.RetryAfterJitterSeconds + 1) : 0);
         var bytes = SipMessageBuilder.ResponseTo(request, 503, null, SipIdentifiers.NewTag())
-            .AddHeader(SipHeaderId.RetryAfter, _options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture))
+            .AddHeader(SipHeaderId.RetryAfter, retryAfter.ToString(CultureInfo.InvariantCulture))
             .ToArray();
         _ = SendStatelessAsync(bytes, ResponseDestination(request, source));
     }

@@ -16,6 +16,7 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
     private readonly ILogger _logger;
     private readonly SipDropLog _dropLog;
     private readonly SipTimerService _timers;
+    private readonly TimeProvider _time;
     private readonly SipTransactionContext _context;
     private readonly SipTransactionShard[] _shards;
     private readonly CancellationTokenSource _stopping = new();
@@ -23,6 +24,8 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
     private volatile Dictionary<SipMethod, ISipRequestHandler> _handlers = [];
     private long _dropped;
     private long _overloaded;
+    private long _absorbed;
+    private Func<TimeSpan>? _backlogProbe;
     private long _rejected;
     private long _clientFailures;
     private int _disposed;
@@ -39,6 +42,7 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
         _options = options;
         _logger = logger;
         _dropLog = new SipDropLog(logger, timeProvider);
+        _time = timeProvider;
         _timers = new SipTimerService(timeProvider);
         _context = new SipTransactionContext(transport, _timers, new SipTransactionTimers(options.T1, options.T2, options.T4), logger);
         var shards = options.Shards > 0 ? options.Shards : Environment.ProcessorCount;
@@ -57,10 +61,31 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
             meter.CreateObservableCounter("lantern.sip.rejected", () => Interlocked.Read(ref _rejected), description: "Requests answered by the stack with an error");
             meter.CreateObservableCounter("lantern.sip.client_failures", () => Interlocked.Read(ref _clientFailures), description: "Sent requests that timed out or failed");
             meter.CreateObservableGauge("lantern.sip.queued", QueuedEvents, description: "Received messages and timer events waiting for their shard");
+            meter.CreateObservableCounter("lantern.sip.absorbed", () => Interlocked.Read(ref _absorbed), description: "Retransmissions of new requests still queued, absorbed");
+            meter.CreateObservableGauge("lantern.sip.queue_delay", () => QueueDelay().TotalSeconds, unit: "s", description: "Longest wait of the last new request handled on each shard");
         }
     }
 
     public SipStackOptions Options => _options;
+
+    /// <summary>Retransmissions of new requests absorbed while the original was still queued.</summary>
+    public long Absorbed => Interlocked.Read(ref _absorbed);
+
+    /// <summary>The longest of the shards' last observed waits of a new request for its turn.</summary>
+    public TimeSpan QueueDelay()
+    {
+        long max = 0;
+        foreach (var shard in _shards)
+        {
+            max = Math.Max(max, shard.LastQueueDelayTicks);
+        }
+
+        return TimeSpan.FromSeconds((double)max / _time.TimestampFrequency);
+    }
+
+    /// <summary>Reports how far work behind the handlers lags (e.g. the store's group commit): while it exceeds
+    /// <see cref="SipStackOptions.MaxBacklogDelay"/>, new requests are answered 503. Called once per new request.</summary>
+    public void SetBacklogProbe(Func<TimeSpan> probe) => _backlogProbe = probe;
 
     /// <summary>Events queued on all shards: near <see cref="SipStackOptions.MaxQueuedPerShard"/> per shard, requests get 503.</summary>
     public int QueuedEvents()

@@ -24,8 +24,23 @@ public sealed record SipStackOptions
     /// <summary>Events waiting per shard; beyond it requests get 503 and responses are dropped.</summary>
     public int MaxQueuedPerShard { get; init; } = 10_000;
 
-    /// <summary>Retry-After seconds on a 503 for overload.</summary>
+    /// <summary>Shortest Retry-After seconds on a 503 for overload.</summary>
     public int RetryAfterSeconds { get; init; } = 5;
+
+    /// <summary>Up to this many seconds added at random to each overload Retry-After (0: none).</summary>
+    public int RetryAfterJitterSeconds { get; init; } = 5;
+
+    /// <summary>A request that would start new work (no To tag) and waited longer than this between its receipt and its turn
+    /// on the shard is answered 503 instead of being handled: well under T1, so the sender has not retransmitted yet.</summary>
+    public TimeSpan MaxQueueDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary><see cref="MaxQueueDelay"/> refuses only while at least this many events wait on the shard: a delay with
+    /// nothing queued behind it comes from a slow machine, not from a backlog that refusing would shorten.</summary>
+    public int MinQueuedToRefuse { get; init; }
+
+    /// <summary>New requests are answered 503 while the delay reported by <see cref="SipStack.SetBacklogProbe"/> (work behind
+    /// the handlers, e.g. a store's group commit) is longer than this.</summary>
+    public TimeSpan MaxBacklogDelay { get; init; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Option tags Lantern supports (a Require naming another gets 420); also sent as Supported in OPTIONS answers.</summary>
     public IReadOnlyList<string> SupportedExtensions { get; init; } = [];

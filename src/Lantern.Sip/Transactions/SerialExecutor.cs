@@ -2,11 +2,14 @@ using Microsoft.Extensions.Logging;
 
 namespace Lantern.Sip.Transactions;
 
-/// <summary>Runs posted work one item at a time, in order, on whichever thread posted while it was idle: the serial owner of a
-/// shard of protocol state. The lock guards only the queue; work never runs under it.</summary>
+/// <summary>Runs posted work one item at a time, on whichever thread posted while it was idle: the serial owner of a shard of
+/// protocol state. Two lanes: work that finishes what is already under way (responses, in-dialog requests, timers) runs before
+/// new work (requests that would start a dialog or binding), in order within each lane; under overload new work waits and is
+/// refused, while the work that completes dialogs keeps moving. The lock guards only the queues; work never runs under it.</summary>
 internal sealed class SerialExecutor
 {
     private readonly Queue<Action> _queue = new();
+    private readonly Queue<Action> _new = new();
     private readonly Lock _gate = new();
     private readonly int _capacity;
     private readonly ILogger _logger;
@@ -18,28 +21,35 @@ internal sealed class SerialExecutor
         _logger = logger;
     }
 
+    /// <summary>Items waiting in both lanes.</summary>
     public int Pending
     {
         get
         {
             lock (_gate)
             {
-                return _queue.Count;
+                return _queue.Count + _new.Count;
             }
         }
     }
 
-    /// <summary>Queues work (running it now if idle). With <paramref name="bounded"/>, refuses when the queue is at capacity.</summary>
-    public bool TryPost(Action work, bool bounded = false)
+    /// <summary>Queues work that continues what is under way (running it now if idle). With <paramref name="bounded"/>,
+    /// refuses when both lanes together hold the capacity.</summary>
+    public bool TryPost(Action work, bool bounded = false) => Post(work, bounded, _queue);
+
+    /// <summary>Queues new work behind everything in the first lane; refuses when both lanes together hold the capacity.</summary>
+    public bool TryPostNew(Action work) => Post(work, bounded: true, _new);
+
+    private bool Post(Action work, bool bounded, Queue<Action> lane)
     {
         lock (_gate)
         {
-            if (bounded && _queue.Count >= _capacity)
+            if (bounded && _queue.Count + _new.Count >= _capacity)
             {
                 return false;
             }
 
-            _queue.Enqueue(work);
+            lane.Enqueue(work);
             if (_running)
             {
                 return true;
@@ -59,7 +69,7 @@ internal sealed class SerialExecutor
             Action work;
             lock (_gate)
             {
-                if (!_queue.TryDequeue(out work!))
+                if (!_queue.TryDequeue(out work!) && !_new.TryDequeue(out work!))
                 {
                     _running = false;
                     return;

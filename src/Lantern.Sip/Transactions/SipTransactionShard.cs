@@ -6,6 +6,10 @@ namespace Lantern.Sip.Transactions;
 /// <summary>One serial owner of a slice of transactions (sharded by Call-ID): its tables are touched only on its executor.</summary>
 internal sealed class SipTransactionShard
 {
+    private readonly HashSet<string> _queuedNew = new(StringComparer.Ordinal);
+    private readonly Lock _queuedGate = new();
+    private long _lastQueueDelayTicks;
+
     public SipTransactionShard(int maxTransactions, int maxQueued, ILogger logger)
     {
         MaxTransactions = maxTransactions;
@@ -33,6 +37,32 @@ internal sealed class SipTransactionShard
     public int MaxTransactions { get; }
 
     public bool IsFull => Servers.Count + Invites.Count + Clients.Count >= MaxTransactions;
+
+    /// <summary>How long the last new request handled here waited for its turn (stopwatch ticks of its TimeProvider).</summary>
+    public long LastQueueDelayTicks
+    {
+        get => Volatile.Read(ref _lastQueueDelayTicks);
+        set => Volatile.Write(ref _lastQueueDelayTicks, value);
+    }
+
+    /// <summary>Notes a new request (by server key) as queued; false when that same request is already waiting, i.e. this is
+    /// a retransmission of it, which is then absorbed instead of queued a second time.</summary>
+    public bool TryMarkQueued(string key)
+    {
+        lock (_queuedGate)
+        {
+            return _queuedNew.Add(key);
+        }
+    }
+
+    /// <summary>The request's turn came (or it was refused): retransmissions from now on meet its transaction.</summary>
+    public void UnmarkQueued(string key)
+    {
+        lock (_queuedGate)
+        {
+            _queuedNew.Remove(key);
+        }
+    }
 
     /// <summary>Drops a server transaction's table slot and merge key, where they are still its own (a newer entry may have
     /// taken the slot).</summary>

@@ -87,6 +87,20 @@ internal static class LanternOptionsChecks
         CheckUsers(errors, "ami.users", options.Ami.Users.ConvertAll(u => (u.Name, u.Secret)), "secret");
         CheckDigestAlgorithms(errors, "sip.digestAlgorithms", sip.DigestAlgorithms);
         CheckPositive(errors, "sip.maxTransactions", sip.MaxTransactions);
+        CheckPositive(errors, "sip.overload.maxQueueDelayMs", sip.Overload.MaxQueueDelayMs);
+        CheckPositive(errors, "sip.overload.maxStoreDelayMs", sip.Overload.MaxStoreDelayMs);
+        if (sip.Overload.MinQueuedToRefuse < 0)
+        {
+            errors.Add($"sip.overload.minQueuedToRefuse: {sip.Overload.MinQueuedToRefuse} must not be negative (0 refuses on delay alone)");
+        }
+
+        CheckPositive(errors, "sip.overload.maxQueuedPerShard", sip.Overload.MaxQueuedPerShard);
+        CheckPositive(errors, "sip.overload.retryAfterSeconds", sip.Overload.RetryAfterSeconds);
+        if (sip.Overload.RetryAfterJitterSeconds < 0)
+        {
+            errors.Add($"sip.overload.retryAfterJitterSeconds: {sip.Overload.RetryAfterJitterSeconds} must not be negative (0 turns jitter off)");
+        }
+
         CheckPositive(errors, "sip.maxTrackedNonces", sip.MaxTrackedNonces);
         CheckPositive(errors, "sip.authFailures.limit", sip.AuthFailures.Limit);
         CheckPositive(errors, "sip.authFailures.windowSeconds", sip.AuthFailures.WindowSeconds);

@@ -17,6 +17,8 @@ public sealed class SipOptions
 
     public SipTimerOptions Timers { get; set; } = new();
 
+    public SipOverloadOptions Overload { get; set; } = new();
+
     /// <summary>Digest algorithms challenged, in order: <c>SHA-256</c>, <c>MD5</c>. MD5 alone by default (decision 0007): phones
     /// whose SIP library rejects a 401 holding any non-MD5 challenge (baresip 1.0, old libre) cannot register otherwise.</summary>
     /// <remarks>Empty means the default; a non-empty default list would be appended to by the configuration binder.</remarks>

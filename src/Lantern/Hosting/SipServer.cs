@@ -75,5 +75,11 @@ internal sealed class SipServer : IHostedService
         T2 = TimeSpan.FromMilliseconds(sip.Timers.T2Ms),
         T4 = TimeSpan.FromMilliseconds(sip.Timers.T4Ms),
         MaxTransactions = sip.MaxTransactions,
+        MaxQueuedPerShard = sip.Overload.MaxQueuedPerShard,
+        MaxQueueDelay = TimeSpan.FromMilliseconds(sip.Overload.MaxQueueDelayMs),
+        MinQueuedToRefuse = sip.Overload.MinQueuedToRefuse,
+        MaxBacklogDelay = TimeSpan.FromMilliseconds(sip.Overload.MaxStoreDelayMs),
+        RetryAfterSeconds = sip.Overload.RetryAfterSeconds,
+        RetryAfterJitterSeconds = sip.Overload.RetryAfterJitterSeconds,
     };
 }

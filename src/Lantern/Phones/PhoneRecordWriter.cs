@@ -18,6 +18,8 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     private readonly TimeProvider _time;
     private Dictionary<(string Kind, string Key), PendingWrite> _pending = [];
     private Dictionary<(string Kind, string Key), PendingWrite> _inFlight = [];
+    private long _pendingSince;
+    private long _inFlightSince;
     private TaskCompletionSource? _nextCommit;
     private TaskCompletionSource? _inFlightCommit;
     private Task? _loop;
@@ -36,6 +38,9 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     /// <summary>Pause after a failed commit before the writes are tried again, so an unreachable store is not hammered.</summary>
     public static TimeSpan RetryDelay { get; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Writes that must wait before <see cref="Delay"/> reports their age.</summary>
+    public const int MinBacklog = 32;
+
     /// <summary>Writes queued so far and not yet committed.</summary>
     public int Pending
     {
@@ -46,6 +51,26 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
                 return _pending.Count + _inFlight.Count;
             }
         }
+    }
+
+    /// <summary>Age of the oldest write not yet committed (zero when none waits): how far the group commit lags, which the
+    /// SIP stack's admission control compares with <c>sip.overload.maxStoreDelayMs</c>.</summary>
+    /// <remarks>Zero while fewer than <see cref="MinBacklog"/> writes wait: one slow fsync on a busy disk is not overload,
+    /// and refusing a lone phone for it would only delay that phone.</remarks>
+    public TimeSpan Delay()
+    {
+        long since;
+        lock (_gate)
+        {
+            if (_pending.Count + _inFlight.Count < MinBacklog)
+            {
+                return TimeSpan.Zero;
+            }
+
+            since = _inFlightSince != 0 ? _inFlightSince : _pendingSince;
+        }
+
+        return since == 0 ? TimeSpan.Zero : _time.GetElapsedTime(since);
     }
 
     public void Start() => _loop ??= Task.Run(() => RunAsync(_stop.Token));
@@ -145,7 +170,17 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
             {
                 // Never committed nor being committed: dropping the pending put is the whole delete.
                 _pending.Remove(k);
+                if (_pending.Count == 0)
+                {
+                    _pendingSince = 0;
+                }
+
                 return;
+            }
+
+            if (_pending.Count == 0)
+            {
+                _pendingSince = _time.GetTimestamp();
             }
 
             _pending[k] = write;
@@ -203,6 +238,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
             }
 
             (_inFlight, _pending) = (_pending, _inFlight);
+            (_inFlightSince, _pendingSince) = (_pendingSince, 0);
             done = _nextCommit ?? NewCommit();
             _nextCommit = null;
             _inFlightCommit = done;
@@ -264,6 +300,13 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
                     }
                 }
 
+                if (!ok && _pending.Count > 0)
+                {
+                    // Writes put back after a failure are as old as the batch they came in.
+                    _pendingSince = _pendingSince == 0 ? _inFlightSince : Math.Min(_pendingSince, _inFlightSince);
+                }
+
+                _inFlightSince = 0;
                 _inFlight.Clear();
                 _inFlightCommit = null;
             }

@@ -30,8 +30,11 @@ internal sealed class PhonesMetrics : IDisposable
     }
 
     /// <summary>Registers the gauge of subscription/registration records waiting for their commit.</summary>
-    public void ObserveStore(Func<int> pendingWrites) =>
+    public void ObserveStore(Func<int> pendingWrites, Func<TimeSpan> delay)
+    {
         _meter.CreateObservableGauge("lantern.phones.store.pending", pendingWrites, description: "Subscription and registration records waiting for their commit");
+        _meter.CreateObservableGauge("lantern.phones.store.delay", () => delay().TotalSeconds, unit: "s", description: "Age of the oldest record write not yet committed");
+    }
 
     public void NotifySent(bool inDialog) => _sent.Add(1, new KeyValuePair<string, object?>("kind", inDialog ? "subscription" : "unsolicited"));
 

@@ -62,6 +62,7 @@ internal sealed class PhonesModule : IAsyncDisposable
     public async Task StartAsync(bool deferNotifications, CancellationToken cancellationToken)
     {
         await Service.StartAsync(deferNotifications, cancellationToken);
+        _stack.SetBacklogProbe(Service.StoreDelay);
         _stack.RegisterHandler(SipMethod.Subscribe, new SubscribeHandler(Service, _auth, _mailboxes));
         _stack.RegisterHandler(SipMethod.Register, new RegisterHandler(Service, _auth, _time));
     }

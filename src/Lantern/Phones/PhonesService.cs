@@ -44,7 +44,7 @@ internal sealed class PhonesService : IAsyncDisposable
         Unsolicited.ApplyDirectory(directory);
         Status = new PhonesStatus(() => Directory, Registrar, Subscriptions, Unsolicited);
         _metrics.ObserveTables(() => Subscriptions.Count, () => Registrar.Count, () => Subscriptions.NotifiesInFlight + Unsolicited.InFlight);
-        _metrics.ObserveStore(() => PendingWrites);
+        _metrics.ObserveStore(() => PendingWrites, StoreDelay);
     }
 
     public PhonesSettings Settings { get; }
@@ -63,6 +63,9 @@ internal sealed class PhonesService : IAsyncDisposable
 
     /// <summary>Records queued for the store and not yet written.</summary>
     public int PendingWrites => _writer?.Pending ?? 0;
+
+    /// <summary>Age of the oldest subscription or binding write not yet committed (zero without a store).</summary>
+    public TimeSpan StoreDelay() => _writer?.Delay() ?? TimeSpan.Zero;
 
     /// <summary>Completes once every subscription and binding write queued so far is committed, or after
     /// <see cref="PhoneRecordWriter.WaitLimit"/> when the store is stalled.</summary>

@@ -182,7 +182,7 @@ public sealed class SipStackTests
     [Fact]
     public void Overloaded_503WithRetryAfter()
     {
-        using var h = new SipStackHarness(new SipStackOptions { Shards = 1, MaxTransactions = 1, RetryAfterSeconds = 7 });
+        using var h = new SipStackHarness(new SipStackOptions { Shards = 1, MaxTransactions = 1, RetryAfterSeconds = 7, RetryAfterJitterSeconds = 0 });
         h.Stack.RegisterHandler(SipMethod.Subscribe, new SipStackHarness.RecordingHandler(null));
         h.Receive(SipStackHarness.Request("SUBSCRIBE", callId: "a", extra: "Event: message-summary\r\n"));
         h.Receive(SipStackHarness.Request("SUBSCRIBE", callId: "b", branch: "z9hG4bKz", extra: "Event: message-summary\r\n"));

@@ -5,19 +5,7 @@ namespace Lantern.Tests.Configuration;
 /// <summary>The authentication settings of issue 10: defaults, binding and the errors that name them.</summary>
 public sealed class AuthConfigurationTests
 {
-    private static LanternOptions Load(string json, List<string> errors)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"lantern-auth-{Guid.NewGuid():N}.json");
-        File.WriteAllText(path, json);
-        try
-        {
-            return LanternConfigurationLoader.Load(path, includeEnvironment: false, errors);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
+    private static LanternOptions Load(string json, List<string> errors) => ConfigJson.Load(json, errors);
 
     [Fact]
     public void Load_Defaults_NoQopRefusedBanCoversRestAndAmi()

@@ -126,6 +126,34 @@ public sealed class PhoneRecordWriterTests
     }
 
     [Fact]
+    public async Task Delay_IsTheAgeOfTheOldestUncommittedWrite_ZeroOnceCommitted()
+    {
+        var time = new FakeTimeProvider();
+        var store = new InMemoryRecordStore { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        await using var writer = new PhoneRecordWriter(store, NullLogger.Instance, time);
+        Assert.Equal(TimeSpan.Zero, writer.Delay());
+        writer.Start();
+        writer.Put("k", "a", "{}", null);
+        await store.BatchStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        time.Advance(TimeSpan.FromMilliseconds(300));
+        // One slow commit alone is not a backlog.
+        Assert.Equal(TimeSpan.Zero, writer.Delay());
+        // Writes queued behind the stalled batch make one, and do not make the lag look younger.
+        for (var i = 0; i < PhoneRecordWriter.MinBacklog; i++)
+        {
+            writer.Put("k", "b" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), "{}", null);
+        }
+
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(TimeSpan.FromMilliseconds(400), writer.Delay());
+
+        store.Gate.SetResult();
+        await writer.FlushAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        await WaitUntilAsync(() => writer.Pending == 0);
+        Assert.Equal(TimeSpan.Zero, writer.Delay());
+    }
+
+    [Fact]
     public async Task StalledStore_WaitersReleasedAfterTheWaitLimit()
     {
         var time = new FakeTimeProvider();

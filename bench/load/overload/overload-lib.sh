@@ -1,0 +1,62 @@
+# Helpers for the sustained/overload scripts (sourced): one warm lantern process, then timed sipp steps of subscribe.xml
+# (SUBSCRIBE->NOTIFY, refresh->NOTIFY, unsubscribe->NOTIFY, one mailbox per call) from a sip.trusted address over UDP.
+# Everything on 127.0.0.1; every sipp run is bounded by a call count and a timeout.
+source "$(dirname "${BASH_SOURCE[0]}")/../phones/phones-lib.sh"
+OVERLOAD_DIR="$LOAD_DIR/overload"
+SCEN="${SCEN:-$PHONES_DIR/subscribe.xml}"
+TICK=$(getconf CLK_TCK)
+
+# metric NAME: the sum of a Prometheus series from lantern's /metrics (0 when absent).
+metric() {
+  curl -s -u admin:pw "http://127.0.0.1:$HTTP_PORT/metrics" | awk -v n="$1" '$1 == n || index($1, n "{") == 1 { s += $2 } END { printf "%d\n", s }'
+}
+
+# start_overload_lantern: a trusted-source lantern plus injection files; WARM calls (default 20000) at WARM_RATE (1500/s) first.
+start_overload_lantern() {
+  TMPL=$(mktemp /tmp/overload.XXXXXX.json); phones_config yes 0 "$TMPL"
+  start_lantern "$TMPL"; rm -f "$TMPL"
+  SIPP_DIR=$(mktemp -d /tmp/overload-sipp.XXXXXX)
+  # 200,000 distinct users cycled: sipp takes the lines in order and wraps, so every call in a step has its own mailbox.
+  users "${USERS:-200000}" u "$SIPP_DIR/users.csv"
+  local warm="${WARM:-20000}"
+  if [ "$warm" -gt 0 ]; then
+    timeout -k 5 120 sipp -sf "$SCEN" "127.0.0.1:$SIP_PORT" -i 127.0.0.1 -t u1 -inf "$SIPP_DIR/users.csv" \
+      -r "${WARM_RATE:-1500}" -rp 1000 -l 10000 -m "$warm" -buff_size 8388608 -timeout 100s -recv_timeout 10000 -nostdin >/dev/null 2>&1 || true
+  fi
+  STEP=0
+}
+
+# step RATE SECONDS: offers RATE calls/s for SECONDS (RATE*SECONDS calls), then prints one line of figures:
+# offered/s, calls, ok, failed, goodput/s (ok over the offered duration), 503s answered (lantern_sip_overloaded_total and the
+# phones' own 503), sipp retransmissions, lantern CPU us per completed cycle, lantern RSS MiB at the end, elapsed seconds.
+# Also leaves per-second figures in $SIPP_DIR/stepN.stat.csv (sipp -fd 1).
+step() {
+  local rate="$1" secs="$2" calls c0 c1 t0 t1 o0 o1 last ok failed retr elapsed
+  STEP=$((STEP + 1)); calls=$((rate * secs))
+  # Once a second: the admission control's inputs and the NOTIFYs waiting for an answer; their maxima are printed.
+  ( while sleep 1; do curl -s -u admin:pw "http://127.0.0.1:$HTTP_PORT/metrics" | awk '
+      $1 ~ /^lantern_sip_queue_delay/ { q = $2 } $1 ~ /^lantern_phones_store_delay/ { s = $2 } $1 ~ /^lantern_notify_in_flight/ { n += $2 }
+      END { print q + 0, s + 0, n + 0 }'; done > "$SIPP_DIR/step$((STEP)).metrics" ) &
+  local sampler=$!
+  o0=$(metric lantern_sip_overloaded_total); c0=$(awk '{ print $14 + $15 }' "/proc/$LANTERN_PID/stat"); t0=$(date +%s.%N)
+  timeout -k 5 $((secs + 120)) sipp -sf "$SCEN" "127.0.0.1:$SIP_PORT" -i 127.0.0.1 -t u1 -inf "$SIPP_DIR/users.csv" \
+    -r "$rate" -rp 1000 -l $((rate * 10)) -m "$calls" -buff_size 8388608 -timeout $((secs + 100))s -timeout_error -recv_timeout 10000 \
+    -nostdin -trace_stat -fd 1 -stf "$SIPP_DIR/step$STEP.stat.csv" >/dev/null 2>&1 || true
+  kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
+  t1=$(date +%s.%N); c1=$(awk '{ print $14 + $15 }' "/proc/$LANTERN_PID/stat"); o1=$(metric lantern_sip_overloaded_total)
+  last=$(tail -n 1 "$SIPP_DIR/step$STEP.stat.csv")
+  ok=$(echo "$last" | awk -F';' '{ print $16 }'); failed=$(echo "$last" | awk -F';' '{ print $18 }')
+  retr=$(echo "$last" | awk -F';' '{ print $58 }')
+  elapsed=$(echo "$t1 - $t0" | bc -l)
+  STEP_OK=$ok; STEP_FAILED=$failed; STEP_503=$((o1 - o0))
+  printf "step=%d offered_per_s=%d calls=%d ok=%d failed=%d goodput_per_s=%.0f sip_503=%d failed_not_503=%d retrans=%s lantern_cpu_us_per_cycle=%.0f rss_mib=%d elapsed_s=%.1f max_queue_delay_ms=%.0f max_store_delay_ms=%.0f max_notify_in_flight=%d load1=%s\n" \
+    "$STEP" "$rate" "$calls" "$ok" "$failed" "$(echo "$ok / $secs" | bc -l)" "$STEP_503" "$((failed > STEP_503 ? failed - STEP_503 : 0))" "$retr" \
+    "$(echo "($c1 - $c0) / $TICK * 1000000 / $((ok > 0 ? ok : 1))" | bc -l)" "$(( $(rss_kib "$LANTERN_PID") / 1024 ))" "$elapsed" \
+    $(awk '{ if ($1 > q) q = $1; if ($2 > s) s = $2; if ($3 > n) n = $3 } END { printf "%f %f %d", q * 1000, s * 1000, n }' "$SIPP_DIR/step$STEP.metrics") "$(cut -d' ' -f1 /proc/loadavg)"
+}
+
+# recovery FILE RATE: seconds from the start of a step until a one-second period completed at least 95 % of RATE calls with
+# no failure (from sipp's per-second statistics), or "never".
+recovery() {
+  awk -F';' -v r="$2" 'NR > 1 { n++; if ($15 + 0 >= 0.95 * r && $17 + 0 == 0) { print n; found = 1; exit } } END { if (!found) print "never" }' "$1"
+}
