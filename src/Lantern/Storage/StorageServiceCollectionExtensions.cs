@@ -31,10 +31,15 @@ internal static class StorageServiceCollectionExtensions
         {
             SequenceBase = sp.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds() * 1000,
         });
-        services.AddSingleton(sp => CreateStore(
-            options ?? sp.GetRequiredService<IOptions<LanternOptions>>().Value.Store,
-            sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
-            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp =>
+        {
+            var lantern = options is null ? sp.GetRequiredService<IOptions<LanternOptions>>().Value : null;
+            return CreateStore(
+                options ?? lantern!.Store,
+                sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
+                sp.GetRequiredService<TimeProvider>(),
+                lantern is null ? options!.NodeId : StoreOptions.EffectiveNodeId(lantern));
+        });
         services.AddSingleton(sp => sp.GetRequiredService<ILanternStore>().Mailboxes);
         services.AddSingleton(sp => sp.GetRequiredService<ILanternStore>().Records);
         services.AddSingleton(sp => new MailboxService(
@@ -52,13 +57,14 @@ internal static class StorageServiceCollectionExtensions
     }
 
     /// <summary>The store the options select; not yet open (see <see cref="ILanternStore.MigrateAsync"/>).</summary>
-    public static ILanternStore CreateStore(StoreOptions options, ILoggerFactory loggerFactory, TimeProvider? time = null)
+    /// <param name="nodeId">The cluster node id (PostgreSQL); null for <see cref="StoreOptions.NodeId"/> or a random one.</param>
+    public static ILanternStore CreateStore(StoreOptions options, ILoggerFactory loggerFactory, TimeProvider? time = null, string? nodeId = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         if (!string.IsNullOrEmpty(options.Postgres))
         {
-            return new PostgresStore(options.Postgres, loggerFactory.CreateLogger<PostgresStore>());
+            return new PostgresStore(options.Postgres, loggerFactory.CreateLogger<PostgresStore>(), nodeId ?? options.NodeId, TimeSpan.FromMilliseconds(options.LeaseMilliseconds));
         }
 
         var path = string.IsNullOrEmpty(options.Sqlite) ? DefaultSqlitePath : options.Sqlite;
