@@ -219,6 +219,16 @@ internal sealed class SubscribeHandler : ISipRequestHandler
         var ok = tx.CreateResponse(200, "OK")
             .AddHeader(SipHeaderId.Expires, decision.Expires.ToString(CultureInfo.InvariantCulture))
             .AddHeader(SipHeaderId.Contact, decision.Subscription!.Dialog.LocalContact.Length > 0 ? decision.Subscription.Dialog.LocalContact : PhonesContact.For(tx, _phones.Settings.Domain));
+        if (tx.Request.ToTag is null)
+        {
+            // RFC 3261 §12.1.1: the 2xx creating the dialog carries the Record-Route set, so the phone's refreshes take the
+            // same proxies (a load balancer in front of a cluster can then move them to a live node).
+            foreach (var route in tx.Request.GetHeaders(SipHeaderId.RecordRoute))
+            {
+                ok.AddHeader(SipHeaderId.RecordRoute, route);
+            }
+        }
+
         tx.Respond(ok);
         _phones.Subscriptions.Activate(decision.Subscription);
     }

@@ -46,7 +46,8 @@ internal sealed class LanternCluster : IAsyncDisposable
     /// <summary>Starts a private PostgreSQL, a database and <paramref name="nodes"/> nodes (all ready before it returns).</summary>
     /// <param name="extraMembers">Further top-level config members, e.g. <c>"upstreams": [ … ]</c>; may hold {NODE} (the node's index).</param>
     /// <param name="proxied">Each node reaches PostgreSQL through a <see cref="PostgresProxy"/> of its own.</param>
-    public static async Task<LanternCluster> StartAsync(int nodes, string? extraMembers = null, bool proxied = false)
+    /// <param name="edit">Changes each node's configuration text (after the placeholders are filled), e.g. settings inside <c>sip</c> or <c>store</c>.</param>
+    public static async Task<LanternCluster> StartAsync(int nodes, string? extraMembers = null, bool proxied = false, Func<string, string>? edit = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(nodes, 1);
         var postgres = await PrivatePostgres.StartAsync();
@@ -56,7 +57,7 @@ internal sealed class LanternCluster : IAsyncDisposable
             cluster = new LanternCluster(postgres, await postgres.CreateDatabaseAsync());
             for (var i = 0; i < nodes; i++)
             {
-                cluster.AddNode(extraMembers, proxied);
+                cluster.AddNode(extraMembers, proxied, edit);
             }
 
             // The nodes migrate under an advisory lock, so they may start together.
@@ -85,7 +86,7 @@ internal sealed class LanternCluster : IAsyncDisposable
     }
 
     /// <summary>Adds a node that is not started yet (start it with <see cref="ClusterNode.StartAsync"/>).</summary>
-    public ClusterNode AddNode(string? extraMembers = null, bool proxied = false)
+    public ClusterNode AddNode(string? extraMembers = null, bool proxied = false, Func<string, string>? edit = null)
     {
         var index = _nodes.Count;
         PostgresProxy? proxy = null;
@@ -105,7 +106,7 @@ internal sealed class LanternCluster : IAsyncDisposable
             ? ""
             : ",\n" + extraMembers.Replace("{NODE}", index.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
         var config = NodeConfig.Replace("{PG}", pg, StringComparison.Ordinal).Replace("{EXTRA}", extra, StringComparison.Ordinal);
-        var node = new ClusterNode(index, config, proxy);
+        var node = new ClusterNode(index, edit is null ? config : edit(config), proxy);
         _nodes.Add(node);
         return node;
     }
