@@ -69,6 +69,16 @@ internal static class LanternOptionsChecks
             errors.Add($"store.leaseMilliseconds: {options.Store.LeaseMilliseconds} is not 500-600000");
         }
 
+        if (options.Store.UpstreamFailoverMilliseconds is < 100 or > 600_000)
+        {
+            errors.Add($"store.upstreamFailoverMilliseconds: {options.Store.UpstreamFailoverMilliseconds} is not 100-600000");
+        }
+
+        if (options.Store.CommandTimeoutSeconds is < 1 or > 600)
+        {
+            errors.Add($"store.commandTimeoutSeconds: {options.Store.CommandTimeoutSeconds} is not 1-600");
+        }
+
         if (!IPEndPoint.TryParse(options.Http.Listen, out _))
         {
             errors.Add($"http.listen: \"{options.Http.Listen}\" is not address:port");

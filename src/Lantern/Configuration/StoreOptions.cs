@@ -9,6 +9,13 @@ public sealed class StoreOptions
     /// <summary>Npgsql connection string; selects PostgreSQL when set.</summary>
     public string? Postgres { get; set; }
 
+    /// <summary>Cluster mode: how often a node tries to take the upstreams and their holder checks its hold; the
+    /// upstreams' failover time after the holder dies.</summary>
+    public int UpstreamFailoverMilliseconds { get; set; } = 1000;
+
+    /// <summary>PostgreSQL: longest a command, or opening a connection, may take before the write or read fails (503).</summary>
+    public int CommandTimeoutSeconds { get; set; } = 2;
+
     /// <summary>This node's id in a PostgreSQL cluster (unique per node, stable across its restarts); null for
     /// <c>host:port</c> of the machine name and the first SIP listener's port.</summary>
     public string? NodeId { get; set; }

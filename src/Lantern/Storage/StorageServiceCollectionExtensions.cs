@@ -3,6 +3,7 @@ using Lantern.Configuration;
 using Lantern.Mailboxes;
 using Lantern.Storage.Postgres;
 using Lantern.Storage.Sqlite;
+using Lantern.Upstreams;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -40,6 +41,12 @@ internal static class StorageServiceCollectionExtensions
                 sp.GetRequiredService<TimeProvider>(),
                 lantern is null ? options!.NodeId : StoreOptions.EffectiveNodeId(lantern));
         });
+        services.AddSingleton<IUpstreamLeadership>(sp => sp.GetRequiredService<ILanternStore>() is PostgresStore postgres
+            ? new PostgresUpstreamLock(
+                postgres.ConnectionString,
+                TimeSpan.FromMilliseconds((options ?? sp.GetRequiredService<IOptions<LanternOptions>>().Value.Store).UpstreamFailoverMilliseconds),
+                sp.GetRequiredService<TimeProvider>())
+            : new SingleNodeUpstreamLeadership());
         services.AddSingleton(sp => sp.GetRequiredService<ILanternStore>().Mailboxes);
         services.AddSingleton(sp => sp.GetRequiredService<ILanternStore>().Records);
         services.AddSingleton(sp => new MailboxService(
@@ -64,7 +71,7 @@ internal static class StorageServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(loggerFactory);
         if (!string.IsNullOrEmpty(options.Postgres))
         {
-            return new PostgresStore(options.Postgres, loggerFactory.CreateLogger<PostgresStore>(), nodeId ?? options.NodeId, TimeSpan.FromMilliseconds(options.LeaseMilliseconds));
+            return new PostgresStore(PostgresStore.WithTimeouts(options.Postgres, options.CommandTimeoutSeconds), loggerFactory.CreateLogger<PostgresStore>(), nodeId ?? options.NodeId, TimeSpan.FromMilliseconds(options.LeaseMilliseconds));
         }
 
         var path = string.IsNullOrEmpty(options.Sqlite) ? DefaultSqlitePath : options.Sqlite;

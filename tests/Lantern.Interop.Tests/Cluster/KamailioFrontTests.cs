@@ -23,9 +23,10 @@ public sealed class KamailioFrontTests
     [ClusterFact]
     public async Task KillNine_OwnerOfThePhonesDialog_SurvivorKeepsItsLampInDialogAndTheRefreshThroughKamailioSucceeds()
     {
-        await using var cluster = await LanternCluster.StartAsync(3, edit: config => config
-            .Replace("\"sip\": { \"domain\": \"127.0.0.1\",", "\"sip\": { \"domain\": \"127.0.0.1\", \"trusted\": [ \"127.0.0.0/8\" ],", StringComparison.Ordinal)
-            .Replace("\"store\": { \"postgres\":", $"\"store\": {{ \"leaseMilliseconds\": {LeaseMilliseconds}, \"postgres\":", StringComparison.Ordinal));
+        await using var cluster = await LanternCluster.StartAsync(
+            3,
+            storeSettings: $"\"leaseMilliseconds\": {LeaseMilliseconds}",
+            edit: config => config.Replace("\"sip\": { \"domain\": \"127.0.0.1\",", "\"sip\": { \"domain\": \"127.0.0.1\", \"trusted\": [ \"127.0.0.0/8\" ],", StringComparison.Ordinal));
         await using var kamailio = KamailioProcess.Start(cluster.Nodes.Select(n => n.SipPort));
         using var phone = new Phone(kamailio.Port);
         try

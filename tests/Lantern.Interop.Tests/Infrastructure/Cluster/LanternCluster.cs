@@ -9,14 +9,14 @@ namespace Lantern.Interop.Tests.Infrastructure.Cluster;
 internal sealed class LanternCluster : IAsyncDisposable
 {
     /// <summary>A node configuration: {SIP_PORT}, {HTTP_PORT}, {AMI_PORT} as <see cref="TestConfigs.Minimal"/>, {PG} the
-    /// connection string, {EXTRA} further top-level members (with a leading comma) or nothing.</summary>
+    /// connection string, {STORE} further <c>store</c> members (with a leading comma) or nothing, {EXTRA} further top-level members (with a leading comma) or nothing.</summary>
     public const string NodeConfig = """
         {
           "Logging": { "LogLevel": { "Default": "Warning", "Lantern": "Information" } },
           "sip": { "domain": "127.0.0.1", "digestAlgorithms": [ "MD5", "SHA-256" ], "listen": [
             { "transport": "udp", "address": "127.0.0.1", "port": {SIP_PORT} },
             { "transport": "tcp", "address": "127.0.0.1", "port": {SIP_PORT} } ] },
-          "store": { "postgres": "{PG}" },
+          "store": { "postgres": "{PG}"{STORE} },
           "http": { "listen": "127.0.0.1:{HTTP_PORT}", "users": [ { "name": "admin", "password": "pw" } ] },
           "ami": { "listen": "127.0.0.1:{AMI_PORT}", "users": [ { "name": "admin", "secret": "pw", "write": true } ] }{EXTRA}
         }
@@ -46,8 +46,9 @@ internal sealed class LanternCluster : IAsyncDisposable
     /// <summary>Starts a private PostgreSQL, a database and <paramref name="nodes"/> nodes (all ready before it returns).</summary>
     /// <param name="extraMembers">Further top-level config members, e.g. <c>"upstreams": [ … ]</c>; may hold {NODE} (the node's index).</param>
     /// <param name="proxied">Each node reaches PostgreSQL through a <see cref="PostgresProxy"/> of its own.</param>
-    /// <param name="edit">Changes each node's configuration text (after the placeholders are filled), e.g. settings inside <c>sip</c> or <c>store</c>.</param>
-    public static async Task<LanternCluster> StartAsync(int nodes, string? extraMembers = null, bool proxied = false, Func<string, string>? edit = null)
+    /// <param name="storeSettings">Further <c>store</c> members, e.g. <c>"commandTimeoutSeconds": 1</c>.</param>
+    /// <param name="edit">Changes each node's configuration text (after the placeholders are filled), e.g. settings inside <c>sip</c>.</param>
+    public static async Task<LanternCluster> StartAsync(int nodes, string? extraMembers = null, bool proxied = false, string? storeSettings = null, Func<string, string>? edit = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(nodes, 1);
         var postgres = await PrivatePostgres.StartAsync();
@@ -57,7 +58,7 @@ internal sealed class LanternCluster : IAsyncDisposable
             cluster = new LanternCluster(postgres, await postgres.CreateDatabaseAsync());
             for (var i = 0; i < nodes; i++)
             {
-                cluster.AddNode(extraMembers, proxied, edit);
+                cluster.AddNode(extraMembers, proxied, storeSettings, edit);
             }
 
             // The nodes migrate under an advisory lock, so they may start together.
@@ -86,7 +87,7 @@ internal sealed class LanternCluster : IAsyncDisposable
     }
 
     /// <summary>Adds a node that is not started yet (start it with <see cref="ClusterNode.StartAsync"/>).</summary>
-    public ClusterNode AddNode(string? extraMembers = null, bool proxied = false, Func<string, string>? edit = null)
+    public ClusterNode AddNode(string? extraMembers = null, bool proxied = false, string? storeSettings = null, Func<string, string>? edit = null)
     {
         var index = _nodes.Count;
         PostgresProxy? proxy = null;
@@ -105,7 +106,10 @@ internal sealed class LanternCluster : IAsyncDisposable
         var extra = string.IsNullOrEmpty(extraMembers)
             ? ""
             : ",\n" + extraMembers.Replace("{NODE}", index.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
-        var config = NodeConfig.Replace("{PG}", pg, StringComparison.Ordinal).Replace("{EXTRA}", extra, StringComparison.Ordinal);
+        var config = NodeConfig
+            .Replace("{PG}", pg, StringComparison.Ordinal)
+            .Replace("{STORE}", string.IsNullOrEmpty(storeSettings) ? "" : ", " + storeSettings, StringComparison.Ordinal)
+            .Replace("{EXTRA}", extra, StringComparison.Ordinal);
         var node = new ClusterNode(index, edit is null ? config : edit(config), proxy);
         _nodes.Add(node);
         return node;
