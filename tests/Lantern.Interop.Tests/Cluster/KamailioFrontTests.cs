@@ -75,6 +75,45 @@ public sealed class KamailioFrontTests
         }
     }
 
+    [ClusterFact]
+    public async Task DialogMove_RefreshReachesAnotherLiveNode_AcceptedThereAndOnlyThatNodeNotifiesFromThen()
+    {
+        await using var cluster = await LanternCluster.StartAsync(
+            2,
+            edit: config => config.Replace("\"sip\": { \"domain\": \"127.0.0.1\",", "\"sip\": { \"domain\": \"127.0.0.1\", \"trusted\": [ \"127.0.0.0/8\" ],", StringComparison.Ordinal));
+        var (a, b) = (cluster[0], cluster[1]);
+        using var phone = new Phone(a.SipPort);
+        try
+        {
+            await PutAsync(a, 1, 0);
+            var ok = await phone.SubscribeAsync(toTag: null);
+            Assert.Equal(200, ok.StatusCode);
+            var first = await phone.WaitForNotifyAsync(n => n.Body.Contains("Voice-Message: 1/0", StringComparison.Ordinal), "A's first NOTIFY");
+            Assert.Equal(a.SipPort, first.FromPort);
+
+            // A load balancer failed over while A is alive: the refresh reaches B, which has never seen the dialog.
+            phone.Target = b.SipPort;
+            var refreshed = await phone.SubscribeAsync(ok.ToTag, remoteTarget: phone.RemoteTarget);
+            Assert.Equal(200, refreshed.StatusCode);
+            var fromB = await phone.WaitForNotifyAsync(n => n.FromPort == b.SipPort, "B's NOTIFY after the refresh");
+            Assert.True(fromB.CSeq > first.CSeq, $"CSeq {fromB.CSeq} after {first.CSeq}");
+
+            await PutAsync(a, 4, 0);
+            var last = await phone.WaitForNotifyAsync(n => n.Body.Contains("Voice-Message: 4/0", StringComparison.Ordinal), "the NOTIFY of the change");
+            Assert.Equal(b.SipPort, last.FromPort);
+            await PutAsync(b, 5, 0);
+            await phone.WaitForNotifyAsync(n => n.Body.Contains("Voice-Message: 5/0", StringComparison.Ordinal), "the NOTIFY of the next change");
+            Assert.DoesNotContain(phone.Notifies, n => n.FromPort == a.SipPort && n.CSeq > first.CSeq);
+            Assert.True(phone.OutOfOrder.Count == 0, "NOTIFY CSeqs went backwards: " + string.Join(", ", phone.OutOfOrder));
+        }
+        catch
+        {
+            _output.WriteLine(cluster.Describe());
+            _output.WriteLine("--- phone ---\n" + phone.Log);
+            throw;
+        }
+    }
+
     private static async Task PutAsync(ClusterNode node, int newCount, int oldCount)
     {
         var (status, body) = await ClusterRest.PutVoiceAsync(node, Mailbox, newCount, oldCount);
@@ -85,7 +124,7 @@ public sealed class KamailioFrontTests
     private sealed class Phone : IDisposable
     {
         private readonly UdpClient _socket = new(new IPEndPoint(IPAddress.Loopback, 0));
-        private readonly IPEndPoint _kamailio;
+        private IPEndPoint _kamailio;
         private readonly List<SipMessage> _responses = [];
         private readonly List<Notify> _notifies = [];
         private readonly StringBuilder _log = new();
@@ -110,6 +149,24 @@ public sealed class KamailioFrontTests
         public string? RemoteTarget { get; private set; }
 
         public List<string> OutOfOrder { get; } = [];
+
+        /// <summary>Where requests go: Kamailio, or a node directly (as if a load balancer had chosen it).</summary>
+        public int Target
+        {
+            get => _kamailio.Port;
+            set => _kamailio = new IPEndPoint(IPAddress.Loopback, value);
+        }
+
+        public List<Notify> Notifies
+        {
+            get
+            {
+                lock (_log)
+                {
+                    return [.. _notifies];
+                }
+            }
+        }
 
         public string Log
         {
@@ -303,7 +360,7 @@ public sealed class KamailioFrontTests
                     _log.Append("<-- ").Append(m.IsRequest ? m.ToString().Split("\r\n")[0] : $"{m.StatusCode} {m.CSeq}").Append(' ').AppendLine(m.CallId);
                     if (m.IsRequest && m.Method == SipMethod.Notify && m.CallId == CallId)
                     {
-                        var n = new Notify(m.CallId, m.FromTag, m.ToTag, m.CSeq.Number, State(m), Encoding.UTF8.GetString(m.Body.Span));
+                        var n = new Notify(m.CallId, m.FromTag, m.ToTag, m.CSeq.Number, State(m), Encoding.UTF8.GetString(m.Body.Span), datagram.RemoteEndPoint.Port);
                         // A retransmission repeats a CSeq; only a lower one is out of order.
                         if (n.CSeq < _lastNotifyCSeq)
                         {
@@ -336,5 +393,5 @@ public sealed class KamailioFrontTests
     }
 
     /// <summary>One NOTIFY the phone received (From tag is the server's, To tag the phone's).</summary>
-    private sealed record Notify(string CallId, string? FromTag, string? ToTag, long CSeq, string State, string Body);
+    private sealed record Notify(string CallId, string? FromTag, string? ToTag, long CSeq, string State, string Body, int FromPort);
 }
