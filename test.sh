@@ -17,9 +17,13 @@ command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 # Headless Chromium runs JsSIP as a browser phone (BrowserInteropTests).
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+# Kamailio (dispatcher) in front of a cluster (KamailioFrontTests); the tests run their own, unprivileged, on loopback.
+[ -x /usr/sbin/kamailio ] || need_apt+=(kamailio)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+    # The package's own service (port 5060) is not what the tests use.
+    if [[ " ${need_apt[*]} " == *" kamailio "* ]]; then systemctl disable --now kamailio >/dev/null 2>&1 || true; fi
   else
     echo "test.sh: missing ${need_apt[*]}; install them (apt-get install -y ${need_apt[*]})" >&2
   fi

@@ -73,6 +73,26 @@ internal static class LanternOptionsChecks
             errors.Add("store: set either sqlite or postgres, not both");
         }
 
+        if (options.Store.NodeId is { } nodeId && (nodeId.Length is 0 or > 64 || nodeId.Any(char.IsWhiteSpace)))
+        {
+            errors.Add($"store.nodeId: \"{nodeId}\" must be 1-64 characters without spaces");
+        }
+
+        if (options.Store.LeaseMilliseconds is < 500 or > 600_000)
+        {
+            errors.Add($"store.leaseMilliseconds: {options.Store.LeaseMilliseconds} is not 500-600000");
+        }
+
+        if (options.Store.UpstreamFailoverMilliseconds is < 100 or > 600_000)
+        {
+            errors.Add($"store.upstreamFailoverMilliseconds: {options.Store.UpstreamFailoverMilliseconds} is not 100-600000");
+        }
+
+        if (options.Store.CommandTimeoutSeconds is < 1 or > 600)
+        {
+            errors.Add($"store.commandTimeoutSeconds: {options.Store.CommandTimeoutSeconds} is not 1-600");
+        }
+
         if (!IPEndPoint.TryParse(options.Http.Listen, out _))
         {
             errors.Add($"http.listen: \"{options.Http.Listen}\" is not address:port");

@@ -298,6 +298,11 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            if (ex is not MailboxConflictException && _repository.IsShared)
+            {
+                return await ResolveUncertainCommitAsync(mailbox, created, now).ConfigureAwait(false);
+            }
+
             if (created)
             {
                 Interlocked.Decrement(ref _count);
@@ -309,6 +314,51 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
         _mailboxes[mailbox.Id] = mailbox;
         _feed.Publish(MailboxChangeKind.Updated, mailbox, now);
         return new MailboxWriteResult(MailboxWriteStatus.Changed, mailbox, string.Empty);
+    }
+
+    /// <summary>A commit whose reply never came (the connection dropped after COMMIT was sent) may or may not be stored:
+    /// the stored row decides. Written: acknowledged and published. Not written: memory follows the row and the write is
+    /// recomputed on it (null) once the store answers again. Unreadable: 503 saying the outcome is unknown; memory keeps
+    /// its old state, and the next write's compare-and-set on the stored version re-reads the row before it commits.</summary>
+    private async ValueTask<MailboxWriteResult?> ResolveUncertainCommitAsync(Mailbox mailbox, bool created, DateTimeOffset now)
+    {
+        Mailbox? stored;
+        try
+        {
+            stored = await _repository.LoadOneAsync(mailbox.Id, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            if (created)
+            {
+                Interlocked.Decrement(ref _count);
+            }
+
+            return new MailboxWriteResult(MailboxWriteStatus.Unavailable, Find(mailbox.Id),
+                "the mailbox store was lost during the commit and cannot be read; the write may or may not be stored, retry");
+        }
+
+        if (stored == mailbox)
+        {
+            _mailboxes[mailbox.Id] = mailbox;
+            _feed.Publish(MailboxChangeKind.Updated, mailbox, now);
+            return new MailboxWriteResult(MailboxWriteStatus.Changed, mailbox, string.Empty);
+        }
+
+        if (created)
+        {
+            Interlocked.Decrement(ref _count);
+        }
+
+        Follow(mailbox.Id, stored, now);
+        if (stored is not null && stored.Version > mailbox.Version)
+        {
+            // Another node wrote after: whether ours came first cannot be told apart from the row.
+            return new MailboxWriteResult(MailboxWriteStatus.Unavailable, stored,
+                "the mailbox store was lost during the commit and another node wrote since; the write may or may not have been stored before it, retry");
+        }
+
+        return null;
     }
 
     private MailboxWriteResult? Precheck(MailboxId id)

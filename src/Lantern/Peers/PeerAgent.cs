@@ -196,7 +196,7 @@ internal sealed partial class PeerAgent : IAsyncDisposable
             {
                 MailboxWriteStatus.Invalid => PeerResponse.Of(400, "Bad message-summary body: " + write.Error),
                 MailboxWriteStatus.OwnedByOther => PeerResponse.Of(403, "Forbidden (mailbox owned by another source)"),
-                _ => PeerResponse.Of(500, "Mailbox store unavailable"),
+                _ => StoreRefused(write.Status),
             };
         }
 
@@ -214,8 +214,13 @@ internal sealed partial class PeerAgent : IAsyncDisposable
         var result = await _mailboxes.SetPublicationLapsedAsync(_peer.Mailbox, _peer.Source, lapsed, cancellationToken).ConfigureAwait(false);
         return result.Succeeded || result.Status == MailboxWriteStatus.OwnedByOther
             ? null
-            : PeerResponse.Of(500, "Mailbox store unavailable");
+            : StoreRefused(result.Status);
     }
+
+    // A store that cannot be reached is not a conflict: only the first is "unavailable" (503, retry later).
+    private static PeerResponse StoreRefused(MailboxWriteStatus status) => status == MailboxWriteStatus.Unavailable
+        ? PeerResponse.Of(503, "Mailbox store unavailable", "Retry-After", "5")
+        : PeerResponse.Of(500, "Mailbox changed concurrently; retry");
 
     private void Account(PeerRequest request, PeerResponse response)
     {

@@ -75,14 +75,27 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
 
     public void Start() => _loop ??= Task.Run(() => RunAsync(_stop.Token));
 
-    public void Put(string kind, string key, string payload, DateTimeOffset? expiresAt) => Enqueue(kind, key, new PendingWrite(payload, null, null, expiresAt));
+    /// <param name="onlyIfOwned">Bookkeeping of this node (see <see cref="RecordWrite.OnlyIfOwned"/>) rather than a phone's
+    /// request, which makes this node the record's owner.</param>
+    public void Put(string kind, string key, string payload, DateTimeOffset? expiresAt, bool onlyIfOwned = false) =>
+        Enqueue(kind, key, new PendingWrite(payload, null, null, expiresAt, onlyIfOwned));
 
     /// <summary>A put whose payload is made when the batch is written, from the newest state of <paramref name="state"/>: under a
     /// subscription storm payloads made up front (about 1 KiB each) would wait long enough to reach gen2 and stay there as garbage.</summary>
-    public void Put(string kind, string key, object state, Func<object, string> serialize, DateTimeOffset? expiresAt) =>
-        Enqueue(kind, key, new PendingWrite(null, state, serialize, expiresAt));
+    public void Put(string kind, string key, object state, Func<object, string> serialize, DateTimeOffset? expiresAt, bool onlyIfOwned = false) =>
+        Enqueue(kind, key, new PendingWrite(null, state, serialize, expiresAt, onlyIfOwned));
 
-    public void Delete(string kind, string key) => Enqueue(kind, key, new PendingWrite(null, null, null, null));
+    public void Delete(string kind, string key) => Enqueue(kind, key, new PendingWrite(null, null, null, null, false));
+
+    /// <summary>Drops what is queued for a record another node now owns: its writes would be refused there anyway.</summary>
+    public void Forget(string kind, string key)
+    {
+        lock (_gate)
+        {
+            _pending.Remove((kind, key));
+            _stored.Remove((kind, key));
+        }
+    }
 
     /// <summary>Completes once everything queued before the call has been committed (or its commit has failed and been
     /// logged: callers go on either way, since refusing phones while the store is down would be worse).</summary>
@@ -178,6 +191,12 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
                 return;
             }
 
+            if (!write.IsDelete && _pending.TryGetValue(k, out var queued) && !queued.IsDelete && !queued.OnlyIfOwned)
+            {
+                // A phone's claim still waiting must survive this node's later bookkeeping for the same record.
+                write = write with { OnlyIfOwned = false };
+            }
+
             if (_pending.Count == 0)
             {
                 _pendingSince = _time.GetTimestamp();
@@ -248,7 +267,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         var batch = new List<RecordWrite>(_inFlight.Count);
         foreach (var (k, w) in _inFlight)
         {
-            var write = new RecordWrite(k.Kind, k.Key, w.IsDelete ? null : w.Payload ?? w.Serialize!(w.State!), w.ExpiresAt);
+            var write = new RecordWrite(k.Kind, k.Key, w.IsDelete ? null : w.Payload ?? w.Serialize!(w.State!), w.ExpiresAt) { OnlyIfOwned = w.OnlyIfOwned };
             if (write.Json is { Length: > StoredRecord.MaxJsonLength })
             {
                 // One oversized record must not hold back (and fail) the whole batch forever.
@@ -327,7 +346,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         }
     }
 
-    private readonly record struct PendingWrite(string? Payload, object? State, Func<object, string>? Serialize, DateTimeOffset? ExpiresAt)
+    private readonly record struct PendingWrite(string? Payload, object? State, Func<object, string>? Serialize, DateTimeOffset? ExpiresAt, bool OnlyIfOwned)
     {
         public bool IsDelete => Payload is null && Serialize is null;
     }

@@ -48,4 +48,22 @@ internal static partial class PhonesLog
     [LoggerMessage(EventId = 4021, Level = LogLevel.Error, Message = "Unsolicited NOTIFY loop for {Uri} failed")]
     public static partial void UnsolicitedLoopFailed(ILogger logger, string uri, Exception exception);
 
+
+    [LoggerMessage(EventId = 4050, Level = LogLevel.Information, Message = "Took over {Count} subscriptions from another node; each gets a NOTIFY in its dialog")]
+    public static partial void SubscriptionsAdopted(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 4051, Level = LogLevel.Debug, Message = "Subscription {Key} moved to another node")]
+    public static partial void SubscriptionReleased(ILogger logger, string key);
+
+    [LoggerMessage(EventId = 4052, Level = LogLevel.Information, Message = "Took over {Count} registrations from another node")]
+    public static partial void BindingsAdopted(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 4053, Level = LogLevel.Warning, Message = "Cluster lease of node {Node} not renewed for {Seconds} s: its phones are left to the other nodes until the store answers again")]
+    public static partial void LeaseLost(ILogger logger, string node, double seconds);
+
+    [LoggerMessage(EventId = 4054, Level = LogLevel.Warning, Message = "Cluster lease or takeover of node {Node} failed")]
+    public static partial void LeaseFailed(ILogger logger, string node, Exception exception);
+
+    [LoggerMessage(EventId = 4055, Level = LogLevel.Information, Message = "Cluster node {Node} holds its lease ({LeaseMs} ms)")]
+    public static partial void LeaseHeld(ILogger logger, string node, double leaseMs);
 }

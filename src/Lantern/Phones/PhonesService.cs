@@ -14,6 +14,7 @@ internal sealed class PhonesService : IAsyncDisposable
     private readonly IRecordStore? _store;
     private readonly PhoneRecordWriter? _writer;
     private readonly PhonesMetrics _metrics;
+    private readonly ClusterOwnership? _ownership;
     private readonly CancellationTokenSource _stopping = new();
     private EndpointDirectory _directory;
     private Task? _feedLoop;
@@ -42,12 +43,20 @@ internal sealed class PhonesService : IAsyncDisposable
         Registrar.Listener = Unsolicited;
         Subscriptions.CoverageEnded = Unsolicited.OnCoverageEnded;
         Unsolicited.ApplyDirectory(directory);
+        if (store is IRecordOwnership ownership)
+        {
+            _ownership = new ClusterOwnership(store, ownership, this, time, logger);
+        }
+
         Status = new PhonesStatus(() => Directory, Registrar, Subscriptions, Unsolicited);
         _metrics.ObserveTables(() => Subscriptions.Count, () => Registrar.Count, () => Subscriptions.NotifiesInFlight + Unsolicited.InFlight);
         _metrics.ObserveStore(() => PendingWrites, StoreDelay);
     }
 
     public PhonesSettings Settings { get; }
+
+    /// <summary>Lease and takeover in cluster mode; null with a single-node store.</summary>
+    public ClusterOwnership? Ownership => _ownership;
 
     /// <summary>The endpoints in effect (replaced whole by <see cref="ApplyEndpoints"/>).</summary>
     public EndpointDirectory Directory => Volatile.Read(ref _directory);
@@ -71,12 +80,32 @@ internal sealed class PhonesService : IAsyncDisposable
     /// <see cref="PhoneRecordWriter.WaitLimit"/> when the store is stalled.</summary>
     public Task WhenStored() => _writer?.WhenCommitted() ?? Task.CompletedTask;
 
+    /// <summary>Cluster mode: an in-dialog request for a subscription this node does not have (the load balancer sent the phone
+    /// here) moves the dialog here: the stored record becomes this node's whoever owned it, since the phone's own request is
+    /// the best evidence of where it is (decision 0023). False when there is no such subscription or no cluster.</summary>
+    public async ValueTask<bool> ClaimSubscriptionAsync(string key, CancellationToken cancellationToken)
+    {
+        if (_store is not IRecordOwnership ownership)
+        {
+            return false;
+        }
+
+        var record = await ownership.ClaimAsync(SubscriptionManager.RecordKind, key, cancellationToken);
+        return record is not null && Subscriptions.Adopt([record], Directory, notify: false) > 0;
+    }
+
     /// <summary>Restores stored bindings and subscriptions and starts consuming the change feed; unless
     /// <paramref name="deferNotifications"/>, also <see cref="BeginNotifying"/> (hosts defer it until the transports run).</summary>
     public async Task StartAsync(bool deferNotifications, CancellationToken cancellationToken)
     {
         var directory = Directory;
         Unsolicited.Hold();
+        if (_ownership is not null)
+        {
+            // Before loading: what this node loads is what it owns, the records of dead nodes included.
+            await _ownership.JoinAsync(cancellationToken);
+        }
+
         if (_store is not null)
         {
             await Registrar.RestoreAsync(_store, directory, cancellationToken);
@@ -105,6 +134,7 @@ internal sealed class PhonesService : IAsyncDisposable
     {
         Subscriptions.ResumeRestored();
         Unsolicited.ScheduleStartup();
+        _ownership?.Start();
     }
 
     /// <summary>Applies a reloaded configuration: removed endpoints lose their subscriptions (<c>terminated;reason=deactivated</c>) and
@@ -129,6 +159,11 @@ internal sealed class PhonesService : IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
+        if (_ownership is not null)
+        {
+            await _ownership.DisposeAsync();
+        }
+
         if (_feedLoop is not null)
         {
             await _feedLoop.WaitAsync(cancellationToken);

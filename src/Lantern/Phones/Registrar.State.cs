@@ -137,34 +137,138 @@ internal sealed partial class Registrar
         {
             foreach (var record in records)
             {
-                _writer?.MarkStored(RecordKind, record.Key);
-                var stored = StoredBinding.FromJson(record.Json);
-                if (stored is null)
+                if (RestoreLocked(record, directory, now) is not null)
                 {
-                    PhonesLog.StoredRecordSkipped(_logger, RecordKind);
-                    _writer?.Delete(RecordKind, record.Key);
-                    continue;
+                    restored++;
                 }
-
-                var binding = stored.ToBinding();
-                if ((binding.ExpiresAt is { } e && e <= now) || directory.Find(binding.EndpointId) is null || binding.Origin == BindingOrigin.Static)
-                {
-                    _writer?.Delete(RecordKind, binding.Key);
-                    continue;
-                }
-
-                var list = ListLocked(binding.EndpointId);
-                if (FindLocked(list, binding.Uri) is not null)
-                {
-                    continue;
-                }
-
-                AddLocked(list, binding);
-                restored++;
             }
         }
 
         return restored;
+    }
+
+    /// <summary>Adds bindings this node now owns (taken over from a dead node): unsolicited NOTIFY to their contacts moves
+    /// here, starting with one carrying the current state.</summary>
+    public int Adopt(IReadOnlyList<StoredRecord> records, EndpointDirectory directory)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var now = _time.GetUtcNow();
+        var bound = new List<(ContactBinding, bool)>();
+        lock (_gate)
+        {
+            foreach (var record in records)
+            {
+                if (record.Kind == RecordKind && RestoreLocked(record, directory, now) is { } binding)
+                {
+                    bound.Add((binding, true));
+                }
+            }
+        }
+
+        if (bound.Count > 0)
+        {
+            PhonesLog.BindingsAdopted(_logger, bound.Count);
+            Notify([], bound);
+        }
+
+        return bound.Count;
+    }
+
+    /// <summary>Forgets a binding another node owns now (the phone registered there): no store write, and no more unsolicited
+    /// NOTIFY from this node; false when it was not here.</summary>
+    public bool Release(string key)
+    {
+        ContactBinding? released = null;
+        lock (_gate)
+        {
+            foreach (var list in _byEndpoint.Values)
+            {
+                foreach (var b in list)
+                {
+                    if (b.Origin != BindingOrigin.Static && b.Key == key)
+                    {
+                        released = b;
+                        break;
+                    }
+                }
+
+                if (released is not null)
+                {
+                    list.Remove(released);
+                    _dynamicCount--;
+                    if (list.Count == 0)
+                    {
+                        _byEndpoint.Remove(released.EndpointId);
+                    }
+
+                    break;
+                }
+            }
+        }
+
+        if (released is null)
+        {
+            return false;
+        }
+
+        _writer?.Forget(RecordKind, key);
+        Listener?.OnUnbound(released);
+        return true;
+    }
+
+    /// <summary>Forgets every stored binding whose key is not in <paramref name="owned"/> (all when it is null).</summary>
+    public int ReleaseAllExcept(IReadOnlySet<string>? owned)
+    {
+        var keys = new List<string>();
+        lock (_gate)
+        {
+            foreach (var list in _byEndpoint.Values)
+            {
+                foreach (var b in list)
+                {
+                    if (b.Origin != BindingOrigin.Static && (owned is null || !owned.Contains(b.Key)))
+                    {
+                        keys.Add(b.Key);
+                    }
+                }
+            }
+        }
+
+        foreach (var key in keys)
+        {
+            Release(key);
+        }
+
+        return keys.Count;
+    }
+
+    /// <summary>Puts one stored binding into the tables; null when it was unusable, expired, of a removed endpoint or here already.</summary>
+    private ContactBinding? RestoreLocked(StoredRecord record, EndpointDirectory directory, DateTimeOffset now)
+    {
+        _writer?.MarkStored(RecordKind, record.Key);
+        var stored = StoredBinding.FromJson(record.Json);
+        if (stored is null)
+        {
+            PhonesLog.StoredRecordSkipped(_logger, RecordKind);
+            _writer?.Delete(RecordKind, record.Key);
+            return null;
+        }
+
+        var binding = stored.ToBinding();
+        if ((binding.ExpiresAt is { } e && e <= now) || directory.Find(binding.EndpointId) is null || binding.Origin == BindingOrigin.Static)
+        {
+            _writer?.Delete(RecordKind, binding.Key);
+            return null;
+        }
+
+        var list = ListLocked(binding.EndpointId);
+        if (FindLocked(list, binding.Uri) is not null)
+        {
+            return null;
+        }
+
+        AddLocked(list, binding, claim: false);
+        return binding;
     }
 
     private List<ContactBinding> ListLocked(string endpointId)
@@ -191,13 +295,14 @@ internal sealed partial class Registrar
         return null;
     }
 
-    private void AddLocked(List<ContactBinding> list, ContactBinding binding)
+    /// <param name="claim">False for a binding read from the store: rewritten only while this node owns it.</param>
+    private void AddLocked(List<ContactBinding> list, ContactBinding binding, bool claim = true)
     {
         list.Add(binding);
         if (binding.Origin != BindingOrigin.Static)
         {
             _dynamicCount++;
-            _writer?.Put(RecordKind, binding.Key, StoredBinding.From(binding).ToJson(), binding.ExpiresAt);
+            _writer?.Put(RecordKind, binding.Key, StoredBinding.From(binding).ToJson(), binding.ExpiresAt, onlyIfOwned: !claim);
         }
 
         if (binding.ExpiresAt is { } expiresAt)

@@ -59,13 +59,12 @@ internal sealed class SubscribeHandler : ISipRequestHandler
         var contact = RemoteTarget(request);
         if (request.ToTag is { } toTag)
         {
-            if (!AdmitInDialog(tx, toTag, request.FromTag))
+            if (_phones.Ownership is not null && _phones.Subscriptions.FindDialog(request.CallId, toTag, request.FromTag) is null)
             {
-                return ValueTask.CompletedTask;
+                return MoveDialogAsync(tx, toTag, request.FromTag, expires, contact);
             }
 
-            var refreshed = _phones.Subscriptions.Refresh(request.CallId, toTag, request.FromTag, expires, contact);
-            return Answer(tx, refreshed);
+            return InDialog(tx, toTag, request.FromTag, expires, contact);
         }
 
         if (contact is null)
@@ -126,6 +125,36 @@ internal sealed class SubscribeHandler : ISipRequestHandler
         var endpoint = identity.Endpoint;
         var decision = _phones.Subscriptions.Subscribe(dialog, resolution.Target!, expires, endpoint?.Id, endpoint?.MaxSubscriptions ?? int.MaxValue);
         return Answer(tx, decision);
+    }
+
+    private ValueTask InDialog(SipServerTransaction tx, string toTag, string fromTag, int? expires, string? contact)
+    {
+        if (!AdmitInDialog(tx, toTag, fromTag))
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var refreshed = _phones.Subscriptions.Refresh(tx.Request.CallId, toTag, fromTag, expires, contact);
+        return Answer(tx, refreshed);
+    }
+
+    /// <summary>A refresh or unsubscribe for a dialog another node owns (or owned: it died) is taken here instead of 481, the
+    /// dialog moving with it (decision 0023); off the common path, which finds its dialog in memory.</summary>
+    private async ValueTask MoveDialogAsync(SipServerTransaction tx, string toTag, string fromTag, int? expires, string? contact)
+    {
+        try
+        {
+            await _phones.ClaimSubscriptionAsync(SubscriptionDialog.KeyOf(tx.Request.CallId, toTag, fromTag), CancellationToken.None);
+        }
+#pragma warning disable CA1031 // Any store failure gets the same answer: try again shortly.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            tx.Respond(tx.CreateResponse(503, "Subscription Store Unavailable").AddHeader(SipHeaderId.RetryAfter, "5"));
+            return;
+        }
+
+        await InDialog(tx, toTag, fromTag, expires, contact);
     }
 
     /// <summary>Dialog ids travel in clear text, so knowing them proves nothing: a refresh or unsubscribe from anywhere but the
@@ -190,6 +219,16 @@ internal sealed class SubscribeHandler : ISipRequestHandler
         var ok = tx.CreateResponse(200, "OK")
             .AddHeader(SipHeaderId.Expires, decision.Expires.ToString(CultureInfo.InvariantCulture))
             .AddHeader(SipHeaderId.Contact, decision.Subscription!.Dialog.LocalContact.Length > 0 ? decision.Subscription.Dialog.LocalContact : PhonesContact.For(tx, _phones.Settings.Domain));
+        if (tx.Request.ToTag is null)
+        {
+            // RFC 3261 §12.1.1: the 2xx creating the dialog carries the Record-Route set, so the phone's refreshes take the
+            // same proxies (a load balancer in front of a cluster can then move them to a live node).
+            foreach (var route in tx.Request.GetHeaders(SipHeaderId.RecordRoute))
+            {
+                ok.AddHeader(SipHeaderId.RecordRoute, route);
+            }
+        }
+
         tx.Respond(ok);
         _phones.Subscriptions.Activate(decision.Subscription);
     }

@@ -108,9 +108,11 @@ internal sealed partial class SubscriptionManager
 
         var now = _time.GetUtcNow();
         sub.CSeq++;
-        if (!final && _writer is not null && sub.CSeq >= sub.CSeqReserved)
+        // Renewed half-way, so the new reservation is committed before the old one runs out: a node taking over after a
+        // kill -9 continues above every CSeq sent.
+        if (!final && _writer is not null && sub.CSeq >= sub.CSeqReserved - (CSeqReservation / 2))
         {
-            Persist(sub);
+            Persist(sub, claim: false);
         }
 
         if (!final && _settings.MinNotifyInterval > TimeSpan.Zero)

@@ -13,46 +13,62 @@ internal sealed partial class SubscriptionManager
         var now = _time.GetUtcNow();
         var restored = _restored;
         var removed = _restoredRemoved;
+        int before;
         lock (_gate)
         {
+            before = restored.Count;
             foreach (var record in records)
             {
-                _writer?.MarkStored(RecordKind, record.Key);
-                var stored = StoredSubscription.FromJson(record.Json);
-                if (stored is null || !stored.TryRestore(out var dialog, out var target))
-                {
-                    PhonesLog.StoredRecordSkipped(_logger, RecordKind);
-                    _writer?.Delete(RecordKind, record.Key);
-                    continue;
-                }
-
-                if (stored.ExpiresAt <= now || _byDialog.ContainsKey(dialog.Key))
-                {
-                    _writer?.Delete(RecordKind, dialog.Key);
-                    continue;
-                }
-
-                var sub = new Subscription(++_nextId, _strings.Share(dialog), target, stored.BoundKey, stored.CreatedAt)
-                {
-                    CSeq = stored.CSeq,
-                };
-                AddLocked(sub);
-                sub.MarkAllDirty();
-                SetExpiryLocked(sub, stored.ExpiresAt);
-                if (target.EndpointId is not null && directory.Find(target.EndpointId) is null)
-                {
-                    BeginTerminationLocked(sub, "deactivated");
-                    removed.Add(sub);
-                }
-                else
-                {
-                    restored.Add(sub);
-                }
+                RestoreLocked(record, directory, now);
             }
         }
 
-        PhonesLog.SubscriptionsRestored(_logger, restored.Count, removed.Count);
-        return restored.Count;
+        PhonesLog.SubscriptionsRestored(_logger, restored.Count - before, removed.Count);
+        return restored.Count - before;
+    }
+
+    /// <summary>Puts one stored subscription into the tables, to be notified by <see cref="ResumeRestored"/> (a final
+    /// <c>deactivated</c> when its endpoint is gone); false when it was unusable, expired or is here already.</summary>
+    private bool RestoreLocked(StoredRecord record, EndpointDirectory directory, DateTimeOffset now)
+    {
+        _writer?.MarkStored(RecordKind, record.Key);
+        var stored = StoredSubscription.FromJson(record.Json);
+        if (stored is null || !stored.TryRestore(out var dialog, out var target))
+        {
+            PhonesLog.StoredRecordSkipped(_logger, RecordKind);
+            _writer?.Delete(RecordKind, record.Key);
+            return false;
+        }
+
+        if (_byDialog.ContainsKey(dialog.Key))
+        {
+            return false;
+        }
+
+        if (stored.ExpiresAt <= now)
+        {
+            _writer?.Delete(RecordKind, dialog.Key);
+            return false;
+        }
+
+        var sub = new Subscription(++_nextId, _strings.Share(dialog), target, stored.BoundKey, stored.CreatedAt)
+        {
+            CSeq = stored.CSeq,
+        };
+        AddLocked(sub);
+        sub.MarkAllDirty();
+        SetExpiryLocked(sub, stored.ExpiresAt, claim: false);
+        if (target.EndpointId is not null && directory.Find(target.EndpointId) is null)
+        {
+            BeginTerminationLocked(sub, "deactivated");
+            _restoredRemoved.Add(sub);
+        }
+        else
+        {
+            _restored.Add(sub);
+        }
+
+        return true;
     }
 
     /// <summary>Sends every restored subscription a NOTIFY with the current state (spread at

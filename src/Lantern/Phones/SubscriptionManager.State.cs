@@ -87,8 +87,9 @@ internal sealed partial class SubscriptionManager
         }
     }
 
-    /// <summary>Removes an ended subscription from every table and the store.</summary>
-    private void RemoveLocked(Subscription sub)
+    /// <summary>Removes an ended subscription from every table and the store; with <paramref name="released"/> (another node
+    /// owns it now) from memory only, and without resuming unsolicited NOTIFY, which the new owner's dialog covers.</summary>
+    private void RemoveLocked(Subscription sub, bool released = false)
     {
         if (sub.Ended)
         {
@@ -98,7 +99,12 @@ internal sealed partial class SubscriptionManager
         if (!sub.Terminating)
         {
             sub.Terminating = true;
+            var coverageEnded = _coverageEnded;
             ReleaseBoundsLocked(sub);
+            if (released)
+            {
+                _coverageEnded = coverageEnded;
+            }
         }
 
         sub.Ended = true;
@@ -124,7 +130,14 @@ internal sealed partial class SubscriptionManager
             }
         }
 
-        _writer?.Delete(RecordKind, sub.Key);
+        if (released)
+        {
+            _writer?.Forget(RecordKind, sub.Key);
+        }
+        else
+        {
+            _writer?.Delete(RecordKind, sub.Key);
+        }
     }
 
     private SubscribeDecision RefreshLocked(Subscription sub, int granted, string? newRemoteTarget, DateTimeOffset now)
@@ -145,17 +158,19 @@ internal sealed partial class SubscriptionManager
         }
         else
         {
-            SetExpiryLocked(sub, now.AddSeconds(granted));
+            SetExpiryLocked(sub, now.AddSeconds(granted), claim: true);
         }
 
         return new SubscribeDecision(SubscribeStatus.Accepted, sub, granted, 0, 0);
     }
 
-    private void SetExpiryLocked(Subscription sub, DateTimeOffset expiresAt)
+    /// <param name="claim">A phone's request: the store record becomes this node's (cluster mode), rather than being
+    /// updated only while this node owns it.</param>
+    private void SetExpiryLocked(Subscription sub, DateTimeOffset expiresAt, bool claim)
     {
         sub.ExpiresAt = expiresAt;
         _deadlines.Schedule(expiresAt, _onExpiryDue, sub);
-        Persist(sub);
+        Persist(sub, claim);
     }
 
     private void OnExpiryDue(Subscription sub)
@@ -173,16 +188,17 @@ internal sealed partial class SubscriptionManager
         Kick(sub);
     }
 
-    private void Persist(Subscription sub)
+    private void Persist(Subscription sub, bool claim)
     {
         if (_writer is null)
         {
             return;
         }
 
-        // Reserve CSeq values ahead so a restart continues above anything already sent without a write per NOTIFY.
+        // Reserve CSeq values ahead so a restart (or a takeover by another node) continues above anything already sent
+        // without a write per NOTIFY.
         sub.CSeqReserved = sub.CSeq + CSeqReservation;
-        _writer.Put(RecordKind, sub.Key, sub, _serializeRecord, sub.ExpiresAt);
+        _writer.Put(RecordKind, sub.Key, sub, _serializeRecord, sub.ExpiresAt, onlyIfOwned: !claim);
     }
 
     /// <summary>The stored form of a subscription, made by the writer when it writes: a snapshot under the lock, the JSON outside it.</summary>

@@ -129,7 +129,7 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
             }
             else
             {
-                SetExpiryLocked(sub, now.AddSeconds(granted.Value));
+                SetExpiryLocked(sub, now.AddSeconds(granted.Value), claim: true);
             }
 
             if (replaced is not null)

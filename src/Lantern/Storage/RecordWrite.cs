@@ -4,6 +4,11 @@ namespace Lantern.Storage;
 /// <param name="ExpiresAt">When the record stops being valid, or null for never; ignored for a delete.</param>
 public readonly record struct RecordWrite(string Kind, string Key, string? Json, DateTimeOffset? ExpiresAt)
 {
+    /// <summary>For a put: only replace the record while this node owns it, never create it (in cluster mode a node's own
+    /// bookkeeping, such as a CSeq reservation, must not take back a record a phone moved to another node). Puts without it
+    /// make this node the owner; deletes only ever delete what this node owns.</summary>
+    public bool OnlyIfOwned { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the problem when a field is out of bounds.</summary>
     public void Validate()
     {

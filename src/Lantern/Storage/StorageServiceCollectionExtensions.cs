@@ -3,6 +3,7 @@ using Lantern.Configuration;
 using Lantern.Mailboxes;
 using Lantern.Storage.Postgres;
 using Lantern.Storage.Sqlite;
+using Lantern.Upstreams;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -31,10 +32,21 @@ internal static class StorageServiceCollectionExtensions
         {
             SequenceBase = sp.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds() * 1000,
         });
-        services.AddSingleton(sp => CreateStore(
-            options ?? sp.GetRequiredService<IOptions<LanternOptions>>().Value.Store,
-            sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
-            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp =>
+        {
+            var lantern = options is null ? sp.GetRequiredService<IOptions<LanternOptions>>().Value : null;
+            return CreateStore(
+                options ?? lantern!.Store,
+                sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
+                sp.GetRequiredService<TimeProvider>(),
+                lantern is null ? options!.NodeId : StoreOptions.EffectiveNodeId(lantern));
+        });
+        services.AddSingleton<IUpstreamLeadership>(sp => sp.GetRequiredService<ILanternStore>() is PostgresStore postgres
+            ? new PostgresUpstreamLock(
+                postgres.ConnectionString,
+                TimeSpan.FromMilliseconds((options ?? sp.GetRequiredService<IOptions<LanternOptions>>().Value.Store).UpstreamFailoverMilliseconds),
+                sp.GetRequiredService<TimeProvider>())
+            : new SingleNodeUpstreamLeadership());
         services.AddSingleton(sp => sp.GetRequiredService<ILanternStore>().Mailboxes);
         services.AddSingleton(sp => sp.GetRequiredService<ILanternStore>().Records);
         services.AddSingleton(sp => new MailboxService(
@@ -52,13 +64,14 @@ internal static class StorageServiceCollectionExtensions
     }
 
     /// <summary>The store the options select; not yet open (see <see cref="ILanternStore.MigrateAsync"/>).</summary>
-    public static ILanternStore CreateStore(StoreOptions options, ILoggerFactory loggerFactory, TimeProvider? time = null)
+    /// <param name="nodeId">The cluster node id (PostgreSQL); null for <see cref="StoreOptions.NodeId"/> or a random one.</param>
+    public static ILanternStore CreateStore(StoreOptions options, ILoggerFactory loggerFactory, TimeProvider? time = null, string? nodeId = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         if (!string.IsNullOrEmpty(options.Postgres))
         {
-            return new PostgresStore(options.Postgres, loggerFactory.CreateLogger<PostgresStore>());
+            return new PostgresStore(PostgresStore.WithTimeouts(options.Postgres, options.CommandTimeoutSeconds), loggerFactory.CreateLogger<PostgresStore>(), nodeId ?? options.NodeId, TimeSpan.FromMilliseconds(options.LeaseMilliseconds));
         }
 
         var path = string.IsNullOrEmpty(options.Sqlite) ? DefaultSqlitePath : options.Sqlite;

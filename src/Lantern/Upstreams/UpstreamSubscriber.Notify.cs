@@ -77,7 +77,8 @@ internal sealed partial class UpstreamSubscriber
                 {
                     MailboxWriteStatus.Invalid => new UpstreamNotifyResult(400, "Bad message-summary body: " + write.Error),
                     MailboxWriteStatus.OwnedByOther => new UpstreamNotifyResult(403, "Mailbox owned by another source"),
-                    _ => new UpstreamNotifyResult(500, "Mailbox store unavailable"),
+                    MailboxWriteStatus.Unavailable => new UpstreamNotifyResult(503, "Mailbox store unavailable"),
+                    _ => new UpstreamNotifyResult(500, "Mailbox changed concurrently; retry"),
                 };
             }
 

@@ -24,6 +24,8 @@ internal sealed class UpstreamsModule : IUpstreamStatusSource, IAsyncDisposable
     private readonly SemaphoreSlim _applying = new(1, 1);
     private readonly ConcurrentDictionary<string, UpstreamSubscriber> _byCallId = new(StringComparer.Ordinal);
     private Dictionary<string, UpstreamSubscriber> _subscribers = new(StringComparer.Ordinal);
+    private IReadOnlyList<UpstreamOptions> _configured = [];
+    private volatile bool _held = true;
 
     public UpstreamsModule(
         IUpstreamSipClient client,
@@ -47,6 +49,16 @@ internal sealed class UpstreamsModule : IUpstreamStatusSource, IAsyncDisposable
     /// <summary>Raised after any upstream's status changed (on that upstream's owner loop; handlers must be quick).</summary>
     public event Action<UpstreamStatus>? StatusChanged;
 
+    /// <summary>Until <see cref="SetHeldAsync"/> says otherwise, keep the configured upstreams without running them (cluster mode).</summary>
+    public void StandBy() => _held = false;
+
+    /// <summary>Runs (held) or unsubscribes (not held) the configured upstreams: only the cluster node holding them runs them.</summary>
+    public Task SetHeldAsync(bool held, CancellationToken cancellationToken)
+    {
+        _held = held;
+        return ApplyAsync(Volatile.Read(ref _configured), cancellationToken);
+    }
+
     /// <summary>Starts a subscriber for every valid upstream; invalid entries are logged and skipped (validation reports them first).</summary>
     public Task StartAsync(IReadOnlyList<UpstreamOptions> upstreams, CancellationToken cancellationToken) => ApplyAsync(upstreams, cancellationToken);
 
@@ -65,9 +77,16 @@ internal sealed class UpstreamsModule : IUpstreamStatusSource, IAsyncDisposable
             wanted.TryAdd(definition.Name, definition);
         }
 
+        Volatile.Write(ref _configured, upstreams);
         await _applying.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // Read under the gate, so a reload racing a change of holder cannot start upstreams on a node that lost them.
+            if (!_held)
+            {
+                wanted.Clear();
+            }
+
             var current = _subscribers;
             var next = new Dictionary<string, UpstreamSubscriber>(StringComparer.Ordinal);
             var stopping = new List<UpstreamSubscriber>();

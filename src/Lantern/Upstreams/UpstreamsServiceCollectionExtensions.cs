@@ -4,6 +4,7 @@ using Lantern.Mailboxes;
 using Lantern.Sip.Stack;
 using Lantern.Sip.Transport;
 using Lantern.Status;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Lantern.Upstreams;
@@ -34,6 +35,7 @@ internal static class UpstreamsServiceCollectionExtensions
         services.AddSingleton(sp => new UpstreamNotifyHandler(
             sp.GetRequiredService<UpstreamsModule>(),
             sp.GetKeyedService<ISipRequestHandler>(UpstreamNotifyHandler.OutOfDialogKey)));
+        services.TryAddSingleton<IUpstreamLeadership, SingleNodeUpstreamLeadership>();
         services.AddHostedService<UpstreamsHostedService>();
         return services;
     }

@@ -52,13 +52,15 @@ internal sealed class LanternProcess : IAsyncDisposable
     /// <remarks>Ports are picked free but could be taken by a parallel test before the server binds them; a start that fails
     /// on an address in use is retried with fresh ports.</remarks>
     /// <param name="descriptorLimit">When set, the server runs under <c>prlimit --nofile=N:N</c> (util-linux).</param>
-    public static async Task<LanternProcess> StartAsync(string configJson, string? directory = null, int? sipPort = null, int? descriptorLimit = null, CancellationToken cancellationToken = default)
+    /// <param name="httpPort">The REST port to keep (a cluster node restarted on its old ports).</param>
+    /// <param name="waitReady">False returns as soon as the process runs (a node expected not to become ready yet).</param>
+    public static async Task<LanternProcess> StartAsync(string configJson, string? directory = null, int? sipPort = null, int? descriptorLimit = null, int? httpPort = null, bool waitReady = true, CancellationToken cancellationToken = default)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartOnceAsync(configJson, directory, sipPort, descriptorLimit, cancellationToken);
+                return await StartOnceAsync(configJson, directory, sipPort, descriptorLimit, httpPort, waitReady, cancellationToken);
             }
             catch (AddressInUseException) when (attempt < 3)
             {
@@ -67,11 +69,11 @@ internal sealed class LanternProcess : IAsyncDisposable
         }
     }
 
-    private static async Task<LanternProcess> StartOnceAsync(string configJson, string? directory, int? sipPort, int? descriptorLimit, CancellationToken cancellationToken)
+    private static async Task<LanternProcess> StartOnceAsync(string configJson, string? directory, int? sipPort, int? descriptorLimit, int? httpPort, bool waitReady, CancellationToken cancellationToken)
     {
         directory ??= System.IO.Directory.CreateTempSubdirectory("lantern-interop-").FullName;
         var sip = sipPort ?? FreePorts.NextUdpAndTcp();
-        var http = FreePorts.NextTcp();
+        var http = httpPort ?? FreePorts.NextTcp();
         var ami = FreePorts.NextTcp();
         var tls = configJson.Contains("{TLS_PORT}", StringComparison.Ordinal) ? FreePorts.NextTcp() : 0;
         var config = configJson
@@ -92,6 +94,10 @@ internal sealed class LanternProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        if (!waitReady)
+        {
+            return server;
+        }
 
         var first = await Task.WhenAny(server._ready.Task, server._exited.Task).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
         if (first != server._ready.Task)
@@ -121,6 +127,12 @@ internal sealed class LanternProcess : IAsyncDisposable
 
         await _exited.Task.WaitAsync(TimeSpan.FromSeconds(15));
     }
+
+    /// <summary>Completes when the server printed "Lantern ready" (for a start with <c>waitReady: false</c>).</summary>
+    public Task Ready => _ready.Task;
+
+    /// <summary>Completes with the exit code when the process ended.</summary>
+    public Task<int> Exited => _exited.Task;
 
     /// <summary>Sends SIGTERM and waits for a graceful exit.</summary>
     public async Task<int> StopAsync()

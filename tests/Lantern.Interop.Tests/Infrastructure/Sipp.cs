@@ -52,7 +52,7 @@ internal static class Sipp
         {
             await process.WaitForExitAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
         }
-        catch (TimeoutException)
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
             throw;

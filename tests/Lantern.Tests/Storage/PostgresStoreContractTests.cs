@@ -32,6 +32,8 @@ public sealed class PostgresStoreContractTests : StoreContractTests
         await command.ExecuteNonQueryAsync();
     }
 
+    protected override int LatestSchemaVersion => 3;
+
     private protected override ILanternStore NewStore() =>
         new PostgresStore(new NpgsqlConnectionStringBuilder(Admin) { Database = _database, Pooling = false }.ToString(), NullLogger<PostgresStore>.Instance);
 

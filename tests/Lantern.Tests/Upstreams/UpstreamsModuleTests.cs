@@ -47,6 +47,30 @@ public sealed class UpstreamsModuleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StandBy_ConfiguredAndReloadedUpstreamsRunOnlyWhileHeld()
+    {
+        _module.StandBy();
+        await _module.StartAsync([Line("1001:secret@127.0.0.1:5099/1001")], CancellationToken.None);
+        await _module.ApplyAsync([Line("1001:secret@127.0.0.1:5099/1001")], CancellationToken.None);
+        Assert.Empty(_module.GetUpstreams());
+        Assert.False(_client.TryTake(out _));
+
+        await _module.SetHeldAsync(true, CancellationToken.None);
+        var sent = await _client.NextAsync();
+        sent.Ok(3600);
+        await WaitActiveAsync("1001@127.0.0.1:5099/1001");
+
+        // Lost to another node: this one unsubscribes and runs nothing, even after a reload.
+        var releasing = _module.SetHeldAsync(false, CancellationToken.None);
+        var unsubscribe = await _client.NextAsync();
+        Assert.Equal((0, sent.Request.CallId), (unsubscribe.Request.Expires, unsubscribe.Request.CallId));
+        unsubscribe.Ok(0);
+        await releasing.WaitAsync(FakeUpstreamSipClient.Deadline);
+        await _module.ApplyAsync([Line("1001:secret@127.0.0.1:5099/1001")], CancellationToken.None);
+        Assert.Empty(_module.GetUpstreams());
+    }
+
+    [Fact]
     public async Task Notify_RoutedByCallId_UnknownCallIdNotClaimed()
     {
         await _module.StartAsync([Line("1001:secret@127.0.0.1:5099/1001")], CancellationToken.None);

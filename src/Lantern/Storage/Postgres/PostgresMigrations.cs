@@ -36,5 +36,26 @@ internal static class PostgresMigrations
             );
             CREATE INDEX records_expires_at ON records (expires_at) WHERE expires_at IS NOT NULL;
             """),
+        // Cluster ownership (decision 0023): node leases, one owning node per record, and a notification to the old owner
+        // when a record moves so it forgets its copy at once.
+        new(3, "nodes and record owners", """
+            CREATE TABLE nodes (
+                id text NOT NULL PRIMARY KEY,
+                started_at timestamptz NOT NULL,
+                heartbeat_at timestamptz NOT NULL,
+                lease_expires_at timestamptz NOT NULL
+            );
+            ALTER TABLE records ADD COLUMN owner text NULL;
+            CREATE INDEX records_owner ON records (owner);
+            CREATE FUNCTION lantern_record_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('lantern_records', OLD.owner || ' ' || COALESCE(NEW.owner, '-') || ' ' || NEW.kind || ' ' || NEW.key);
+                RETURN NULL;
+            END
+            $$;
+            CREATE TRIGGER records_owner_moved AFTER UPDATE OF owner ON records FOR EACH ROW
+                WHEN (OLD.owner IS NOT NULL AND OLD.owner IS DISTINCT FROM NEW.owner)
+                EXECUTE FUNCTION lantern_record_moved();
+            """),
     ];
 }

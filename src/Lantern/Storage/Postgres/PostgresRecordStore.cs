@@ -2,15 +2,33 @@ using Npgsql;
 
 namespace Lantern.Storage.Postgres;
 
-/// <summary>The generic record store in the PostgreSQL <c>records</c> table.</summary>
-internal sealed class PostgresRecordStore : IRecordStore
+/// <summary>The generic record store in the PostgreSQL <c>records</c> table, each record owned by one node (decision 0023).</summary>
+internal sealed class PostgresRecordStore : IRecordStore, IRecordOwnership
 {
+    private const string Upsert = """
+        INSERT INTO records (kind, key, value, expires_at, updated_at, owner) VALUES ($1, $2, $3, $4, now(), $5)
+        ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at, owner = excluded.owner
+        """;
+
+    private const string UpdateOwned = "UPDATE records SET value = $3, expires_at = $4, updated_at = now() WHERE kind = $1 AND key = $2 AND owner = $5";
+
+    private const string DeleteOwned = "DELETE FROM records WHERE kind = $1 AND key = $2 AND (owner = $3 OR owner IS NULL)";
+
     private readonly PostgresStore _store;
+    private bool _leaseCreated;
 
     public PostgresRecordStore(PostgresStore store)
     {
         _store = store;
     }
+
+    public string NodeId => _store.NodeId;
+
+    public TimeSpan LeaseTime => _store.LeaseTime;
+
+    public Action<string, string>? Released { get; set; }
+
+    public Action? ReleasesMissed { get; set; }
 
     public ValueTask PutAsync(StoredRecord record, CancellationToken cancellationToken)
     {
@@ -24,9 +42,10 @@ internal sealed class PostgresRecordStore : IRecordStore
         StoredRecord.CheckKind(kind);
         StoredRecord.CheckKey(key);
         await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand("DELETE FROM records WHERE kind = $1 AND key = $2", connection);
+        await using var command = new NpgsqlCommand(DeleteOwned, connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = NodeId });
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
     }
 
@@ -45,21 +64,19 @@ internal sealed class PostgresRecordStore : IRecordStore
             NpgsqlBatchCommand command;
             if (write.Json is null)
             {
-                command = new NpgsqlBatchCommand("DELETE FROM records WHERE kind = $1 AND key = $2");
+                command = new NpgsqlBatchCommand(DeleteOwned);
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = write.Kind });
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = write.Key });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = NodeId });
             }
             else
             {
-                command = new NpgsqlBatchCommand(
-                    """
-                    INSERT INTO records (kind, key, value, expires_at, updated_at) VALUES ($1, $2, $3, $4, now())
-                    ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at
-                    """);
+                command = new NpgsqlBatchCommand(write.OnlyIfOwned ? UpdateOwned : Upsert);
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = write.Kind });
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = write.Key });
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = write.Json });
                 command.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = Truncate(write.ExpiresAt) });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = NodeId });
             }
 
             batch.BatchCommands.Add(command);
@@ -69,21 +86,15 @@ internal sealed class PostgresRecordStore : IRecordStore
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The records of one kind this node owns: in cluster mode a node loads only its own (issue 11 item 1).</summary>
     public async ValueTask<IReadOnlyList<StoredRecord>> LoadAllAsync(string kind, CancellationToken cancellationToken)
     {
         StoredRecord.CheckKind(kind);
         await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand("SELECT key, value, expires_at FROM records WHERE kind = $1 ORDER BY key COLLATE \"C\"", connection);
+        await using var command = new NpgsqlCommand("SELECT kind, key, value, expires_at FROM records WHERE kind = $1 AND owner = $2 ORDER BY key COLLATE \"C\"", connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
-        var result = new List<StoredRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            DateTimeOffset? expires = reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2);
-            result.Add(new StoredRecord(kind, reader.GetString(0), reader.GetString(1), expires));
-        }
-
-        return result;
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = NodeId });
+        return await ReadRecordsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -92,6 +103,100 @@ internal sealed class PostgresRecordStore : IRecordStore
         await using var command = new NpgsqlCommand("DELETE FROM records WHERE expires_at IS NOT NULL AND expires_at <= $1", connection);
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now.ToUniversalTime() });
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask RenewLeaseAsync(CancellationToken cancellationToken)
+    {
+        // The database's clock measures every lease, so clocks that differ between nodes do not matter.
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            _leaseCreated
+                ? "UPDATE nodes SET heartbeat_at = now(), lease_expires_at = now() + $2 * interval '1 millisecond' WHERE id = $1"
+                : """
+                  INSERT INTO nodes (id, started_at, heartbeat_at, lease_expires_at) VALUES ($1, now(), now(), now() + $2 * interval '1 millisecond')
+                  ON CONFLICT (id) DO UPDATE SET started_at = now(), heartbeat_at = now(), lease_expires_at = excluded.lease_expires_at
+                  """,
+            connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = NodeId });
+        command.Parameters.Add(new NpgsqlParameter<double> { TypedValue = LeaseTime.TotalMilliseconds });
+        var rows = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        // A row another node removed (it judged this node dead) is created again by the next renewal.
+        _leaseCreated = rows > 0;
+    }
+
+    public async ValueTask<IReadOnlyList<StoredRecord>> TakeOverAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // Row locks make it atomic: a second survivor's UPDATE waits for the first and re-checks the owner, which is then live.
+        await using var command = new NpgsqlCommand(
+            """
+            UPDATE records r SET owner = $1, updated_at = now()
+            WHERE (r.owner IS NULL OR r.owner IN (SELECT n.id FROM nodes n WHERE n.lease_expires_at <= now() AND n.id <> $1))
+              AND NOT EXISTS (SELECT 1 FROM nodes live WHERE live.id = r.owner AND live.lease_expires_at > now())
+            RETURNING r.kind, r.key, r.value, r.expires_at
+            """,
+            connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = NodeId });
+        var taken = await ReadRecordsAsync(command, cancellationToken).ConfigureAwait(false);
+        // Dead nodes that own nothing any more are forgotten, so ids that never come back do not pile up.
+        await using var forget = new NpgsqlCommand(
+            "DELETE FROM nodes n WHERE n.lease_expires_at <= now() - interval '1 minute' AND NOT EXISTS (SELECT 1 FROM records r WHERE r.owner = n.id)",
+            connection);
+        await forget.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return taken;
+    }
+
+    public async ValueTask<StoredRecord?> ClaimAsync(string kind, string key, CancellationToken cancellationToken)
+    {
+        StoredRecord.CheckKind(kind);
+        StoredRecord.CheckKey(key);
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("UPDATE records SET owner = $3, updated_at = now() WHERE kind = $1 AND key = $2 RETURNING kind, key, value, expires_at", connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = NodeId });
+        var claimed = await ReadRecordsAsync(command, cancellationToken).ConfigureAwait(false);
+        return claimed.Count > 0 ? claimed[0] : null;
+    }
+
+    public async ValueTask<IReadOnlyList<string>> OwnedKeysAsync(string kind, CancellationToken cancellationToken)
+    {
+        StoredRecord.CheckKind(kind);
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("SELECT key FROM records WHERE kind = $1 AND owner = $2", connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = NodeId });
+        var keys = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            keys.Add(reader.GetString(0));
+        }
+
+        return keys;
+    }
+
+    /// <summary>Handles a <c>lantern_records</c> notification <c>"&lt;old owner&gt; &lt;new owner&gt; &lt;kind&gt; &lt;key&gt;"</c>.</summary>
+    internal void OnMoved(string payload)
+    {
+        var parts = payload.Split(' ', 4);
+        if (parts.Length == 4 && parts[0] == NodeId && parts[1] != NodeId)
+        {
+            Released?.Invoke(parts[2], parts[3]);
+        }
+    }
+
+    private static async Task<List<StoredRecord>> ReadRecordsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var result = new List<StoredRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            DateTimeOffset? expires = reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3);
+            result.Add(new StoredRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), expires));
+        }
+
+        return result;
     }
 
     // Whole milliseconds, the precision both stores keep, so a record reads back equal on SQLite and PostgreSQL.

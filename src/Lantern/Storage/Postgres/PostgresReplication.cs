@@ -52,19 +52,36 @@ internal sealed class PostgresReplication : IAsyncDisposable
         }
     }
 
-    private void OnNotification(object sender, NpgsqlNotificationEventArgs e) => Enqueue(e.Payload);
+    private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
+    {
+        if (e.Channel == PostgresStore.RecordsChannel)
+        {
+            _store.RecordStore.OnMoved(e.Payload);
+            return;
+        }
+
+        Enqueue(e.Payload);
+    }
 
     private async Task ListenLoopAsync()
     {
         var token = _stop.Token;
+        var first = true;
         while (!token.IsCancellationRequested)
         {
             try
             {
                 await using var connection = await _store.OpenAsync(token).ConfigureAwait(false);
                 connection.Notification += OnNotification;
-                await PostgresStore.ExecAsync(connection, null, $"LISTEN {PostgresStore.Channel}", token).ConfigureAwait(false);
+                await PostgresStore.ExecAsync(connection, null, $"LISTEN {PostgresStore.Channel}; LISTEN {PostgresStore.RecordsChannel}", token).ConfigureAwait(false);
                 Enqueue(Everything + " " + Everything);
+                if (!first)
+                {
+                    // Records moved while nobody listened: the phones layer checks what it still owns.
+                    _store.RecordStore.ReleasesMissed?.Invoke();
+                }
+
+                first = false;
                 while (true)
                 {
                     await connection.WaitAsync(token).ConfigureAwait(false);

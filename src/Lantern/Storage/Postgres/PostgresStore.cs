@@ -10,31 +10,64 @@ internal sealed class PostgresStore : ILanternStore
     /// <summary>The NOTIFY channel announcing committed mailbox changes to the other nodes.</summary>
     public const string Channel = "lantern_mailboxes";
 
+    /// <summary>The NOTIFY channel telling a node that a record it owned moved to another node (see migration 3).</summary>
+    public const string RecordsChannel = "lantern_records";
+
+    /// <summary>A node's lease when the configuration sets none: a dead node's phones are taken over within about this long.</summary>
+    public static readonly TimeSpan DefaultLeaseTime = TimeSpan.FromSeconds(10);
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger _logger;
     private readonly PostgresMailboxRepository _mailboxes;
     private PostgresReplication? _replication;
 
-    public PostgresStore(string connectionString, ILogger<PostgresStore> logger)
+    /// <param name="nodeId">This node's id in the cluster (owner of its records); null for a random one.</param>
+    /// <param name="leaseTime">How long this node's lease lasts after each renewal; null for <see cref="DefaultLeaseTime"/>.</param>
+    public PostgresStore(string connectionString, ILogger<PostgresStore> logger, string? nodeId = null, TimeSpan? leaseTime = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
         ArgumentNullException.ThrowIfNull(logger);
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         Description = $"postgres:{builder.Host}:{builder.Port}/{builder.Database}";
+        ConnectionString = connectionString;
         _dataSource = NpgsqlDataSource.Create(connectionString);
         _logger = logger;
         _mailboxes = new PostgresMailboxRepository(this);
-        Records = new PostgresRecordStore(this);
+        NodeId = string.IsNullOrEmpty(nodeId) ? Guid.NewGuid().ToString("N") : nodeId;
+        LeaseTime = leaseTime ?? DefaultLeaseTime;
+        RecordStore = new PostgresRecordStore(this);
     }
 
     public string Description { get; }
 
+    /// <summary><paramref name="connectionString"/> with <c>store.commandTimeoutSeconds</c> as the connect and command
+    /// timeouts, so a frozen or unreachable database fails a request in seconds instead of Npgsql's 15 s and 30 s.</summary>
+    /// <remarks>A timed-out command breaks its connection at once rather than waiting for the server to confirm a
+    /// cancel request a frozen server would never answer.</remarks>
+    public static string WithTimeouts(string connectionString, int seconds)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            Timeout = seconds,
+            CommandTimeout = seconds,
+            CancellationTimeout = -1,
+        };
+        return builder.ConnectionString;
+    }
+
+    /// <summary>For connections kept outside the pool (the upstream lock).</summary>
+    internal string ConnectionString { get; }
+
     public IMailboxRepository Mailboxes => _mailboxes;
 
-    /// <summary>This instance's id in NOTIFY payloads, so a node ignores its own changes.</summary>
-    public string NodeId { get; } = Guid.NewGuid().ToString("N");
+    /// <summary>This node's id: owner of its records, and in NOTIFY payloads, so a node ignores its own changes.</summary>
+    public string NodeId { get; }
 
-    public IRecordStore Records { get; }
+    public TimeSpan LeaseTime { get; }
+
+    public IRecordStore Records => RecordStore;
+
+    internal PostgresRecordStore RecordStore { get; }
 
     public int SchemaVersion { get; private set; }
 
