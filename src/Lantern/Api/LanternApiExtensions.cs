@@ -103,7 +103,12 @@ internal static class LanternApiExtensions
                 problem = "check failed: " + ex.Message;
             }
 
-            results[check.Name] = problem;
+            // Several checks may share a name (the store is loaded; the store answers): the first problem wins.
+            if (!results.TryGetValue(check.Name, out var earlier) || earlier is null)
+            {
+                results[check.Name] = problem;
+            }
+
             ready &= problem is null;
         }
 

@@ -97,6 +97,7 @@ internal static class LanternServer
             sp.GetRequiredService<Status.ServerClock>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigurationReloader>());
         builder.Services.AddSingleton<IReadinessCheck, ListenersReadinessCheck>();
+        builder.Services.AddSingleton<IReadinessCheck, StoreReadinessCheck>();
 
         // HTTP API (rest-cli): listener, services, routes.
         builder.ConfigureLanternHttp();

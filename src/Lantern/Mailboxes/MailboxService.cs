@@ -298,7 +298,7 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            if (ex is not MailboxConflictException && _repository.IsShared)
+            if (ex is MailboxCommitUncertainException)
             {
                 return await ResolveUncertainCommitAsync(mailbox, created, now).ConfigureAwait(false);
             }

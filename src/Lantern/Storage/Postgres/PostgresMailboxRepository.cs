@@ -125,7 +125,16 @@ internal sealed class PostgresMailboxRepository : IMailboxRepository
         }
 
         await NotifyAsync(connection, transaction, upserts, deletes, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is (NpgsqlException and not PostgresException) or IOException or TimeoutException)
+        {
+            // A server error answering COMMIT is certain (rolled back). Failures before this point left nothing committed; from here the server may have committed without the
+            // reply reaching us, and only the stored row can tell.
+            throw new MailboxCommitUncertainException("the connection failed after COMMIT was sent", ex);
+        }
     }
 
     // NOTIFY is transactional: other nodes hear of the change only if and when it commits.

@@ -1,0 +1,19 @@
+namespace Lantern.Mailboxes;
+
+/// <summary>Thrown by a shared store when the connection failed after COMMIT was sent: the write may or may not be stored.</summary>
+public sealed class MailboxCommitUncertainException : Exception
+{
+    public MailboxCommitUncertainException()
+    {
+    }
+
+    public MailboxCommitUncertainException(string message)
+        : base(message)
+    {
+    }
+
+    public MailboxCommitUncertainException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
