@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Lantern.Configuration;
+using Lantern.Mailboxes;
 using Lantern.Sip.Auth;
 using Microsoft.Extensions.Options;
 
@@ -41,8 +42,9 @@ internal sealed class ApiAuthenticationMiddleware
                 "too many failed logins from this address (sip.authFailures); try again later");
         }
 
-        if (IsAuthorized(context.Request, options.Http))
+        if (TryAuthorize(context.Request, options.Http, out var user))
         {
+            context.RequestServices.GetService<MailboxActorContext>()?.Set(ActorOf(context.Request, user));
             return _next(context);
         }
 
@@ -73,18 +75,30 @@ internal sealed class ApiAuthenticationMiddleware
         || path.StartsWithSegments("/openapi", StringComparison.Ordinal)
         || path.StartsWithSegments("/ari/api-docs", StringComparison.Ordinal);
 
-    internal static bool IsAuthorized(HttpRequest request, HttpOptions http)
+    /// <summary>The mailbox-history actor of an authenticated request: <c>cli:USER</c> from the <c>lantern</c> CLI, else <c>api:USER</c>.</summary>
+    internal static string ActorOf(HttpRequest request, string user) =>
+        (request.Headers.UserAgent.ToString().StartsWith(CliUserAgent, StringComparison.Ordinal) ? "cli:" : "api:") + user;
+
+    /// <summary>The User-Agent product the CLI sends, so its writes are recorded as <c>cli:USER</c>.</summary>
+    internal const string CliUserAgent = "lantern-cli";
+
+    /// <param name="user">The Basic user name, or <c>key#N</c> (1-based position in <c>http.apiKeys</c>, never the key) for a bearer key.</param>
+    internal static bool TryAuthorize(HttpRequest request, HttpOptions http, out string user)
     {
         var header = request.Headers.Authorization.ToString();
         if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
         {
-            return TryDecodeBasic(header.AsSpan(6).Trim(), out var user, out var password) && CheckUser(http, user, password);
+            return TryDecodeBasic(header.AsSpan(6).Trim(), out user, out var password) && CheckUser(http, user, password);
         }
 
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return CheckKey(http, header.AsSpan(7).Trim().ToString());
+            var index = CheckKey(http, header.AsSpan(7).Trim().ToString());
+            user = "key#" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return index > 0;
         }
+
+        user = string.Empty;
 
         // Asterisk's ?api_key=user:password is deliberately not accepted: request logs record query strings.
         return false;
@@ -138,15 +152,18 @@ internal sealed class ApiAuthenticationMiddleware
         return ok;
     }
 
-    private static bool CheckKey(HttpOptions http, string key)
+    /// <summary>The 1-based position of the matching key, 0 when none matches; every key is compared.</summary>
+    private static int CheckKey(HttpOptions http, string key)
     {
-        var ok = false;
-        foreach (var k in http.ApiKeys)
+        var found = 0;
+        for (var i = 0; i < http.ApiKeys.Count; i++)
         {
-            ok |= FixedTimeEquals(k, key) & k.Length > 0;
+            var k = http.ApiKeys[i];
+            var match = FixedTimeEquals(k, key) & k.Length > 0;
+            found = match && found == 0 ? i + 1 : found;
         }
 
-        return ok;
+        return found;
     }
 
     private static bool FixedTimeEquals(string expected, string actual)

@@ -34,5 +34,6 @@ namespace Lantern.Api;
 [JsonSerializable(typeof(StatusListDto<PeerDto>))]
 [JsonSerializable(typeof(EndpointContactsRequest))]
 [JsonSerializable(typeof(EndpointContactsDto))]
+[JsonSerializable(typeof(MailboxHistoryDto))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
