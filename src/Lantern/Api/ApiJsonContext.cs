@@ -35,5 +35,6 @@ namespace Lantern.Api;
 [JsonSerializable(typeof(EndpointContactsRequest))]
 [JsonSerializable(typeof(EndpointContactsDto))]
 [JsonSerializable(typeof(MailboxHistoryDto))]
+[JsonSerializable(typeof(EndpointNotifyDto))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
