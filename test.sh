@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test. Installs what the tests need (sipp, baresip, PostgreSQL) when missing,
+# Runs every test. Installs what the tests need (sipp, baresip, PostgreSQL, Chromium) when missing,
 # starts a throw-away PostgreSQL for the storage contract tests, then runs the test projects.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -12,6 +12,8 @@ command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 # prlimit runs the server with a lowered descriptor limit (DescriptorExhaustionTests).
 command -v prlimit >/dev/null 2>&1 || need_apt+=(util-linux)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need_apt+=(postgresql)
+# The web console's browser tests drive Debian's Chromium through its chromedriver (never a downloaded browser).
+{ [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } || need_apt+=(chromium chromium-driver)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null

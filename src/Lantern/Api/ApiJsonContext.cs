@@ -36,5 +36,6 @@ namespace Lantern.Api;
 [JsonSerializable(typeof(EndpointContactsDto))]
 [JsonSerializable(typeof(MailboxHistoryDto))]
 [JsonSerializable(typeof(EndpointNotifyDto))]
+[JsonSerializable(typeof(MetricsHistoryDto))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

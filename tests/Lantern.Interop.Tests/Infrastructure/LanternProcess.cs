@@ -52,13 +52,16 @@ internal sealed class LanternProcess : IAsyncDisposable
     /// <remarks>Ports are picked free but could be taken by a parallel test before the server binds them; a start that fails
     /// on an address in use is retried with fresh ports.</remarks>
     /// <param name="descriptorLimit">When set, the server runs under <c>prlimit --nofile=N:N</c> (util-linux).</param>
-    public static async Task<LanternProcess> StartAsync(string configJson, string? directory = null, int? sipPort = null, int? descriptorLimit = null, CancellationToken cancellationToken = default)
+    /// <param name="launcher">When set, rewrites how the server is started (e.g. under a fake service manager).</param>
+    public static async Task<LanternProcess> StartAsync(
+        string configJson, string? directory = null, int? sipPort = null, int? descriptorLimit = null,
+        Func<ProcessStartInfo, ProcessStartInfo>? launcher = null, CancellationToken cancellationToken = default)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartOnceAsync(configJson, directory, sipPort, descriptorLimit, cancellationToken);
+                return await StartOnceAsync(configJson, directory, sipPort, descriptorLimit, launcher, cancellationToken);
             }
             catch (AddressInUseException) when (attempt < 3)
             {
@@ -67,7 +70,8 @@ internal sealed class LanternProcess : IAsyncDisposable
         }
     }
 
-    private static async Task<LanternProcess> StartOnceAsync(string configJson, string? directory, int? sipPort, int? descriptorLimit, CancellationToken cancellationToken)
+    private static async Task<LanternProcess> StartOnceAsync(
+        string configJson, string? directory, int? sipPort, int? descriptorLimit, Func<ProcessStartInfo, ProcessStartInfo>? launcher, CancellationToken cancellationToken)
     {
         directory ??= System.IO.Directory.CreateTempSubdirectory("lantern-interop-").FullName;
         var sip = sipPort ?? FreePorts.NextUdpAndTcp();
@@ -83,6 +87,10 @@ internal sealed class LanternProcess : IAsyncDisposable
         await File.WriteAllTextAsync(Path.Combine(directory, "lantern.json"), config, cancellationToken);
 
         var info = LanternCli.StartInfo(directory, ["serve", "--config", Path.Combine(directory, "lantern.json")], descriptorLimit);
+        if (launcher is not null)
+        {
+            info = launcher(info);
+        }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var server = new LanternProcess(process, sip, http, ami, tls, directory);
