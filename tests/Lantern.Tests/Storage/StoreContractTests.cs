@@ -18,6 +18,9 @@ public abstract class StoreContractTests : IAsyncLifetime
     /// <summary>A new, not yet migrated store instance on this test's location.</summary>
     private protected abstract ILanternStore NewStore();
 
+    /// <summary>History rows stored for one mailbox, counted in the database itself (reads are capped at the limit anyway).</summary>
+    protected abstract Task<long> CountHistoryRowsAsync(string mailboxId);
+
     public Task InitializeAsync() => CreateLocationAsync();
 
     public async Task DisposeAsync()
@@ -213,6 +216,8 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal(MailboxHistoryEntry.Limit + 30, history[0].Version);
         Assert.Equal(31, history[^1].Version);
         Assert.Single(await service.HistoryAsync(quiet, CancellationToken.None));
+        Assert.Equal(MailboxHistoryEntry.Limit, await CountHistoryRowsAsync(busy.ToString()));
+        Assert.Equal(1, await CountHistoryRowsAsync(quiet.ToString()));
     }
 
     [StoreFact]
