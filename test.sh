@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test. Installs what the tests need (sipp, baresip, PostgreSQL) when missing,
+# Runs every test. Installs what the tests need (sipp, baresip, PostgreSQL, Chromium) when missing,
 # starts a throw-away PostgreSQL for the storage contract tests, then runs the test projects.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -16,9 +16,10 @@ ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 # Headless Chromium runs JsSIP as a browser phone (BrowserInteropTests).
-[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 # Kamailio (dispatcher) in front of a cluster (KamailioFrontTests); the tests run their own, unprivileged, on loopback.
 [ -x /usr/sbin/kamailio ] || need_apt+=(kamailio)
+# The web console's browser tests drive Debian's Chromium through its chromedriver (never a downloaded browser).
+{ [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } || need_apt+=(chromium chromium-driver)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null

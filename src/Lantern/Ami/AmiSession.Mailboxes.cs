@@ -64,6 +64,7 @@ internal sealed partial class AmiSession
 
         // As ARI and res_mwi_external: voice new/old set, voice urgent cleared, other classes kept.
         var update = MailboxUpdate.SetClass(MessageClass.Voice, newCount, oldCount, 0, 0);
+        _ctx.Mailboxes.Actors.Set("ami:" + _user.Name);
         var result = await _ctx.Mailboxes.UpdateAsync(id, MailboxSource.Api, update, null, ct);
         return result.Succeeded
             ? await Reply("MWIUpdate", AmiMessages.Success(actionId, "Update completed"), true, ct)
@@ -81,6 +82,8 @@ internal sealed partial class AmiSession
         {
             return await Error("MWIDelete", actionId, problem, ct);
         }
+
+        _ctx.Mailboxes.Actors.Set("ami:" + _user.Name);
 
         if (pattern!.Regex is null)
         {

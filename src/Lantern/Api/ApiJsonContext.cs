@@ -34,5 +34,8 @@ namespace Lantern.Api;
 [JsonSerializable(typeof(StatusListDto<PeerDto>))]
 [JsonSerializable(typeof(EndpointContactsRequest))]
 [JsonSerializable(typeof(EndpointContactsDto))]
+[JsonSerializable(typeof(MailboxHistoryDto))]
+[JsonSerializable(typeof(EndpointNotifyDto))]
+[JsonSerializable(typeof(MetricsHistoryDto))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -48,6 +48,9 @@ internal static class LanternApiExtensions
         services.AddSingleton<ApiMetrics>();
         services.AddSingleton<MetricsCollector>();
         services.AddSingleton<EventStreamLimiter>();
+        services.AddSingleton<ConsoleSessions>();
+        services.AddSingleton<MetricsHistory>();
+        services.AddHostedService(sp => sp.GetRequiredService<MetricsHistory>());
         services.AddSingleton<IReadinessCheck, MailboxStoreReadinessCheck>();
         services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -78,6 +81,12 @@ internal static class LanternApiExtensions
             .WithSummary("Prometheus text exposition of every Lantern meter (authenticated).")
             .WithTags("health")
             .Produces(StatusCodes.Status200OK, contentType: "text/plain");
+        app.MapGet("/api/v1/metrics/history", ([FromServices] MetricsHistory history) => Results.Json(history.Read(), ApiJsonContext.Default.MetricsHistoryDto))
+            .WithName("metricsHistory")
+            .WithSummary("The last 15 minutes of the server's own counters as rates per 10 s interval (authenticated).")
+            .WithDescription("Kept in memory, for the console's health charts: HTTP requests/s by method and class, NOTIFYs sent and failed per second, average store commit latency (ms) and active subscriptions. Each series has one value per time (null: no data in that interval).")
+            .WithTags("health")
+            .Produces<MetricsHistoryDto>();
         app.MapOpenApi("/openapi/{documentName}.json");
 
         AriMailboxEndpoints.Map(app);

@@ -75,6 +75,28 @@ internal sealed class MetricsCollector : IDisposable
         }
     }
 
+    /// <summary>Every current value keyed by its exposition name with labels (<c>lantern_notify_sent_total{kind="subscription"}</c>),
+    /// histograms as <c>_count</c> and <c>_sum</c>; for the console's in-memory history.</summary>
+    public Dictionary<string, double> Sample()
+    {
+        lock (_scrapeLock)
+        {
+            foreach (var series in _instruments.Values)
+            {
+                series.BeginObservation();
+            }
+
+            _listener.RecordObservableInstruments();
+            var values = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var series in _instruments.Values)
+            {
+                series.AddValues(values);
+            }
+
+            return values;
+        }
+    }
+
     public void Dispose() => _listener.Dispose();
 
     private void OnInstrumentPublished(Instrument instrument, MeterListener listener)
@@ -216,6 +238,25 @@ internal sealed class MetricsCollector : IDisposable
                     else
                     {
                         Sample(text, FamilyName, labels, point[0]);
+                    }
+                }
+            }
+        }
+
+        public void AddValues(Dictionary<string, double> values)
+        {
+            lock (_lock)
+            {
+                foreach (var (labels, point) in _points)
+                {
+                    if (_kind == Kind.Histogram)
+                    {
+                        values.TryAdd(FamilyName + "_count" + labels, point[1]);
+                        values.TryAdd(FamilyName + "_sum" + labels, point[0]);
+                    }
+                    else
+                    {
+                        values.TryAdd(FamilyName + labels, point[0]);
                     }
                 }
             }

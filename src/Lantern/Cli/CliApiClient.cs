@@ -16,6 +16,7 @@ internal sealed class CliApiClient : IDisposable
     {
         Settings = settings;
         _http = new HttpClient { BaseAddress = settings.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        _http.DefaultRequestHeaders.UserAgent.ParseAdd(ApiAuthenticationMiddleware.CliUserAgent + "/1");
         if (settings.User is not null)
         {
             var token = Convert.ToBase64String(Encoding.UTF8.GetBytes(settings.User + ":" + settings.Password));

@@ -13,7 +13,8 @@ internal static class EndpointsCommand
         var globals = new CliGlobalOptions();
         var id = new Argument<string?>("ID") { Description = "Show this endpoint in full.", Arity = ArgumentArity.ZeroOrOne };
         var json = CliStatus.JsonOption();
-        var command = new Command("endpoints", "Show endpoints: Endpoint Mailboxes Auth Unsolicited Contacts Subs LastNotify; with ID, one endpoint in full.") { id, json };
+        var notify = new Option<bool>("--notify") { Description = "Send the endpoint its current state now (one NOTIFY per subscription and unsolicited contact) and print each outcome." };
+        var command = new Command("endpoints", "Show endpoints: Endpoint Mailboxes Auth Unsolicited Contacts Subs LastNotify; with ID, one endpoint in full.") { id, json, notify };
         globals.AddTo(command);
         command.SetAction((parse, ct) => CliStatus.RunAsync(parse, globals, async (api, output, error) =>
         {
@@ -22,6 +23,17 @@ internal static class EndpointsCommand
             {
                 await error.WriteLineAsync($"lantern: the endpoint id must be 1..{StatusEndpoints.MaxIdLength} characters");
                 return CliExitCodes.Usage;
+            }
+
+            if (parse.GetValue(notify))
+            {
+                if (target is null)
+                {
+                    await error.WriteLineAsync("lantern: --notify needs an endpoint ID");
+                    return CliExitCodes.Usage;
+                }
+
+                return await NotifyAsync(api, output, error, target, parse.GetValue(json), ct);
             }
 
             var path = target is null ? "api/v1/endpoints" : "api/v1/endpoints/" + Uri.EscapeDataString(target);
@@ -113,6 +125,46 @@ internal static class EndpointsCommand
         }
 
         subscriptions.WriteTo(output);
+    }
+
+    /// <summary>Exit 0 when at least one NOTIFY was sent and every one was delivered; 1 otherwise, with the reason on stderr.</summary>
+    private static async Task<int> NotifyAsync(CliApiClient api, TextWriter output, TextWriter error, string id, bool json, CancellationToken ct)
+    {
+        var response = await api.SendAsync(HttpMethod.Post, "api/v1/endpoints/" + Uri.EscapeDataString(id) + ":notify", null, null, ct);
+        if (!response.IsSuccess)
+        {
+            return await CliStatus.RefusedAsync(error, response);
+        }
+
+        var result = JsonSerializer.Deserialize(response.Body, ApiJsonContext.Default.EndpointNotifyDto)!;
+        if (json)
+        {
+            await output.WriteLineAsync(response.Body);
+        }
+        else
+        {
+            var table = new CliTable("Kind", "Target", "Result");
+            foreach (var o in result.Outcomes)
+            {
+                table.Add(o.Kind, CliStatus.Cell(o.Target), CliStatus.Cell(o.Result));
+            }
+
+            table.WriteTo(output);
+        }
+
+        if (result.Sent == 0)
+        {
+            await error.WriteLineAsync($"lantern: endpoint {id} has no live subscription and no contact to notify");
+            return CliExitCodes.Refused;
+        }
+
+        if (result.Delivered < result.Sent)
+        {
+            await error.WriteLineAsync($"lantern: {result.Sent - result.Delivered} of {result.Sent} NOTIFYs were not delivered");
+            return CliExitCodes.Refused;
+        }
+
+        return CliExitCodes.Ok;
     }
 
     private static string LastNotify(LastNotifyDto? last) =>

@@ -8,7 +8,7 @@ using Lantern.Mailboxes;
 
 namespace Lantern.Cli;
 
-/// <summary><c>lantern mwi list|show|update|delete|watch|externnotify</c>: mailbox state through the REST API of a running server.</summary>
+/// <summary><c>lantern mwi list|show|update|delete|watch|history|externnotify</c>: mailbox state through the REST API of a running server.</summary>
 internal static class MwiCommand
 {
     private const int MaxPages = 10_000;
@@ -28,6 +28,7 @@ internal static class MwiCommand
         command.Subcommands.Add(CreateDelete(globals));
         command.Subcommands.Add(CreateWatch(globals));
         command.Subcommands.Add(CreateExternNotify(globals));
+        command.Subcommands.Add(MwiHistoryCommand.Create(globals));
         return command;
     }
 
@@ -441,7 +442,7 @@ internal static class MwiCommand
         return option;
     }
 
-    private static bool TryId(string? text, TextWriter error, out MailboxId id)
+    internal static bool TryId(string? text, TextWriter error, out MailboxId id)
     {
         if (MailboxId.TryParse(text, out id, out var problem))
         {
@@ -452,7 +453,7 @@ internal static class MwiCommand
         return false;
     }
 
-    private static string MailboxPath(MailboxId id) => "api/v1/mailboxes/" + Uri.EscapeDataString(id.ToString());
+    internal static string MailboxPath(MailboxId id) => "api/v1/mailboxes/" + Uri.EscapeDataString(id.ToString());
 
     private static MessageCountsDto? Get(MailboxCountsDto counts, MessageClass cls) => cls switch
     {
@@ -500,5 +501,5 @@ internal static class MwiCommand
 
     private static string N(long? value) => (value ?? 0).ToString(CultureInfo.InvariantCulture);
 
-    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    internal static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

@@ -7,6 +7,7 @@ using Lantern.Spool;
 using Lantern.Phones;
 using Lantern.Upstreams;
 using Lantern.Storage;
+using Lantern.WebConsole;
 
 namespace Lantern.Hosting;
 
@@ -72,6 +73,10 @@ internal static class LanternServer
         });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddLanternSources(configFile, includeEnvironment: true, overrides);
+
+        // Under systemd (Type=notify, packaging/lantern.service): READY=1 once the host started, i.e. the store is loaded and
+        // every listener is open; STOPPING=1 on SIGTERM. Outside systemd this does nothing.
+        builder.Host.UseSystemd();
         builder.Services.AddLanternOptions(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
 
@@ -102,9 +107,11 @@ internal static class LanternServer
         // HTTP API (rest-cli): listener, services, routes.
         builder.ConfigureLanternHttp();
         builder.Services.AddLanternApi();
+        builder.Services.AddLanternConsole();
 
         var app = builder.Build();
         app.MapLanternApi();
+        app.MapLanternConsole();
         app.MapPost("/api/v1/config:reload", ReloadAsync)
             .WithSummary("Re-reads the configuration file and applies endpoints, peers and upstreams; 400 with every error when invalid (nothing changes).")
             .WithTags("configuration");

@@ -24,12 +24,17 @@ internal interface IMailboxRepository
         return null;
     }
 
-    /// <summary>Inserts or replaces one mailbox; a shared store throws <see cref="MailboxConflictException"/> when the stored version is not the one before <see cref="Mailbox.Version"/>.</summary>
-    ValueTask UpsertAsync(Mailbox mailbox, CancellationToken cancellationToken);
+    /// <summary>Inserts or replaces one mailbox and appends <paramref name="history"/> in the same transaction; a shared store throws
+    /// <see cref="MailboxConflictException"/> when the stored version is not the one before <see cref="Mailbox.Version"/>.</summary>
+    ValueTask UpsertAsync(Mailbox mailbox, MailboxHistoryEntry history, CancellationToken cancellationToken);
 
-    /// <summary>Deletes one mailbox; deleting a missing one is not an error.</summary>
-    ValueTask DeleteAsync(MailboxId id, CancellationToken cancellationToken);
+    /// <summary>Deletes one mailbox and appends <paramref name="history"/>; deleting a missing one is not an error.</summary>
+    ValueTask DeleteAsync(MailboxId id, MailboxHistoryEntry history, CancellationToken cancellationToken);
 
-    /// <summary>Applies every upsert and delete in one transaction: all or nothing.</summary>
-    ValueTask ApplyBatchAsync(IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, CancellationToken cancellationToken);
+    /// <summary>Applies every upsert and delete and appends every history entry in one transaction: all or nothing.</summary>
+    /// <remarks>Each mailbox keeps only its last <see cref="MailboxHistoryEntry.Limit"/> entries; older ones go in the same transaction.</remarks>
+    ValueTask ApplyBatchAsync(IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, IReadOnlyList<MailboxHistoryEntry> history, CancellationToken cancellationToken);
+
+    /// <summary>A mailbox's kept history, newest first, at most <paramref name="limit"/> entries.</summary>
+    ValueTask<IReadOnlyList<MailboxHistoryEntry>> LoadHistoryAsync(MailboxId id, int limit, CancellationToken cancellationToken);
 }

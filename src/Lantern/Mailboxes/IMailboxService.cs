@@ -6,6 +6,9 @@ public interface IMailboxService
     /// <summary>The change feed every sink (notifier, AMI, SSE, cluster) consumes.</summary>
     IMailboxChangeFeed Changes { get; }
 
+    /// <summary>Who is writing in the current async flow, recorded in the history; the API and AMI set it.</summary>
+    MailboxActorContext Actors { get; }
+
     /// <summary>The committed state of one mailbox, or null when it does not exist.</summary>
     Mailbox? Find(MailboxId id);
 
@@ -23,6 +26,9 @@ public interface IMailboxService
 
     /// <summary>Deletes every mailbox whose id matches and that <paramref name="source"/> may write; returns how many.</summary>
     ValueTask<int> DeleteWhereAsync(Func<MailboxId, bool> match, MailboxSource source, CancellationToken cancellationToken);
+
+    /// <summary>The mailbox's last <see cref="MailboxHistoryEntry.Limit"/> committed changes, newest first (also after it was deleted).</summary>
+    ValueTask<IReadOnlyList<MailboxHistoryEntry>> HistoryAsync(MailboxId id, CancellationToken cancellationToken);
 
     /// <summary>Applies all items in one transaction, or none: the result lists every bad item.</summary>
     ValueTask<MailboxBatchResult> UpdateBatchAsync(IReadOnlyList<MailboxBatchItem> items, MailboxSource source, CancellationToken cancellationToken);

@@ -6,6 +6,7 @@ namespace Lantern.Mailboxes;
 internal sealed class InMemoryMailboxRepository : IMailboxRepository
 {
     private readonly ConcurrentDictionary<MailboxId, Mailbox> _rows = new();
+    private readonly Dictionary<MailboxId, LinkedList<MailboxHistoryEntry>> _history = new();
     private readonly Lock _batchGate = new();
 
     /// <summary>Number of rows held, for tests.</summary>
@@ -19,23 +20,20 @@ internal sealed class InMemoryMailboxRepository : IMailboxRepository
         }
     }
 
-    public ValueTask UpsertAsync(Mailbox mailbox, CancellationToken cancellationToken)
+    public ValueTask UpsertAsync(Mailbox mailbox, MailboxHistoryEntry history, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
-        _rows[mailbox.Id] = mailbox;
-        return ValueTask.CompletedTask;
+        return ApplyBatchAsync([mailbox], [], [history], cancellationToken);
     }
 
-    public ValueTask DeleteAsync(MailboxId id, CancellationToken cancellationToken)
-    {
-        _rows.TryRemove(id, out _);
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask DeleteAsync(MailboxId id, MailboxHistoryEntry history, CancellationToken cancellationToken) =>
+        ApplyBatchAsync([], [id], [history], cancellationToken);
 
-    public ValueTask ApplyBatchAsync(IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, CancellationToken cancellationToken)
+    public ValueTask ApplyBatchAsync(IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, IReadOnlyList<MailboxHistoryEntry> history, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(upserts);
         ArgumentNullException.ThrowIfNull(deletes);
+        ArgumentNullException.ThrowIfNull(history);
         lock (_batchGate)
         {
             foreach (var mailbox in upserts)
@@ -47,8 +45,44 @@ internal sealed class InMemoryMailboxRepository : IMailboxRepository
             {
                 _rows.TryRemove(id, out _);
             }
+
+            foreach (var entry in history)
+            {
+                if (!_history.TryGetValue(entry.Id, out var list))
+                {
+                    _history[entry.Id] = list = new LinkedList<MailboxHistoryEntry>();
+                }
+
+                list.AddFirst(entry);
+                if (list.Count > MailboxHistoryEntry.Limit)
+                {
+                    list.RemoveLast();
+                }
+            }
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<IReadOnlyList<MailboxHistoryEntry>> LoadHistoryAsync(MailboxId id, int limit, CancellationToken cancellationToken)
+    {
+        lock (_batchGate)
+        {
+            var result = new List<MailboxHistoryEntry>();
+            if (_history.TryGetValue(id, out var list))
+            {
+                foreach (var entry in list)
+                {
+                    if (result.Count >= limit)
+                    {
+                        break;
+                    }
+
+                    result.Add(entry);
+                }
+            }
+
+            return ValueTask.FromResult<IReadOnlyList<MailboxHistoryEntry>>(result);
+        }
     }
 }

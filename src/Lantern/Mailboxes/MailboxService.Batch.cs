@@ -119,7 +119,14 @@ internal sealed partial class MailboxService
 
             try
             {
-                await _repository.ApplyBatchAsync([], deletes, CancellationToken.None).ConfigureAwait(false);
+                var deletedAt = Now();
+                var history = new List<MailboxHistoryEntry>(doomed.Count);
+                foreach (var mailbox in doomed)
+                {
+                    history.Add(Deleted(mailbox, source, deletedAt));
+                }
+
+                await _repository.ApplyBatchAsync([], deletes, history, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -181,6 +188,7 @@ internal sealed partial class MailboxService
 
         var now = Now();
         var upserts = new List<Mailbox>();
+        var history = new List<MailboxHistoryEntry>();
         var created = 0;
         foreach (var id in order)
         {
@@ -190,10 +198,12 @@ internal sealed partial class MailboxService
             {
                 created++;
                 upserts.Add(new Mailbox(id, next, 1, source, now));
+                history.Add(Changed(upserts[^1], null, source));
             }
             else if (next != current.Counts)
             {
                 upserts.Add(current with { Counts = next, Version = current.Version + 1, UpdatedAt = now });
+                history.Add(Changed(upserts[^1], current, source));
             }
         }
 
@@ -210,7 +220,7 @@ internal sealed partial class MailboxService
 
         try
         {
-            await _repository.ApplyBatchAsync(upserts, [], CancellationToken.None).ConfigureAwait(false);
+            await _repository.ApplyBatchAsync(upserts, [], history, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

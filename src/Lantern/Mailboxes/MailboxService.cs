@@ -24,11 +24,13 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
     private readonly MailboxWriteStripes _stripes;
     private readonly ConcurrentDictionary<MailboxId, Mailbox> _mailboxes = new();
     private readonly MailboxMetrics _metrics;
+    private readonly MailboxActorContext _actors;
     private int _count;
     private volatile bool _loaded;
 
     /// <param name="meterFactory">When given, the <c>Lantern.Mailboxes</c> meter is created through it (one per host).</param>
-    public MailboxService(IMailboxRepository repository, TimeProvider time, MailboxServiceOptions? options = null, IMeterFactory? meterFactory = null)
+    /// <param name="actors">Who is writing, for the history; without one the owner is recorded as the actor.</param>
+    public MailboxService(IMailboxRepository repository, TimeProvider time, MailboxServiceOptions? options = null, IMeterFactory? meterFactory = null, MailboxActorContext? actors = null)
     {
         ArgumentNullException.ThrowIfNull(repository);
         ArgumentNullException.ThrowIfNull(time);
@@ -38,6 +40,7 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
         _feed = new MailboxChangeFeed(_options.ReplayCapacity, _options.SequenceBase);
         _stripes = new MailboxWriteStripes(_options.WriteStripes);
         _metrics = new MailboxMetrics(() => Count, () => _feed.ReaderCount, meterFactory);
+        _actors = actors ?? new MailboxActorContext();
     }
 
     /// <summary>A ready service over a fresh, empty, non-durable repository (for tests and tools; no <see cref="LoadAsync"/> needed).</summary>
@@ -45,6 +48,11 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
         new(new InMemoryMailboxRepository(), time ?? TimeProvider.System, options) { _loaded = true };
 
     public IMailboxChangeFeed Changes => _feed;
+
+    public MailboxActorContext Actors => _actors;
+
+    public ValueTask<IReadOnlyList<MailboxHistoryEntry>> HistoryAsync(MailboxId id, CancellationToken cancellationToken) =>
+        _repository.LoadHistoryAsync(id, MailboxHistoryEntry.Limit, cancellationToken);
 
     internal MailboxMetrics Metrics => _metrics;
 
@@ -189,7 +197,7 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
                     return LimitReached();
                 }
 
-                var committed = await CommitAsync(mailbox, created, now).ConfigureAwait(false);
+                var committed = await CommitAsync(mailbox, current, now).ConfigureAwait(false);
                 if (committed is not null)
                 {
                     return committed;
@@ -262,7 +270,7 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
             var started = Stopwatch.GetTimestamp();
             try
             {
-                await _repository.DeleteAsync(id, CancellationToken.None).ConfigureAwait(false);
+                await _repository.DeleteAsync(id, Deleted(current, source, Now()), CancellationToken.None).ConfigureAwait(false);
                 _metrics.Commit(started);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -288,12 +296,13 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
     }
 
     /// <summary>Commits and publishes; null when another node moved the stored row on first (nothing was written).</summary>
-    private async ValueTask<MailboxWriteResult?> CommitAsync(Mailbox mailbox, bool created, DateTimeOffset now)
+    private async ValueTask<MailboxWriteResult?> CommitAsync(Mailbox mailbox, Mailbox? previous, DateTimeOffset now)
     {
+        var created = previous is null;
         var started = Stopwatch.GetTimestamp();
         try
         {
-            await _repository.UpsertAsync(mailbox, CancellationToken.None).ConfigureAwait(false);
+            await _repository.UpsertAsync(mailbox, Changed(mailbox, previous, mailbox.Source), CancellationToken.None).ConfigureAwait(false);
             _metrics.Commit(started);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -360,6 +369,19 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
 
         return null;
     }
+
+    /// <summary>The history entry of an upsert from <paramref name="previous"/> (null: created) to <paramref name="mailbox"/>.</summary>
+    private MailboxHistoryEntry Changed(Mailbox mailbox, Mailbox? previous, MailboxSource source)
+    {
+        var kind = previous is null ? MailboxHistoryKind.Created
+            : previous.PublicationLapsed == mailbox.PublicationLapsed ? MailboxHistoryKind.Updated
+            : mailbox.PublicationLapsed ? MailboxHistoryKind.Lapsed
+            : MailboxHistoryKind.Resumed;
+        return new MailboxHistoryEntry(mailbox.Id, mailbox.UpdatedAt, kind, source, _actors.ActorFor(source), previous?.Counts, mailbox.Counts, mailbox.Version);
+    }
+
+    private MailboxHistoryEntry Deleted(Mailbox current, MailboxSource source, DateTimeOffset now) =>
+        new(current.Id, now, MailboxHistoryKind.Deleted, source, _actors.ActorFor(source), current.Counts, null, current.Version);
 
     private MailboxWriteResult? Precheck(MailboxId id)
     {

@@ -27,4 +27,7 @@ internal sealed class ContactDelivery
 
     /// <summary>The last NOTIFY to this contact failed: its next re-REGISTER triggers one.</summary>
     public bool LastFailed { get; set; }
+
+    /// <summary>Operator requests (<c>:notify</c>) waiting for the next NOTIFY's outcome; null when none (the usual case).</summary>
+    public List<TaskCompletionSource<NotifyOutcome>>? Waiters { get; set; }
 }

@@ -17,6 +17,23 @@ internal readonly record struct NotifyOutcome(NotifyOutcomeKind Kind, int Status
 
     public static NotifyOutcome TimedOut { get; } = new(NotifyOutcomeKind.Timeout, 0, "timeout");
 
+    /// <summary>For an operator's request that could not be sent (subscription ended, contact not announced yet).</summary>
+    public static NotifyOutcome NotSent(string reason) => new(NotifyOutcomeKind.Rejected, 0, "not sent: " + reason);
+
+    /// <summary>Completes operator requests waiting for a NOTIFY; a no-op for none.</summary>
+    public static void Complete(List<TaskCompletionSource<NotifyOutcome>>? waiters, NotifyOutcome outcome)
+    {
+        if (waiters is null)
+        {
+            return;
+        }
+
+        foreach (var w in waiters)
+        {
+            w.TrySetResult(outcome);
+        }
+    }
+
     public static NotifyOutcome TransportFailed(string error) => new(NotifyOutcomeKind.TransportError, 0, error);
 
     /// <summary>Short text for status tables: <c>200 OK</c>, <c>timeout</c>, <c>transport: refused</c>.</summary>

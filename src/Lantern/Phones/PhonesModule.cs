@@ -56,6 +56,9 @@ internal sealed class PhonesModule : IAsyncDisposable
     /// <summary>For <c>PUT /api/v1/endpoints/{id}/contacts</c>.</summary>
     public IEndpointContactWriter Contacts => Service.Status;
 
+    /// <summary>"Send a NOTIFY now" for the API.</summary>
+    public IEndpointNotifier Notifier => Service.Status;
+
     /// <summary>Restores stored bindings and subscriptions, then takes SUBSCRIBE and REGISTER from the stack. With
     /// <paramref name="deferNotifications"/> the restored subscriptions and start-up unsolicited NOTIFYs wait for
     /// <see cref="BeginNotifying"/> (call it once the transports listen).</summary>

@@ -28,6 +28,7 @@ internal static class PhonesServiceCollectionExtensions
             sp.GetService<AuthFailureTracker>()));
         services.AddSingleton(sp => sp.GetRequiredService<PhonesModule>().Status);
         services.AddSingleton(sp => sp.GetRequiredService<PhonesModule>().Contacts);
+        services.AddSingleton(sp => sp.GetRequiredService<PhonesModule>().Notifier);
         services.AddHostedService<PhonesHostedService>();
         return services;
     }

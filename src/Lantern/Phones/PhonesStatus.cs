@@ -4,8 +4,11 @@ using Lantern.Status;
 namespace Lantern.Phones;
 
 /// <summary>The phones layer's read model and API contact writer, as the REST API and CLI consume them.</summary>
-internal sealed class PhonesStatus : IEndpointStatusReader, IEndpointContactWriter
+internal sealed class PhonesStatus : IEndpointStatusReader, IEndpointContactWriter, IEndpointNotifier
 {
+    /// <summary>Longest wait for the outcomes: a non-INVITE transaction ends by Timer F (32 s with the default T1).</summary>
+    private static readonly TimeSpan NotifyWait = TimeSpan.FromSeconds(40);
+
     private readonly Func<EndpointDirectory> _directory;
     private readonly Registrar _registrar;
     private readonly SubscriptionManager _subscriptions;
@@ -57,6 +60,46 @@ internal sealed class PhonesStatus : IEndpointStatusReader, IEndpointContactWrit
             return c != 0 ? c : string.CompareOrdinal(a.Uri, b.Uri);
         });
         return all.ConvertAll(Describe);
+    }
+
+    public async ValueTask<EndpointNotifyResult> NotifyNowAsync(string endpointId, CancellationToken cancellationToken)
+    {
+        if (_directory().Find(endpointId) is null)
+        {
+            return new EndpointNotifyResult(false, $"endpoint \"{endpointId}\" is not configured", []);
+        }
+
+        var pending = new List<(string Kind, string Target, Task<NotifyOutcome> Outcome)>();
+        foreach (var (sub, outcome) in _subscriptions.NotifyNow(endpointId))
+        {
+            pending.Add(("subscription", sub.Dialog.CallId, outcome));
+        }
+
+        foreach (var (contact, outcome) in _unsolicited.NotifyNow(endpointId))
+        {
+            pending.Add(("contact", contact.Uri, outcome));
+        }
+
+        var outcomes = new List<EndpointNotifyOutcome>(pending.Count);
+        foreach (var (kind, target, task) in pending)
+        {
+            string text;
+            var delivered = false;
+            try
+            {
+                var outcome = await task.WaitAsync(NotifyWait, cancellationToken).ConfigureAwait(false);
+                text = outcome.ToString();
+                delivered = outcome.Delivered;
+            }
+            catch (TimeoutException)
+            {
+                text = "no outcome yet (still in flight)";
+            }
+
+            outcomes.Add(new EndpointNotifyOutcome(kind, target, delivered, text));
+        }
+
+        return new EndpointNotifyResult(true, string.Empty, outcomes);
     }
 
     public ValueTask<EndpointContactsResult> SetContactsAsync(string endpointId, IReadOnlyList<EndpointContactInput> contacts, CancellationToken cancellationToken)

@@ -67,6 +67,9 @@ internal sealed class Subscription
 
     public long LastVersion { get; set; }
 
+    /// <summary>Operator requests (<c>:notify</c>) waiting for the next NOTIFY's outcome; null when none (the usual case).</summary>
+    public List<TaskCompletionSource<NotifyOutcome>>? Waiters { get; set; }
+
     public bool AnyDirty()
     {
         foreach (var d in Dirty)

@@ -62,6 +62,7 @@ internal sealed partial class SubscriptionManager
                 // visible in fan-out profiles. A NOTIFY in flight at stop ends when the stack stops (or at Timer F); its outcome
                 // is then dropped, as stopping is not a removal and the store must not see it.
                 var outcome = await _sender.SendInDialogAsync(job.Dialog, job.CSeq, job.State, snapshot, CancellationToken.None);
+                NotifyOutcome.Complete(job.Waiters, outcome);
                 if (_stopping.IsCancellationRequested)
                 {
                     lock (_gate)
@@ -120,7 +121,8 @@ internal sealed partial class SubscriptionManager
             sub.NextAllowedAt = now + _settings.MinNotifyInterval;
         }
 
-        job = new NotifyJob(sub.Dialog, sub.CSeq, StateHeaderLocked(sub, final, now), part, final);
+        job = new NotifyJob(sub.Dialog, sub.CSeq, StateHeaderLocked(sub, final, now), part, final, sub.Waiters);
+        sub.Waiters = null;
         return true;
     }
 
@@ -232,5 +234,41 @@ internal sealed partial class SubscriptionManager
     }
 
     /// <summary>One NOTIFY to send, taken under the lock and sent outside it.</summary>
-    private readonly record struct NotifyJob(SubscriptionDialog Dialog, long CSeq, string State, MwiPart Part, bool Final);
+    private readonly record struct NotifyJob(SubscriptionDialog Dialog, long CSeq, string State, MwiPart Part, bool Final, List<TaskCompletionSource<NotifyOutcome>>? Waiters);
+
+    /// <summary>Marks every part of each live subscription of the endpoint for a NOTIFY now (the minimum interval does not
+    /// apply to an operator's request) and returns a task per subscription completing with that NOTIFY's outcome.</summary>
+    public List<(Subscription Subscription, Task<NotifyOutcome> Outcome)> NotifyNow(string endpointId)
+    {
+        var result = new List<(Subscription, Task<NotifyOutcome>)>();
+        lock (_gate)
+        {
+            foreach (var sub in _byDialog.Values)
+            {
+                if (!string.Equals(sub.Target.EndpointId, endpointId, StringComparison.Ordinal) || sub.Ended || sub.Terminating)
+                {
+                    continue;
+                }
+
+                if (!sub.Activated)
+                {
+                    result.Add((sub, Task.FromResult(NotifyOutcome.NotSent("the subscription is not active yet"))));
+                    continue;
+                }
+
+                var waiter = new TaskCompletionSource<NotifyOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+                (sub.Waiters ??= []).Add(waiter);
+                sub.MarkAllDirty();
+                sub.NextAllowedAt = default;
+                result.Add((sub, waiter.Task));
+            }
+        }
+
+        foreach (var (sub, _) in result)
+        {
+            Kick(sub);
+        }
+
+        return result;
+    }
 }

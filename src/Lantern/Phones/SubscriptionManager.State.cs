@@ -108,6 +108,8 @@ internal sealed partial class SubscriptionManager
         }
 
         sub.Ended = true;
+        NotifyOutcome.Complete(sub.Waiters, NotifyOutcome.NotSent("the subscription ended"));
+        sub.Waiters = null;
         _byDialog.Remove(sub.Key);
         foreach (var m in sub.Target.AllMailboxes())
         {

@@ -28,11 +28,15 @@ internal sealed partial class UnsolicitedNotifier
                 ContactBinding binding;
                 MwiPart part;
                 bool omitUrgent;
+                List<TaskCompletionSource<NotifyOutcome>>? waiters;
                 lock (_gate)
                 {
+                    waiters = delivery.Waiters;
+                    delivery.Waiters = null;
                     if (!TryTakeLocked(delivery, out binding, out part, out omitUrgent))
                     {
                         delivery.InFlight = false;
+                        NotifyOutcome.Complete(waiters, NotifyOutcome.NotSent("every mailbox is covered by a subscription, or the contact is gone"));
                         return;
                     }
                 }
@@ -45,8 +49,11 @@ internal sealed partial class UnsolicitedNotifier
                 }
                 catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
                 {
+                    NotifyOutcome.Complete(waiters, NotifyOutcome.NotSent("the server is stopping"));
                     return;
                 }
+
+                NotifyOutcome.Complete(waiters, outcome);
 
                 lock (_gate)
                 {

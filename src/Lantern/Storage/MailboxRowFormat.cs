@@ -72,4 +72,59 @@ internal static class MailboxRowFormat
             ParseCounts(text, id));
         return new Mailbox(mailboxId, counts, version, owner, updatedAt, publicationLapsed);
     }
+
+    /// <summary>All classes in one text, <c>"voice|fax|pager|multimedia|text"</c> with empty parts for absent classes (history rows).</summary>
+    public static string? FormatAll(MailboxCounts? counts) => counts is null
+        ? null
+        : string.Join('|', FormatCounts(counts.Voice), FormatCounts(counts.Fax), FormatCounts(counts.Pager), FormatCounts(counts.Multimedia), FormatCounts(counts.Text));
+
+    public static MailboxCounts? ParseAll(string? text, string id)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var parts = text.Split('|');
+        if (parts.Length != 5)
+        {
+            throw new InvalidDataException($"stored history of mailbox {id} has malformed counts \"{text}\"");
+        }
+
+        string? Part(int i) => parts[i].Length == 0 ? null : parts[i];
+        return new MailboxCounts(
+            ParseCounts(Part(0), id) ?? MessageCounts.Zero,
+            ParseCounts(Part(1), id),
+            ParseCounts(Part(2), id),
+            ParseCounts(Part(3), id),
+            ParseCounts(Part(4), id));
+    }
+
+    public static string FormatKind(MailboxHistoryKind kind) => kind switch
+    {
+        MailboxHistoryKind.Created => "created",
+        MailboxHistoryKind.Deleted => "deleted",
+        MailboxHistoryKind.Lapsed => "lapsed",
+        MailboxHistoryKind.Resumed => "resumed",
+        _ => "updated",
+    };
+
+    public static MailboxHistoryEntry ToHistoryEntry(MailboxId id, DateTimeOffset time, string kind, string source, string actor, string? oldCounts, string? newCounts, long version)
+    {
+        var key = id.ToString();
+        if (!MailboxSource.TryParse(source, out var owner))
+        {
+            throw new InvalidDataException($"stored history of mailbox {key} has an invalid source \"{source}\"");
+        }
+
+        var parsed = kind switch
+        {
+            "created" => MailboxHistoryKind.Created,
+            "deleted" => MailboxHistoryKind.Deleted,
+            "lapsed" => MailboxHistoryKind.Lapsed,
+            "resumed" => MailboxHistoryKind.Resumed,
+            _ => MailboxHistoryKind.Updated,
+        };
+        return new MailboxHistoryEntry(id, time, parsed, owner, actor, ParseAll(oldCounts, key), ParseAll(newCounts, key), version);
+    }
 }

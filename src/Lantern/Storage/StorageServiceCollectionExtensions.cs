@@ -49,11 +49,13 @@ internal static class StorageServiceCollectionExtensions
             : new SingleNodeUpstreamLeadership());
         services.AddSingleton(sp => sp.GetRequiredService<ILanternStore>().Mailboxes);
         services.AddSingleton(sp => sp.GetRequiredService<ILanternStore>().Records);
+        services.TryAddSingleton<MailboxActorContext>();
         services.AddSingleton(sp => new MailboxService(
             sp.GetRequiredService<IMailboxRepository>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<MailboxServiceOptions>(),
-            sp.GetService<IMeterFactory>()));
+            sp.GetService<IMeterFactory>(),
+            sp.GetRequiredService<MailboxActorContext>()));
         services.AddSingleton<IMailboxService>(sp => sp.GetRequiredService<MailboxService>());
         services.AddSingleton(sp => new StorageInitializer(
             sp.GetRequiredService<ILanternStore>(),

@@ -54,13 +54,16 @@ internal sealed class LanternProcess : IAsyncDisposable
     /// <param name="descriptorLimit">When set, the server runs under <c>prlimit --nofile=N:N</c> (util-linux).</param>
     /// <param name="httpPort">The REST port to keep (a cluster node restarted on its old ports).</param>
     /// <param name="waitReady">False returns as soon as the process runs (a node expected not to become ready yet).</param>
-    public static async Task<LanternProcess> StartAsync(string configJson, string? directory = null, int? sipPort = null, int? descriptorLimit = null, int? httpPort = null, bool waitReady = true, CancellationToken cancellationToken = default)
+    /// <param name="launcher">When set, rewrites how the server is started (e.g. under a fake service manager).</param>
+    public static async Task<LanternProcess> StartAsync(
+        string configJson, string? directory = null, int? sipPort = null, int? descriptorLimit = null, int? httpPort = null,
+        bool waitReady = true, Func<ProcessStartInfo, ProcessStartInfo>? launcher = null, CancellationToken cancellationToken = default)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartOnceAsync(configJson, directory, sipPort, descriptorLimit, httpPort, waitReady, cancellationToken);
+                return await StartOnceAsync(configJson, directory, sipPort, descriptorLimit, httpPort, waitReady, launcher, cancellationToken);
             }
             catch (AddressInUseException) when (attempt < 3)
             {
@@ -69,7 +72,9 @@ internal sealed class LanternProcess : IAsyncDisposable
         }
     }
 
-    private static async Task<LanternProcess> StartOnceAsync(string configJson, string? directory, int? sipPort, int? descriptorLimit, int? httpPort, bool waitReady, CancellationToken cancellationToken)
+    private static async Task<LanternProcess> StartOnceAsync(
+        string configJson, string? directory, int? sipPort, int? descriptorLimit, int? httpPort, bool waitReady,
+        Func<ProcessStartInfo, ProcessStartInfo>? launcher, CancellationToken cancellationToken)
     {
         directory ??= System.IO.Directory.CreateTempSubdirectory("lantern-interop-").FullName;
         var sip = sipPort ?? FreePorts.NextUdpAndTcp();
@@ -85,6 +90,10 @@ internal sealed class LanternProcess : IAsyncDisposable
         await File.WriteAllTextAsync(Path.Combine(directory, "lantern.json"), config, cancellationToken);
 
         var info = LanternCli.StartInfo(directory, ["serve", "--config", Path.Combine(directory, "lantern.json")], descriptorLimit);
+        if (launcher is not null)
+        {
+            info = launcher(info);
+        }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var server = new LanternProcess(process, sip, http, ami, tls, directory);

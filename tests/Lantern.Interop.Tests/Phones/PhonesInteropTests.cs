@@ -207,6 +207,43 @@ public sealed class PhonesInteropTests
         Assert.Contains("Messages-Waiting: yes\r\nMessage-Account: sip:*97@127.0.0.1\r\nVoice-Message: 1/0 (0/0)", result.Messages, StringComparison.Ordinal);
     }
 
+    /// <summary>Issue 14: "send a NOTIFY now" from the CLI reaches a subscribed phone (sipp) with the current state, although
+    /// nothing changed, and the CLI prints the phone's answer.</summary>
+    [Fact]
+    public async Task CliNotifyNow_SubscribedPhoneGetsTheCurrentStateAgain_AndTheOutcomeIsPrinted()
+    {
+        Assert.True(Sipp.IsInstalled, "sipp is not installed");
+        await using var server = await LanternProcess.StartAsync(Make(trusted: true));
+        await PutMailboxAsync(server, "2000@default", 2);
+        var flag = Path.Combine(server.Directory, "subscribed.flag");
+        var phone = Sipp.RunClientAsync("phones_subscribe_notify_now.xml", server.SipPort, "udp", ["-inf", Users("2000"), "-key", "flag", flag]);
+        await WaitForFileAsync(flag, phone);
+
+        var (code, output, error) = await LanternCli.RunAsync(server.Directory, TimeSpan.FromSeconds(60),
+            "endpoints", "2000", "--notify", "--server", "http://127.0.0.1:" + server.HttpPort.ToString(CultureInfo.InvariantCulture), "--user", "admin", "--password", "pw");
+
+        Assert.True(code == 0, $"lantern endpoints 2000 --notify exited {code}: {output}{error}");
+        Assert.Matches(@"(?m)^Kind\s+Target\s+Result$", output);
+        Assert.Matches(@"(?m)^subscription\s+\S+\s+200 OK$", output);
+        var result = await phone;
+        Assert.True(result.ExitCode == 0, result + "\n" + server.Output);
+    }
+
+    [Fact]
+    public async Task CliNotifyNow_UnknownEndpointOrNobodyToNotify_ExitsNonZeroWithReason()
+    {
+        await using var server = await LanternProcess.StartAsync(Make(trusted: true));
+        string[] login = ["--server", "http://127.0.0.1:" + server.HttpPort.ToString(CultureInfo.InvariantCulture), "--user", "admin", "--password", "pw"];
+
+        var unknown = await LanternCli.RunAsync(server.Directory, TimeSpan.FromSeconds(60), ["endpoints", "nope", "--notify", .. login]);
+        var idle = await LanternCli.RunAsync(server.Directory, TimeSpan.FromSeconds(60), ["endpoints", "2000", "--notify", .. login]);
+
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("endpoint \"nope\" is not configured", unknown.Error, StringComparison.Ordinal);
+        Assert.Equal(1, idle.ExitCode);
+        Assert.Contains("has no live subscription and no contact to notify", idle.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task StaticContact_GetsUnsolicitedNotifyAtStartAndAfterAnUpdate()
     {

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Lantern.Configuration;
 using Lantern.Mailboxes;
 using Lantern.Storage;
+using Lantern.WebConsole;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -60,9 +61,11 @@ public sealed class ApiTestHost : IAsyncLifetime
         builder.Services.AddLanternStorage();
         builder.ConfigureLanternHttp();
         builder.Services.AddLanternApi();
+        builder.Services.AddLanternConsole();
         ExtraServices?.Invoke(builder.Services);
         _app = builder.Build();
         _app.MapLanternApi();
+        _app.MapLanternConsole();
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/");

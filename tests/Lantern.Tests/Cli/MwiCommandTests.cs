@@ -40,6 +40,34 @@ public sealed class MwiCommandTests : IClassFixture<ApiTestHost>
     }
 
     [Fact]
+    public async Task History_AfterCliUpdates_ListsThemAsCliActorNewestFirst()
+    {
+        Assert.Equal(0, (await RunAsync("mwi", "update", "h@cli9", "--new", "2", "--urgent-new", "1")).Code);
+        Assert.Equal(0, (await RunAsync("mwi", "update", "h@cli9", "--new", "0", "--old", "2", "--urgent-new", "0")).Code);
+
+        var history = await RunAsync("mwi", "history", "h@cli9");
+
+        Assert.Equal(0, history.Code);
+        var lines = history.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches(@"^Time\s+Change\s+Actor\s+Version\s+Before\s+After$", lines[0]);
+        Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\s+updated\s+cli:admin\s+2\s+voice 2/0 !1/0\s+voice 0/2$", lines[1]);
+        Assert.Matches(@"^\S+ \S+\s+created\s+cli:admin\s+1\s+-\s+voice 2/0 !1/0$", lines[2]);
+        Assert.Equal(3, lines.Length);
+    }
+
+    [Fact]
+    public async Task History_UnknownMailboxOrBadId_FailsWithMessage()
+    {
+        var missing = await RunAsync("mwi", "history", "nobody@cli9");
+        var bad = await RunAsync("mwi", "history", "a@b@c");
+
+        Assert.NotEqual(0, missing.Code);
+        Assert.Contains("no recorded history", missing.Err, StringComparison.Ordinal);
+        Assert.NotEqual(0, bad.Code);
+        Assert.NotEqual(string.Empty, bad.Err);
+    }
+
+    [Fact]
     public async Task Update_OtherClass_KeepsVoice()
     {
         Assert.Equal(0, (await RunAsync("mwi", "update", "101@cli2", "--new", "1")).Code);

@@ -13,12 +13,15 @@ internal sealed class FailingMailboxRepository : IMailboxRepository
 
     public ValueTask<IReadOnlyList<Mailbox>> LoadAllAsync(CancellationToken cancellationToken) => _inner.LoadAllAsync(cancellationToken);
 
-    public ValueTask UpsertAsync(Mailbox mailbox, CancellationToken cancellationToken) =>
-        Fail ? throw new IOException("disk on fire") : _inner.UpsertAsync(mailbox, cancellationToken);
+    public ValueTask UpsertAsync(Mailbox mailbox, MailboxHistoryEntry history, CancellationToken cancellationToken) =>
+        Fail ? throw new IOException("disk on fire") : _inner.UpsertAsync(mailbox, history, cancellationToken);
 
-    public ValueTask DeleteAsync(MailboxId id, CancellationToken cancellationToken) =>
-        Fail ? throw new IOException("disk on fire") : _inner.DeleteAsync(id, cancellationToken);
+    public ValueTask DeleteAsync(MailboxId id, MailboxHistoryEntry history, CancellationToken cancellationToken) =>
+        Fail ? throw new IOException("disk on fire") : _inner.DeleteAsync(id, history, cancellationToken);
 
-    public ValueTask ApplyBatchAsync(IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, CancellationToken cancellationToken) =>
-        Fail ? throw new IOException("disk on fire") : _inner.ApplyBatchAsync(upserts, deletes, cancellationToken);
+    public ValueTask ApplyBatchAsync(IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, IReadOnlyList<MailboxHistoryEntry> history, CancellationToken cancellationToken) =>
+        Fail ? throw new IOException("disk on fire") : _inner.ApplyBatchAsync(upserts, deletes, history, cancellationToken);
+
+    public ValueTask<IReadOnlyList<MailboxHistoryEntry>> LoadHistoryAsync(MailboxId id, int limit, CancellationToken cancellationToken) =>
+        _inner.LoadHistoryAsync(id, limit, cancellationToken);
 }

@@ -376,10 +376,13 @@ public sealed class MailboxServiceTests : IDisposable
     {
         public ValueTask<IReadOnlyList<Mailbox>> LoadAllAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IReadOnlyList<Mailbox>>([]);
 
-        public async ValueTask UpsertAsync(Mailbox mailbox, CancellationToken cancellationToken) => await gate;
+        public async ValueTask UpsertAsync(Mailbox mailbox, MailboxHistoryEntry history, CancellationToken cancellationToken) => await gate;
 
-        public async ValueTask DeleteAsync(MailboxId id, CancellationToken cancellationToken) => await gate;
+        public async ValueTask DeleteAsync(MailboxId id, MailboxHistoryEntry history, CancellationToken cancellationToken) => await gate;
 
-        public async ValueTask ApplyBatchAsync(IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, CancellationToken cancellationToken) => await gate;
+        public async ValueTask ApplyBatchAsync(IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, IReadOnlyList<MailboxHistoryEntry> history, CancellationToken cancellationToken) => await gate;
+
+        public ValueTask<IReadOnlyList<MailboxHistoryEntry>> LoadHistoryAsync(MailboxId id, int limit, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IReadOnlyList<MailboxHistoryEntry>>([]);
     }
 }

@@ -32,10 +32,19 @@ public sealed class PostgresStoreContractTests : StoreContractTests
         await command.ExecuteNonQueryAsync();
     }
 
-    protected override int LatestSchemaVersion => 3;
+    protected override int LatestSchemaVersion => 4;
 
     private protected override ILanternStore NewStore() =>
         new PostgresStore(new NpgsqlConnectionStringBuilder(Admin) { Database = _database, Pooling = false }.ToString(), NullLogger<PostgresStore>.Instance);
+
+    protected override async Task<long> CountHistoryRowsAsync(string mailboxId)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Admin) { Database = _database, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT COUNT(*) FROM mailbox_history WHERE mailbox_id = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = mailboxId });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
 
     private async Task<(ILanternStore Store, MailboxService Service)> NodeAsync(bool replicate)
     {

@@ -1,5 +1,6 @@
 using Lantern.Storage;
 using Lantern.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Lantern.Tests.Storage;
@@ -22,4 +23,14 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     }
 
     private protected override ILanternStore NewStore() => new SqliteStore(_path, NullLogger<SqliteStore>.Instance);
+
+    protected override async Task<long> CountHistoryRowsAsync(string mailboxId)
+    {
+        await using var connection = new SqliteConnection($"Data Source={_path}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM mailbox_history WHERE mailbox_id = $id";
+        command.Parameters.AddWithValue("$id", mailboxId);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
 }

@@ -18,6 +18,9 @@ public abstract class StoreContractTests : IAsyncLifetime
     /// <summary>A new, not yet migrated store instance on this test's location.</summary>
     private protected abstract ILanternStore NewStore();
 
+    /// <summary>History rows stored for one mailbox, counted in the database itself (reads are capped at the limit anyway).</summary>
+    protected abstract Task<long> CountHistoryRowsAsync(string mailboxId);
+
     public Task InitializeAsync() => CreateLocationAsync();
 
     public async Task DisposeAsync()
@@ -47,7 +50,7 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     /// <summary>PostgreSQL has steps SQLite does not need (cluster ownership).</summary>
-    protected virtual int LatestSchemaVersion => 2;
+    protected virtual int LatestSchemaVersion => 3;
 
     [StoreFact]
     public async Task MigrateAsync_Twice_IsIdempotentAndReportsLatestVersion()
@@ -156,6 +159,68 @@ public abstract class StoreContractTests : IAsyncLifetime
             Assert.True(again.Find(MailboxId.Parse("p@SIP_Remote"))!.PublicationLapsed);
             Assert.Null(again.Find(MailboxId.Parse("doomed")));
         }
+    }
+
+    [StoreFact]
+    public async Task History_ServiceWrites_RecordedNewestFirstWithActorKindAndCounts()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_790_000_000_000));
+        var store = await OpenAsync();
+        var actors = new MailboxActorContext();
+        using var service = new MailboxService(store.Mailboxes, time, null, null, actors);
+        await service.LoadAsync(CancellationToken.None);
+        var id = MailboxId.Parse("1001@default");
+        var peer = MailboxId.Parse("p@SIP_Remote");
+
+        actors.Set("api:alice");
+        await service.UpdateAsync(id, MailboxSource.Api, MailboxUpdate.Replace(new(new(2, 0, 1, 0), Fax: new(1, 0, 0, 0))), null, CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(1));
+        actors.Set("ami:bob");
+        await service.UpdateBatchAsync([new MailboxBatchItem(id, MailboxUpdate.Replace(new(new(0, 2, 0, 1))))], MailboxSource.Api, CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(1));
+        actors.Set("cli:carol");
+        await service.DeleteAsync(id, MailboxSource.Api, CancellationToken.None);
+        actors.Set(null);
+        await service.UpdateAsync(peer, MailboxSource.Peer("pbx"), MailboxUpdate.Replace(new(new(1, 0, 0, 0))), null, CancellationToken.None);
+        await service.SetPublicationLapsedAsync(peer, MailboxSource.Peer("pbx"), true, CancellationToken.None);
+
+        var history = await service.HistoryAsync(id, CancellationToken.None);
+
+        var start = DateTimeOffset.FromUnixTimeMilliseconds(1_790_000_000_000);
+        Assert.Equal(
+            [
+                new MailboxHistoryEntry(id, start.AddSeconds(2), MailboxHistoryKind.Deleted, MailboxSource.Api, "cli:carol", new(new(0, 2, 0, 1)), null, 2),
+                new MailboxHistoryEntry(id, start.AddSeconds(1), MailboxHistoryKind.Updated, MailboxSource.Api, "ami:bob", new(new(2, 0, 1, 0), Fax: new(1, 0, 0, 0)), new(new(0, 2, 0, 1)), 2),
+                new MailboxHistoryEntry(id, start, MailboxHistoryKind.Created, MailboxSource.Api, "api:alice", null, new(new(2, 0, 1, 0), Fax: new(1, 0, 0, 0)), 1),
+            ],
+            history);
+        var peerHistory = await service.HistoryAsync(peer, CancellationToken.None);
+        Assert.Equal([MailboxHistoryKind.Lapsed, MailboxHistoryKind.Created], peerHistory.Select(h => h.Kind));
+        Assert.All(peerHistory, h => Assert.Equal("peer:pbx", h.Actor));
+    }
+
+    [StoreFact]
+    public async Task History_ManyChanges_KeepsOnlyTheLastHundredPerMailbox()
+    {
+        var store = await OpenAsync();
+        using var service = new MailboxService(store.Mailboxes, new FakeTimeProvider());
+        await service.LoadAsync(CancellationToken.None);
+        var busy = MailboxId.Parse("busy");
+        var quiet = MailboxId.Parse("quiet");
+        await service.UpdateAsync(quiet, MailboxSource.Api, MailboxUpdate.Replace(new(new(1, 0, 0, 0))), null, CancellationToken.None);
+        for (var i = 1; i <= MailboxHistoryEntry.Limit + 30; i++)
+        {
+            await service.UpdateAsync(busy, MailboxSource.Api, MailboxUpdate.Replace(new(new(i, 0, 0, 0))), null, CancellationToken.None);
+        }
+
+        var history = await service.HistoryAsync(busy, CancellationToken.None);
+
+        Assert.Equal(MailboxHistoryEntry.Limit, history.Count);
+        Assert.Equal(MailboxHistoryEntry.Limit + 30, history[0].Version);
+        Assert.Equal(31, history[^1].Version);
+        Assert.Single(await service.HistoryAsync(quiet, CancellationToken.None));
+        Assert.Equal(MailboxHistoryEntry.Limit, await CountHistoryRowsAsync(busy.ToString()));
+        Assert.Equal(1, await CountHistoryRowsAsync(quiet.ToString()));
     }
 
     [StoreFact]

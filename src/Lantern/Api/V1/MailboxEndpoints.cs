@@ -58,6 +58,14 @@ internal static class MailboxEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        group.MapGet("/mailboxes/{id}/history", History)
+            .WithName("getMailboxHistory")
+            .WithSummary("A mailbox's recent changes")
+            .WithDescription("The last 100 committed changes of the mailbox, newest first: time, kind (created, updated, deleted, lapsed, resumed), owner source, actor (api:USER, ami:USER, cli:USER, upstream:NAME, peer:NAME, spool:NAME) and the counts before and after. Kept after the mailbox is deleted; 404 only when there is neither a mailbox nor any history.")
+            .Produces<MailboxHistoryDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         group.MapPut("/mailboxes/{id}", Put)
             .WithName("putMailbox")
             .WithSummary("Set a mailbox's counts")
@@ -231,6 +239,23 @@ internal static class MailboxEndpoints
 
         var result = await mailboxes.UpdateAsync(mailboxId, MailboxSource.Api, MailboxUpdate.Delta(deltas), expected, cancellationToken);
         return Written(request.HttpContext.Response, mailboxId, result, invalidIsConflict: true);
+    }
+
+    internal static async Task<IResult> History(string id, [FromServices] IMailboxService mailboxes, CancellationToken cancellationToken)
+    {
+        if (!ApiRequests.TryParseId(id, out var mailboxId, out var problem))
+        {
+            return problem!;
+        }
+
+        var history = await mailboxes.HistoryAsync(mailboxId, cancellationToken);
+        var exists = mailboxes.Find(mailboxId) is not null;
+        if (history.Count == 0 && !exists)
+        {
+            return ApiProblems.Result(StatusCodes.Status404NotFound, "mailbox-not-found", "Mailbox not found", $"mailbox {mailboxId} does not exist and has no recorded history");
+        }
+
+        return Results.Json(MailboxMapping.ToDto(mailboxId, exists, history), ApiJsonContext.Default.MailboxHistoryDto);
     }
 
     internal static async Task<IResult> Delete(string id, [FromServices] IMailboxService mailboxes, CancellationToken cancellationToken)

@@ -118,6 +118,24 @@ internal static class MailboxMapping
         }
     }
 
+    public static MailboxHistoryDto ToDto(MailboxId id, bool exists, IReadOnlyList<MailboxHistoryEntry> history)
+    {
+        var items = new List<MailboxHistoryEntryDto>(history.Count);
+        foreach (var h in history)
+        {
+            items.Add(new MailboxHistoryEntryDto(
+                h.Time,
+                h.Kind.ToString().ToLowerInvariant(),
+                h.Source.ToString(),
+                h.Actor,
+                h.Old is null ? null : ToDto(h.Old),
+                h.New is null ? null : ToDto(h.New),
+                h.Version));
+        }
+
+        return new MailboxHistoryDto(id.ToString(), exists, MailboxHistoryEntry.Limit, items);
+    }
+
     private static MessageCountsDto ToDto(MessageCounts c) => new(c.New, c.Old, c.UrgentNew, c.UrgentOld);
 
     private static bool TryOptional(string name, MessageCountsDto? dto, ref MessageCounts? into, ref string error)

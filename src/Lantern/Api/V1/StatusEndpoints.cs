@@ -46,6 +46,15 @@ internal static class StatusEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
+        group.MapPost("/endpoints/{id}:notify", NotifyNow)
+            .WithName("notifyEndpoint")
+            .WithSummary("Send the endpoint its current state now")
+            .WithDescription("One NOTIFY with the current message summary to each live subscription of the endpoint and, when the endpoint takes unsolicited NOTIFYs, to each contact (parts a subscription covers are skipped as usual). Answers when every NOTIFY has its outcome: kind (subscription or contact), target (Call-ID or contact URI), delivered, result (e.g. \"200 OK\", \"timeout\", \"not sent: ...\"). sent is 0 when the endpoint has nothing to send to.")
+            .Produces<EndpointNotifyDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
         group.MapGet("/subscriptions", ListSubscriptions)
             .WithName("listSubscriptions")
             .WithSummary("List live MWI subscriptions")
@@ -164,6 +173,35 @@ internal static class StatusEndpoints
                 StatusCodes.Status503ServiceUnavailable, "registrations-full", "Registration table full", Detail(result.Error, "the registration table is full; nothing changed")),
             _ => ApiProblems.Result(StatusCodes.Status500InternalServerError, "internal-error", "Internal error", $"unexpected contacts status {result.Status}"),
         };
+    }
+
+    internal static async Task<IResult> NotifyNow(string id, HttpContext context, CancellationToken cancellationToken)
+    {
+        if (context.RequestServices.GetService<IEndpointNotifier>() is not { } notifier)
+        {
+            return NotAvailable("sending a NOTIFY");
+        }
+
+        if (!TryEndpointId(id, out var problem))
+        {
+            return problem!;
+        }
+
+        var result = await notifier.NotifyNowAsync(id, cancellationToken);
+        if (!result.Found)
+        {
+            return EndpointNotFound(id, result.Error);
+        }
+
+        var items = new List<EndpointNotifyOutcomeDto>(result.Outcomes.Count);
+        var delivered = 0;
+        foreach (var o in result.Outcomes)
+        {
+            items.Add(new EndpointNotifyOutcomeDto(o.Kind, o.Target, o.Delivered, o.Result));
+            delivered += o.Delivered ? 1 : 0;
+        }
+
+        return Results.Json(new EndpointNotifyDto(id, items.Count, delivered, items), ApiJsonContext.Default.EndpointNotifyDto);
     }
 
     internal static IResult ListSubscriptions(HttpContext context) =>

@@ -27,6 +27,18 @@ internal sealed class PostgresMailboxRepository : IMailboxRepository
         FROM mailboxes
         """;
 
+    private const string HistorySql = """
+        INSERT INTO mailbox_history (mailbox_id, at, kind, source, actor, old_counts, new_counts, version)
+        SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[])
+        """;
+
+    // Per mailbox, the rows older than the newest Limit go: an index range of that mailbox's own rows.
+    private const string PruneSql = """
+        DELETE FROM mailbox_history h USING (SELECT DISTINCT x FROM unnest($1::text[]) AS x) AS m
+        WHERE h.mailbox_id = m.x AND h.seq <= (
+            SELECT seq FROM mailbox_history WHERE mailbox_id = m.x ORDER BY seq DESC OFFSET $2 LIMIT 1)
+        """;
+
     /// <summary>Above this many ids a write sends one "reload everything" notification instead of one per id.</summary>
     private const int MaxNotifiedIds = 32;
 
@@ -56,18 +68,46 @@ internal sealed class PostgresMailboxRepository : IMailboxRepository
         return rows.Count == 0 ? null : rows[0];
     }
 
-    public ValueTask UpsertAsync(Mailbox mailbox, CancellationToken cancellationToken)
+    public ValueTask UpsertAsync(Mailbox mailbox, MailboxHistoryEntry history, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
-        return ApplyBatchAsync([mailbox], [], cancellationToken);
+        return ApplyBatchAsync([mailbox], [], [history], cancellationToken);
     }
 
-    public ValueTask DeleteAsync(MailboxId id, CancellationToken cancellationToken) => ApplyBatchAsync([], [id], cancellationToken);
+    public ValueTask DeleteAsync(MailboxId id, MailboxHistoryEntry history, CancellationToken cancellationToken) =>
+        ApplyBatchAsync([], [id], [history], cancellationToken);
 
-    public async ValueTask ApplyBatchAsync(IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<MailboxHistoryEntry>> LoadHistoryAsync(MailboxId id, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            "SELECT at, kind, source, actor, old_counts, new_counts, version FROM mailbox_history WHERE mailbox_id = $1 ORDER BY seq DESC LIMIT $2",
+            connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id.ToString() });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        var result = new List<MailboxHistoryEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(MailboxRowFormat.ToHistoryEntry(
+                id,
+                reader.GetFieldValue<DateTimeOffset>(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.GetInt64(6)));
+        }
+
+        return result;
+    }
+
+    public async ValueTask ApplyBatchAsync(IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, IReadOnlyList<MailboxHistoryEntry> history, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(upserts);
         ArgumentNullException.ThrowIfNull(deletes);
+        ArgumentNullException.ThrowIfNull(history);
         await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         if (upserts.Count > 0)
@@ -124,7 +164,7 @@ internal sealed class PostgresMailboxRepository : IMailboxRepository
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await NotifyAsync(connection, transaction, upserts, deletes, cancellationToken).ConfigureAwait(false);
+        await NotifyAsync(connection, transaction, upserts, deletes, history, cancellationToken).ConfigureAwait(false);
         try
         {
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -137,16 +177,76 @@ internal sealed class PostgresMailboxRepository : IMailboxRepository
         }
     }
 
-    // NOTIFY is transactional: other nodes hear of the change only if and when it commits.
-    private async Task NotifyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, CancellationToken cancellationToken)
+    // NOTIFY is transactional: other nodes hear of the change only if and when it commits. The history rows travel in the
+    // same batch as the NOTIFY, so recording them costs no extra round trip.
+    private async Task NotifyAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes,
+        IReadOnlyList<MailboxHistoryEntry> history, CancellationToken cancellationToken)
     {
         var total = upserts.Count + deletes.Count;
-        if (total == 0)
+        if (total == 0 && history.Count == 0)
         {
             return;
         }
 
-        await using var command = new NpgsqlCommand { Connection = connection, Transaction = transaction };
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        if (history.Count > 0)
+        {
+            AddHistory(batch, history);
+        }
+
+        if (total > 0)
+        {
+            batch.BatchCommands.Add(NotifyCommand(upserts, deletes, total));
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void AddHistory(NpgsqlBatch batch, IReadOnlyList<MailboxHistoryEntry> history)
+    {
+        var n = history.Count;
+        var ids = new string[n];
+        var at = new DateTimeOffset[n];
+        var kinds = new string[n];
+        var sources = new string[n];
+        var actors = new string[n];
+        var olds = new string?[n];
+        var news = new string?[n];
+        var versions = new long[n];
+        for (var i = 0; i < n; i++)
+        {
+            var h = history[i];
+            ids[i] = h.Id.ToString();
+            at[i] = h.Time.ToUniversalTime();
+            kinds[i] = MailboxRowFormat.FormatKind(h.Kind);
+            sources[i] = h.Source.ToString();
+            actors[i] = h.Actor;
+            olds[i] = MailboxRowFormat.FormatAll(h.Old);
+            news[i] = MailboxRowFormat.FormatAll(h.New);
+            versions[i] = h.Version;
+        }
+
+        var insert = new NpgsqlBatchCommand(HistorySql);
+        insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids });
+        insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = at });
+        insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = kinds });
+        insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = sources });
+        insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = actors });
+        insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = olds });
+        insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = news });
+        insert.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = versions });
+        batch.BatchCommands.Add(insert);
+
+        var prune = new NpgsqlBatchCommand(PruneSql);
+        prune.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids });
+        prune.Parameters.Add(new NpgsqlParameter<int> { TypedValue = MailboxHistoryEntry.Limit });
+        batch.BatchCommands.Add(prune);
+    }
+
+    private NpgsqlBatchCommand NotifyCommand(IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, int total)
+    {
+        var command = new NpgsqlBatchCommand();
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _store.NodeId });
         if (total > MaxNotifiedIds)
         {
@@ -169,7 +269,7 @@ internal sealed class PostgresMailboxRepository : IMailboxRepository
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids });
         }
 
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return command;
     }
 
     private static async Task<List<Mailbox>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)

@@ -57,5 +57,19 @@ internal static class PostgresMigrations
                 WHEN (OLD.owner IS NOT NULL AND OLD.owner IS DISTINCT FROM NEW.owner)
                 EXECUTE FUNCTION lantern_record_moved();
             """),
+        new(4, "mailbox history", """
+            CREATE TABLE mailbox_history (
+                seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                mailbox_id text NOT NULL,
+                at timestamptz NOT NULL,
+                kind text NOT NULL,
+                source text NOT NULL,
+                actor text NOT NULL,
+                old_counts text NULL,
+                new_counts text NULL,
+                version bigint NOT NULL
+            );
+            CREATE INDEX mailbox_history_mailbox ON mailbox_history (mailbox_id, seq);
+            """),
     ];
 }

@@ -16,11 +16,19 @@ internal sealed class SqliteMailboxRepository : IMailboxRepository
             source = excluded.source, updated_at = excluded.updated_at, publication_lapsed = excluded.publication_lapsed
         """;
 
+    private const string HistorySql = """
+        INSERT INTO mailbox_history (mailbox_id, at, kind, source, actor, old_counts, new_counts, version)
+        VALUES ($id, $at, $kind, $source, $actor, $old, $new, $version);
+        DELETE FROM mailbox_history WHERE mailbox_id = $id AND seq <= (
+            SELECT seq FROM mailbox_history WHERE mailbox_id = $id ORDER BY seq DESC LIMIT 1 OFFSET $keep)
+        """;
+
     private readonly SqliteStore _store;
 
     // Used only by the writer task, so the prepared commands need no lock.
     private SqliteCommand? _upsert;
     private SqliteCommand? _delete;
+    private SqliteCommand? _history;
 
     public SqliteMailboxRepository(SqliteStore store)
     {
@@ -55,19 +63,52 @@ internal sealed class SqliteMailboxRepository : IMailboxRepository
         return result;
     }
 
-    public async ValueTask UpsertAsync(Mailbox mailbox, CancellationToken cancellationToken)
+    public async ValueTask UpsertAsync(Mailbox mailbox, MailboxHistoryEntry history, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
-        await _store.WriteAsync((c, t) => Upsert(c, t, mailbox), cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(history);
+        await _store.WriteAsync((c, t) => Upsert(c, t, mailbox) + Append(c, t, history), cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask DeleteAsync(MailboxId id, CancellationToken cancellationToken) =>
-        await _store.WriteAsync((c, t) => Delete(c, t, id), cancellationToken).ConfigureAwait(false);
+    public async ValueTask DeleteAsync(MailboxId id, MailboxHistoryEntry history, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        await _store.WriteAsync((c, t) => Delete(c, t, id) + Append(c, t, history), cancellationToken).ConfigureAwait(false);
+    }
 
-    public async ValueTask ApplyBatchAsync(IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<MailboxHistoryEntry>> LoadHistoryAsync(MailboxId id, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT at, kind, source, actor, old_counts, new_counts, version FROM mailbox_history
+            WHERE mailbox_id = $id ORDER BY seq DESC LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$id", id.ToString());
+        command.Parameters.AddWithValue("$limit", limit);
+        var result = new List<MailboxHistoryEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(MailboxRowFormat.ToHistoryEntry(
+                id,
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.GetInt64(6)));
+        }
+
+        return result;
+    }
+
+    public async ValueTask ApplyBatchAsync(IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, IReadOnlyList<MailboxHistoryEntry> history, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(upserts);
         ArgumentNullException.ThrowIfNull(deletes);
+        ArgumentNullException.ThrowIfNull(history);
         await _store.WriteAsync(
             (c, t) =>
             {
@@ -80,6 +121,11 @@ internal sealed class SqliteMailboxRepository : IMailboxRepository
                 foreach (var id in deletes)
                 {
                     n += Delete(c, t, id);
+                }
+
+                foreach (var entry in history)
+                {
+                    Append(c, t, entry);
                 }
 
                 return n;
@@ -115,6 +161,35 @@ internal sealed class SqliteMailboxRepository : IMailboxRepository
         p[11].Value = mailbox.PublicationLapsed ? 1 : 0;
         _upsert.Transaction = transaction;
         return _upsert.ExecuteNonQuery();
+    }
+
+    /// <summary>Appends one history row and drops the mailbox's rows beyond the newest <see cref="MailboxHistoryEntry.Limit"/>
+    /// (an index range of the mailbox's own rows, so the cost does not grow with the table); returns 0 so counts stay those of mailbox rows.</summary>
+    private int Append(SqliteConnection connection, SqliteTransaction transaction, MailboxHistoryEntry entry)
+    {
+        if (_history is null)
+        {
+            _history = connection.CreateCommand();
+            _history.CommandText = HistorySql;
+            foreach (var name in (string[])["$id", "$at", "$kind", "$source", "$actor", "$old", "$new", "$version", "$keep"])
+            {
+                _history.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+        }
+
+        var p = _history.Parameters;
+        p[0].Value = entry.Id.ToString();
+        p[1].Value = entry.Time.ToUnixTimeMilliseconds();
+        p[2].Value = MailboxRowFormat.FormatKind(entry.Kind);
+        p[3].Value = entry.Source.ToString();
+        p[4].Value = entry.Actor;
+        p[5].Value = (object?)MailboxRowFormat.FormatAll(entry.Old) ?? DBNull.Value;
+        p[6].Value = (object?)MailboxRowFormat.FormatAll(entry.New) ?? DBNull.Value;
+        p[7].Value = entry.Version;
+        p[8].Value = MailboxHistoryEntry.Limit;
+        _history.Transaction = transaction;
+        _history.ExecuteNonQuery();
+        return 0;
     }
 
     private int Delete(SqliteConnection connection, SqliteTransaction transaction, MailboxId id)

@@ -33,5 +33,19 @@ internal static class SqliteMigrations
             ) WITHOUT ROWID;
             CREATE INDEX records_expires_at ON records (expires_at) WHERE expires_at IS NOT NULL;
             """),
+        new(3, "mailbox history", """
+            CREATE TABLE mailbox_history (
+                seq INTEGER PRIMARY KEY,
+                mailbox_id TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                source TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                old_counts TEXT NULL,
+                new_counts TEXT NULL,
+                version INTEGER NOT NULL
+            );
+            CREATE INDEX mailbox_history_mailbox ON mailbox_history (mailbox_id, seq);
+            """),
     ];
 }
