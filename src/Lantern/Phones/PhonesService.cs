@@ -40,6 +40,8 @@ internal sealed class PhonesService : IAsyncDisposable
         Registrar = new Registrar(settings, _writer, time, _metrics, logger);
         Unsolicited = new UnsolicitedNotifier(sender, mailboxes, Registrar, Subscriptions.IsCovered, settings, time, _metrics, logger);
         Registrar.Listener = Unsolicited;
+        Registrar.Connections = Connections;
+        Subscriptions.Connections = Connections;
         Subscriptions.CoverageEnded = Unsolicited.OnCoverageEnded;
         Unsolicited.ApplyDirectory(directory);
         Status = new PhonesStatus(() => Directory, Registrar, Subscriptions, Unsolicited);
@@ -48,6 +50,9 @@ internal sealed class PhonesService : IAsyncDisposable
     }
 
     public PhonesSettings Settings { get; }
+
+    /// <summary>Per-connection use by live subscriptions and bindings; the host points its mark at the transport.</summary>
+    public ConnectionUse Connections { get; } = new();
 
     /// <summary>The endpoints in effect (replaced whole by <see cref="ApplyEndpoints"/>).</summary>
     public EndpointDirectory Directory => Volatile.Read(ref _directory);

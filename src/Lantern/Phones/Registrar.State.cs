@@ -194,6 +194,7 @@ internal sealed partial class Registrar
     private void AddLocked(List<ContactBinding> list, ContactBinding binding)
     {
         list.Add(binding);
+        Connections?.Acquire(binding.ConnectionId);
         if (binding.Origin != BindingOrigin.Static)
         {
             _dynamicCount++;
@@ -213,6 +214,7 @@ internal sealed partial class Registrar
             return;
         }
 
+        Connections?.Release(binding.ConnectionId);
         if (binding.Origin != BindingOrigin.Static)
         {
             _dynamicCount--;

@@ -64,7 +64,7 @@ internal sealed class SubscribeHandler : ISipRequestHandler
                 return ValueTask.CompletedTask;
             }
 
-            var refreshed = _phones.Subscriptions.Refresh(request.CallId, toTag, request.FromTag, expires, contact);
+            var refreshed = _phones.Subscriptions.Refresh(request.CallId, toTag, request.FromTag, expires, contact, tx.ResponseDestination);
             return Answer(tx, refreshed);
         }
 

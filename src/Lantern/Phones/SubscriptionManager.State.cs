@@ -11,6 +11,7 @@ internal sealed partial class SubscriptionManager
     private void AddLocked(Subscription sub)
     {
         _byDialog.Add(sub.Key, sub);
+        Connections?.Acquire(sub.Dialog.ConnectionId);
         foreach (var m in sub.Target.AllMailboxes())
         {
             if (!_byMailbox.TryGetValue(m, out var indexed))
@@ -103,6 +104,7 @@ internal sealed partial class SubscriptionManager
 
         sub.Ended = true;
         _byDialog.Remove(sub.Key);
+        Connections?.Release(sub.Dialog.ConnectionId);
         foreach (var m in sub.Target.AllMailboxes())
         {
             if (!_byMailbox.TryGetValue(m, out var indexed))
