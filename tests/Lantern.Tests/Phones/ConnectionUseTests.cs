@@ -69,6 +69,28 @@ public sealed class ConnectionUseTests
     }
 
     [Fact]
+    public async Task Register_MarksItsConnection_ReRegisterOverANewOneMovesTheMark_UnregisterClearsIt()
+    {
+        await using var f = await PhonesFixture.CreateAsync();
+        var marks = new List<(long Id, bool InUse)>();
+        var use = new ConnectionUse { Mark = (id, inUse) => marks.Add((id, inUse)) };
+        using var r = new Registrar(new PhonesSettings { Domain = "example.com" }, null, f.Time, f.Metrics, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance) { Connections = use };
+        var phone = PhoneEndpoint.Create("1001", "pw", "1001@default");
+        RegisterRequest Over(long connectionId, int expires, long cseq) =>
+            new(phone, [new RegisterContact("sip:1001@192.0.2.7;transport=tcp", expires)], false, expires, "reg-call", cseq, [], SipTransportKind.Tcp, "192.0.2.7", 40000 + (int)connectionId, connectionId);
+
+        r.Register(Over(7, 600, 1));
+        Assert.Equal(1, use.CountOf(7));
+        r.Register(Over(9, 600, 2));
+        Assert.Equal(0, use.CountOf(7));
+        Assert.Equal(1, use.CountOf(9));
+        r.Register(Over(9, 0, 3));
+
+        Assert.Equal(0, use.CountOf(9));
+        Assert.Equal([(7L, true), (7L, false), (9L, true), (9L, false)], marks);
+    }
+
+    [Fact]
     public void Udp_IsNotCounted()
     {
         var marks = 0;
