@@ -41,6 +41,8 @@ internal sealed class PhonesService : IAsyncDisposable
         Registrar = new Registrar(settings, _writer, time, _metrics, logger);
         Unsolicited = new UnsolicitedNotifier(sender, mailboxes, Registrar, Subscriptions.IsCovered, settings, time, _metrics, logger);
         Registrar.Listener = Unsolicited;
+        Registrar.Connections = Connections;
+        Subscriptions.Connections = Connections;
         Subscriptions.CoverageEnded = Unsolicited.OnCoverageEnded;
         Unsolicited.ApplyDirectory(directory);
         if (store is IRecordOwnership ownership)
@@ -57,6 +59,9 @@ internal sealed class PhonesService : IAsyncDisposable
 
     /// <summary>Lease and takeover in cluster mode; null with a single-node store.</summary>
     public ClusterOwnership? Ownership => _ownership;
+
+    /// <summary>Per-connection use by live subscriptions and bindings; the host points its mark at the transport.</summary>
+    public ConnectionUse Connections { get; } = new();
 
     /// <summary>The endpoints in effect (replaced whole by <see cref="ApplyEndpoints"/>).</summary>
     public EndpointDirectory Directory => Volatile.Read(ref _directory);

@@ -3,6 +3,7 @@ using Lantern.Configuration;
 using Lantern.Mailboxes;
 using Lantern.Sip.Auth;
 using Lantern.Sip.Stack;
+using Lantern.Sip.Transport;
 using Lantern.Storage;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +17,7 @@ internal static class PhonesServiceCollectionExtensions
     /// before the first in-dialog request. Uses a registered <see cref="DigestAuthenticator"/> / <see cref="AuthFailureTracker"/> when present.</summary>
     public static IServiceCollection AddLanternPhones(this IServiceCollection services)
     {
-        services.AddSingleton(sp => new PhonesModule(
+        services.AddSingleton(sp => WithConnectionMarks(sp, new PhonesModule(
             sp.GetRequiredService<SipStack>(),
             sp.GetRequiredService<IMailboxService>(),
             sp.GetRequiredService<IOptions<LanternOptions>>().Value,
@@ -25,11 +26,21 @@ internal static class PhonesServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetService<IMeterFactory>(),
             sp.GetService<DigestAuthenticator>(),
-            sp.GetService<AuthFailureTracker>()));
+            sp.GetService<AuthFailureTracker>())));
         services.AddSingleton(sp => sp.GetRequiredService<PhonesModule>().Status);
         services.AddSingleton(sp => sp.GetRequiredService<PhonesModule>().Contacts);
         services.AddSingleton(sp => sp.GetRequiredService<PhonesModule>().Notifier);
         services.AddHostedService<PhonesHostedService>();
         return services;
+    }
+
+    private static PhonesModule WithConnectionMarks(IServiceProvider sp, PhonesModule module)
+    {
+        if (sp.GetService<SipTransportManager>() is { } transport)
+        {
+            module.Service.Connections.Mark = (id, inUse) => transport.MarkInUse(id, inUse);
+        }
+
+        return module;
     }
 }

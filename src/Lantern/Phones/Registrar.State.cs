@@ -299,6 +299,7 @@ internal sealed partial class Registrar
     private void AddLocked(List<ContactBinding> list, ContactBinding binding, bool claim = true)
     {
         list.Add(binding);
+        Connections?.Acquire(binding.ConnectionId);
         if (binding.Origin != BindingOrigin.Static)
         {
             _dynamicCount++;
@@ -318,6 +319,7 @@ internal sealed partial class Registrar
             return;
         }
 
+        Connections?.Release(binding.ConnectionId);
         if (binding.Origin != BindingOrigin.Static)
         {
             _dynamicCount--;

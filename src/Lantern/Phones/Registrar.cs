@@ -30,6 +30,9 @@ internal sealed partial class Registrar : IDisposable
     /// <summary>Told about new, refreshed and removed bindings.</summary>
     public IContactBindingListener? Listener { get; set; }
 
+    /// <summary>Keeps the connection a live binding was registered over open past the idle timeout; null counts nothing.</summary>
+    public ConnectionUse? Connections { get; set; }
+
     /// <summary>REGISTER and API bindings (static ones excluded): what the registration bound counts.</summary>
     public int Count
     {

@@ -134,7 +134,7 @@ internal sealed class SubscribeHandler : ISipRequestHandler
             return ValueTask.CompletedTask;
         }
 
-        var refreshed = _phones.Subscriptions.Refresh(tx.Request.CallId, toTag, fromTag, expires, contact);
+        var refreshed = _phones.Subscriptions.Refresh(tx.Request.CallId, toTag, fromTag, expires, contact, tx.ResponseDestination);
         return Answer(tx, refreshed);
     }
 

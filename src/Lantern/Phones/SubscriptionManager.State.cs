@@ -11,6 +11,7 @@ internal sealed partial class SubscriptionManager
     private void AddLocked(Subscription sub)
     {
         _byDialog.Add(sub.Key, sub);
+        Connections?.Acquire(sub.Dialog.ConnectionId);
         foreach (var m in sub.Target.AllMailboxes())
         {
             if (!_byMailbox.TryGetValue(m, out var indexed))
@@ -111,6 +112,7 @@ internal sealed partial class SubscriptionManager
         NotifyOutcome.Complete(sub.Waiters, NotifyOutcome.NotSent("the subscription ended"));
         sub.Waiters = null;
         _byDialog.Remove(sub.Key);
+        Connections?.Release(sub.Dialog.ConnectionId);
         foreach (var m in sub.Target.AllMailboxes())
         {
             if (!_byMailbox.TryGetValue(m, out var indexed))

@@ -1,4 +1,5 @@
 using Lantern.Mailboxes;
+using Lantern.Sip.Transport;
 
 namespace Lantern.Phones;
 
@@ -60,6 +61,9 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
 
     /// <summary>Called (outside the lock) when the last active subscription of an endpoint covering a mailbox ends, so unsolicited NOTIFY resumes.</summary>
     public Action<string, MailboxId>? CoverageEnded { get; set; }
+
+    /// <summary>Keeps the connection a live subscription was received over open past the idle timeout; null counts nothing.</summary>
+    public ConnectionUse? Connections { get; set; }
 
     public int Count
     {
@@ -158,7 +162,8 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
 
     /// <summary>An in-dialog SUBSCRIBE: refresh (new expiry, NOTIFY with the current state) or, with Expires 0, unsubscribe (final NOTIFY).</summary>
     /// <param name="newRemoteTarget">The request's Contact when present (target refresh).</param>
-    public SubscribeDecision Refresh(string callId, string localTag, string remoteTag, int? requestedExpires, string? newRemoteTarget)
+    /// <param name="flow">Where the refresh came from: over a new stream connection, later NOTIFYs go there.</param>
+    public SubscribeDecision Refresh(string callId, string localTag, string remoteTag, int? requestedExpires, string? newRemoteTarget, SipDestination? flow = null)
     {
         var now = _time.GetUtcNow();
         lock (_gate)
@@ -172,6 +177,19 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
             if (granted is null)
             {
                 return new SubscribeDecision(SubscribeStatus.IntervalTooBrief, null, 0, _settings.SubscriptionMinExpires, 0);
+            }
+
+            if (flow is { ConnectionId: not 0 } f && f.ConnectionId != sub.Dialog.ConnectionId)
+            {
+                // A phone that reconnected (WebSocket) or was rebound by a NAT is reachable only over its new connection.
+                Connections?.Move(sub.Dialog.ConnectionId, f.ConnectionId);
+                sub.Dialog = sub.Dialog with
+                {
+                    Transport = f.Transport,
+                    RemoteAddress = f.Remote.Address.ToString(),
+                    RemotePort = f.Remote.Port,
+                    ConnectionId = f.ConnectionId,
+                };
             }
 
             return RefreshLocked(sub, granted.Value, newRemoteTarget, now);
