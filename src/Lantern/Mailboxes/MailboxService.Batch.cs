@@ -56,6 +56,8 @@ internal sealed partial class MailboxService
                     return Refused(MailboxWriteStatus.VersionMismatch, "a mailbox of the batch was changed on another node at the same time; nothing was written, retry");
                 }
 
+                await BackOffAsync(attempt).ConfigureAwait(false);
+
                 foreach (var id in ids)
                 {
                     if (await RefreshLockedAsync(id).ConfigureAwait(false) is { } failed)

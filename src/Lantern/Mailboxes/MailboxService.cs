@@ -14,8 +14,9 @@ namespace Lantern.Mailboxes;
 internal sealed partial class MailboxService : IMailboxService, IDisposable
 {
     /// <summary>Compare-and-set attempts of one write against a shared store; each loss means another node committed in
-    /// between, so running out takes sustained contention on one mailbox from several nodes.</summary>
-    private const int MaxCommitAttempts = 16;
+    /// between, and from the second loss on a jittered pause (<see cref="BackOffAsync"/>) lets the loser win, so running out
+    /// takes seconds of sustained contention on one mailbox from several nodes.</summary>
+    private const int MaxCommitAttempts = 64;
 
     private readonly IMailboxRepository _repository;
     private readonly TimeProvider _time;
@@ -207,6 +208,8 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
                 {
                     return Conflict(id);
                 }
+
+                await BackOffAsync(attempt).ConfigureAwait(false);
             }
 
             if (await RefreshLockedAsync(id).ConfigureAwait(false) is { } failed)
@@ -217,6 +220,13 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
             fresh = true;
         }
     }
+
+    /// <summary>After the second lost compare-and-set in a row, waits 1 to 2·attempt ms at random before re-reading.</summary>
+    /// <remarks>Two nodes retrying in lock step can make the same one lose every time (its round trip is the longer); the
+    /// random pause breaks the symmetry. It is wall-clock on purpose: it spaces database round trips, it is not a timer of
+    /// the protocol, and a test clock that never advances would stall the write.</remarks>
+    private static Task BackOffAsync(int attempt) =>
+        attempt < 2 ? Task.CompletedTask : Task.Delay(Random.Shared.Next(1, 1 + (2 * attempt)));
 
     /// <summary>Makes memory equal the stored row (publishing it if it moved); null on success, else the store failure.</summary>
     private async ValueTask<MailboxWriteResult?> RefreshLockedAsync(MailboxId id)
