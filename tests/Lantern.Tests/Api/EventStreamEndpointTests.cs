@@ -85,6 +85,24 @@ public sealed class EventStreamEndpointTests : IClassFixture<ApiTestHost>
     }
 
     [Fact]
+    public async Task Events_LastEventIdNotIssuedHere_SendsResyncThenTheLiveStream()
+    {
+        using var client = _host.Client();
+        await client.PutAsync("ari/mailboxes/f@sse7?newMessages=1", null);
+
+        // An id far beyond this node's, as a client moving from another node (or from an earlier run) carries.
+        var foreign = (_host.Mailboxes.Changes.LastSequence + 1_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var sse = await SseClient.OpenAsync(client, "api/v1/events?like=" + Uri.EscapeDataString("@sse7$"), foreign);
+        var (name, _, _) = await sse.NextAsync(Deadline);
+        Assert.Equal("resync", name);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PutAsync("ari/mailboxes/f@sse7?newMessages=4", null)).StatusCode);
+        var (live, _, data) = await sse.NextAsync(Deadline);
+        Assert.Equal("mailbox", live);
+        Assert.Contains("\"new\":4", data, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Events_OverStreamLimit_Is503()
     {
         await using var host = new ApiTestHost { ExtraConfiguration = new Dictionary<string, string?> { ["http:maxEventStreams"] = "1" } };

@@ -87,12 +87,18 @@ internal static class EventStreamEndpoint
         var sent = resumeFrom ?? mailboxes.Changes.LastSequence;
         if (resumeFrom is { } from)
         {
+            // Read before the replay window: every change after it is in the window or still comes through the reader.
+            var held = mailboxes.Changes.LastSequence;
             var missed = mailboxes.Changes.ReadSince(from, out var complete);
             if (!complete)
             {
-                var oldest = missed.Count > 0 ? missed[0].Sequence : mailboxes.Changes.LastSequence + 1;
+                var oldest = missed.Count > 0 ? missed[0].Sequence : held + 1;
                 var resync = new ResyncEventDto(from, oldest, "changes after Last-Event-ID are no longer held; re-read the mailboxes");
                 text.Append("event: resync\ndata: ").Append(JsonSerializer.Serialize(resync, ApiJsonContext.Default.ResyncEventDto)).Append("\n\n");
+
+                // The live stream continues from this node's own position: an id it never issued (another node's or an
+                // earlier run's, possibly larger than any here) must not hold back the changes that follow.
+                sent = held;
             }
 
             foreach (var change in missed)
