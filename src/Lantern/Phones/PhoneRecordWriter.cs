@@ -20,9 +20,11 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     private Dictionary<(string Kind, string Key), PendingWrite> _inFlight = [];
     private long _pendingSince;
     private long _inFlightSince;
-    private TaskCompletionSource? _nextCommit;
-    private TaskCompletionSource? _inFlightCommit;
+    private TaskCompletionSource<bool>? _nextCommit;
+    private TaskCompletionSource<bool>? _inFlightCommit;
     private Task? _loop;
+
+    private static readonly Task<bool> Committed = Task.FromResult(true);
 
     public PhoneRecordWriter(IRecordStore store, ILogger logger, TimeProvider? time = null)
     {
@@ -97,9 +99,9 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Completes once everything queued before the call has been committed (or its commit has failed and been
-    /// logged: callers go on either way, since refusing phones while the store is down would be worse).</summary>
-    public Task WhenCommitted()
+    /// <summary>True once everything queued before the call has been committed; false when that commit failed or took longer
+    /// than <see cref="WaitLimit"/>, so the caller answers <c>503</c> instead of acknowledging what is not stored.</summary>
+    public Task<bool> WhenCommitted()
     {
         lock (_gate)
         {
@@ -108,7 +110,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
                 return (_nextCommit ??= NewCommit()).Task;
             }
 
-            return _inFlightCommit?.Task ?? Task.CompletedTask;
+            return _inFlightCommit?.Task ?? Committed;
         }
     }
 
@@ -148,7 +150,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
 
         lock (_gate)
         {
-            _nextCommit?.TrySetResult();
+            _nextCommit?.TrySetResult(false);
         }
 
         _stop.Dispose();
@@ -227,7 +229,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     /// wait before trying again, already running before the waiters go on.</summary>
     private async Task<Task?> CommitOnceAsync(bool retryAfterFailure, CancellationToken cancellationToken)
     {
-        (bool Ok, TaskCompletionSource? Done) result;
+        (bool Ok, TaskCompletionSource<bool>? Done) result;
         await _committing.WaitAsync(cancellationToken);
         try
         {
@@ -239,16 +241,16 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         }
 
         var retry = result.Ok || !retryAfterFailure ? null : Task.Delay(RetryDelay, _time, cancellationToken);
-        result.Done?.TrySetResult();
+        result.Done?.TrySetResult(result.Ok);
         return retry;
     }
 
     /// <summary>One transaction with everything pending; false when the store refused it (the writes are queued again
     /// unless newer ones for the same keys arrived meanwhile), and the waiters to release once the caller has let go of
     /// <see cref="_committing"/>.</summary>
-    private async Task<(bool Ok, TaskCompletionSource? Done)> CommitPendingAsync(CancellationToken cancellationToken)
+    private async Task<(bool Ok, TaskCompletionSource<bool>? Done)> CommitPendingAsync(CancellationToken cancellationToken)
     {
-        TaskCompletionSource done;
+        TaskCompletionSource<bool> done;
         lock (_gate)
         {
             if (_pending.Count == 0)
@@ -287,7 +289,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            done.TrySetResult();
+            done.TrySetResult(false);
             throw;
         }
 #pragma warning disable CA1031 // A store failure must not stop the writer; the writes are tried again after a pause.
@@ -334,15 +336,15 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         return (ok, done);
     }
 
-    private static TaskCompletionSource NewCommit() => new();
+    private static TaskCompletionSource<bool> NewCommit() => new();
 
     private void ReleaseSlowWaiters(object? state)
     {
-        if (state is TaskCompletionSource done && !done.Task.IsCompleted)
+        if (state is TaskCompletionSource<bool> done && !done.Task.IsCompleted)
         {
             PhonesLog.StoreSlow(_logger, WaitLimit.TotalSeconds);
-            // Off the timer thread: the waiters go on to answer their requests.
-            ThreadPool.UnsafeQueueUserWorkItem(static d => d.TrySetResult(), done, preferLocal: false);
+            // Off the timer thread: the waiters go on to answer their requests (503: not stored yet).
+            ThreadPool.UnsafeQueueUserWorkItem(static d => d.TrySetResult(false), done, preferLocal: false);
         }
     }
 

@@ -30,7 +30,7 @@ internal static partial class PhonesLog
     [LoggerMessage(EventId = 4022, Level = LogLevel.Error, Message = "Committing {Count} subscription/registration records failed; trying again shortly")]
     public static partial void StoreBatchFailed(ILogger logger, int count, Exception exception);
 
-    [LoggerMessage(EventId = 4023, Level = LogLevel.Warning, Message = "The store has not committed within {Seconds} s; answering without waiting longer")]
+    [LoggerMessage(EventId = 4023, Level = LogLevel.Warning, Message = "The store has not committed within {Seconds} s; answering 503 Retry-After rather than acknowledging what is not stored")]
     public static partial void StoreSlow(ILogger logger, double seconds);
 
     [LoggerMessage(EventId = 4008, Level = LogLevel.Debug, Message = "Subscription {CallId} ended: mailbox {Mailbox} was deleted (noresource)")]

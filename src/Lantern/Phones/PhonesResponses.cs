@@ -30,22 +30,39 @@ internal static class PhonesResponses
     public static void IntervalTooBrief(SipServerTransaction tx, int minExpires) =>
         tx.Respond(tx.CreateResponse(423, "Interval Too Brief").AddHeader(SipHeaderId.MinExpires, minExpires.ToString(CultureInfo.InvariantCulture)));
 
+    /// <summary>Seconds a phone is asked to wait when its request could not be stored.</summary>
+    public const string StoreRetryAfter = "5";
+
     /// <summary>Answers once <paramref name="stored"/> (the commit of what the answer acknowledges) completes: at once when it
-    /// already has, so the common case costs no state machine.</summary>
-    public static ValueTask AnswerWhenStored<TState>(Task stored, TState state, Action<TState> answer)
+    /// already has, so the common case costs no state machine. When the commit failed or stalled, <c>503</c> with
+    /// <c>Retry-After</c> and <paramref name="unavailable"/> as reason phrase: a <c>200</c> means stored (decision 0036).</summary>
+    public static ValueTask AnswerWhenStored<TState>(Task<bool> stored, SipServerTransaction tx, string unavailable, TState state, Action<TState> answer)
     {
         if (stored.IsCompleted)
         {
-            answer(state);
+            AnswerStored(stored.Result, tx, unavailable, state, answer);
             return ValueTask.CompletedTask;
         }
 
-        return AnswerAfterAsync(stored, state, answer);
+        return AnswerAfterAsync(stored, tx, unavailable, state, answer);
     }
 
-    private static async ValueTask AnswerAfterAsync<TState>(Task stored, TState state, Action<TState> answer)
+    /// <summary><c>503</c> + <c>Retry-After</c> for a request whose state could not be stored.</summary>
+    public static void StoreUnavailable(SipServerTransaction tx, string reason) =>
+        tx.Respond(tx.CreateResponse(503, reason).AddHeader(SipHeaderId.RetryAfter, StoreRetryAfter));
+
+    private static async ValueTask AnswerAfterAsync<TState>(Task<bool> stored, SipServerTransaction tx, string unavailable, TState state, Action<TState> answer) =>
+        AnswerStored(await stored, tx, unavailable, state, answer);
+
+    private static void AnswerStored<TState>(bool ok, SipServerTransaction tx, string unavailable, TState state, Action<TState> answer)
     {
-        await stored;
-        answer(state);
+        if (ok)
+        {
+            answer(state);
+        }
+        else
+        {
+            StoreUnavailable(tx, unavailable);
+        }
     }
 }

@@ -81,9 +81,11 @@ internal sealed class PhonesService : IAsyncDisposable
     /// <summary>Age of the oldest subscription or binding write not yet committed (zero without a store).</summary>
     public TimeSpan StoreDelay() => _writer?.Delay() ?? TimeSpan.Zero;
 
-    /// <summary>Completes once every subscription and binding write queued so far is committed, or after
-    /// <see cref="PhoneRecordWriter.WaitLimit"/> when the store is stalled.</summary>
-    public Task WhenStored() => _writer?.WhenCommitted() ?? Task.CompletedTask;
+    /// <summary>True once every subscription and binding write queued so far is committed; false when the commit failed or
+    /// the store stalled past <see cref="PhoneRecordWriter.WaitLimit"/>.</summary>
+    private static readonly Task<bool> Stored = Task.FromResult(true);
+
+    public Task<bool> WhenStored() => _writer?.WhenCommitted() ?? Stored;
 
     /// <summary>Cluster mode: an in-dialog request for a subscription this node does not have (the load balancer sent the phone
     /// here) moves the dialog here: the stored record becomes this node's whoever owned it, since the phone's own request is

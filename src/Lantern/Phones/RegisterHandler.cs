@@ -124,7 +124,7 @@ internal sealed class RegisterHandler : ISipRequestHandler
 
                 ok.AddHeader(SipHeaderId.Date, now.ToString("r", CultureInfo.InvariantCulture));
                 // Bindings are acknowledged once durable, like subscriptions; their unsolicited NOTIFYs follow the 200 on the wire.
-                return PhonesResponses.AnswerWhenStored(_phones.WhenStored(), (tx, ok, _phones.Registrar, outcome), static s =>
+                return PhonesResponses.AnswerWhenStored(_phones.WhenStored(), tx, "Registration Store Unavailable", (tx, ok, _phones.Registrar, outcome), static s =>
                 {
                     if (!s.tx.Respond(s.ok, static a => a.Registrar.Announce(a.outcome), (s.Registrar, s.outcome)))
                     {

@@ -12,6 +12,7 @@ namespace Lantern.Phones;
 internal sealed class SubscribeHandler : ISipRequestHandler
 {
     private const string Package = "message-summary";
+    private const string SubscriptionStoreUnavailable = "Subscription Store Unavailable";
 
     private readonly PhonesService _phones;
     private readonly PhonesAuthenticator _auth;
@@ -150,7 +151,7 @@ internal sealed class SubscribeHandler : ISipRequestHandler
         catch (Exception)
 #pragma warning restore CA1031
         {
-            tx.Respond(tx.CreateResponse(503, "Subscription Store Unavailable").AddHeader(SipHeaderId.RetryAfter, "5"));
+            PhonesResponses.StoreUnavailable(tx, SubscriptionStoreUnavailable);
             return;
         }
 
@@ -198,8 +199,8 @@ internal sealed class SubscribeHandler : ISipRequestHandler
             case SubscribeStatus.Accepted:
                 // The 200 promises the phone its lamp will be kept right, across a crash too: answer once the subscription
                 // is stored. An unsubscribe is answered at once; losing its delete costs one NOTIFY answered 481.
-                var stored = decision.Expires > 0 ? _phones.WhenStored() : Task.CompletedTask;
-                return PhonesResponses.AnswerWhenStored(stored, (Handler: this, tx, decision), static s => s.Handler.Accept(s.tx, s.decision));
+                var stored = decision.Expires > 0 ? _phones.WhenStored() : Task.FromResult(true);
+                return PhonesResponses.AnswerWhenStored(stored, tx, SubscriptionStoreUnavailable, (Handler: this, tx, decision), static s => s.Handler.Accept(s.tx, s.decision));
             case SubscribeStatus.IntervalTooBrief:
                 PhonesResponses.IntervalTooBrief(tx, decision.MinExpires);
                 break;

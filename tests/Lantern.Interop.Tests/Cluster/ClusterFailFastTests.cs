@@ -62,4 +62,40 @@ public sealed class ClusterFailFastTests
 
         await ClusterRest.WaitVoiceAsync(cluster[1], "300@default", "3/0 (0/0)", Deadline);
     }
+
+    [ClusterFact]
+    public async Task FrozenDatabase_NewSubscribe503WithRetryAfterNaming_TheStore_Not200()
+    {
+        await using var cluster = await LanternCluster.StartAsync(1, "\"endpoints\": [ " + ClusterPhone.Endpoint("1001", "1001@default") + " ]");
+        var node = cluster[0];
+
+        await cluster.Postgres.FreezeAsync();
+        Lantern.Sip.Messages.SipMessage answer;
+        try
+        {
+            answer = await ClusterPhone.TrySubscribeAsync(node.SipPort, "1001");
+        }
+        finally
+        {
+            await cluster.Postgres.ThawAsync();
+        }
+
+        Assert.True(answer.StatusCode == 503, $"SUBSCRIBE during the freeze answered {answer.StatusCode} {answer.ReasonPhrase}");
+        Assert.Equal("Subscription Store Unavailable", answer.ReasonPhrase);
+        Assert.Equal("5", answer.GetHeader(Lantern.Sip.Messages.SipHeaderId.RetryAfter));
+
+        // Once the database is back a SUBSCRIBE is stored and acknowledged again.
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var again = await ClusterPhone.TrySubscribeAsync(node.SipPort, "1001");
+            if (again.StatusCode == 200)
+            {
+                break;
+            }
+
+            Assert.True(clock.Elapsed < Deadline, $"SUBSCRIBE did not recover after the thaw: {again.StatusCode} {again.ReasonPhrase}");
+            await Task.Delay(100);
+        }
+    }
 }

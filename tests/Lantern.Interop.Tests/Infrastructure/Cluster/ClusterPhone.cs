@@ -60,6 +60,15 @@ internal sealed class ClusterPhone : IAsyncDisposable
         return phone;
     }
 
+    /// <summary>A new SUBSCRIBE (answering the digest challenge) whose final response is returned, whatever it is.</summary>
+    public static async Task<SipMessage> TrySubscribeAsync(int nodeSipPort, string user, int expires = 600)
+    {
+        await using var phone = new ClusterPhone(nodeSipPort, user, "secret" + user);
+        var challenge = await phone.RequestAsync(expires, null);
+        Assert.Equal(401, challenge.StatusCode);
+        return await phone.RequestAsync(expires, phone.Answer(challenge));
+    }
+
     /// <summary>Sends an in-dialog SUBSCRIBE (refresh, or with 0 an unsubscribe) and returns the final response.</summary>
     public async Task<SipMessage> RefreshAsync(int expires)
     {
