@@ -12,8 +12,11 @@ internal static partial class ApiLog
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Event stream for {Remote} ended: {Reason}")]
     public static partial void EventStreamEnded(ILogger logger, string? remote, string reason);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Readiness check {Name} threw")]
-    public static partial void ReadinessCheckFailed(ILogger logger, Exception exception, string name);
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Readiness check {Name} failing: {Problem}")]
+    public static partial void ReadinessFailing(ILogger logger, string name, string problem);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Readiness check {Name} recovered")]
+    public static partial void ReadinessRecovered(ILogger logger, string name);
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "HTTP connection from {Remote} refused: {Reason} ({Suppressed} more refused since the last such line)")]
     public static partial void ConnectionRefused(ILogger logger, System.Net.IPAddress remote, string reason, long suppressed);

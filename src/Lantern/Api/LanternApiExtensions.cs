@@ -52,6 +52,7 @@ internal static class LanternApiExtensions
         services.AddSingleton<MetricsHistory>();
         services.AddHostedService(sp => sp.GetRequiredService<MetricsHistory>());
         services.AddSingleton<IReadinessCheck, MailboxStoreReadinessCheck>();
+        services.AddSingleton<ReadinessStateLog>();
         services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Lantern API";
@@ -95,7 +96,7 @@ internal static class LanternApiExtensions
         return app;
     }
 
-    private static async Task<IResult> ReadyAsync([FromServices] IEnumerable<IReadinessCheck> checks, [FromServices] ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync([FromServices] IEnumerable<IReadinessCheck> checks, [FromServices] ReadinessStateLog log, CancellationToken cancellationToken)
     {
         var results = new SortedDictionary<string, string?>(StringComparer.Ordinal);
         var ready = true;
@@ -108,7 +109,7 @@ internal static class LanternApiExtensions
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                ApiLog.ReadinessCheckFailed(loggers.CreateLogger(typeof(LanternApiExtensions)), ex, check.Name);
+                // No stack trace: the state change is logged once below, with the message.
                 problem = "check failed: " + ex.Message;
             }
 
@@ -119,6 +120,11 @@ internal static class LanternApiExtensions
             }
 
             ready &= problem is null;
+        }
+
+        foreach (var (name, problem) in results)
+        {
+            log.Observe(name, problem);
         }
 
         return Results.Json(

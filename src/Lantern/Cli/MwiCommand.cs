@@ -42,8 +42,14 @@ internal static class MwiCommand
         {
             var all = new List<MailboxDto>();
             string? after = null;
+            using var progress = CliProgress.For(error);
             for (var page = 0; page < MaxPages; page++)
             {
+                if (page > 0)
+                {
+                    progress.Report("lantern: read " + all.Count.ToString(CultureInfo.InvariantCulture) + " mailboxes…");
+                }
+
                 var path = "api/v1/mailboxes?limit=" + MailboxEndpoints.MaxLimit.ToString(CultureInfo.InvariantCulture);
                 if (parse.GetValue(like) is { } pattern)
                 {
@@ -257,7 +263,13 @@ internal static class MwiCommand
             }
 
             var body = JsonSerializer.Serialize(new DeleteWhereRequest(pattern, everything ? true : null), ApiJsonContext.Default.DeleteWhereRequest);
-            var bulk = await api.SendAsync(HttpMethod.Post, "api/v1/mailboxes:delete", body, null, ct);
+            CliResponse bulk;
+            using (var progress = CliProgress.For(error))
+            {
+                progress.Report("lantern: deleting…");
+                bulk = await api.SendAsync(HttpMethod.Post, "api/v1/mailboxes:delete", body, null, ct);
+            }
+
             if (!bulk.IsSuccess)
             {
                 return await CliStatus.RefusedAsync(error, bulk);

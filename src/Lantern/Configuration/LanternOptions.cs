@@ -11,6 +11,9 @@ public sealed class LanternOptions
 
     public AmiOptions Ami { get; set; } = new();
 
+    /// <summary>Console log format and levels; read when the host is built, so a reload does not change them.</summary>
+    public LoggingOptions Logging { get; set; } = new();
+
     /// <summary>Phones and gateways that receive MWI.</summary>
     public List<EndpointOptions> Endpoints { get; set; } = [];
 

@@ -9,6 +9,7 @@ internal static class LanternOptionsChecks
     public static void Check(LanternOptions options, List<string> errors)
     {
         errors.AddRange(options.BindErrors);
+        CheckLogging(options.Logging, errors);
         var sip = options.Sip;
         if (string.IsNullOrWhiteSpace(sip.Domain))
         {
@@ -175,6 +176,35 @@ internal static class LanternOptionsChecks
         CheckUpstreams(options.Upstreams, remoteMailboxes, errors);
         CheckPeers(options.Peers, remoteMailboxes, errors);
         CheckSpools(options.Spools, errors);
+    }
+
+    private static void CheckLogging(LoggingOptions logging, List<string> errors)
+    {
+        if (logging.Format is not ("text" or "json"))
+        {
+            errors.Add($"logging.format: \"{logging.Format}\" is not text or json");
+        }
+
+        CheckLevels(errors, "logging.levels", logging.Levels);
+        CheckLevels(errors, "logging.LogLevel", logging.LogLevel);
+    }
+
+    private static void CheckLevels(List<string> errors, string path, Dictionary<string, string> levels)
+    {
+        foreach (var (category, level) in levels)
+        {
+            if (!TryParseLevel(level, out _))
+            {
+                errors.Add($"{path}.{category}: \"{level}\" is not Trace, Debug, Information, Warning, Error, Critical or None");
+            }
+        }
+    }
+
+    /// <summary>Reads a level name as written in <c>logging.levels</c> (case-insensitive; numbers refused).</summary>
+    public static bool TryParseLevel(string? text, out LogLevel level)
+    {
+        level = LogLevel.None;
+        return !string.IsNullOrEmpty(text) && char.IsLetter(text[0]) && Enum.TryParse(text, ignoreCase: true, out level) && Enum.IsDefined(level);
     }
 
     private static void CheckSpools(List<SpoolOptions> spools, List<string> errors)

@@ -32,7 +32,8 @@ public static class UnknownSettings
 
     private static void WalkValue(IConfigurationSection section, Type type, List<string> result)
     {
-        if (type == typeof(string) || type.IsValueType)
+        // A dictionary (logging.levels) takes any key.
+        if (type == typeof(string) || type.IsValueType || (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>)))
         {
             return;
         }

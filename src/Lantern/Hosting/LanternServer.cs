@@ -14,7 +14,8 @@ namespace Lantern.Hosting;
 /// <summary>The composition root: builds and runs the host with every service wired in.</summary>
 internal static class LanternServer
 {
-    public static async Task<int> RunAsync(string? configFile, CancellationToken cancellationToken)
+    /// <param name="overrides">Keys set on the command line (<c>--log-format</c>), over the file and the environment.</param>
+    public static async Task<int> RunAsync(string? configFile, IReadOnlyList<KeyValuePair<string, string?>> overrides, CancellationToken cancellationToken)
     {
         if (configFile is not null && !File.Exists(configFile))
         {
@@ -25,7 +26,7 @@ internal static class LanternServer
         WebApplication app;
         try
         {
-            app = Build(configFile, []);
+            app = Build(configFile, overrides);
         }
         catch (InvalidDataException ex)
         {
@@ -77,6 +78,7 @@ internal static class LanternServer
         // Under systemd (Type=notify, packaging/lantern.service): READY=1 once the host started, i.e. the store is loaded and
         // every listener is open; STOPPING=1 on SIGTERM. Outside systemd this does nothing.
         builder.Host.UseSystemd();
+        LogSetup.Configure(builder.Logging, builder.Configuration);
         builder.Services.AddLanternOptions(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
 
