@@ -45,7 +45,7 @@ public sealed class ClusterChaosTests
 
         await using var cluster = await LanternCluster.StartAsync(
             3, "\"endpoints\": [ " + endpoints + " ]", proxied: true,
-            storeSettings: string.Create(CultureInfo.InvariantCulture, $"\"leaseMilliseconds\": {LeaseMilliseconds}, \"commandTimeoutSeconds\": 1"));
+            storeSettings: string.Create(CultureInfo.InvariantCulture, $"\"leaseMilliseconds\": {LeaseMilliseconds}"));
         var models = new MailboxModel[Mailboxes];
         for (var m = 0; m < Mailboxes; m++)
         {
