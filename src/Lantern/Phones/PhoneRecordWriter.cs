@@ -89,6 +89,17 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
 
     public void Delete(string kind, string key) => Enqueue(kind, key, new PendingWrite(null, null, null, null, false));
 
+    /// <summary>True while the last write queued (or being committed) for a record is a delete: the record read back from the
+    /// store is then already ended here (an unsubscribe answered before its delete is stored).</summary>
+    public bool IsDeleting(string kind, string key)
+    {
+        lock (_gate)
+        {
+            var k = (kind, key);
+            return _pending.TryGetValue(k, out var queued) ? queued.IsDelete : _inFlight.TryGetValue(k, out var flying) && flying.IsDelete;
+        }
+    }
+
     /// <summary>Drops what is queued for a record another node now owns: its writes would be refused there anyway.</summary>
     public void Forget(string kind, string key)
     {

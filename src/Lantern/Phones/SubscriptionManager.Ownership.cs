@@ -21,7 +21,9 @@ internal sealed partial class SubscriptionManager
             var removedBefore = _restoredRemoved.Count;
             foreach (var record in records)
             {
-                if (record.Kind == RecordKind && RestoreLocked(record, directory, now))
+                // A fenced node reloading its own records must not bring back a dialog the phone ended here while the store
+                // was down: its delete is still queued, and the row read back predates it.
+                if (record.Kind == RecordKind && _writer?.IsDeleting(RecordKind, record.Key) != true && RestoreLocked(record, directory, now))
                 {
                     added++;
                 }

@@ -84,6 +84,44 @@ public sealed class PhonesServiceTests
     }
 
     [Fact]
+    public async Task Adopt_AfterUnsubscribeWhoseDeleteIsNotStoredYet_DoesNotBringTheDialogBack()
+    {
+        // Found by the cluster chaos test: a node fenced by a database restart reloads its own records when its lease comes
+        // back; a phone's unsubscribe answered meanwhile had its delete still queued, so the dialog came back and was notified.
+        await using var f = await PhonesFixture.CreateAsync();
+        var directory = new EndpointDirectory([Phone]);
+        var s = f.Service(directory, Settings);
+        await s.StartAsync(CancellationToken.None);
+        var sub = s.Subscriptions.Subscribe(f.Dialog("ended"), EndpointDirectory.TargetOf(Phone), 600, "1001").Subscription!;
+        s.Subscriptions.Activate(sub);
+        await f.Sender.WaitForAsync(1);
+        await s.FlushAsync(CancellationToken.None);
+        var stored = Assert.Single(f.Store.All(SubscriptionManager.RecordKind));
+
+        f.Store.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Assert.Equal(SubscribeStatus.Accepted, s.Subscriptions.Refresh("ended", sub.Dialog.LocalTag, sub.Dialog.RemoteTag, 0, null).Status);
+        s.Subscriptions.Activate(sub);
+        await f.Sender.WaitForAsync(2);
+        Assert.StartsWith("terminated", f.Sender.Sent[1].State, StringComparison.Ordinal);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (s.Subscriptions.Count > 0)
+        {
+            // Removed right after its final NOTIFY is answered; the manager has no event for it.
+            Assert.True(DateTime.UtcNow < deadline, "the unsubscribed dialog was never removed");
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(0, s.Subscriptions.Adopt([stored], directory, notify: true));
+        Assert.Equal(0, s.Subscriptions.Count);
+
+        f.Store.Gate.SetResult();
+        await s.FlushAsync(CancellationToken.None);
+        await f.SetAsync("1001", 4);
+        Assert.Equal(0, f.Store.CountOf(SubscriptionManager.RecordKind));
+        Assert.Equal(2, f.Sender.Sent.Count);
+    }
+
+    [Fact]
     public async Task StoredSubscription_CorruptRecordSkipped()
     {
         await using var f = await PhonesFixture.CreateAsync();
