@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Lantern.Mailboxes;
 
@@ -108,6 +109,18 @@ internal static class MailboxRowFormat
         MailboxHistoryKind.Resumed => "resumed",
         _ => "updated",
     };
+
+    /// <summary>The history entry of a row read by <c>SELECT at, kind, source, actor, old_counts, new_counts, version</c>;
+    /// <paramref name="time"/> is column 0 as the store keeps it (timestamptz, or Unix milliseconds in SQLite).</summary>
+    public static MailboxHistoryEntry ReadHistoryEntry(MailboxId id, DateTimeOffset time, DbDataReader reader) => ToHistoryEntry(
+        id,
+        time,
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        reader.IsDBNull(4) ? null : reader.GetString(4),
+        reader.IsDBNull(5) ? null : reader.GetString(5),
+        reader.GetInt64(6));
 
     public static MailboxHistoryEntry ToHistoryEntry(MailboxId id, DateTimeOffset time, string kind, string source, string actor, string? oldCounts, string? newCounts, long version)
     {

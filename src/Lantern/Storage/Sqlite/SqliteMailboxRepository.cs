@@ -90,15 +90,7 @@ internal sealed class SqliteMailboxRepository : IMailboxRepository
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            result.Add(MailboxRowFormat.ToHistoryEntry(
-                id,
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)),
-                reader.GetString(1),
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.GetInt64(6)));
+            result.Add(MailboxRowFormat.ReadHistoryEntry(id, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), reader));
         }
 
         return result;
