@@ -48,5 +48,9 @@ dotnet test Lantern.slnx -c Release --no-build --logger "console;verbosity=norma
 grep -E "^\s*(Failed |Total tests:|error)|\[FAIL\]|Test Run Aborted|exited with error" "$log" || true
 # The plain summary line CI reads, summed over the test projects.
 awk '$1=="Passed:" { p+=$2 } $1=="Failed:" { f+=$2 } $1=="Skipped:" { s+=$2 } END { printf "%d passed, %d failed, %d skipped\n", p, f, s; exit (f>0 || p==0) }' "$log" || rc=1
-if [ "$rc" != 0 ]; then echo "test.sh: tests failed (full log: $log)" >&2; fi
+if [ "$rc" != 0 ]; then
+  # Why each test failed, so a CI run that shows only this output still says what went wrong.
+  awk '/^[[:space:]]*Failed [^ ]+ \[/ { name=$2 } /^[[:space:]]*Error Message:/ { on=1; n=0; print "--- " name; next } /^[[:space:]]*Stack Trace:/ { on=0 } on && n++ < 20 { print substr($0, 1, 400) }' "$log" >&2
+  echo "test.sh: tests failed (full log: $log)" >&2
+fi
 exit "$rc"

@@ -20,11 +20,13 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     private Dictionary<(string Kind, string Key), PendingWrite> _inFlight = [];
     private long _pendingSince;
     private long _inFlightSince;
+    private bool _failing;
     private TaskCompletionSource<bool>? _nextCommit;
     private TaskCompletionSource<bool>? _inFlightCommit;
     private Task? _loop;
 
     private static readonly Task<bool> Committed = Task.FromResult(true);
+    private static readonly Task<bool> NotCommitted = Task.FromResult(false);
 
     public PhoneRecordWriter(IRecordStore store, ILogger logger, TimeProvider? time = null)
     {
@@ -112,12 +114,20 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
 
     /// <summary>True once everything queued before the call has been committed; false when that commit failed or took longer
     /// than <see cref="WaitLimit"/>, so the caller answers <c>503</c> instead of acknowledging what is not stored.</summary>
+    /// <remarks>While the store refused the last commit, writes still queued wait for a retry after <see cref="RetryDelay"/>:
+    /// the answer is false at once. Without this a write that went out in the failed batch before its caller got here would
+    /// wait for the retry, so whether a phone saw <c>503</c> depended on thread timing.</remarks>
     public Task<bool> WhenCommitted()
     {
         lock (_gate)
         {
             if (_pending.Count > 0)
             {
+                if (_failing)
+                {
+                    return NotCommitted;
+                }
+
                 return (_nextCommit ??= NewCommit()).Task;
             }
 
@@ -332,6 +342,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
                     }
                 }
 
+                _failing = !ok;
                 if (!ok && _pending.Count > 0)
                 {
                     // Writes put back after a failure are as old as the batch they came in.

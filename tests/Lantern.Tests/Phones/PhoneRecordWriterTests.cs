@@ -126,6 +126,26 @@ public sealed class PhoneRecordWriterTests
     }
 
     [Fact]
+    public async Task WriteAlreadyInAFailedBatch_WaiterToldAtOnce_NotAfterTheRetry()
+    {
+        // A request whose write went out (and failed) before it asked must not wait for a retry the clock has not reached.
+        var time = new FakeTimeProvider();
+        var store = new InMemoryRecordStore { FailNextBatch = new InvalidOperationException("store down") };
+        await using var writer = new PhoneRecordWriter(store, NullLogger.Instance, time);
+        writer.Start();
+
+        writer.Put("k", "a", "{}", null);
+        await store.BatchStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await WaitUntilAsync(() => store.FailNextBatch is null);
+        await WaitUntilAsync(() => writer.WhenCommitted() is { IsCompleted: true } t && !t.Result);
+
+        Assert.Equal(1, writer.Pending);
+        time.Advance(PhoneRecordWriter.RetryDelay);
+        await WaitUntilAsync(() => store.CountOf("k") == 1);
+        Assert.True(await writer.WhenCommitted().WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task Delay_IsTheAgeOfTheOldestUncommittedWrite_ZeroOnceCommitted()
     {
         var time = new FakeTimeProvider();

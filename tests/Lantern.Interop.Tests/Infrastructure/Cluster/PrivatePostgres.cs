@@ -210,13 +210,29 @@ internal sealed class PrivatePostgres : IAsyncDisposable
             args.Add(pid.ToString(CultureInfo.InvariantCulture));
         }
 
-        return RunAsync("kill", [.. args]);
+        // A backend may exit between listing and signalling; kill still signals the others and reports only that one.
+        return RunAsync("kill", [.. args], static stderr => IsOnlyNoSuchProcess(stderr));
+    }
+
+    private static bool IsOnlyNoSuchProcess(string stderr)
+    {
+        foreach (var line in stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!line.EndsWith("No such process", StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static Task RunAsPostgresAsync(string file, params string[] args) =>
         IsRoot ? RunAsync("runuser", ["-u", "postgres", "--", file, .. args]) : RunAsync(file, args);
 
-    private static async Task RunAsync(string file, params string[] args)
+    private static Task RunAsync(string file, params string[] args) => RunAsync(file, args, tolerated: null);
+
+    private static async Task RunAsync(string file, string[] args, Func<string, bool>? tolerated)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args)
@@ -238,7 +254,7 @@ internal sealed class PrivatePostgres : IAsyncDisposable
             throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish within {CommandDeadline}");
         }
 
-        if (process.ExitCode != 0)
+        if (process.ExitCode != 0 && (tolerated is null || !tolerated(await error)))
         {
             throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {process.ExitCode}:\n{await output}\n{await error}");
         }
