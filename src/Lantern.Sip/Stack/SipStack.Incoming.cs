@@ -137,7 +137,8 @@ public sealed partial class SipStack
     }
 
     /// <summary>A request that would start new work (no To tag): behind the shard's in-progress work, once (a retransmission
-    /// of a request still queued is absorbed), and stamped with its arrival so its wait can be judged when its turn comes.</summary>
+    /// of a request still queued is absorbed), and stamped with its arrival so its wait can be judged when its turn comes;
+    /// refused at once when the shard or the store is already known to be behind.</summary>
     private void PostNew(SipTransactionShard shard, SipMessage msg, SipSource from, SipParseError error)
     {
         var key = SipTransactionShard.ServerKey(msg);
@@ -148,13 +149,20 @@ public sealed partial class SipStack
             return;
         }
 
+        // Refused on arrival when its wait is already known to be too long, before it costs a place in the queue: under a
+        // surge the shard's delay otherwise grows to several times the bound before the requests queued behind it reach their
+        // turn and are refused there, and by then their senders retransmit.
         var received = _time.GetTimestamp();
-        if (!shard.Executor.TryPostNew(() => HandleRequest(shard, msg, from, error, key, received)))
+        if ((_backlogProbe is not { } probe || probe() <= _options.MaxBacklogDelay)
+            && shard.Executor.TryPostNew(() => HandleRequest(shard, msg, from, error, key, received), received,
+                (long)(_options.MaxQueueDelay.TotalSeconds * _time.TimestampFrequency), _options.MinQueuedToRefuse) == NewWorkAdmission.Queued)
         {
-            shard.UnmarkQueued(key);
-            SendOverloaded(msg, from);
-            msg.Dispose();
+            return;
         }
+
+        shard.UnmarkQueued(key);
+        SendOverloaded(msg, from);
+        msg.Dispose();
     }
 
     /// <summary>Admission of a new request at its turn: refused when it waited past <see cref="SipStackOptions.MaxQueueDelay"/>

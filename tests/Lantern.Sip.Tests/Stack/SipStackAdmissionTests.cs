@@ -77,6 +77,36 @@ public sealed class SipStackAdmissionTests
         Assert.True(values.Count > 1);
     }
 
+    [Theory]
+    [InlineData(150, true)]
+    [InlineData(50, false)]
+    public void NewRequest_ArrivingWhileQueuedNewWorkWaitedPastBound_RefusedOnArrivalNotQueued(int waitedMs, bool refusedOnArrival)
+    {
+        using var h = new SipStackHarness(new SipStackOptions { Shards = 1, MaxQueueDelay = TimeSpan.FromMilliseconds(100) });
+        var queuedAfter = -1;
+        var answeredBeforeTurn = false;
+        var handler = new CallbackHandler(tx =>
+        {
+            if (tx.Request.CallId == "a")
+            {
+                // b queues behind a; once b has waited waitedMs, c arrives.
+                h.Receive(NewSubscribe("b", "z9hG4bKb"));
+                h.Time.Advance(TimeSpan.FromMilliseconds(waitedMs));
+                h.Receive(NewSubscribe("c", "z9hG4bKc"));
+                queuedAfter = h.Stack.QueuedEvents();
+                answeredBeforeTurn = Responses(h).Exists(r => r.CallId == "c");
+            }
+
+            tx.Respond(200);
+        });
+        h.Stack.RegisterHandler(SipMethod.Subscribe, handler);
+        h.Receive(NewSubscribe("a", "z9hG4bKa"));
+
+        Assert.Equal(refusedOnArrival ? 1 : 2, queuedAfter);
+        Assert.Equal(refusedOnArrival, answeredBeforeTurn);
+        Assert.Equal(refusedOnArrival ? 503 : 200, Assert.Single(Responses(h), r => r.CallId == "c").Status);
+    }
+
     [Fact]
     public void InDialogRequestsAndResponses_ServedBeforeNewRequests_AndNotRefused()
     {
@@ -188,6 +218,15 @@ public sealed class SipStackAdmissionTests
         {
             return $"SIP/2.0 200 OK\r\nVia: {m!.GetHeader(SipHeaderId.Via)}\r\nFrom: {m.GetHeader(SipHeaderId.From)}\r\n" +
                 $"To: {m.GetHeader(SipHeaderId.To)}\r\nCall-ID: {m.CallId}\r\nCSeq: {m.GetHeader(SipHeaderId.CSeq)}\r\nContent-Length: 0\r\n\r\n";
+        }
+    }
+
+    private sealed class CallbackHandler(Action<SipServerTransaction> handle) : ISipRequestHandler
+    {
+        public ValueTask HandleRequestAsync(SipServerTransaction transaction, CancellationToken cancellationToken)
+        {
+            handle(transaction);
+            return ValueTask.CompletedTask;
         }
     }
 

@@ -44,6 +44,9 @@ internal sealed class ClusterNode : IAsyncDisposable
         {
             _earlier += $"--- node {Index} run ended ---\n" + _process.Output + "\n";
             await _process.DisposeAsync();
+            // A start that fails below must not leave the disposed process for DisposeAsync to kill again (that error
+            // would hide why the start failed).
+            _process = null;
         }
 
         _process = await LanternProcess.StartAsync(_config, _directory, SipPort, httpPort: HttpPort, waitReady: waitReady);
