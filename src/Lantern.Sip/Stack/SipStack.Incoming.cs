@@ -149,13 +149,22 @@ public sealed partial class SipStack
             return;
         }
 
-        // Refused on arrival when its wait is already known to be too long, before it costs a place in the queue: under a
-        // surge the shard's delay otherwise grows to several times the bound before the requests queued behind it reach their
-        // turn and are refused there, and by then their senders retransmit.
+        // Refused on arrival when its wait is already known to be too long, not after queueing: under a surge the shard's
+        // delay otherwise grows to several times the bound before the requests queued behind it reach their turn and are
+        // refused there, and by then their senders retransmit.
         var received = _time.GetTimestamp();
-        if ((_backlogProbe is not { } probe || probe() <= _options.MaxBacklogDelay)
-            && shard.Executor.TryPostNew(() => HandleRequest(shard, msg, from, error, key, received), received,
-                (long)(_options.MaxQueueDelay.TotalSeconds * _time.TimestampFrequency), _options.MinQueuedToRefuse) == NewWorkAdmission.Queued)
+        var admission = _backlogProbe is { } probe && probe() > _options.MaxBacklogDelay
+            ? NewWorkAdmission.Behind
+            : shard.Executor.TryPostNew(() => HandleRequest(shard, msg, from, error, key, received), received,
+                (long)(_options.MaxQueueDelay.TotalSeconds * _time.TimestampFrequency), _options.MinQueuedToRefuse);
+        if (admission == NewWorkAdmission.Queued)
+        {
+            return;
+        }
+
+        // Only the shard knows whether this is a retransmission of a request already being handled (whose sender must get
+        // that answer, never a 503 after it): the refusal runs there, in the lane that goes first, without a handler.
+        if (admission == NewWorkAdmission.Behind && shard.Executor.TryPost(() => RefuseUnlessKnown(shard, msg, from, key), bounded: true))
         {
             return;
         }
@@ -163,6 +172,27 @@ public sealed partial class SipStack
         shard.UnmarkQueued(key);
         SendOverloaded(msg, from);
         msg.Dispose();
+    }
+
+    /// <summary>On the shard: a new request refused on arrival, unless it turns out to be a retransmission of a transaction
+    /// under way, which then answers it as usual.</summary>
+    private void RefuseUnlessKnown(SipTransactionShard shard, SipMessage request, SipSource source, string key)
+    {
+        shard.UnmarkQueued(key);
+        if (shard.Servers.TryGetValue(key, out var existing))
+        {
+            existing.OnRetransmission();
+        }
+        else if (shard.Invites.TryGetValue(key, out var invite))
+        {
+            invite.OnRetransmission();
+        }
+        else
+        {
+            SendOverloaded(request, source);
+        }
+
+        request.Dispose();
     }
 
     /// <summary>Admission of a new request at its turn: refused when it waited past <see cref="SipStackOptions.MaxQueueDelay"/>
