@@ -52,32 +52,42 @@ internal sealed class ClusterOwnership : IAsyncDisposable
     public async Task TickAsync(CancellationToken cancellationToken)
     {
         var started = _time.GetUtcNow();
+        bool held;
         try
         {
-            await _store.RenewLeaseAsync(cancellationToken);
+            // A renewal that hangs (a frozen database, a lost reply) must not keep this node sending past the point where
+            // the others may take its phones: it is given up at the fencing time, and counts as failed.
+            var fenceIn = _renewedAt + _store.LeaseTime - Period - started;
+            var renewal = _store.RenewLeaseAsync(cancellationToken).AsTask();
+            held = fenceIn > TimeSpan.Zero ? await renewal.WaitAsync(fenceIn, _time, cancellationToken) : await renewal;
         }
 #pragma warning disable CA1031 // An unreachable store must not end the loop; the lease check below decides.
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
 #pragma warning restore CA1031
         {
             PhonesLog.LeaseFailed(_logger, _store.NodeId, ex);
-            if (!_fenced && started - _renewedAt >= _store.LeaseTime - Period)
+            if (!_fenced && _time.GetUtcNow() - _renewedAt >= _store.LeaseTime - Period)
             {
                 // Before the other nodes can see the lease expired: two nodes must never notify one dialog.
-                _fenced = true;
-                PhonesLog.LeaseLost(_logger, _store.NodeId, (started - _renewedAt).TotalSeconds);
-                _phones.Subscriptions.ReleaseAllExcept(null);
-                _phones.Registrar.ReleaseAllExcept(null);
+                Fence(started);
             }
 
             return;
         }
 
+        if (!held && !_fenced)
+        {
+            // The lease ran out before this renewal got through: a survivor may have taken (part of) what is held here.
+            Fence(started);
+        }
+
         _renewedAt = started;
+
         var directory = _phones.Directory;
         if (_fenced)
         {
-            // Whatever nobody took meanwhile is still this node's: carry on with it.
+            // Whatever nobody took meanwhile is still this node's: carry on with it. The renewal above waited for any
+            // takeover in progress, so what is read here is what survivors left.
             _fenced = false;
             _resync = false;
             _phones.Registrar.Adopt(await _records.LoadAllAsync(Registrar.RecordKind, cancellationToken), directory);
@@ -151,6 +161,14 @@ internal sealed class ClusterOwnership : IAsyncDisposable
         {
             // The period is over.
         }
+    }
+
+    private void Fence(DateTimeOffset started)
+    {
+        _fenced = true;
+        PhonesLog.LeaseLost(_logger, _store.NodeId, (started - _renewedAt).TotalSeconds);
+        _phones.Subscriptions.ReleaseAllExcept(null);
+        _phones.Registrar.ReleaseAllExcept(null);
     }
 
     private void OnReleased(string kind, string key)

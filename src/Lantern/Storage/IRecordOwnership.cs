@@ -17,8 +17,9 @@ internal interface IRecordOwnership
     /// <summary>Called when notifications of moved records may have been missed (the listening connection was lost).</summary>
     Action? ReleasesMissed { get; set; }
 
-    /// <summary>Renews this node's lease (creating its row at the first call).</summary>
-    ValueTask RenewLeaseAsync(CancellationToken cancellationToken);
+    /// <summary>Renews this node's lease (creating its row at the first call). False when the lease had already expired (or
+    /// the row was created): survivors may have taken this node's records, so what it holds must be re-read.</summary>
+    ValueTask<bool> RenewLeaseAsync(CancellationToken cancellationToken);
 
     /// <summary>Makes this node the owner of the records of every node whose lease has expired (and of records without an
     /// owner), atomically: of several survivors trying at once, each record goes to exactly one. Returns what it took.</summary>

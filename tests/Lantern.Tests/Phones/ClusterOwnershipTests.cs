@@ -170,6 +170,62 @@ public sealed class ClusterOwnershipTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task ExpiredNodeRenewing_WhileASurvivorTakesOver_NeverHoldsWhatTheSurvivorTook()
+    {
+        // The chaos test's "two senders": a node whose lease ran out renews and re-reads what it owns while a survivor's
+        // takeover, already past judging it dead, is still committing. Both then adopted the same dialogs.
+        var a = await StartAsync("a", TimeSpan.FromMilliseconds(300));
+        var b = await StartAsync("b");
+        for (var i = 0; i < 5; i++)
+        {
+            await SubscribeAsync(a);
+        }
+
+        await WaitUntilLeaseExpiredAsync("a");
+        // Holding the records' row locks stops B's takeover midway, after it judged A dead.
+        await using var blocker = new NpgsqlConnection(ConnectionString);
+        await blocker.OpenAsync();
+        await using var hold = await blocker.BeginTransactionAsync();
+        await using (var lockRows = new NpgsqlCommand("SELECT 1 FROM records FOR UPDATE", blocker, hold))
+        {
+            await lockRows.ExecuteNonQueryAsync();
+        }
+
+        var taking = b.Ownership.TakeOverAsync(CancellationToken.None).AsTask();
+        await WaitForLockWaitersAsync(1);
+        var renewing = Task.Run(async () =>
+        {
+            var held = await a.Ownership.RenewLeaseAsync(CancellationToken.None);
+            return (held, await a.Ownership.OwnedKeysAsync(SubscriptionManager.RecordKind, CancellationToken.None));
+        });
+        await Task.WhenAny(renewing, WaitForLockWaitersAsync(2));
+        await hold.RollbackAsync();
+
+        var taken = await taking.WaitAsync(Wait);
+        var (stillHeld, ownedByA) = await renewing.WaitAsync(Wait);
+        Assert.Equal(5, taken.Count);
+        Assert.False(stillHeld);
+        Assert.Empty(ownedByA);
+    }
+
+    [StoreFact]
+    public async Task ExpiredNodeRenewing_NothingTaken_KeepsItsDialogsAndNotifiesThemOnce()
+    {
+        var a = await StartAsync("a", TimeSpan.FromMilliseconds(300));
+        var sub = await SubscribeAsync(a);
+        await WaitUntilLeaseExpiredAsync("a");
+        var before = a.Sender.Sent.Count(n => n.Dialog?.Key == sub.Key);
+
+        await a.Service.Ownership!.TickAsync(CancellationToken.None);
+
+        // The renewal found the lease gone: A re-read what it owns (all of it) and carries on, its dialog NOTIFYed again.
+        Assert.Equal(1, a.Service.Subscriptions.Count);
+        Assert.Equal(before + 1, a.Sender.Sent.Count(n => n.Dialog?.Key == sub.Key));
+        await SetAsync(a, 4);
+        await WaitForAsync(a.Sender, n => n.Dialog?.Key == sub.Key && n.New == 4, "A notifies the next change");
+    }
+
+    [StoreFact]
     public async Task LiveNode_LeaseRenewed_NothingIsTakenOver()
     {
         var a = await StartAsync("a", lease: TimeSpan.FromMilliseconds(800));
@@ -306,6 +362,25 @@ public sealed class ClusterOwnershipTests : IAsyncLifetime
         return keys;
     }
 
+    private async Task WaitForLockWaitersAsync(int count)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        while (true)
+        {
+            await using var command = new NpgsqlCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", connection);
+            if ((long)(await command.ExecuteScalarAsync())! >= count)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"fewer than {count} sessions waiting for a lock");
+            await Task.Delay(10);
+        }
+    }
+
     private async Task WaitUntilLeaseExpiredAsync(string node)
     {
         var deadline = DateTime.UtcNow + Wait;
@@ -346,6 +421,8 @@ public sealed class ClusterOwnershipTests : IAsyncLifetime
         public MailboxService Mailboxes { get; }
 
         public PhonesService Service { get; private set; } = null!;
+
+        public Lantern.Storage.IRecordOwnership Ownership => (Lantern.Storage.IRecordOwnership)_store.Records;
 
         public async Task StartAsync(EndpointDirectory directory)
         {

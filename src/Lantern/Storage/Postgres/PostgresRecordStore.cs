@@ -105,34 +105,45 @@ internal sealed class PostgresRecordStore : IRecordStore, IRecordOwnership
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask RenewLeaseAsync(CancellationToken cancellationToken)
+    public async ValueTask<bool> RenewLeaseAsync(CancellationToken cancellationToken)
     {
-        // The database's clock measures every lease, so clocks that differ between nodes do not matter.
+        // The database's clock measures every lease, so clocks that differ between nodes do not matter. The renewal waits
+        // for a survivor's takeover that locked this node's row (see TakeOverAsync), and reports whether the lease was
+        // still running when it got the row: if not, a survivor may have taken this node's records meanwhile.
         await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
             _leaseCreated
-                ? "UPDATE nodes SET heartbeat_at = now(), lease_expires_at = now() + $2 * interval '1 millisecond' WHERE id = $1"
+                ? """
+                  UPDATE nodes n SET heartbeat_at = clock_timestamp(), lease_expires_at = clock_timestamp() + $2 * interval '1 millisecond'
+                  FROM (SELECT lease_expires_at FROM nodes WHERE id = $1) old
+                  WHERE n.id = $1
+                  RETURNING old.lease_expires_at > clock_timestamp()
+                  """
                 : """
                   INSERT INTO nodes (id, started_at, heartbeat_at, lease_expires_at) VALUES ($1, now(), now(), now() + $2 * interval '1 millisecond')
                   ON CONFLICT (id) DO UPDATE SET started_at = now(), heartbeat_at = now(), lease_expires_at = excluded.lease_expires_at
+                  RETURNING false
                   """,
             connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = NodeId });
         command.Parameters.Add(new NpgsqlParameter<double> { TypedValue = LeaseTime.TotalMilliseconds });
-        var rows = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var held = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         // A row another node removed (it judged this node dead) is created again by the next renewal.
-        _leaseCreated = rows > 0;
+        _leaseCreated = held is not null;
+        return held is true;
     }
 
     public async ValueTask<IReadOnlyList<StoredRecord>> TakeOverAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
-        // Row locks make it atomic: a second survivor's UPDATE waits for the first and re-checks the owner, which is then live.
+        // The dead nodes' rows are locked first: a renewal by one of them waits until this commits, so it then sees (and
+        // leaves alone) what was taken, and a renewal that came first makes its node live again when the lock re-checks the
+        // row. The records' row locks make it atomic between survivors: a second one re-checks the owner, then live.
         await using var command = new NpgsqlCommand(
             """
+            WITH dead AS (SELECT n.id FROM nodes n WHERE n.lease_expires_at <= now() AND n.id <> $1 FOR UPDATE)
             UPDATE records r SET owner = $1, updated_at = now()
-            WHERE (r.owner IS NULL OR r.owner IN (SELECT n.id FROM nodes n WHERE n.lease_expires_at <= now() AND n.id <> $1))
-              AND NOT EXISTS (SELECT 1 FROM nodes live WHERE live.id = r.owner AND live.lease_expires_at > now())
+            WHERE r.owner IS NULL OR r.owner IN (SELECT id FROM dead)
             RETURNING r.kind, r.key, r.value, r.expires_at
             """,
             connection);

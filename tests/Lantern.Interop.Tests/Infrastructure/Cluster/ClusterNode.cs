@@ -14,8 +14,8 @@ internal sealed class ClusterNode : IAsyncDisposable
         _config = config;
         Proxy = proxy;
         _directory = System.IO.Directory.CreateTempSubdirectory($"lantern-node{index}-").FullName;
-        SipPort = FreePorts.NextUdpAndTcp();
-        HttpPort = FreePorts.NextTcp();
+        SipPort = FreePorts.NextForRestarts(udpToo: true);
+        HttpPort = FreePorts.NextForRestarts(udpToo: false);
     }
 
     public int Index { get; }

@@ -69,7 +69,7 @@ internal sealed class PrivatePostgres : IAsyncDisposable
         }
 
         await RunAsPostgresAsync(Path.Combine(bin, "initdb"), "-D", Path.Combine(directory, "data"), "-U", "lantern", "--auth=trust", "--no-sync");
-        var server = new PrivatePostgres(directory, FreePorts.NextTcp());
+        var server = new PrivatePostgres(directory, FreePorts.NextForRestarts(udpToo: false));
         await server.StartAgainAsync();
         return server;
     }
