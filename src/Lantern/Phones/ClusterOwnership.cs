@@ -15,9 +15,12 @@ internal sealed class ClusterOwnership : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Lock _fenceGate = new();
+    private readonly ITimer _fenceTimer;
     private DateTimeOffset _renewedAt;
     private volatile bool _resync;
     private bool _fenced;
+    private int _fences;
     private Task _loop = Task.CompletedTask;
 
     public ClusterOwnership(IRecordStore records, IRecordOwnership store, PhonesService phones, TimeProvider time, ILogger logger)
@@ -28,7 +31,12 @@ internal sealed class ClusterOwnership : IAsyncDisposable
         _time = time;
         _logger = logger;
         Period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(100).Ticks, store.LeaseTime.Ticks / 4));
+        _fenceTimer = time.CreateTimer(static o => ((ClusterOwnership)o!).OnFenceDue(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
+
+    /// <summary>How long after the start of its last successful renewal this node stops notifying: a period before the lease
+    /// runs out, so it is silent before any other node can judge it dead.</summary>
+    private TimeSpan FenceAfter => _store.LeaseTime - Period;
 
     /// <summary>Between two renewals (and takeover checks): a quarter of the lease.</summary>
     public TimeSpan Period { get; }
@@ -38,7 +46,7 @@ internal sealed class ClusterOwnership : IAsyncDisposable
     {
         var started = _time.GetUtcNow();
         await _store.RenewLeaseAsync(cancellationToken);
-        _renewedAt = started;
+        Renewed(started);
         await _store.TakeOverAsync(cancellationToken);
         _store.Released = OnReleased;
         _store.ReleasesMissed = OnReleasesMissed;
@@ -55,43 +63,33 @@ internal sealed class ClusterOwnership : IAsyncDisposable
         bool held;
         try
         {
-            // A renewal that hangs (a frozen database, a lost reply) must not keep this node sending past the point where
-            // the others may take its phones: it is given up at the fencing time, and counts as failed.
-            var fenceIn = _renewedAt + _store.LeaseTime - Period - started;
-            var renewal = _store.RenewLeaseAsync(cancellationToken).AsTask();
-            held = fenceIn > TimeSpan.Zero ? await renewal.WaitAsync(fenceIn, _time, cancellationToken) : await renewal;
+            held = await _store.RenewLeaseAsync(cancellationToken);
         }
-#pragma warning disable CA1031 // An unreachable store must not end the loop; the lease check below decides.
+#pragma warning disable CA1031 // An unreachable store must not end the loop; the fence timer stops this node in time.
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
 #pragma warning restore CA1031
         {
             PhonesLog.LeaseFailed(_logger, _store.NodeId, ex);
-            if (!_fenced && _time.GetUtcNow() - _renewedAt >= _store.LeaseTime - Period)
-            {
-                // Before the other nodes can see the lease expired: two nodes must never notify one dialog.
-                Fence(started);
-            }
-
+            OnFenceDue();
             return;
         }
 
-        if (!held && !_fenced)
+        if (!held)
         {
             // The lease ran out before this renewal got through: a survivor may have taken (part of) what is held here.
-            Fence(started);
+            Fence();
         }
 
-        _renewedAt = started;
-
+        var reload = Renewed(started);
         var directory = _phones.Directory;
-        if (_fenced)
+        if (reload is { } fences)
         {
             // Whatever nobody took meanwhile is still this node's: carry on with it. The renewal above waited for any
             // takeover in progress, so what is read here is what survivors left.
-            _fenced = false;
             _resync = false;
             _phones.Registrar.Adopt(await _records.LoadAllAsync(Registrar.RecordKind, cancellationToken), directory);
             _phones.Subscriptions.Adopt(await _records.LoadAllAsync(SubscriptionManager.RecordKind, cancellationToken), directory, notify: true);
+            ReleaseIfFencedSince(fences);
         }
         else if (_resync)
         {
@@ -100,11 +98,20 @@ internal sealed class ClusterOwnership : IAsyncDisposable
             _phones.Registrar.ReleaseAllExcept(new HashSet<string>(await _store.OwnedKeysAsync(Registrar.RecordKind, cancellationToken), StringComparer.Ordinal));
         }
 
+        int before;
+        lock (_fenceGate)
+        {
+            before = _fences;
+        }
+
         var taken = await _store.TakeOverAsync(cancellationToken);
         if (taken.Count > 0)
         {
+            // Taken records are this node's in the store; if it was fenced meanwhile (the takeover outlasted its own lease),
+            // they are left to the reload after its next renewal rather than notified now.
             _phones.Registrar.Adopt(taken, directory);
             _phones.Subscriptions.Adopt(taken, directory, notify: true);
+            ReleaseIfFencedSince(before);
         }
     }
 
@@ -112,6 +119,7 @@ internal sealed class ClusterOwnership : IAsyncDisposable
     {
         _store.Released = null;
         _store.ReleasesMissed = null;
+        await _fenceTimer.DisposeAsync();
         await _stop.CancelAsync();
         try
         {
@@ -163,12 +171,68 @@ internal sealed class ClusterOwnership : IAsyncDisposable
         }
     }
 
-    private void Fence(DateTimeOffset started)
+    /// <summary>Notes a successful renewal started at <paramref name="started"/> and re-arms the fence from it; returns the
+    /// fence count when the node was fenced (what it owns must then be read again), else null.</summary>
+    private int? Renewed(DateTimeOffset started)
     {
-        _fenced = true;
-        PhonesLog.LeaseLost(_logger, _store.NodeId, (started - _renewedAt).TotalSeconds);
-        _phones.Subscriptions.ReleaseAllExcept(null);
-        _phones.Registrar.ReleaseAllExcept(null);
+        lock (_fenceGate)
+        {
+            _renewedAt = started;
+            _fenceTimer.Change(Max(started + FenceAfter - _time.GetUtcNow(), TimeSpan.Zero), Timeout.InfiniteTimeSpan);
+            if (!_fenced)
+            {
+                return null;
+            }
+
+            _fenced = false;
+            return _fences;
+        }
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>The fence timer (or a failed renewal): stops notifying once no renewal has succeeded for
+    /// <see cref="FenceAfter"/>, whatever the renewal or takeover in progress is waiting for.</summary>
+    private void OnFenceDue()
+    {
+        lock (_fenceGate)
+        {
+            if (!_fenced && _time.GetUtcNow() - _renewedAt >= FenceAfter)
+            {
+                Fence();
+            }
+        }
+    }
+
+    /// <summary>Before the other nodes can see the lease expired: two nodes must never notify one dialog.</summary>
+    private void Fence()
+    {
+        lock (_fenceGate)
+        {
+            if (_fenced)
+            {
+                return;
+            }
+
+            _fenced = true;
+            _fences++;
+            PhonesLog.LeaseLost(_logger, _store.NodeId, (_time.GetUtcNow() - _renewedAt).TotalSeconds);
+            _phones.Subscriptions.ReleaseAllExcept(null);
+            _phones.Registrar.ReleaseAllExcept(null);
+        }
+    }
+
+    /// <summary>Drops what was adopted after a fence that happened while it was being read or taken.</summary>
+    private void ReleaseIfFencedSince(int fences)
+    {
+        lock (_fenceGate)
+        {
+            if (_fences != fences)
+            {
+                _phones.Subscriptions.ReleaseAllExcept(null);
+                _phones.Registrar.ReleaseAllExcept(null);
+            }
+        }
     }
 
     private void OnReleased(string kind, string key)

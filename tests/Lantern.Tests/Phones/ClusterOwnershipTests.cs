@@ -226,6 +226,25 @@ public sealed class ClusterOwnershipTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task NoRenewalForTheFencingTime_NodeStopsNotifying_WhateverItsRenewalIsWaitingFor()
+    {
+        // In the chaos run a takeover call hung on a frozen database; no renewal was tried meanwhile, so nothing fenced the
+        // node and it kept notifying past its lease while survivors took its dialogs. The fence is a timer now.
+        var a = await StartAsync("a");
+        var sub = await SubscribeAsync(a);
+        var last = a.Sender.Sent.Where(n => n.Dialog?.Key == sub.Key).Max(n => n.CSeq);
+        var ownership = a.Service.Ownership!;
+
+        a.Time.Advance(a.Ownership.LeaseTime - ownership.Period);
+
+        // Fenced: the dialog was dropped, and the next renewal (the loop's, on the store) reads it back and notifies it in
+        // the dialog with the CSeq jump of an adoption.
+        var again = await WaitForAsync(a.Sender, n => n.Dialog?.Key == sub.Key && n.CSeq > last + 50, "the NOTIFY of the re-adoption after the fence");
+        Assert.Equal(1, a.Service.Subscriptions.Count);
+        Assert.True(again.CSeq > last);
+    }
+
+    [StoreFact]
     public async Task LiveNode_LeaseRenewed_NothingIsTakenOver()
     {
         var a = await StartAsync("a", lease: TimeSpan.FromMilliseconds(800));
