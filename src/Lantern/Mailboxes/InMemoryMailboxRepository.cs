@@ -20,16 +20,16 @@ internal sealed class InMemoryMailboxRepository : IMailboxRepository
         }
     }
 
-    public ValueTask UpsertAsync(Mailbox mailbox, MailboxHistoryEntry history, CancellationToken cancellationToken)
+    public ValueTask<long> UpsertAsync(Mailbox mailbox, MailboxHistoryEntry history, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
         return ApplyBatchAsync([mailbox], [], [history], cancellationToken);
     }
 
-    public ValueTask DeleteAsync(MailboxId id, MailboxHistoryEntry history, CancellationToken cancellationToken) =>
+    public ValueTask<long> DeleteAsync(MailboxId id, MailboxHistoryEntry history, CancellationToken cancellationToken) =>
         ApplyBatchAsync([], [id], [history], cancellationToken);
 
-    public ValueTask ApplyBatchAsync(IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, IReadOnlyList<MailboxHistoryEntry> history, CancellationToken cancellationToken)
+    public ValueTask<long> ApplyBatchAsync(IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, IReadOnlyList<MailboxHistoryEntry> history, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(upserts);
         ArgumentNullException.ThrowIfNull(deletes);
@@ -61,7 +61,7 @@ internal sealed class InMemoryMailboxRepository : IMailboxRepository
             }
         }
 
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(0L);
     }
 
     public ValueTask<IReadOnlyList<MailboxHistoryEntry>> LoadHistoryAsync(MailboxId id, int limit, CancellationToken cancellationToken)

@@ -16,4 +16,13 @@ public sealed class MailboxCommitUncertainException : Exception
         : base(message, innerException)
     {
     }
+
+    public MailboxCommitUncertainException(string message, long changeId, Exception innerException)
+        : base(message, innerException)
+    {
+        ChangeId = changeId;
+    }
+
+    /// <summary>The change id the transaction drew before COMMIT (0 when none): the SSE id of the write if it was stored.</summary>
+    public long ChangeId { get; }
 }

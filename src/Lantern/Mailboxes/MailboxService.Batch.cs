@@ -119,6 +119,7 @@ internal sealed partial class MailboxService
                 return 0;
             }
 
+            long changeId;
             try
             {
                 var deletedAt = Now();
@@ -128,7 +129,7 @@ internal sealed partial class MailboxService
                     history.Add(Deleted(mailbox, source, deletedAt));
                 }
 
-                await _repository.ApplyBatchAsync([], deletes, history, CancellationToken.None).ConfigureAwait(false);
+                changeId = await _repository.ApplyBatchAsync([], deletes, history, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -140,7 +141,7 @@ internal sealed partial class MailboxService
             {
                 _mailboxes.TryRemove(mailbox.Id, out _);
                 Interlocked.Decrement(ref _count);
-                _feed.Publish(MailboxChangeKind.Deleted, mailbox, now);
+                _feed.Publish(MailboxChangeKind.Deleted, mailbox, now, changeId);
             }
 
             return doomed.Count;
@@ -220,9 +221,10 @@ internal sealed partial class MailboxService
             return Refused(MailboxWriteStatus.Unavailable, $"the batch would exceed the mailbox limit ({_options.MaxMailboxes}); nothing was written");
         }
 
+        long changeId;
         try
         {
-            await _repository.ApplyBatchAsync(upserts, [], history, CancellationToken.None).ConfigureAwait(false);
+            changeId = await _repository.ApplyBatchAsync(upserts, [], history, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -233,7 +235,7 @@ internal sealed partial class MailboxService
         foreach (var mailbox in upserts)
         {
             _mailboxes[mailbox.Id] = mailbox;
-            _feed.Publish(MailboxChangeKind.Updated, mailbox, now);
+            _feed.Publish(MailboxChangeKind.Updated, mailbox, now, changeId);
         }
 
         return new MailboxBatchResult(true, upserts.Count, []);

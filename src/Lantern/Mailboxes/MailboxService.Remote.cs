@@ -3,7 +3,7 @@ namespace Lantern.Mailboxes;
 /// <summary>Cluster mode: following changes other nodes committed to the shared store.</summary>
 internal sealed partial class MailboxService : IMailboxReplica
 {
-    public async ValueTask RefreshAsync(MailboxId id, Func<MailboxId, CancellationToken, ValueTask<Mailbox?>> load, CancellationToken cancellationToken)
+    public async ValueTask RefreshAsync(MailboxId id, long changeId, Func<MailboxId, CancellationToken, ValueTask<Mailbox?>> load, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(load);
         var stripe = _stripes.IndexOf(id);
@@ -12,7 +12,9 @@ internal sealed partial class MailboxService : IMailboxReplica
         {
             // Loading under the stripe: no local write to this mailbox can commit between the read and the apply.
             var stored = await load(id, cancellationToken).ConfigureAwait(false);
-            Follow(id, stored, Now());
+            // The row may already be newer than the notified change; labelling it with that change's (smaller) id only makes
+            // a resume replay more, never less.
+            Follow(id, stored, Now(), changeId);
         }
         finally
         {
@@ -20,7 +22,7 @@ internal sealed partial class MailboxService : IMailboxReplica
         }
     }
 
-    public async ValueTask ReconcileAsync(Func<CancellationToken, ValueTask<IReadOnlyList<Mailbox>>> loadAll, CancellationToken cancellationToken)
+    public async ValueTask ReconcileAsync(Func<CancellationToken, ValueTask<IReadOnlyList<Mailbox>>> loadAll, long changeId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(loadAll);
         var all = new int[_stripes.Count];
@@ -38,19 +40,27 @@ internal sealed partial class MailboxService : IMailboxReplica
             }
 
             var stored = await loadAll(cancellationToken).ConfigureAwait(false);
+            if (changeId == 0)
+            {
+                // Read after the rows, so every loaded state's id is at most this: differences go out under it, and a resume
+                // from an earlier id (whose changes may have been missed) becomes a resync.
+                changeId = await _repository.LastChangeIdAsync(cancellationToken).ConfigureAwait(false);
+                _feed.Rebase(changeId);
+            }
+
             var now = Now();
             var seen = new HashSet<MailboxId>();
             foreach (var mailbox in stored)
             {
                 seen.Add(mailbox.Id);
-                Follow(mailbox.Id, mailbox, now);
+                Follow(mailbox.Id, mailbox, now, changeId);
             }
 
             foreach (var id in _mailboxes.Keys)
             {
                 if (!seen.Contains(id))
                 {
-                    Follow(id, null, now);
+                    Follow(id, null, now, changeId);
                 }
             }
         }
@@ -60,8 +70,9 @@ internal sealed partial class MailboxService : IMailboxReplica
         }
     }
 
-    /// <summary>Makes memory equal the stored state; the caller holds the mailbox's stripe.</summary>
-    private void Follow(MailboxId id, Mailbox? stored, DateTimeOffset now)
+    /// <summary>Makes memory equal the stored state, publishing a difference under <paramref name="changeId"/> (0: unknown);
+    /// the caller holds the mailbox's stripe.</summary>
+    private void Follow(MailboxId id, Mailbox? stored, DateTimeOffset now, long changeId)
     {
         _mailboxes.TryGetValue(id, out var current);
         if (stored is null)
@@ -69,7 +80,11 @@ internal sealed partial class MailboxService : IMailboxReplica
             if (current is not null && _mailboxes.TryRemove(id, out _))
             {
                 Interlocked.Decrement(ref _count);
-                _feed.Publish(MailboxChangeKind.Deleted, current, now);
+                _feed.Publish(MailboxChangeKind.Deleted, current, now, changeId);
+            }
+            else
+            {
+                _feed.Observe(changeId);
             }
 
             return;
@@ -77,6 +92,8 @@ internal sealed partial class MailboxService : IMailboxReplica
 
         if (stored == current)
         {
+            // Already published (our own commit, or an earlier reload that saw this state): the id is still known here.
+            _feed.Observe(changeId);
             return;
         }
 
@@ -87,6 +104,6 @@ internal sealed partial class MailboxService : IMailboxReplica
         }
 
         _mailboxes[id] = stored;
-        _feed.Publish(MailboxChangeKind.Updated, stored, now);
+        _feed.Publish(MailboxChangeKind.Updated, stored, now, changeId);
     }
 }

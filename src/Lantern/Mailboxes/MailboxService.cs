@@ -38,7 +38,9 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
         _repository = repository;
         _time = time;
         _options = options ?? new MailboxServiceOptions();
-        _feed = new MailboxChangeFeed(_options.ReplayCapacity, _options.SequenceBase);
+        _feed = repository.IsShared
+            ? new MailboxChangeFeed(_options.ReplayCapacity, time, _options.ReorderWindow)
+            : new MailboxChangeFeed(_options.ReplayCapacity, _options.SequenceBase);
         _stripes = new MailboxWriteStripes(_options.WriteStripes);
         _metrics = new MailboxMetrics(() => Count, () => _feed.ReaderCount, meterFactory);
         _actors = actors ?? new MailboxActorContext();
@@ -67,6 +69,9 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
         var all = await _repository.LoadAllAsync(cancellationToken).ConfigureAwait(false);
+
+        // Changes committed before the load are not in the replay window: a resume from an id up to here is a resync.
+        _feed.Rebase(await _repository.LastChangeIdAsync(cancellationToken).ConfigureAwait(false));
         _mailboxes.Clear();
         foreach (var mailbox in all)
         {
@@ -241,7 +246,8 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
             return StoreFailed(Find(id));
         }
 
-        Follow(id, stored, Now());
+        // The row's change id is not read; the notification of that change, when it comes, records it.
+        Follow(id, stored, Now(), 0);
         return null;
     }
 
@@ -278,9 +284,10 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
             }
 
             var started = Stopwatch.GetTimestamp();
+            long changeId;
             try
             {
-                await _repository.DeleteAsync(id, Deleted(current, source, Now()), CancellationToken.None).ConfigureAwait(false);
+                changeId = await _repository.DeleteAsync(id, Deleted(current, source, Now()), CancellationToken.None).ConfigureAwait(false);
                 _metrics.Commit(started);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -290,7 +297,7 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
 
             _mailboxes.TryRemove(id, out _);
             Interlocked.Decrement(ref _count);
-            _feed.Publish(MailboxChangeKind.Deleted, current, Now());
+            _feed.Publish(MailboxChangeKind.Deleted, current, Now(), changeId);
             return new MailboxWriteResult(MailboxWriteStatus.Changed, current, string.Empty);
         }
         finally
@@ -310,16 +317,17 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
     {
         var created = previous is null;
         var started = Stopwatch.GetTimestamp();
+        long changeId;
         try
         {
-            await _repository.UpsertAsync(mailbox, Changed(mailbox, previous, mailbox.Source), CancellationToken.None).ConfigureAwait(false);
+            changeId = await _repository.UpsertAsync(mailbox, Changed(mailbox, previous, mailbox.Source), CancellationToken.None).ConfigureAwait(false);
             _metrics.Commit(started);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            if (ex is MailboxCommitUncertainException)
+            if (ex is MailboxCommitUncertainException uncertain)
             {
-                return await ResolveUncertainCommitAsync(mailbox, created, now).ConfigureAwait(false);
+                return await ResolveUncertainCommitAsync(mailbox, created, now, uncertain.ChangeId).ConfigureAwait(false);
             }
 
             if (created)
@@ -331,7 +339,7 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
         }
 
         _mailboxes[mailbox.Id] = mailbox;
-        _feed.Publish(MailboxChangeKind.Updated, mailbox, now);
+        _feed.Publish(MailboxChangeKind.Updated, mailbox, now, changeId);
         return new MailboxWriteResult(MailboxWriteStatus.Changed, mailbox, string.Empty);
     }
 
@@ -339,7 +347,7 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
     /// the stored row decides. Written: acknowledged and published. Not written: memory follows the row and the write is
     /// recomputed on it (null) once the store answers again. Unreadable: 503 saying the outcome is unknown; memory keeps
     /// its old state, and the next write's compare-and-set on the stored version re-reads the row before it commits.</summary>
-    private async ValueTask<MailboxWriteResult?> ResolveUncertainCommitAsync(Mailbox mailbox, bool created, DateTimeOffset now)
+    private async ValueTask<MailboxWriteResult?> ResolveUncertainCommitAsync(Mailbox mailbox, bool created, DateTimeOffset now, long changeId)
     {
         Mailbox? stored;
         try
@@ -360,7 +368,7 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
         if (stored == mailbox)
         {
             _mailboxes[mailbox.Id] = mailbox;
-            _feed.Publish(MailboxChangeKind.Updated, mailbox, now);
+            _feed.Publish(MailboxChangeKind.Updated, mailbox, now, changeId);
             return new MailboxWriteResult(MailboxWriteStatus.Changed, mailbox, string.Empty);
         }
 
@@ -369,7 +377,7 @@ internal sealed partial class MailboxService : IMailboxService, IDisposable
             Interlocked.Decrement(ref _count);
         }
 
-        Follow(mailbox.Id, stored, now);
+        Follow(mailbox.Id, stored, now, 0);
         if (stored is not null && stored.Version > mailbox.Version)
         {
             // Another node wrote after: whether ours came first cannot be told apart from the row.

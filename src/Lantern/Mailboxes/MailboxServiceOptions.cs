@@ -16,6 +16,10 @@ public sealed record MailboxServiceOptions
     /// start time in microseconds since the Unix epoch.</summary>
     public long SequenceBase { get; init; }
 
+    /// <summary>Cluster mode: a resume from an SSE id also replays what arrived this long before the first greater id, since
+    /// another node may have published those changes after it (decision 0039).</summary>
+    public TimeSpan ReorderWindow { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Number of lock stripes serialising writes; mailboxes hashing to one stripe share a serial owner.</summary>
     public int WriteStripes { get; init; } = 256;
 }

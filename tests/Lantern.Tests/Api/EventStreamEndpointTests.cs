@@ -103,6 +103,27 @@ public sealed class EventStreamEndpointTests : IClassFixture<ApiTestHost>
     }
 
     [Fact]
+    public async Task Events_LowerIdArrivingAfterAHigherOne_StillDeliveredLive()
+    {
+        using var client = _host.Client();
+        await using var sse = await SseClient.OpenAsync(client, "api/v1/events?like=" + Uri.EscapeDataString("@sse8$"));
+        await sse.WaitOpenAsync(Deadline);
+
+        // As in a cluster, where ids are drawn before COMMIT and another node's commit is heard a NOTIFY trip later.
+        var feed = (MailboxChangeFeed)_host.Mailboxes.Changes;
+        var high = feed.LastSequence + 1_000;
+        var time = DateTimeOffset.UtcNow;
+        feed.Publish(MailboxChangeKind.Updated, new Mailbox(MailboxId.Parse("x@sse8"), MailboxCounts.Empty, 1, MailboxSource.Api, time), time, high);
+        feed.Publish(MailboxChangeKind.Updated, new Mailbox(MailboxId.Parse("y@sse8"), MailboxCounts.Empty, 1, MailboxSource.Api, time), time, high - 1);
+
+        var first = await sse.NextAsync(Deadline);
+        var second = await sse.NextAsync(Deadline);
+        Assert.Contains("\"x@sse8\"", first.Data, StringComparison.Ordinal);
+        Assert.Contains("\"y@sse8\"", second.Data, StringComparison.Ordinal);
+        Assert.Equal((high - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), second.Id);
+    }
+
+    [Fact]
     public async Task Events_OverStreamLimit_Is503()
     {
         await using var host = new ApiTestHost { ExtraConfiguration = new Dictionary<string, string?> { ["http:maxEventStreams"] = "1" } };

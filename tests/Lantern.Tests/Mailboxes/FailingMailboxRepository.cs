@@ -13,13 +13,13 @@ internal sealed class FailingMailboxRepository : IMailboxRepository
 
     public ValueTask<IReadOnlyList<Mailbox>> LoadAllAsync(CancellationToken cancellationToken) => _inner.LoadAllAsync(cancellationToken);
 
-    public ValueTask UpsertAsync(Mailbox mailbox, MailboxHistoryEntry history, CancellationToken cancellationToken) =>
+    public ValueTask<long> UpsertAsync(Mailbox mailbox, MailboxHistoryEntry history, CancellationToken cancellationToken) =>
         Fail ? throw new IOException("disk on fire") : _inner.UpsertAsync(mailbox, history, cancellationToken);
 
-    public ValueTask DeleteAsync(MailboxId id, MailboxHistoryEntry history, CancellationToken cancellationToken) =>
+    public ValueTask<long> DeleteAsync(MailboxId id, MailboxHistoryEntry history, CancellationToken cancellationToken) =>
         Fail ? throw new IOException("disk on fire") : _inner.DeleteAsync(id, history, cancellationToken);
 
-    public ValueTask ApplyBatchAsync(IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, IReadOnlyList<MailboxHistoryEntry> history, CancellationToken cancellationToken) =>
+    public ValueTask<long> ApplyBatchAsync(IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, IReadOnlyList<MailboxHistoryEntry> history, CancellationToken cancellationToken) =>
         Fail ? throw new IOException("disk on fire") : _inner.ApplyBatchAsync(upserts, deletes, history, cancellationToken);
 
     public ValueTask<IReadOnlyList<MailboxHistoryEntry>> LoadHistoryAsync(MailboxId id, int limit, CancellationToken cancellationToken) =>

@@ -1,4 +1,5 @@
 using Lantern.Mailboxes;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Lantern.Tests.Mailboxes;
 
@@ -141,5 +142,88 @@ public sealed class MailboxChangeFeedTests
 
         Assert.Equal(0, feed.ReaderCount);
         await Assert.ThrowsAsync<ObjectDisposedException>(() => read.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public void ClusterIds_OutOfOrder_ResumeReplaysGreaterIdsAndWhatArrivedWithinTheReorderWindowBefore()
+    {
+        var clock = new FakeTimeProvider(Time);
+        var feed = new MailboxChangeFeed(100, clock, TimeSpan.FromSeconds(2));
+        feed.Rebase(100);
+        feed.Publish(MailboxChangeKind.Updated, Box("old", 1), Time, 101);
+        clock.Advance(TimeSpan.FromSeconds(5));
+        feed.Publish(MailboxChangeKind.Updated, Box("a", 1), Time, 103);
+        clock.Advance(TimeSpan.FromMilliseconds(100));
+        feed.Publish(MailboxChangeKind.Updated, Box("b", 1), Time, 105);
+
+        // 104 committed before 105 but is heard of after it: a client that saw 105 elsewhere may not have seen 104.
+        clock.Advance(TimeSpan.FromMilliseconds(100));
+        feed.Publish(MailboxChangeKind.Updated, Box("c", 1), Time, 104);
+        clock.Advance(TimeSpan.FromMilliseconds(100));
+        feed.Publish(MailboxChangeKind.Updated, Box("d", 1), Time, 106);
+
+        var from103 = feed.ReadSince(103, out var complete103);
+        var from105 = feed.ReadSince(105, out var complete105);
+
+        Assert.True(complete103);
+        Assert.Equal([103L, 105L, 104L, 106L], from103.Select(c => c.Sequence));
+        Assert.Equal([2L, 3L, 4L, 5L], from103.Select(c => c.Position));
+        Assert.True(complete105);
+        Assert.Equal([103L, 105L, 104L, 106L], from105.Select(c => c.Sequence));
+        Assert.Equal(106, feed.LastSequence);
+    }
+
+    [Fact]
+    public void ClusterIds_IdObservedButNotPublished_ResumesWithTheRecentArrivals_NotAsFromTheFuture()
+    {
+        var clock = new FakeTimeProvider(Time);
+        var feed = new MailboxChangeFeed(100, clock, TimeSpan.FromSeconds(2));
+        feed.Rebase(100);
+        feed.Publish(MailboxChangeKind.Updated, Box("a", 1), Time, 101);
+        clock.Advance(TimeSpan.FromSeconds(5));
+
+        // 102's state was already published under 101 (a reload saw it first); 103 arrives late.
+        feed.Observe(102);
+        feed.Publish(MailboxChangeKind.Updated, Box("b", 1), Time, 103);
+        clock.Advance(TimeSpan.FromMilliseconds(500));
+
+        Assert.Equal([103L], feed.ReadSince(102, out var complete).Select(c => c.Sequence));
+        Assert.True(complete);
+        // Up to date: what arrived within the window is replayed again (the client may have had 103 before some of it).
+        Assert.Equal([103L], feed.ReadSince(103, out var upToDate).Select(c => c.Sequence));
+        Assert.True(upToDate);
+        clock.Advance(TimeSpan.FromSeconds(3));
+        Assert.Empty(feed.ReadSince(103, out var quiet));
+        Assert.True(quiet);
+        Assert.Empty(feed.ReadSince(104, out var future));
+        Assert.False(future);
+    }
+
+    [Fact]
+    public void ClusterIds_BelowTheRebaseOrEvicted_ResumeAsIncomplete()
+    {
+        var clock = new FakeTimeProvider(Time);
+        var feed = new MailboxChangeFeed(2, clock, TimeSpan.FromSeconds(2));
+        feed.Rebase(100);
+        Assert.Empty(feed.ReadSince(99, out var beforeStart));
+        Assert.False(beforeStart);
+
+        feed.Publish(MailboxChangeKind.Updated, Box("a", 1), Time, 101);
+        clock.Advance(TimeSpan.FromSeconds(5));
+        feed.Publish(MailboxChangeKind.Updated, Box("b", 1), Time, 102);
+        clock.Advance(TimeSpan.FromSeconds(5));
+        feed.Publish(MailboxChangeKind.Updated, Box("c", 1), Time, 103);
+        Assert.Equal([102L, 103L], feed.ReadSince(101, out var evictedButOutsideTheWindow).Select(c => c.Sequence));
+        Assert.True(evictedButOutsideTheWindow);
+        Assert.False(feed.ReadSince(100, out var evicted).Count == 0);
+        Assert.False(evicted);
+
+        // The reorder window reaches back past the oldest held change into an evicted one.
+        clock.Advance(TimeSpan.FromMilliseconds(100));
+        feed.Publish(MailboxChangeKind.Updated, Box("d", 1), Time, 104);
+        clock.Advance(TimeSpan.FromMilliseconds(100));
+        feed.Publish(MailboxChangeKind.Updated, Box("e", 1), Time, 105);
+        Assert.Equal([104L, 105L], feed.ReadSince(104, out var windowEvicted).Select(c => c.Sequence));
+        Assert.False(windowEvicted);
     }
 }

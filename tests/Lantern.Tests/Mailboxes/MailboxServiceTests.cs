@@ -376,11 +376,23 @@ public sealed class MailboxServiceTests : IDisposable
     {
         public ValueTask<IReadOnlyList<Mailbox>> LoadAllAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IReadOnlyList<Mailbox>>([]);
 
-        public async ValueTask UpsertAsync(Mailbox mailbox, MailboxHistoryEntry history, CancellationToken cancellationToken) => await gate;
+        public async ValueTask<long> UpsertAsync(Mailbox mailbox, MailboxHistoryEntry history, CancellationToken cancellationToken)
+        {
+            await gate;
+            return 0;
+        }
 
-        public async ValueTask DeleteAsync(MailboxId id, MailboxHistoryEntry history, CancellationToken cancellationToken) => await gate;
+        public async ValueTask<long> DeleteAsync(MailboxId id, MailboxHistoryEntry history, CancellationToken cancellationToken)
+        {
+            await gate;
+            return 0;
+        }
 
-        public async ValueTask ApplyBatchAsync(IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, IReadOnlyList<MailboxHistoryEntry> history, CancellationToken cancellationToken) => await gate;
+        public async ValueTask<long> ApplyBatchAsync(IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, IReadOnlyList<MailboxHistoryEntry> history, CancellationToken cancellationToken)
+        {
+            await gate;
+            return 0;
+        }
 
         public ValueTask<IReadOnlyList<MailboxHistoryEntry>> LoadHistoryAsync(MailboxId id, int limit, CancellationToken cancellationToken) =>
             ValueTask.FromResult<IReadOnlyList<MailboxHistoryEntry>>([]);

@@ -72,7 +72,8 @@ internal static class EventStreamEndpoint
             resumeFrom = id;
         }
 
-        // Subscribe before reading the replay window, so nothing falls between the two; duplicates are skipped by sequence.
+        // Subscribe before reading the replay window, so nothing falls between the two; duplicates are skipped by arrival
+        // position (ids of a cluster arrive out of order, so an id lower than one sent is not a duplicate).
         // A client that stops reading is dropped once its backlog passes the bound or a write stalls, instead of holding ~1 kB per
         // changed mailbox; it reconnects with Last-Event-ID and gets the missed changes or a resync.
         using var reader = mailboxes.Changes.Subscribe(http.EventStreamBacklog);
@@ -84,30 +85,24 @@ internal static class EventStreamEndpoint
         var text = new StringBuilder();
         text.Append("retry: 2000\n: lantern mailbox events\n\n");
 
-        var sent = resumeFrom ?? mailboxes.Changes.LastSequence;
+        // The reader holds only changes published after it subscribed; those at or before this position were replayed.
+        var replayed = 0L;
         if (resumeFrom is { } from)
         {
-            // Read before the replay window: every change after it is in the window or still comes through the reader.
-            var held = mailboxes.Changes.LastSequence;
             var missed = mailboxes.Changes.ReadSince(from, out var complete);
             if (!complete)
             {
-                var oldest = missed.Count > 0 ? missed[0].Sequence : held + 1;
+                var oldest = missed.Count > 0 ? missed[0].Sequence : mailboxes.Changes.LastSequence + 1;
                 var resync = new ResyncEventDto(from, oldest, "changes after Last-Event-ID are no longer held; re-read the mailboxes");
                 text.Append("event: resync\ndata: ").Append(JsonSerializer.Serialize(resync, ApiJsonContext.Default.ResyncEventDto)).Append("\n\n");
-
-                // The live stream continues from this node's own position: an id it never issued (another node's or an
-                // earlier run's, possibly larger than any here) must not hold back the changes that follow.
-                sent = held;
             }
 
+            // After a resync the live stream follows whatever id the client named: one this node never issued (an earlier
+            // database's or run's) must not hold back the changes that follow.
             foreach (var change in missed)
             {
-                if (change.Sequence > sent || !complete)
-                {
-                    Append(text, change, match);
-                    sent = Math.Max(sent, change.Sequence);
-                }
+                Append(text, change, match);
+                replayed = Math.Max(replayed, change.Position);
             }
         }
 
@@ -133,19 +128,18 @@ internal static class EventStreamEndpoint
                     continue;
                 }
 
+                // The reader yields mailboxes in first-dirty order, so positions are not monotonic here: compare with the replay only.
                 var change = await next;
-                if (change.Sequence > sent)
+                if (change.Position > replayed)
                 {
                     Append(text, change, match);
-                    sent = change.Sequence;
                 }
 
                 while (reader.TryRead(out var more))
                 {
-                    if (more.Sequence > sent)
+                    if (more.Position > replayed)
                     {
                         Append(text, more, match);
-                        sent = more.Sequence;
                     }
                 }
 

@@ -6,7 +6,9 @@ namespace Lantern.Storage.Postgres;
 
 /// <summary>Mailboxes in the PostgreSQL <c>mailboxes</c> table; a batch is one statement over arrays (one round trip).</summary>
 /// <remarks>Cluster safety: an update only applies over the version it was computed from (else <see cref="MailboxConflictException"/>),
-/// and every commit sends a NOTIFY naming the changed ids so other nodes reload them.</remarks>
+/// and every commit sends a NOTIFY naming the changed ids so other nodes reload them. Each commit draws one change id from the
+/// <c>mailbox_change_ids</c> sequence in its transaction and carries it in the NOTIFY, so every node publishes the change
+/// under the same SSE id (decision 0039).</remarks>
 internal sealed class PostgresMailboxRepository : IMailboxRepository
 {
     private const string UpsertSql = """
@@ -39,6 +41,9 @@ internal sealed class PostgresMailboxRepository : IMailboxRepository
             SELECT seq FROM mailbox_history WHERE mailbox_id = m.x ORDER BY seq DESC OFFSET $2 LIMIT 1)
         """;
 
+    /// <summary>The sequence every commit draws its change id from.</summary>
+    public const string ChangeIdSequence = "mailbox_change_ids";
+
     /// <summary>Above this many ids a write sends one "reload everything" notification instead of one per id.</summary>
     private const int MaxNotifiedIds = 32;
 
@@ -68,13 +73,20 @@ internal sealed class PostgresMailboxRepository : IMailboxRepository
         return rows.Count == 0 ? null : rows[0];
     }
 
-    public ValueTask UpsertAsync(Mailbox mailbox, MailboxHistoryEntry history, CancellationToken cancellationToken)
+    public async ValueTask<long> LastChangeIdAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand($"SELECT last_value FROM {ChangeIdSequence}", connection);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public ValueTask<long> UpsertAsync(Mailbox mailbox, MailboxHistoryEntry history, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
         return ApplyBatchAsync([mailbox], [], [history], cancellationToken);
     }
 
-    public ValueTask DeleteAsync(MailboxId id, MailboxHistoryEntry history, CancellationToken cancellationToken) =>
+    public ValueTask<long> DeleteAsync(MailboxId id, MailboxHistoryEntry history, CancellationToken cancellationToken) =>
         ApplyBatchAsync([], [id], [history], cancellationToken);
 
     public async ValueTask<IReadOnlyList<MailboxHistoryEntry>> LoadHistoryAsync(MailboxId id, int limit, CancellationToken cancellationToken)
@@ -95,7 +107,7 @@ internal sealed class PostgresMailboxRepository : IMailboxRepository
         return result;
     }
 
-    public async ValueTask ApplyBatchAsync(IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, IReadOnlyList<MailboxHistoryEntry> history, CancellationToken cancellationToken)
+    public async ValueTask<long> ApplyBatchAsync(IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, IReadOnlyList<MailboxHistoryEntry> history, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(upserts);
         ArgumentNullException.ThrowIfNull(deletes);
@@ -156,7 +168,7 @@ internal sealed class PostgresMailboxRepository : IMailboxRepository
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await NotifyAsync(connection, transaction, upserts, deletes, history, cancellationToken).ConfigureAwait(false);
+        var changeId = await NotifyAsync(connection, transaction, upserts, deletes, history, cancellationToken).ConfigureAwait(false);
         try
         {
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -165,34 +177,51 @@ internal sealed class PostgresMailboxRepository : IMailboxRepository
         {
             // A server error answering COMMIT is certain (rolled back). Failures before this point left nothing committed; from here the server may have committed without the
             // reply reaching us, and only the stored row can tell.
-            throw new MailboxCommitUncertainException("the connection failed after COMMIT was sent", ex);
+            throw new MailboxCommitUncertainException("the connection failed after COMMIT was sent", changeId, ex);
         }
+
+        return changeId;
     }
 
-    // NOTIFY is transactional: other nodes hear of the change only if and when it commits. The history rows travel in the
-    // same batch as the NOTIFY, so recording them costs no extra round trip.
-    private async Task NotifyAsync(
+    // NOTIFY is transactional: other nodes hear of the change only if and when it commits. The change id, the history rows and
+    // the NOTIFY travel in one batch, so they cost no extra round trip; the id is drawn after the row locks are taken, so one
+    // mailbox's ids follow its commit order.
+    private async Task<long> NotifyAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes,
         IReadOnlyList<MailboxHistoryEntry> history, CancellationToken cancellationToken)
     {
         var total = upserts.Count + deletes.Count;
         if (total == 0 && history.Count == 0)
         {
-            return;
+            return 0;
         }
 
         await using var batch = new NpgsqlBatch(connection, transaction);
+        if (total > 0)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT nextval('{ChangeIdSequence}')"));
+        }
+
         if (history.Count > 0)
         {
             AddHistory(batch, history);
         }
 
-        if (total > 0)
+        if (total == 0)
         {
-            batch.BatchCommands.Add(NotifyCommand(upserts, deletes, total));
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
         }
 
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        batch.BatchCommands.Add(NotifyCommand(upserts, deletes, total));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var changeId = reader.GetInt64(0);
+        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+        {
+        }
+
+        return changeId;
     }
 
     private static void AddHistory(NpgsqlBatch batch, IReadOnlyList<MailboxHistoryEntry> history)
@@ -242,7 +271,7 @@ internal sealed class PostgresMailboxRepository : IMailboxRepository
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _store.NodeId });
         if (total > MaxNotifiedIds)
         {
-            command.CommandText = $"SELECT pg_notify('{PostgresStore.Channel}', $1 || ' *')";
+            command.CommandText = $"SELECT pg_notify('{PostgresStore.Channel}', $1 || ' ' || currval('{ChangeIdSequence}') || ' *')";
         }
         else
         {
@@ -257,7 +286,7 @@ internal sealed class PostgresMailboxRepository : IMailboxRepository
                 ids[upserts.Count + i] = deletes[i].ToString();
             }
 
-            command.CommandText = $"SELECT pg_notify('{PostgresStore.Channel}', $1 || ' ' || x) FROM unnest($2::text[]) AS x";
+            command.CommandText = $"SELECT pg_notify('{PostgresStore.Channel}', $1 || ' ' || currval('{ChangeIdSequence}') || ' ' || x) FROM unnest($2::text[]) AS x";
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids });
         }
 

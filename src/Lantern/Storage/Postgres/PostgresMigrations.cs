@@ -71,5 +71,16 @@ internal static class PostgresMigrations
             );
             CREATE INDEX mailbox_history_mailbox ON mailbox_history (mailbox_id, seq);
             """),
+        // Cluster-wide SSE change ids (decision 0039): each mailbox commit draws one in its transaction. The sequence starts at
+        // the creation time in microseconds since the Unix epoch, so a new database's ids stay above any an SSE client kept from
+        // an earlier one (or from a single node, whose ids start at its start time) and those resume as a resync.
+        new(5, "mailbox change ids", """
+            DO $$
+            BEGIN
+                EXECUTE format('CREATE SEQUENCE mailbox_change_ids START WITH %s',
+                    (extract(epoch FROM clock_timestamp()) * 1000000)::bigint);
+            END
+            $$;
+            """),
     ];
 }

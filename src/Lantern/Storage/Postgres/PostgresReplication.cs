@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.Channels;
 using Lantern.Mailboxes;
 using Npgsql;
@@ -5,8 +6,10 @@ using Npgsql;
 namespace Lantern.Storage.Postgres;
 
 /// <summary>Follows other nodes' commits: LISTENs on <see cref="PostgresStore.Channel"/> and reloads each notified mailbox into the replica.</summary>
-/// <remarks>Payloads are <c>"&lt;node&gt; &lt;id&gt;"</c> or <c>"&lt;node&gt; *"</c> (reload all). After every (re)connect, and whenever
-/// notifications were dropped or failed to apply, the whole state is reconciled, since NOTIFYs sent while not listening are lost.</remarks>
+/// <remarks>Payloads are <c>"&lt;node&gt; &lt;change id&gt; &lt;mailbox id&gt;"</c> or <c>"&lt;node&gt; &lt;change id&gt; *"</c> (reload all);
+/// the change id is the one the commit drew, published as the SSE id on every node. After every (re)connect, and whenever
+/// notifications were dropped, failed to apply or came in another form (an older node), the whole state is reconciled, since
+/// NOTIFYs sent while not listening are lost.</remarks>
 internal sealed class PostgresReplication : IAsyncDisposable
 {
     private const string Everything = "*";
@@ -132,19 +135,28 @@ internal sealed class PostgresReplication : IAsyncDisposable
 
     private async Task ApplyAsync(string payload, CancellationToken token)
     {
-        var space = payload.IndexOf(' ', StringComparison.Ordinal);
-        var node = space < 0 ? payload : payload[..space];
-        var what = space < 0 ? Everything : payload[(space + 1)..];
-        if (_missed || what == Everything)
+        var first = payload.IndexOf(' ', StringComparison.Ordinal);
+        var second = first < 0 ? -1 : payload.IndexOf(' ', first + 1);
+        if (_missed || second < 0
+            || !long.TryParse(payload.AsSpan(first + 1, second - first - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var changeId)
+            || changeId <= 0)
         {
             _missed = false;
-            await _replica.ReconcileAsync(_repository.LoadAllAsync, token).ConfigureAwait(false);
+            await _replica.ReconcileAsync(_repository.LoadAllAsync, 0, token).ConfigureAwait(false);
             return;
         }
 
-        if (node != _store.NodeId && MailboxId.TryParse(what, out var id, out _))
+        var what = payload.AsSpan(second + 1);
+        if (what.SequenceEqual(Everything))
         {
-            await _replica.RefreshAsync(id, _repository.LoadOneAsync, token).ConfigureAwait(false);
+            await _replica.ReconcileAsync(_repository.LoadAllAsync, changeId, token).ConfigureAwait(false);
+            return;
+        }
+
+        // Our own commits were published with their ids when they committed.
+        if (!payload.AsSpan(0, first).SequenceEqual(_store.NodeId) && MailboxId.TryParse(what.ToString(), out var id, out _))
+        {
+            await _replica.RefreshAsync(id, changeId, _repository.LoadOneAsync, token).ConfigureAwait(false);
         }
     }
 }

@@ -63,17 +63,20 @@ internal sealed class SqliteMailboxRepository : IMailboxRepository
         return result;
     }
 
-    public async ValueTask UpsertAsync(Mailbox mailbox, MailboxHistoryEntry history, CancellationToken cancellationToken)
+    // A single node numbers its SSE changes itself (from its start time, so they grow across restarts): no id is drawn here.
+    public async ValueTask<long> UpsertAsync(Mailbox mailbox, MailboxHistoryEntry history, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
         ArgumentNullException.ThrowIfNull(history);
         await _store.WriteAsync((c, t) => Upsert(c, t, mailbox) + Append(c, t, history), cancellationToken).ConfigureAwait(false);
+        return 0;
     }
 
-    public async ValueTask DeleteAsync(MailboxId id, MailboxHistoryEntry history, CancellationToken cancellationToken)
+    public async ValueTask<long> DeleteAsync(MailboxId id, MailboxHistoryEntry history, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(history);
         await _store.WriteAsync((c, t) => Delete(c, t, id) + Append(c, t, history), cancellationToken).ConfigureAwait(false);
+        return 0;
     }
 
     public async ValueTask<IReadOnlyList<MailboxHistoryEntry>> LoadHistoryAsync(MailboxId id, int limit, CancellationToken cancellationToken)
@@ -96,7 +99,7 @@ internal sealed class SqliteMailboxRepository : IMailboxRepository
         return result;
     }
 
-    public async ValueTask ApplyBatchAsync(IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, IReadOnlyList<MailboxHistoryEntry> history, CancellationToken cancellationToken)
+    public async ValueTask<long> ApplyBatchAsync(IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, IReadOnlyList<MailboxHistoryEntry> history, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(upserts);
         ArgumentNullException.ThrowIfNull(deletes);
@@ -123,6 +126,7 @@ internal sealed class SqliteMailboxRepository : IMailboxRepository
                 return n;
             },
             cancellationToken).ConfigureAwait(false);
+        return 0;
     }
 
     private int Upsert(SqliteConnection connection, SqliteTransaction transaction, Mailbox mailbox)
