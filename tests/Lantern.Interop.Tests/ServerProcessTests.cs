@@ -50,4 +50,35 @@ public sealed class ServerProcessTests
         await using var server = await LanternProcess.StartAsync(MinimalConfig);
         Assert.Equal(0, await server.StopAsync());
     }
+
+    [Fact]
+    public async Task Serve_UnopenableSqliteFile_ExitsNonZeroWithOneLine()
+    {
+        // A file where the database's directory should be: not even root can create the database there.
+        var directory = Directory.CreateTempSubdirectory("lantern-unopenable-").FullName;
+        try
+        {
+            var blocker = Path.Combine(directory, "not-a-directory");
+            await File.WriteAllTextAsync(blocker, "");
+            var config = MinimalConfig.Replace("{DB}", Path.Combine(blocker, "lantern.db"), StringComparison.Ordinal);
+            await using var server = await LanternProcess.StartAsync(config, waitReady: false);
+            var exitCode = await server.Exited.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.True(exitCode == 2, $"exit {exitCode}:\n{server.Output}");
+
+            // The exit may be seen before the last output line is read.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (!server.Output.Contains("lantern: ", StringComparison.Ordinal) && clock.Elapsed < TimeSpan.FromSeconds(5))
+            {
+                await Task.Delay(20);
+            }
+
+            Assert.Contains("lantern: configuration error: store.sqlite: cannot open sqlite:", server.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", server.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("Lantern ready", server.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }

@@ -94,6 +94,11 @@ internal static class LanternOptionsChecks
             errors.Add($"store.commandTimeoutSeconds: {options.Store.CommandTimeoutSeconds} is not 1-600");
         }
 
+        if (options.Store.MigrationTimeoutSeconds is < 1 or > 86_400)
+        {
+            errors.Add($"store.migrationTimeoutSeconds: {options.Store.MigrationTimeoutSeconds} is not 1-86400");
+        }
+
         if (!IPEndPoint.TryParse(options.Http.Listen, out _))
         {
             errors.Add($"http.listen: \"{options.Http.Listen}\" is not address:port");

@@ -16,6 +16,9 @@ public sealed class StoreOptions
     /// <summary>PostgreSQL: longest a command, or opening a connection, may take before the write or read fails (503).</summary>
     public int CommandTimeoutSeconds { get; set; } = 2;
 
+    /// <summary>PostgreSQL: longest the schema migrations at start may take (a long one must not hit the short command timeout).</summary>
+    public int MigrationTimeoutSeconds { get; set; } = 300;
+
     /// <summary>This node's id in a PostgreSQL cluster (unique per node, stable across its restarts); null for
     /// <c>host:port</c> of the machine name and the first SIP listener's port.</summary>
     public string? NodeId { get; set; }

@@ -8,6 +8,13 @@ internal static partial class HostingLog
     [LoggerMessage(EventId = 9000, Level = LogLevel.Information, Message = "Lantern ready: {Listeners}")]
     public static partial void Ready(ILogger logger, string listeners);
 
+    /// <summary>The one line of a node that started while its store could not be reached; <see cref="ReadyAfterStore"/> follows.</summary>
+    [LoggerMessage(EventId = 9001, Level = LogLevel.Warning, Message = "Lantern listening but not ready: the store {Store} cannot be reached ({Problem}); retrying until it can. Listeners: {Listeners}")]
+    public static partial void ListeningWithoutStore(ILogger logger, string store, string problem, string listeners);
+
+    [LoggerMessage(EventId = 9002, Level = LogLevel.Information, Message = "Lantern ready: {Listeners} (the store {Store} answered {Seconds:F1} s after the first attempt)")]
+    public static partial void ReadyAfterStore(ILogger logger, string listeners, string store, double seconds);
+
     [LoggerMessage(EventId = 9010, Level = LogLevel.Information, Message = "Configuration reloaded: {Endpoints} endpoints, {Upstreams} upstreams, {Peers} peers")]
     public static partial void Reloaded(ILogger logger, int endpoints, int upstreams, int peers);
 

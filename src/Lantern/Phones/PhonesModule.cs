@@ -70,6 +70,14 @@ internal sealed class PhonesModule : IAsyncDisposable
         _stack.RegisterHandler(SipMethod.Register, new RegisterHandler(Service, _auth, _time));
     }
 
+    /// <summary>Until <see cref="StartAsync(bool, CancellationToken)"/> replaces them: SUBSCRIBE and REGISTER answered <c>503</c> +
+    /// <c>Retry-After</c>, for a node listening before its store can be reached.</summary>
+    public void RefuseUntilStarted()
+    {
+        _stack.RegisterHandler(SipMethod.Subscribe, new StoreStartingHandler("Subscription Store Unavailable"));
+        _stack.RegisterHandler(SipMethod.Register, new StoreStartingHandler("Registration Store Unavailable"));
+    }
+
     /// <summary>Starts with no deferral (the NOTIFYs go out at once).</summary>
     public Task StartAsync(CancellationToken cancellationToken) => StartAsync(deferNotifications: false, cancellationToken);
 

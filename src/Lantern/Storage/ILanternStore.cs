@@ -15,6 +15,10 @@ internal interface ILanternStore : IAsyncDisposable
     /// <summary>Opens the store and applies pending schema migrations; call once before anything else.</summary>
     Task MigrateAsync(CancellationToken cancellationToken);
 
+    /// <summary>True when <paramref name="exception"/>, thrown by <see cref="MigrateAsync"/>, means the store cannot be reached
+    /// for now (a database that is down: retry) rather than that it is misconfigured (a file that cannot be opened: stop).</summary>
+    bool IsTransientOpenFailure(Exception exception);
+
     /// <summary>The schema version after <see cref="MigrateAsync"/>.</summary>
     int SchemaVersion { get; }
 

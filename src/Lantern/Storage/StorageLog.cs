@@ -20,4 +20,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Store {Store}: following other nodes' changes failed; retrying and reconciling")]
     public static partial void ReplicationFailed(ILogger logger, string store, Exception exception);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Debug, Message = "Store {Store} still cannot be reached: {Problem}; next attempt after {DelayMs} ms")]
+    public static partial void StillUnreachable(ILogger logger, string store, string problem, double delayMs);
 }

@@ -18,7 +18,7 @@ internal static class StorageServiceCollectionExtensions
 
     /// <summary>
     /// Registers <see cref="ILanternStore"/> (SQLite unless <see cref="StoreOptions.Postgres"/> is set), <see cref="IMailboxRepository"/>,
-    /// <see cref="IRecordStore"/>, <see cref="MailboxService"/> (also as <see cref="IMailboxService"/>) and the hosted
+    /// <see cref="IRecordStore"/>, <see cref="MailboxService"/> (also as <see cref="IMailboxService"/>), <see cref="StoreStartup"/> and the hosted
     /// <see cref="StorageInitializer"/>. With <paramref name="options"/> null the store options are read from
     /// <c>IOptions&lt;LanternOptions&gt;</c> when first resolved. Call before registering any other hosted service.
     /// </summary>
@@ -57,10 +57,13 @@ internal static class StorageServiceCollectionExtensions
             sp.GetService<IMeterFactory>(),
             sp.GetRequiredService<MailboxActorContext>()));
         services.AddSingleton<IMailboxService>(sp => sp.GetRequiredService<MailboxService>());
+        services.TryAddSingleton<StoreStartup>();
         services.AddSingleton(sp => new StorageInitializer(
             sp.GetRequiredService<ILanternStore>(),
             sp.GetRequiredService<MailboxService>(),
-            sp.GetService<ILogger<StorageInitializer>>() ?? NullLogger<StorageInitializer>.Instance));
+            sp.GetService<ILogger<StorageInitializer>>() ?? NullLogger<StorageInitializer>.Instance,
+            sp.GetRequiredService<StoreStartup>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
         return services;
     }
@@ -73,7 +76,13 @@ internal static class StorageServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(loggerFactory);
         if (!string.IsNullOrEmpty(options.Postgres))
         {
-            return new PostgresStore(PostgresStore.WithTimeouts(options.Postgres, options.CommandTimeoutSeconds), loggerFactory.CreateLogger<PostgresStore>(), nodeId ?? options.NodeId, TimeSpan.FromMilliseconds(options.LeaseMilliseconds));
+            return new PostgresStore(
+                PostgresStore.WithTimeouts(options.Postgres, options.CommandTimeoutSeconds),
+                loggerFactory.CreateLogger<PostgresStore>(),
+                nodeId ?? options.NodeId,
+                TimeSpan.FromMilliseconds(options.LeaseMilliseconds),
+                TimeSpan.FromSeconds(options.MigrationTimeoutSeconds),
+                time);
         }
 
         var path = string.IsNullOrEmpty(options.Sqlite) ? DefaultSqlitePath : options.Sqlite;

@@ -66,6 +66,13 @@ internal sealed class PostgresMailboxRepository : IMailboxRepository
     /// <summary>One stored mailbox, or null; used to follow other nodes' changes and to decide writes on the stored row.</summary>
     public async ValueTask<Mailbox?> LoadOneAsync(MailboxId id, CancellationToken cancellationToken)
     {
+        var read = LoadOneCoreAsync(id, cancellationToken);
+        await _store.WithinDeadlineAsync(read, "a read").ConfigureAwait(false);
+        return await read.ConfigureAwait(false);
+    }
+
+    private async Task<Mailbox?> LoadOneCoreAsync(MailboxId id, CancellationToken cancellationToken)
+    {
         await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(SelectSql + " WHERE id = $1", connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id.ToString() });
@@ -91,6 +98,13 @@ internal sealed class PostgresMailboxRepository : IMailboxRepository
 
     public async ValueTask<IReadOnlyList<MailboxHistoryEntry>> LoadHistoryAsync(MailboxId id, int limit, CancellationToken cancellationToken)
     {
+        var read = LoadHistoryCoreAsync(id, limit, cancellationToken);
+        await _store.WithinDeadlineAsync(read, "a history read").ConfigureAwait(false);
+        return await read.ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<MailboxHistoryEntry>> LoadHistoryCoreAsync(MailboxId id, int limit, CancellationToken cancellationToken)
+    {
         await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
             "SELECT at, kind, source, actor, old_counts, new_counts, version FROM mailbox_history WHERE mailbox_id = $1 ORDER BY seq DESC LIMIT $2",
@@ -112,6 +126,24 @@ internal sealed class PostgresMailboxRepository : IMailboxRepository
         ArgumentNullException.ThrowIfNull(upserts);
         ArgumentNullException.ThrowIfNull(deletes);
         ArgumentNullException.ThrowIfNull(history);
+        var gate = new PostgresCommitGate();
+        var write = ApplyBatchCoreAsync(upserts, deletes, history, gate, cancellationToken);
+        try
+        {
+            await _store.WithinDeadlineAsync(write, "the write").ConfigureAwait(false);
+            return await write.ConfigureAwait(false);
+        }
+        catch (TimeoutException ex) when (!gate.TryAbandon())
+        {
+            // COMMIT went out and its answer is overdue: it may still be stored, and only the stored row can tell.
+            throw new MailboxCommitUncertainException("the store did not answer the COMMIT in time", gate.ChangeId, ex);
+        }
+    }
+
+    /// <summary>The write itself; it sends COMMIT only if <paramref name="gate"/> says its caller still waits.</summary>
+    private async Task<long> ApplyBatchCoreAsync(
+        IReadOnlyList<Mailbox> upserts, IReadOnlyList<MailboxId> deletes, IReadOnlyList<MailboxHistoryEntry> history, PostgresCommitGate gate, CancellationToken cancellationToken)
+    {
         await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         if (upserts.Count > 0)
@@ -169,6 +201,13 @@ internal sealed class PostgresMailboxRepository : IMailboxRepository
         }
 
         var changeId = await NotifyAsync(connection, transaction, upserts, deletes, history, cancellationToken).ConfigureAwait(false);
+        gate.ChangeId = changeId;
+        if (!gate.TryCommit())
+        {
+            // Its caller was told that nothing was written: rolling back keeps that true.
+            throw new TimeoutException("the write was abandoned before its COMMIT");
+        }
+
         try
         {
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

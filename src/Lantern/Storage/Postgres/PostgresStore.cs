@@ -21,9 +21,14 @@ internal sealed class PostgresStore : ILanternStore
     private readonly PostgresMailboxRepository _mailboxes;
     private PostgresReplication? _replication;
 
+    /// <summary>How long the schema migrations at start may take when the configuration sets nothing.</summary>
+    public static readonly TimeSpan DefaultMigrationTimeout = TimeSpan.FromMinutes(5);
+
     /// <param name="nodeId">This node's id in the cluster (owner of its records); null for a random one.</param>
     /// <param name="leaseTime">How long this node's lease lasts after each renewal; null for <see cref="DefaultLeaseTime"/>.</param>
-    public PostgresStore(string connectionString, ILogger<PostgresStore> logger, string? nodeId = null, TimeSpan? leaseTime = null)
+    /// <param name="migrationTimeout">Command timeout of the migrations; null for <see cref="DefaultMigrationTimeout"/>.</param>
+    /// <param name="time">Clock of the request deadlines (<see cref="OperationDeadline"/>).</param>
+    public PostgresStore(string connectionString, ILogger<PostgresStore> logger, string? nodeId = null, TimeSpan? leaseTime = null, TimeSpan? migrationTimeout = null, TimeProvider? time = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
         ArgumentNullException.ThrowIfNull(logger);
@@ -36,7 +41,22 @@ internal sealed class PostgresStore : ILanternStore
         NodeId = string.IsNullOrEmpty(nodeId) ? Guid.NewGuid().ToString("N") : nodeId;
         LeaseTime = leaseTime ?? DefaultLeaseTime;
         RecordStore = new PostgresRecordStore(this);
+        MigrationTimeout = migrationTimeout ?? DefaultMigrationTimeout;
+        Time = time ?? TimeProvider.System;
+        OperationDeadline = builder.CommandTimeout > 0 ? TimeSpan.FromSeconds(builder.CommandTimeout) : Timeout.InfiniteTimeSpan;
     }
+
+    /// <summary>Longest a request waits for one mailbox read or write: the connection string's command timeout
+    /// (<c>store.commandTimeoutSeconds</c>).</summary>
+    /// <remarks>Npgsql's own timeout is not enough: on a timeout it first sends PostgreSQL a cancel request over a new
+    /// connection and waits for that one too, bounded by the connect timeout (twice with <c>SSL Mode=Prefer</c>: the SSL
+    /// request, then the close), so a frozen server answered only after three command timeouts.</remarks>
+    public TimeSpan OperationDeadline { get; }
+
+    internal TimeProvider Time { get; }
+
+    /// <summary>Command timeout of the schema migrations at start.</summary>
+    public TimeSpan MigrationTimeout { get; }
 
     public string Description { get; }
 
@@ -71,15 +91,22 @@ internal sealed class PostgresStore : ILanternStore
 
     public int SchemaVersion { get; private set; }
 
+    public bool IsTransientOpenFailure(Exception exception) =>
+        exception is NpgsqlException or TimeoutException or IOException or System.Net.Sockets.SocketException;
+
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
+        // Waiting for another node's migration (the lock) and running a long one both count against the migration
+        // timeout, not the command timeout meant for requests.
+        var timeout = MigrationTimeout;
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await ExecAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({PostgresMigrations.AdvisoryLockKey})", cancellationToken).ConfigureAwait(false);
-        await ExecAsync(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL)", cancellationToken).ConfigureAwait(false);
+        await ExecAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({PostgresMigrations.AdvisoryLockKey})", cancellationToken, timeout).ConfigureAwait(false);
+        await ExecAsync(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL)", cancellationToken, timeout).ConfigureAwait(false);
         int current;
         await using (var read = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM schema_version", connection, transaction))
         {
+            read.CommandTimeout = Seconds(timeout);
             current = (int)(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
 
@@ -96,8 +123,9 @@ internal sealed class PostgresStore : ILanternStore
                 continue;
             }
 
-            await ExecAsync(connection, transaction, migration.Sql, cancellationToken).ConfigureAwait(false);
+            await ExecAsync(connection, transaction, migration.Sql, cancellationToken, timeout).ConfigureAwait(false);
             await using var record = new NpgsqlCommand("INSERT INTO schema_version (version, description, applied_at) VALUES ($1, $2, now())", connection, transaction);
+            record.CommandTimeout = Seconds(timeout);
             record.Parameters.Add(new NpgsqlParameter<int> { TypedValue = migration.Version });
             record.Parameters.Add(new NpgsqlParameter<string> { TypedValue = migration.Description });
             await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -148,9 +176,40 @@ internal sealed class PostgresStore : ILanternStore
 
     internal ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => _dataSource.OpenConnectionAsync(cancellationToken);
 
-    internal static async Task<int> ExecAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken)
+    /// <param name="timeout">The command's timeout; null for the connection string's.</param>
+    internal static async Task<int> ExecAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);
+        if (timeout is { } t)
+        {
+            command.CommandTimeout = Seconds(t);
+        }
+
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Waits for <paramref name="operation"/> at most <see cref="OperationDeadline"/>: past it a
+    /// <see cref="TimeoutException"/>, while the operation finishes (and fails) on its own. Only for operations that are
+    /// harmless to abandon (reads) or that ask a <see cref="PostgresCommitGate"/> before they commit.</summary>
+    internal async Task WithinDeadlineAsync(Task operation, string what)
+    {
+        if (OperationDeadline == Timeout.InfiniteTimeSpan)
+        {
+            await operation.ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await operation.WaitAsync(OperationDeadline, Time).ConfigureAwait(false);
+        }
+        catch (TimeoutException) when (!operation.IsCompleted)
+        {
+            // Observed here, so its eventual failure is not reported as unobserved.
+            _ = operation.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw new TimeoutException($"the store ({Description}) did not answer {what} within {OperationDeadline.TotalSeconds:0.#} s");
+        }
+    }
+
+    private static int Seconds(TimeSpan timeout) => (int)Math.Clamp(Math.Ceiling(timeout.TotalSeconds), 1, int.MaxValue);
 }

@@ -53,6 +53,9 @@ internal sealed class SqliteStore : ILanternStore
 
     public int SchemaVersion { get; private set; }
 
+    /// <summary>Never: a local file that cannot be opened is a configuration error.</summary>
+    public bool IsTransientOpenFailure(Exception exception) => false;
+
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         if (_writer is not null)

@@ -69,6 +69,13 @@ internal sealed class ClusterPhone : IAsyncDisposable
         return await phone.RequestAsync(expires, phone.Answer(challenge));
     }
 
+    /// <summary>The final response to a new SUBSCRIBE without credentials (a node that refuses before it challenges).</summary>
+    public static async Task<SipMessage> FirstAnswerAsync(int nodeSipPort, string user, int expires = 600)
+    {
+        await using var phone = new ClusterPhone(nodeSipPort, user, "secret" + user);
+        return await phone.RequestAsync(expires, null);
+    }
+
     /// <summary>Sends an in-dialog SUBSCRIBE (refresh, or with 0 an unsubscribe) and returns the final response.</summary>
     public async Task<SipMessage> RefreshAsync(int expires)
     {

@@ -43,14 +43,15 @@ internal sealed class LanternCluster : IAsyncDisposable
 
     public ClusterNode this[int index] => _nodes[index];
 
-    /// <summary>Starts a private PostgreSQL, a database and <paramref name="nodes"/> nodes (all ready before it returns).</summary>
+    /// <summary>Starts a private PostgreSQL, a database and <paramref name="nodes"/> nodes (all ready before it returns); with 0,
+    /// the test adds and starts its nodes itself (<see cref="AddNode"/>).</summary>
     /// <param name="extraMembers">Further top-level config members, e.g. <c>"upstreams": [ … ]</c>; may hold {NODE} (the node's index).</param>
     /// <param name="proxied">Each node reaches PostgreSQL through a <see cref="PostgresProxy"/> of its own.</param>
     /// <param name="storeSettings">Further <c>store</c> members, e.g. <c>"commandTimeoutSeconds": 1</c>.</param>
     /// <param name="edit">Changes each node's configuration text (after the placeholders are filled), e.g. settings inside <c>sip</c>.</param>
     public static async Task<LanternCluster> StartAsync(int nodes, string? extraMembers = null, bool proxied = false, string? storeSettings = null, Func<string, string>? edit = null)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(nodes, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(nodes);
         var postgres = await PrivatePostgres.StartAsync();
         LanternCluster? cluster = null;
         try
