@@ -71,5 +71,9 @@ internal static class PostgresMigrations
             );
             CREATE INDEX mailbox_history_mailbox ON mailbox_history (mailbox_id, seq);
             """),
+        // Decision 0041: the token of the phone's request that last claimed a record, which a delete is conditional on.
+        new(5, "record claims", """
+            ALTER TABLE records ADD COLUMN claim bigint NOT NULL DEFAULT 0;
+            """),
     ];
 }
