@@ -13,7 +13,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     private readonly Lock _gate = new();
     // Per record in the store as far as this node knows: the claims it may carry (decision 0041). One when loaded or after a
     // committed put; more while a put's outcome is unknown (a failed commit may still have been applied).
-    private readonly Dictionary<(string Kind, string Key), List<long>> _claims = [];
+    private readonly Dictionary<(string Kind, string Key), KnownClaims> _claims = [];
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly SemaphoreSlim _committing = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -206,7 +206,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(record);
         lock (_gate)
         {
-            _claims[(record.Kind, record.Key)] = [record.Claim];
+            _claims[(record.Kind, record.Key)] = new KnownClaims(record.Claim, null);
         }
     }
 
@@ -364,7 +364,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
                         }
                         else if (!w.OnlyIfOwned)
                         {
-                            _claims[k] = [w.Claim];
+                            _claims[k] = new KnownClaims(w.Claim, null);
                         }
                     }
                     else
@@ -402,20 +402,12 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
             {
                 if (w.Claims is null && _claims.TryGetValue(k, out var known))
                 {
-                    (withClaims ??= []).Add((k, w with { Claims = [.. known] }));
+                    (withClaims ??= []).Add((k, w with { Claims = known.ToArray() }));
                 }
             }
             else if (!w.OnlyIfOwned)
             {
-                if (!_claims.TryGetValue(k, out var known))
-                {
-                    _claims[k] = known = [];
-                }
-
-                if (!known.Contains(w.Claim))
-                {
-                    known.Add(w.Claim);
-                }
+                _claims[k] = _claims.TryGetValue(k, out var known) ? known.With(w.Claim) : new KnownClaims(w.Claim, null);
             }
         }
 
@@ -433,6 +425,16 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
             // Off the timer thread: the waiters go on to answer their requests (503: not stored yet).
             ThreadPool.UnsafeQueueUserWorkItem(static d => d.TrySetResult(false), done, preferLocal: false);
         }
+    }
+
+    /// <summary>The claims a stored record may carry: one in the common case (no allocation per record), more only after
+    /// puts whose commit outcome is unknown.</summary>
+    private readonly record struct KnownClaims(long Last, long[]? Earlier)
+    {
+        public KnownClaims With(long claim) =>
+            claim == Last || (Earlier is not null && Array.IndexOf(Earlier, claim) >= 0) ? this : new KnownClaims(claim, Earlier is null ? [Last] : [.. Earlier, Last]);
+
+        public long[] ToArray() => Earlier is null ? [Last] : [.. Earlier, Last];
     }
 
     private readonly record struct PendingWrite(
