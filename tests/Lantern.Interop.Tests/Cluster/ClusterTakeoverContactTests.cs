@@ -32,10 +32,12 @@ public sealed class ClusterTakeoverContactTests
             await phone.WaitVoiceAsync("2/0 (0/0)", Deadline);
             Assert.Equal($"sip:127.0.0.1:{a.SipPort}", phone.Notifies.Last().Contact);
 
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             await a.KillAsync();
             put = await ClusterRest.PutVoiceAsync(b, "1001@default", 5, 0);
             Assert.True(put.Status == HttpStatusCode.OK, $"{put.Status} {put.Body}");
             await phone.WaitVoiceAsync("5/0 (0/0)", Deadline);
+            var takeover = clock.Elapsed;
 
             // Before: B kept A's Contact, the phone's refresh went to the dead node and got nothing.
             var fromB = phone.Notifies.Last();
@@ -55,6 +57,7 @@ public sealed class ClusterTakeoverContactTests
             var last = phone.Notifies.Last();
             Assert.Equal((b.SipPort, phone.CallId), (last.FromPort, last.CallId));
             Assert.True(last.CSeq > fromB.CSeq, $"CSeq {last.CSeq} after {fromB.CSeq}");
+            _output.WriteLine($"kill -9 to the survivor's NOTIFY with its own Contact: {takeover.TotalMilliseconds:F0} ms (lease {LeaseMilliseconds} ms)");
         }
         catch
         {
