@@ -11,7 +11,9 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     private readonly IRecordStore _store;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
-    private readonly HashSet<(string Kind, string Key)> _stored = [];
+    // Per record in the store as far as this node knows: the claims it may carry (decision 0041). One when loaded or after a
+    // committed put; more while a put's outcome is unknown (a failed commit may still have been applied).
+    private readonly Dictionary<(string Kind, string Key), KnownClaims> _claims = [];
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly SemaphoreSlim _committing = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -82,14 +84,16 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     /// <param name="onlyIfOwned">Bookkeeping of this node (see <see cref="RecordWrite.OnlyIfOwned"/>) rather than a phone's
     /// request, which makes this node the record's owner.</param>
     public void Put(string kind, string key, string payload, DateTimeOffset? expiresAt, bool onlyIfOwned = false) =>
-        Enqueue(kind, key, new PendingWrite(payload, null, null, expiresAt, onlyIfOwned));
+        Enqueue(kind, key, new PendingWrite(payload, null, null, expiresAt, onlyIfOwned, ClaimOf(onlyIfOwned), null));
 
     /// <summary>A put whose payload is made when the batch is written, from the newest state of <paramref name="state"/>: under a
     /// subscription storm payloads made up front (about 1 KiB each) would wait long enough to reach gen2 and stay there as garbage.</summary>
     public void Put(string kind, string key, object state, Func<object, string> serialize, DateTimeOffset? expiresAt, bool onlyIfOwned = false) =>
-        Enqueue(kind, key, new PendingWrite(null, state, serialize, expiresAt, onlyIfOwned));
+        Enqueue(kind, key, new PendingWrite(null, state, serialize, expiresAt, onlyIfOwned, ClaimOf(onlyIfOwned), null));
 
-    public void Delete(string kind, string key) => Enqueue(kind, key, new PendingWrite(null, null, null, null, false));
+    /// <summary>Deletes a record this node ended (unsubscribe, un-REGISTER, expiry): in cluster mode wherever it is owned now,
+    /// unless another node claimed it since for a newer request of the phone (decision 0041).</summary>
+    public void Delete(string kind, string key) => Enqueue(kind, key, new PendingWrite(null, null, null, null, false, 0, null));
 
     /// <summary>True while the last write queued (or being committed) for a record is a delete: the record read back from the
     /// store is then already ended here (an unsubscribe answered before its delete is stored).</summary>
@@ -102,13 +106,30 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Drops what is queued for a record another node now owns: its writes would be refused there anyway.</summary>
+    /// <summary>Whether a record read back from the store (a takeover, a claim, or a fenced node reloading its own) may come
+    /// back into memory as <paramref name="kind"/>: not while its delete is queued here, since the row predates an unsubscribe
+    /// or un-REGISTER this node has already answered, and restoring it would also replace that delete with a put.</summary>
+    public static bool MayAdopt(PhoneRecordWriter? writer, StoredRecord record, string kind)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return record.Kind == kind && writer?.IsDeleting(kind, record.Key) != true;
+    }
+
+    /// <summary>Drops what is queued for a record another node now owns: its writes would be refused there anyway. A queued
+    /// delete stays: the phone's unsubscribe or un-REGISTER answered here must end the record on its new owner too, and the
+    /// delete's claims keep it from removing a newer claim (decision 0041).</summary>
     public void Forget(string kind, string key)
     {
         lock (_gate)
         {
-            _pending.Remove((kind, key));
-            _stored.Remove((kind, key));
+            var k = (kind, key);
+            if (_pending.TryGetValue(k, out var queued) && queued.IsDelete)
+            {
+                return;
+            }
+
+            _pending.Remove(k);
+            _claims.Remove(k);
         }
     }
 
@@ -178,14 +199,18 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         _committing.Dispose();
     }
 
-    /// <summary>Marks records found in the store at start-up, so deleting them is not skipped.</summary>
-    public void MarkStored(string kind, string key)
+    /// <summary>Marks records read from the store (start-up, takeover, claim), so deleting them is not skipped and is
+    /// conditional on the claim they carry.</summary>
+    public void MarkStored(StoredRecord record)
     {
+        ArgumentNullException.ThrowIfNull(record);
         lock (_gate)
         {
-            _stored.Add((kind, key));
+            _claims[(record.Kind, record.Key)] = new KnownClaims(record.Claim, null);
         }
     }
+
+    private static long ClaimOf(bool onlyIfOwned) => onlyIfOwned ? 0 : RecordWrite.NewClaim();
 
     private void Enqueue(string kind, string key, PendingWrite write)
     {
@@ -202,7 +227,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         lock (_gate)
         {
             var k = (kind, key);
-            if (write.IsDelete && !_stored.Contains(k) && !_inFlight.ContainsKey(k))
+            if (write.IsDelete && !_claims.ContainsKey(k) && !_inFlight.ContainsKey(k))
             {
                 // Never committed nor being committed: dropping the pending put is the whole delete.
                 _pending.Remove(k);
@@ -217,7 +242,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
             if (!write.IsDelete && _pending.TryGetValue(k, out var queued) && !queued.IsDelete && !queued.OnlyIfOwned)
             {
                 // A phone's claim still waiting must survive this node's later bookkeeping for the same record.
-                write = write with { OnlyIfOwned = false };
+                write = write with { OnlyIfOwned = false, Claim = queued.Claim };
             }
 
             if (_pending.Count == 0)
@@ -284,13 +309,19 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
             done = _nextCommit ?? NewCommit();
             _nextCommit = null;
             _inFlightCommit = done;
+            NoteClaimsLocked();
         }
 
         // Outside the lock, so SIP threads queueing writes never wait for serialization; _inFlight changes only here.
         var batch = new List<RecordWrite>(_inFlight.Count);
         foreach (var (k, w) in _inFlight)
         {
-            var write = new RecordWrite(k.Kind, k.Key, w.IsDelete ? null : w.Payload ?? w.Serialize!(w.State!), w.ExpiresAt) { OnlyIfOwned = w.OnlyIfOwned };
+            var write = new RecordWrite(k.Kind, k.Key, w.IsDelete ? null : w.Payload ?? w.Serialize!(w.State!), w.ExpiresAt)
+            {
+                OnlyIfOwned = w.OnlyIfOwned,
+                Claim = w.Claim,
+                Claims = w.Claims,
+            };
             if (write.Json is { Length: > StoredRecord.MaxJsonLength })
             {
                 // One oversized record must not hold back (and fail) the whole batch forever.
@@ -329,11 +360,11 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
                     {
                         if (w.IsDelete)
                         {
-                            _stored.Remove(k);
+                            _claims.Remove(k);
                         }
-                        else
+                        else if (!w.OnlyIfOwned)
                         {
-                            _stored.Add(k);
+                            _claims[k] = new KnownClaims(w.Claim, null);
                         }
                     }
                     else
@@ -360,6 +391,32 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
 
     private static TaskCompletionSource<bool> NewCommit() => new();
 
+    /// <summary>For the batch just taken: each claiming put's token may be in the store from now on (its commit can be applied
+    /// even when its reply is lost), and each delete carries the claims known when it first went out, kept across retries.</summary>
+    private void NoteClaimsLocked()
+    {
+        List<((string Kind, string Key) Key, PendingWrite Write)>? withClaims = null;
+        foreach (var (k, w) in _inFlight)
+        {
+            if (w.IsDelete)
+            {
+                if (w.Claims is null && _claims.TryGetValue(k, out var known))
+                {
+                    (withClaims ??= []).Add((k, w with { Claims = known.ToArray() }));
+                }
+            }
+            else if (!w.OnlyIfOwned)
+            {
+                _claims[k] = _claims.TryGetValue(k, out var known) ? known.With(w.Claim) : new KnownClaims(w.Claim, null);
+            }
+        }
+
+        foreach (var (k, w) in withClaims ?? [])
+        {
+            _inFlight[k] = w;
+        }
+    }
+
     private void ReleaseSlowWaiters(object? state)
     {
         if (state is TaskCompletionSource<bool> done && !done.Task.IsCompleted)
@@ -370,7 +427,18 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         }
     }
 
-    private readonly record struct PendingWrite(string? Payload, object? State, Func<object, string>? Serialize, DateTimeOffset? ExpiresAt, bool OnlyIfOwned)
+    /// <summary>The claims a stored record may carry: one in the common case (no allocation per record), more only after
+    /// puts whose commit outcome is unknown.</summary>
+    private readonly record struct KnownClaims(long Last, long[]? Earlier)
+    {
+        public KnownClaims With(long claim) =>
+            claim == Last || (Earlier is not null && Array.IndexOf(Earlier, claim) >= 0) ? this : new KnownClaims(claim, Earlier is null ? [Last] : [.. Earlier, Last]);
+
+        public long[] ToArray() => Earlier is null ? [Last] : [.. Earlier, Last];
+    }
+
+    private readonly record struct PendingWrite(
+        string? Payload, object? State, Func<object, string>? Serialize, DateTimeOffset? ExpiresAt, bool OnlyIfOwned, long Claim, long[]? Claims)
     {
         public bool IsDelete => Payload is null && Serialize is null;
     }

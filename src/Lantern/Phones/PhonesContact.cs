@@ -8,14 +8,18 @@ namespace Lantern.Phones;
 /// <summary>Lantern's own Contact for responses and in-dialog requests: the local address the request arrived on.</summary>
 internal static class PhonesContact
 {
-    public static string For(SipServerTransaction transaction, string domain)
+    public static string For(SipServerTransaction transaction, string domain) =>
+        For(transaction.Source.Transport, transaction.Source.Local, domain);
+
+    /// <summary>The Contact for a listener of <paramref name="transport"/> bound to <paramref name="local"/>: its address, or
+    /// <paramref name="domain"/> when it listens on every address.</summary>
+    public static string For(SipTransportKind transport, IPEndPoint local, string domain)
     {
-        var local = transaction.Source.Local;
         var host = local.Address.Equals(IPAddress.Any) || local.Address.Equals(IPAddress.IPv6Any)
             ? domain
             : local.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "[" + local.Address + "]" : local.Address.ToString();
-        var scheme = transaction.Source.Transport == SipTransportKind.Tls ? "sips:" : "sip:";
-        var transport = transaction.Source.Transport switch
+        var scheme = transport == SipTransportKind.Tls ? "sips:" : "sip:";
+        var parameter = transport switch
         {
             SipTransportKind.Tcp => ";transport=tcp",
             SipTransportKind.Ws => ";transport=ws",
@@ -23,6 +27,6 @@ internal static class PhonesContact
             SipTransportKind.Tls => string.Empty,
             _ => string.Empty,
         };
-        return "<" + scheme + host + ":" + local.Port.ToString(CultureInfo.InvariantCulture) + transport + ">";
+        return "<" + scheme + host + ":" + local.Port.ToString(CultureInfo.InvariantCulture) + parameter + ">";
     }
 }

@@ -39,6 +39,7 @@ internal static class PhonesServiceCollectionExtensions
         if (sp.GetService<SipTransportManager>() is { } transport)
         {
             module.Service.Connections.Mark = (id, inUse) => transport.MarkInUse(id, inUse);
+            module.Service.Subscriptions.AdoptedContact = new LocalContacts(() => transport.BoundEndPoints, module.Service.Settings.Domain).ForAdopted;
         }
 
         return module;

@@ -158,7 +158,7 @@ internal sealed partial class Registrar
         {
             foreach (var record in records)
             {
-                if (record.Kind == RecordKind && RestoreLocked(record, directory, now) is { } binding)
+                if (PhoneRecordWriter.MayAdopt(_writer, record, RecordKind) && RestoreLocked(record, directory, now) is { } binding)
                 {
                     bound.Add((binding, true));
                 }
@@ -245,7 +245,7 @@ internal sealed partial class Registrar
     /// <summary>Puts one stored binding into the tables; null when it was unusable, expired, of a removed endpoint or here already.</summary>
     private ContactBinding? RestoreLocked(StoredRecord record, EndpointDirectory directory, DateTimeOffset now)
     {
-        _writer?.MarkStored(RecordKind, record.Key);
+        _writer?.MarkStored(record);
         var stored = StoredBinding.FromJson(record.Json);
         if (stored is null)
         {

@@ -21,9 +21,7 @@ internal sealed partial class SubscriptionManager
             var removedBefore = _restoredRemoved.Count;
             foreach (var record in records)
             {
-                // A fenced node reloading its own records must not bring back a dialog the phone ended here while the store
-                // was down: its delete is still queued, and the row read back predates it.
-                if (record.Kind == RecordKind && _writer?.IsDeleting(RecordKind, record.Key) != true && RestoreLocked(record, directory, now))
+                if (PhoneRecordWriter.MayAdopt(_writer, record, RecordKind) && RestoreLocked(record, directory, now, adopted: true))
                 {
                     added++;
                 }

@@ -19,7 +19,7 @@ internal sealed partial class SubscriptionManager
             before = restored.Count;
             foreach (var record in records)
             {
-                RestoreLocked(record, directory, now);
+                RestoreLocked(record, directory, now, adopted: false);
             }
         }
 
@@ -29,9 +29,11 @@ internal sealed partial class SubscriptionManager
 
     /// <summary>Puts one stored subscription into the tables, to be notified by <see cref="ResumeRestored"/> (a final
     /// <c>deactivated</c> when its endpoint is gone); false when it was unusable, expired or is here already.</summary>
-    private bool RestoreLocked(StoredRecord record, EndpointDirectory directory, DateTimeOffset now)
+    /// <param name="adopted">Taken over from another node or moved here by the phone: the dialog advertises this node's
+    /// Contact from now on (<see cref="AdoptedContact"/>), the route set staying as it is.</param>
+    private bool RestoreLocked(StoredRecord record, EndpointDirectory directory, DateTimeOffset now, bool adopted)
     {
-        _writer?.MarkStored(RecordKind, record.Key);
+        _writer?.MarkStored(record);
         var stored = StoredSubscription.FromJson(record.Json);
         if (stored is null || !stored.TryRestore(out var dialog, out var target))
         {
@@ -43,6 +45,13 @@ internal sealed partial class SubscriptionManager
         if (_byDialog.ContainsKey(dialog.Key))
         {
             return false;
+        }
+
+        if (adopted && AdoptedContact?.Invoke(dialog) is { } own)
+        {
+            // The node that created the dialog may be dead: the phone's next in-dialog request must find this one, and the
+            // NOTIFYs' Contact updates its remote target (RFC 6665 makes NOTIFY a target refresh request).
+            dialog = dialog with { LocalContact = own };
         }
 
         if (stored.ExpiresAt <= now)

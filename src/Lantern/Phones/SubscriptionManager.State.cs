@@ -90,6 +90,8 @@ internal sealed partial class SubscriptionManager
 
     /// <summary>Removes an ended subscription from every table and the store; with <paramref name="released"/> (another node
     /// owns it now) from memory only, and without resuming unsolicited NOTIFY, which the new owner's dialog covers.</summary>
+    /// <remarks>A subscription this node had already ended (the phone's unsubscribe answered, an expiry) is deleted even when
+    /// released: the dialog ends on whichever node owns it now, unless the phone claimed it there since (decision 0041).</remarks>
     private void RemoveLocked(Subscription sub, bool released = false)
     {
         if (sub.Ended)
@@ -97,6 +99,7 @@ internal sealed partial class SubscriptionManager
             return;
         }
 
+        var endedHere = sub.Terminating;
         if (!sub.Terminating)
         {
             sub.Terminating = true;
@@ -134,7 +137,7 @@ internal sealed partial class SubscriptionManager
             }
         }
 
-        if (released)
+        if (released && !endedHere)
         {
             _writer?.Forget(RecordKind, sub.Key);
         }

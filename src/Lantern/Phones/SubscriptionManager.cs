@@ -62,6 +62,10 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
     /// <summary>Called (outside the lock) when the last active subscription of an endpoint covering a mailbox ends, so unsolicited NOTIFY resumes.</summary>
     public Action<string, MailboxId>? CoverageEnded { get; set; }
 
+    /// <summary>This node's Contact for a dialog it adopts from another node (see <see cref="LocalContacts"/>); null, or a null
+    /// answer, keeps the stored one.</summary>
+    public Func<SubscriptionDialog, string?>? AdoptedContact { get; set; }
+
     /// <summary>Keeps the connection a live subscription was received over open past the idle timeout; null counts nothing.</summary>
     public ConnectionUse? Connections { get; set; }
 

@@ -9,6 +9,19 @@ public readonly record struct RecordWrite(string Kind, string Key, string? Json,
     /// make this node the owner; deletes only ever delete what this node owns.</summary>
     public bool OnlyIfOwned { get; init; }
 
+    /// <summary>Cluster mode, a put that makes this node the owner: the token stored as the record's claim (see
+    /// <see cref="StoredRecord.Claim"/>).</summary>
+    public long Claim { get; init; }
+
+    /// <summary>Cluster mode, a delete: the claims the record may carry as this node last knew it (loaded, or written by its
+    /// own puts whose outcome it may not know). The delete removes the record whoever owns it now when its claim is one of
+    /// these, so a dialog the phone ended here ends on the node that took it over too, and never when another node has
+    /// claimed it since for a newer request of the phone (decision 0041).</summary>
+    public IReadOnlyList<long>? Claims { get; init; }
+
+    /// <summary>A new claim token: random, so nodes need no coordination to make distinct ones.</summary>
+    public static long NewClaim() => Random.Shared.NextInt64(1, long.MaxValue);
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the problem when a field is out of bounds.</summary>
     public void Validate()
     {

@@ -8,6 +8,10 @@ public sealed record StoredRecord(string Kind, string Key, string Json, DateTime
     public const int MaxKeyLength = 1024;
     public const int MaxJsonLength = 1024 * 1024;
 
+    /// <summary>Cluster mode: the token of the phone's request that last made a node the record's owner (decision 0041); a
+    /// delete only removes the record while this is still the claim the deleting node knew. Zero on a single-node store.</summary>
+    public long Claim { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the problem when a field is out of bounds.</summary>
     public void Validate()
     {

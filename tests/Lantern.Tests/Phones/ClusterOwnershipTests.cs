@@ -1,6 +1,7 @@
 using Lantern.Mailboxes;
 using Lantern.Phones;
 using Lantern.Sip.Transport;
+using Lantern.Storage;
 using Lantern.Storage.Postgres;
 using Lantern.Tests.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -308,6 +309,63 @@ public sealed class ClusterOwnershipTests : IAsyncLifetime
         await WaitForAsync(b.Sender, n => n.Contact is not null && n.New == 3, "B delivers the change");
         Assert.Equal(fromA, a.Sender.Sent.Count(n => n.Contact is not null));
         Assert.Equal(["1001\nsip:1001@192.0.2.9:5060"], await OwnedAsync("b", Registrar.RecordKind));
+    }
+
+    [StoreFact]
+    public async Task Unsubscribe_AnsweredBeforeAnotherNodeTookTheDialogOver_EndsItThereToo()
+    {
+        var lease = TimeSpan.FromMilliseconds(300);
+        var a = await StartAsync("a", lease);
+        var b = await StartAsync("b", lease);
+        var onA = await SubscribeAsync(a);
+
+        // The phone unsubscribes on A and has its 200; A's final NOTIFY is not answered yet (its delete is not queued) when
+        // A's lease lapses and B takes the dialog over. A hears the record moved and lets go of it.
+        a.Sender.Hold = true;
+        Assert.Equal(SubscribeStatus.Accepted, a.Service.Subscriptions.Refresh(onA.Dialog.CallId, onA.Dialog.LocalTag, onA.Dialog.RemoteTag, 0, null).Status);
+        a.Service.Subscriptions.Activate(onA);
+        await WaitForAsync(a.Sender, n => n.Dialog?.Key == onA.Key && n.State.StartsWith("terminated", StringComparison.Ordinal), "A's final NOTIFY");
+        await WaitUntilLeaseExpiredAsync("a");
+        await b.Service.Ownership!.TickAsync(CancellationToken.None);
+        await WaitForAsync(b.Sender, n => n.Dialog?.Key == onA.Key, "B's NOTIFY in the taken-over dialog");
+        await WaitForAsync(a.Sender, _ => a.Service.Subscriptions.Count == 0, "A let go of the moved dialog");
+        a.Sender.Release();
+
+        // Before: A dropped its delete with the record, and B notified the unsubscribed phone until the dialog expired.
+        await WaitForAsync(b.Sender, _ => b.Service.Subscriptions.Count == 0, "B ended the dialog the phone had unsubscribed");
+        Assert.Empty(await OwnedAsync("a"));
+        Assert.Empty(await OwnedAsync("b"));
+        var sentByB = b.Sender.Sent.Count(n => n.Dialog?.Key == onA.Key);
+        var other = await SubscribeAsync(b);
+        await SetAsync(b, 8);
+        await WaitForAsync(b.Sender, n => n.Dialog?.Key == other.Key && n.New == 8, "B notifies its other phone");
+        Assert.Equal(sentByB, b.Sender.Sent.Count(n => n.Dialog?.Key == onA.Key));
+    }
+
+    [StoreFact]
+    public async Task StaleDelete_RecordClaimedOnAnotherNodeSince_IsNotDeleted_ItsOwnClaimIs()
+    {
+        var lease = TimeSpan.FromMilliseconds(300);
+        await using var a = new PostgresStore(ConnectionString, NullLogger<PostgresStore>.Instance, "a", lease);
+        await using var b = new PostgresStore(ConnectionString, NullLogger<PostgresStore>.Instance, "b", lease);
+        await a.MigrateAsync(CancellationToken.None);
+        var ownA = (IRecordOwnership)a.Records;
+        await ownA.RenewLeaseAsync(CancellationToken.None);
+        await ((IRecordOwnership)b.Records).RenewLeaseAsync(CancellationToken.None);
+
+        // The phone registers on A, then (A's un-REGISTER still queued there) again on B; B dies and A takes the record over.
+        await a.Records.WriteBatchAsync([new RecordWrite(Registrar.RecordKind, "k", "{}", null) { Claim = 1 }], CancellationToken.None);
+        await b.Records.WriteBatchAsync([new RecordWrite(Registrar.RecordKind, "k", "{\"newer\":1}", null) { Claim = 2 }], CancellationToken.None);
+        await WaitUntilLeaseExpiredAsync("b");
+        await ownA.RenewLeaseAsync(CancellationToken.None);
+        Assert.Single(await ownA.TakeOverAsync(CancellationToken.None));
+
+        // A's delete from before B's claim must not remove it, though A owns the record again.
+        await a.Records.WriteBatchAsync([new RecordWrite(Registrar.RecordKind, "k", null, null) { Claims = [1] }], CancellationToken.None);
+        Assert.Equal(["k"], await OwnedAsync("a", Registrar.RecordKind));
+
+        await a.Records.WriteBatchAsync([new RecordWrite(Registrar.RecordKind, "k", null, null) { Claims = [2] }], CancellationToken.None);
+        Assert.Empty(await OwnedAsync("a", Registrar.RecordKind));
     }
 
     private static void Register(Node node, PhoneEndpoint phone, long cseq) =>

@@ -43,11 +43,33 @@ public sealed class PhoneRecordWriterTests
         await store.PutAsync(new Lantern.Storage.StoredRecord("k", "old", "{}", null), CancellationToken.None);
         await using var writer = new PhoneRecordWriter(store, NullLogger.Instance);
 
-        writer.MarkStored("k", "old");
+        writer.MarkStored(new Lantern.Storage.StoredRecord("k", "old", "{}", null));
         writer.Delete("k", "old");
         await writer.FlushAsync(CancellationToken.None);
 
         Assert.Equal(0, store.CountOf("k"));
+    }
+
+    [Fact]
+    public async Task Forget_QueuedDelete_StillReachesTheStore_ConditionalOnTheClaimItKnew()
+    {
+        // Another node took the record over (lease) before the delete of an unsubscribe answered here was written: the
+        // delete must still end it there (decision 0041); before, Forget dropped it and the new owner kept notifying.
+        var store = new InMemoryRecordStore();
+        await using var writer = new PhoneRecordWriter(store, NullLogger.Instance);
+        writer.Put("k", "a", "{}", null);
+        await writer.FlushAsync(CancellationToken.None);
+
+        writer.Delete("k", "a");
+        writer.Forget("k", "a");
+        await writer.FlushAsync(CancellationToken.None);
+
+        Assert.Equal(0, store.CountOf("k"));
+        var put = Assert.Single(store.Batches.First());
+        var delete = Assert.Single(store.Batches.Last());
+        Assert.Null(delete.Json);
+        Assert.NotEqual(0, put.Claim);
+        Assert.Equal([put.Claim], delete.Claims);
     }
 
     [Fact]

@@ -122,6 +122,34 @@ public sealed class PhonesServiceTests
     }
 
     [Fact]
+    public async Task Adopt_AfterUnregisterWhoseDeleteIsNotStoredYet_DoesNotBringTheBindingBack()
+    {
+        // The registrar's side of the race above: a fenced node reloading its own records while the delete of a binding
+        // the phone un-REGISTERed is still queued brought the binding back (and its put replaced the queued delete).
+        await using var f = await PhonesFixture.CreateAsync();
+        var directory = new EndpointDirectory([Phone]);
+        var s = f.Service(directory, Settings);
+        await s.StartAsync(CancellationToken.None);
+        s.Registrar.RegisterAnswered(Register(600, cseq: 1));
+        await s.FlushAsync(CancellationToken.None);
+        var stored = Assert.Single(f.Store.All(Registrar.RecordKind));
+
+        f.Store.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        s.Registrar.RegisterAnswered(Register(0, cseq: 2));
+        Assert.Equal(0, s.Registrar.Count);
+
+        Assert.Equal(0, s.Registrar.Adopt([stored], directory));
+        Assert.Equal(0, s.Registrar.Count);
+
+        f.Store.Gate.SetResult();
+        await s.FlushAsync(CancellationToken.None);
+        Assert.Equal(0, f.Store.CountOf(Registrar.RecordKind));
+    }
+
+    private static RegisterRequest Register(int expires, long cseq) =>
+        new(Phone, [new RegisterContact("sip:a@192.0.2.1", null)], false, expires, "unreg", cseq, [], SipTransportKind.Udp, "192.0.2.1", 5060, 0);
+
+    [Fact]
     public async Task StoredSubscription_CorruptRecordSkipped()
     {
         await using var f = await PhonesFixture.CreateAsync();

@@ -32,7 +32,7 @@ public sealed class PostgresStoreContractTests : StoreContractTests
         await command.ExecuteNonQueryAsync();
     }
 
-    protected override int LatestSchemaVersion => 5;
+    protected override int LatestSchemaVersion => 6;
 
     private protected override ILanternStore NewStore() =>
         new PostgresStore(new NpgsqlConnectionStringBuilder(Admin) { Database = _database, Pooling = false }.ToString(), NullLogger<PostgresStore>.Instance);

@@ -82,5 +82,9 @@ internal static class PostgresMigrations
             END
             $$;
             """),
+        // Decision 0041: the token of the phone's request that last claimed a record, which a delete is conditional on.
+        new(6, "record claims", """
+            ALTER TABLE records ADD COLUMN claim bigint NOT NULL DEFAULT 0;
+            """),
     ];
 }

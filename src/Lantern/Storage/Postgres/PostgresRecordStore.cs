@@ -6,13 +6,22 @@ namespace Lantern.Storage.Postgres;
 internal sealed class PostgresRecordStore : IRecordStore, IRecordOwnership
 {
     private const string Upsert = """
-        INSERT INTO records (kind, key, value, expires_at, updated_at, owner) VALUES ($1, $2, $3, $4, now(), $5)
-        ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at, owner = excluded.owner
+        INSERT INTO records (kind, key, value, expires_at, updated_at, owner, claim) VALUES ($1, $2, $3, $4, now(), $5, $6)
+        ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at, owner = excluded.owner, claim = excluded.claim
         """;
 
     private const string UpdateOwned = "UPDATE records SET value = $3, expires_at = $4, updated_at = now() WHERE kind = $1 AND key = $2 AND owner = $5";
 
     private const string DeleteOwned = "DELETE FROM records WHERE kind = $1 AND key = $2 AND (owner = $3 OR owner IS NULL)";
+
+    // Whoever owns the record now (decision 0041); the owner, when another node, hears of it like of a move ("<owner> - …")
+    // and forgets its copy without a NOTIFY.
+    private const string DeleteClaimed = """
+        WITH gone AS (DELETE FROM records WHERE kind = $1 AND key = $2 AND claim = ANY($4) RETURNING owner)
+        SELECT pg_notify('lantern_records', gone.owner || ' - ' || $1 || ' ' || $2) FROM gone WHERE gone.owner <> $3
+        """;
+
+    private const string Columns = "kind, key, value, expires_at, claim";
 
     private readonly PostgresStore _store;
     private bool _leaseCreated;
@@ -34,7 +43,7 @@ internal sealed class PostgresRecordStore : IRecordStore, IRecordOwnership
     {
         ArgumentNullException.ThrowIfNull(record);
         record.Validate();
-        return WriteBatchAsync([new RecordWrite(record.Kind, record.Key, record.Json, record.ExpiresAt)], cancellationToken);
+        return WriteBatchAsync([new RecordWrite(record.Kind, record.Key, record.Json, record.ExpiresAt) { Claim = record.Claim }], cancellationToken);
     }
 
     public async ValueTask<bool> DeleteAsync(string kind, string key, CancellationToken cancellationToken)
@@ -64,10 +73,14 @@ internal sealed class PostgresRecordStore : IRecordStore, IRecordOwnership
             NpgsqlBatchCommand command;
             if (write.Json is null)
             {
-                command = new NpgsqlBatchCommand(DeleteOwned);
+                command = new NpgsqlBatchCommand(write.Claims is null ? DeleteOwned : DeleteClaimed);
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = write.Kind });
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = write.Key });
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = NodeId });
+                if (write.Claims is { } claims)
+                {
+                    command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. claims] });
+                }
             }
             else
             {
@@ -77,6 +90,10 @@ internal sealed class PostgresRecordStore : IRecordStore, IRecordOwnership
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = write.Json });
                 command.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = Truncate(write.ExpiresAt) });
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = NodeId });
+                if (!write.OnlyIfOwned)
+                {
+                    command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = write.Claim });
+                }
             }
 
             batch.BatchCommands.Add(command);
@@ -91,7 +108,7 @@ internal sealed class PostgresRecordStore : IRecordStore, IRecordOwnership
     {
         StoredRecord.CheckKind(kind);
         await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand("SELECT kind, key, value, expires_at FROM records WHERE kind = $1 AND owner = $2 ORDER BY key COLLATE \"C\"", connection);
+        await using var command = new NpgsqlCommand("SELECT " + Columns + " FROM records WHERE kind = $1 AND owner = $2 ORDER BY key COLLATE \"C\"", connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = NodeId });
         return await ReadRecordsAsync(command, cancellationToken).ConfigureAwait(false);
@@ -144,7 +161,7 @@ internal sealed class PostgresRecordStore : IRecordStore, IRecordOwnership
             WITH dead AS (SELECT n.id FROM nodes n WHERE n.lease_expires_at <= now() AND n.id <> $1 FOR UPDATE)
             UPDATE records r SET owner = $1, updated_at = now()
             WHERE r.owner IS NULL OR r.owner IN (SELECT id FROM dead)
-            RETURNING r.kind, r.key, r.value, r.expires_at
+            RETURNING r.kind, r.key, r.value, r.expires_at, r.claim
             """,
             connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = NodeId });
@@ -162,10 +179,12 @@ internal sealed class PostgresRecordStore : IRecordStore, IRecordOwnership
         StoredRecord.CheckKind(kind);
         StoredRecord.CheckKey(key);
         await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand("UPDATE records SET owner = $3, updated_at = now() WHERE kind = $1 AND key = $2 RETURNING kind, key, value, expires_at", connection);
+        // A phone's request: a new claim, so a delete the old owner had queued from before it cannot remove the moved dialog.
+        await using var command = new NpgsqlCommand("UPDATE records SET owner = $3, claim = $4, updated_at = now() WHERE kind = $1 AND key = $2 RETURNING " + Columns, connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = NodeId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = RecordWrite.NewClaim() });
         var claimed = await ReadRecordsAsync(command, cancellationToken).ConfigureAwait(false);
         return claimed.Count > 0 ? claimed[0] : null;
     }
@@ -204,7 +223,7 @@ internal sealed class PostgresRecordStore : IRecordStore, IRecordOwnership
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             DateTimeOffset? expires = reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3);
-            result.Add(new StoredRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), expires));
+            result.Add(new StoredRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), expires) { Claim = reader.GetInt64(4) });
         }
 
         return result;

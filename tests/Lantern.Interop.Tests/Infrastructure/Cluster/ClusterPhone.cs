@@ -15,7 +15,7 @@ internal sealed class ClusterPhone : IAsyncDisposable
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
 
     private readonly UdpClient _socket = new(new IPEndPoint(IPAddress.Loopback, 0));
-    private readonly IPEndPoint _node;
+    private IPEndPoint _node;
     private readonly string _user;
     private readonly string _password;
     private readonly string _callId = "phone-" + Guid.NewGuid().ToString("N");
@@ -34,8 +34,16 @@ internal sealed class ClusterPhone : IAsyncDisposable
         _receiving = ReceiveAsync();
     }
 
-    /// <summary>A NOTIFY as the phone saw it.</summary>
-    public sealed record ReceivedNotify(int FromPort, string CallId, long CSeq, string? Voice, bool Terminated, DateTimeOffset At);
+    /// <summary>A NOTIFY as the phone saw it (<paramref name="Contact"/>: its Contact URI, or null).</summary>
+    public sealed record ReceivedNotify(int FromPort, string CallId, long CSeq, string? Voice, bool Terminated, DateTimeOffset At, string? Contact = null);
+
+    /// <summary>When true, the phone takes a NOTIFY's Contact as its dialog's remote target (RFC 6665: NOTIFY is a target
+    /// refresh request; pjsip-based phones do this), so its in-dialog requests go there; otherwise they go to the node it
+    /// subscribed to.</summary>
+    public bool FollowsTarget { get; set; }
+
+    /// <summary>The SIP port the phone's in-dialog requests go to.</summary>
+    public int TargetPort => Volatile.Read(ref _node).Port;
 
     /// <summary>The endpoint entry for a configuration's <c>endpoints</c>: id <paramref name="user"/>, password "secret"+id, one mailbox.</summary>
     public static string Endpoint(string user, string mailbox) =>
@@ -146,7 +154,7 @@ internal sealed class ClusterPhone : IAsyncDisposable
         var interval = TimeSpan.FromMilliseconds(500);
         while (true)
         {
-            await _socket.SendAsync(Encoding.UTF8.GetBytes(text), _node);
+            await _socket.SendAsync(Encoding.UTF8.GetBytes(text), Volatile.Read(ref _node));
             var next = await Task.WhenAny(waiter.Task, Task.Delay(interval));
             if (next == waiter.Task)
             {
@@ -156,7 +164,7 @@ internal sealed class ClusterPhone : IAsyncDisposable
 
             if (clock.Elapsed > Deadline)
             {
-                throw new TimeoutException($"no final response to SUBSCRIBE CSeq {cseq} from 127.0.0.1:{_node.Port}");
+                throw new TimeoutException($"no final response to SUBSCRIBE CSeq {cseq} from 127.0.0.1:{TargetPort}");
             }
 
             interval = TimeSpan.FromMilliseconds(Math.Min(interval.TotalMilliseconds * 2, 4000));
@@ -188,9 +196,15 @@ internal sealed class ClusterPhone : IAsyncDisposable
                 var body = Encoding.UTF8.GetString(m.Body.Span);
                 var states = m.GetHeaders(SipHeaderId.SubscriptionState);
                 var state = states.Count > 0 ? states[0] : "";
+                var contact = m.TryGetContacts(out var contacts) && contacts.Count > 0 ? contacts[0].Address?.Uri : null;
+                if (FollowsTarget && contact is not null && IPAddress.TryParse(contact.Host, out var host))
+                {
+                    Volatile.Write(ref _node, new IPEndPoint(host, contact.Port == 0 ? 5060 : contact.Port));
+                }
+
                 _notifies.Enqueue(new ReceivedNotify(
                     datagram.RemoteEndPoint.Port, m.CallId, m.CSeq.Number, VoiceOf(body),
-                    state.StartsWith("terminated", StringComparison.OrdinalIgnoreCase), DateTimeOffset.UtcNow));
+                    state.StartsWith("terminated", StringComparison.OrdinalIgnoreCase), DateTimeOffset.UtcNow, contact?.ToString()));
                 await _socket.SendAsync(Encoding.UTF8.GetBytes(SipMessageBuilder.ResponseTo(m, 200).ToString()), datagram.RemoteEndPoint);
             }
         }
