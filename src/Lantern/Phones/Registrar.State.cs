@@ -308,15 +308,27 @@ internal sealed partial class Registrar
 
         if (binding.ExpiresAt is { } expiresAt)
         {
-            _deadlines.Schedule(expiresAt, () => OnExpiryDue(binding));
+            var expiry = new ScheduledDeadline(_onExpiryDue, binding);
+            _expiries[binding] = expiry;
+            _deadlines.Set(expiry, expiresAt);
         }
     }
 
     private void RemoveLocked(List<ContactBinding> list, ContactBinding binding)
     {
-        if (!list.Remove(binding))
+        // The stored instance, not an equal record: its expiry is found by reference.
+        var index = list.IndexOf(binding);
+        if (index < 0)
         {
             return;
+        }
+
+        binding = list[index];
+        list.RemoveAt(index);
+        if (_expiries.Remove(binding, out var expiry))
+        {
+            // Left queued, a replaced or removed binding would stay in memory until its old expiry (an hour by default).
+            _deadlines.Cancel(expiry);
         }
 
         Connections?.Release(binding.ConnectionId);

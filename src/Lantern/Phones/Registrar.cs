@@ -15,6 +15,8 @@ internal sealed partial class Registrar : IDisposable
     private readonly DeadlineScheduler _deadlines;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<ContactBinding>> _byEndpoint = new(StringComparer.Ordinal);
+    private readonly Dictionary<ContactBinding, ScheduledDeadline> _expiries = new(ReferenceEqualityComparer.Instance);
+    private readonly Action<object?> _onExpiryDue;
     private int _dynamicCount;
 
     public Registrar(PhonesSettings settings, PhoneRecordWriter? writer, TimeProvider time, PhonesMetrics metrics, ILogger logger)
@@ -25,6 +27,7 @@ internal sealed partial class Registrar : IDisposable
         _metrics = metrics;
         _logger = logger;
         _deadlines = new DeadlineScheduler(time);
+        _onExpiryDue = b => OnExpiryDue((ContactBinding)b!);
     }
 
     /// <summary>Told about new, refreshed and removed bindings.</summary>
@@ -32,6 +35,9 @@ internal sealed partial class Registrar : IDisposable
 
     /// <summary>Keeps the connection a live binding was registered over open past the idle timeout; null counts nothing.</summary>
     public ConnectionUse? Connections { get; set; }
+
+    /// <summary>Expiries queued: one per binding that expires.</summary>
+    internal int ScheduledDeadlines => _deadlines.Count;
 
     /// <summary>REGISTER and API bindings (static ones excluded): what the registration bound counts.</summary>
     public int Count

@@ -31,6 +31,9 @@ internal sealed class Subscription
 
     public DateTimeOffset ExpiresAt { get; set; }
 
+    /// <summary>The expiry's entry in the manager's scheduler, made at the first expiry and moved by each refresh.</summary>
+    public ScheduledDeadline? Expiry { get; set; }
+
     /// <summary>CSeq of the last NOTIFY sent.</summary>
     public long CSeq { get; set; }
 

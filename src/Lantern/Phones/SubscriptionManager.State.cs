@@ -114,6 +114,12 @@ internal sealed partial class SubscriptionManager
         sub.Ended = true;
         NotifyOutcome.Complete(sub.Waiters, NotifyOutcome.NotSent("the subscription ended"));
         sub.Waiters = null;
+        if (sub.Expiry is { } expiry)
+        {
+            // Left queued, the hour-long expiry would hold the ended subscription until then.
+            _deadlines.Cancel(expiry);
+        }
+
         _byDialog.Remove(sub.Key);
         Connections?.Release(sub.Dialog.ConnectionId);
         foreach (var m in sub.Target.AllMailboxes())
@@ -176,7 +182,7 @@ internal sealed partial class SubscriptionManager
     private void SetExpiryLocked(Subscription sub, DateTimeOffset expiresAt, bool claim)
     {
         sub.ExpiresAt = expiresAt;
-        _deadlines.Schedule(expiresAt, _onExpiryDue, sub);
+        _deadlines.Set(sub.Expiry ??= new ScheduledDeadline(_onExpiryDue, sub), expiresAt);
         Persist(sub, claim);
     }
 
@@ -184,7 +190,7 @@ internal sealed partial class SubscriptionManager
     {
         lock (_gate)
         {
-            // A refresh since moved the deadline later: this firing is stale (the refresh scheduled its own).
+            // A refresh after the timer took this deadline moved the expiry later and queued the deadline again: stale firing.
             if (sub.ExpiresAt > _time.GetUtcNow() || !BeginTerminationLocked(sub, "timeout"))
             {
                 return;

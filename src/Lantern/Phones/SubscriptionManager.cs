@@ -83,6 +83,9 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
     /// <summary>NOTIFY send loops currently running (one at most per subscription).</summary>
     public int NotifiesInFlight => Volatile.Read(ref _pumpsRunning);
 
+    /// <summary>Deadlines queued in the manager's scheduler (expiries, deferred NOTIFYs): one per live subscription at most, in steady state.</summary>
+    internal int ScheduledDeadlines => _deadlines.Count;
+
     /// <summary>Whether an active subscription of <paramref name="endpointId"/> covers <paramref name="mailbox"/>.</summary>
     public bool IsCovered(string endpointId, MailboxId mailbox)
     {

@@ -45,6 +45,25 @@ public sealed class RegistrarTests
     }
 
     [Fact]
+    public async Task Refreshes_KeepOneExpiryQueued_AndUnregisterLeavesNone()
+    {
+        // Each re-REGISTER used to queue one more hour-long expiry holding the replaced binding.
+        await using var f = await PhonesFixture.CreateAsync();
+        using var r = Create(f);
+        for (var i = 0; i < 100; i++)
+        {
+            r.Register(Request(3600, C("sip:a@192.0.2.1")));
+        }
+
+        Assert.Equal(1, r.ScheduledDeadlines);
+
+        r.Register(Request(0, C("sip:a@192.0.2.1")));
+
+        Assert.Equal(0, r.Count);
+        Assert.Equal(0, r.ScheduledDeadlines);
+    }
+
+    [Fact]
     public async Task Announce_BindingReplacedBeforeItsAnswer_OnlyTheNewerOneIsAnnounced()
     {
         await using var f = await PhonesFixture.CreateAsync();
