@@ -5,11 +5,11 @@
 // them with the NOTIFYs the change-stream subscribers (change_subscriber.xml) logged. Every change gives its mailbox a new,
 // unique voice "new" count (the change's sequence number), so each NOTIFY names the change it reports.
 //   create: creates MAILBOXES mailboxes <prefix>000001@<context>.. with zero counts (so the run measures updates only).
-//   run:    RATE changes/s for SECONDS s, in one batch every BATCH_MS, mailboxes in a fixed shuffled round-robin order;
+//   run:    RATE changes/s for WARMUP (uncounted) + SECONDS s, in one batch every BATCH_MS, mailboxes in a fixed shuffled round-robin order;
 //           then waits (bounded) for the NOTIFYs and reports delivered/lost, change->NOTIFY percentiles, lantern CPU and RSS.
 // Run through change-stream.sh; by hand:
 //   dotnet run -c Release bench/load/phones/ChangeStream.cs -- run --server URL --user U --password P --mailboxes 1000
-//     --rate 200 --seconds 10 --notify-logs a.log,b.log [--lantern-pid PID] [--batch-ms 10] [--drain-seconds 30] [--csv FILE]
+//     --rate 200 --seconds 10 --notify-logs a.log,b.log [--warmup 5] [--lantern-pid PID] [--batch-ms 10] [--drain-seconds 30] [--csv FILE]
 // Exit code 1 when a POST failed, a subscriber was not confirmed, a change was lost, or a mailbox's last NOTIFY does not carry
 // its newest count.
 using System.Diagnostics;
@@ -21,7 +21,7 @@ var options = StreamOptions.Parse(args);
 if (options is null)
 {
     Console.Error.WriteLine("usage: ChangeStream.cs create|run --server URL --user U --password P --mailboxes N<=100000 [--prefix u] [--context default]");
-    Console.Error.WriteLine("       run: --rate R<=20000 --seconds S<=300 --notify-logs FILE[,FILE..] [--batch-ms 1..1000] [--drain-seconds 1..300] [--lantern-pid PID] [--csv FILE]");
+    Console.Error.WriteLine("       run: --rate R<=20000 --seconds S<=300 [--warmup 0..60] --notify-logs FILE[,FILE..] [--batch-ms 1..1000] [--drain-seconds 1..300] [--lantern-pid PID] [--csv FILE]");
     return 2;
 }
 
@@ -74,7 +74,10 @@ if (options.Mode == "create")
 }
 
 // ---- run: send ----
-var total = (int)(options.Rate * options.Seconds);
+// The first WARMUP seconds of changes are sent the same way but not counted: they let the JIT tier up the write and NOTIFY paths.
+var warm = (int)(options.Rate * options.Warmup);
+var measured = (int)(options.Rate * options.Seconds);
+var total = warm + measured;
 var changes = new Change[total];
 var order = Enumerable.Range(0, options.Mailboxes).ToArray();
 new Random(13).Shuffle(order);
@@ -88,8 +91,9 @@ var postFailures = 0;
 var maxLagMs = 0.0;
 using var inFlight = new SemaphoreSlim(StreamOptions.MaxInFlight);
 var pending = new List<Task>();
-var cpu0 = CpuSeconds(options.LanternPid);
+var cpu0 = 0.0;
 var started = Stopwatch.GetTimestamp();
+var measuredStarted = started;
 var next = 0;
 for (long tick = 1; next < total; tick++)
 {
@@ -97,10 +101,16 @@ for (long tick = 1; next < total; tick++)
     while (next < due)
     {
         var first = next;
-        var end = Math.Min(due, first + 10_000);
+        var end = Math.Min(Math.Min(due, first + 10_000), first < warm ? warm : total);
         next = end;
+        if (first == warm)
+        {
+            cpu0 = CpuSeconds(options.LanternPid);
+            measuredStarted = Stopwatch.GetTimestamp();
+        }
+
         var lag = (Stopwatch.GetElapsedTime(started).TotalSeconds - (first / options.Rate)) * 1000;
-        maxLagMs = Math.Max(maxLagMs, lag);
+        maxLagMs = first >= warm ? Math.Max(maxLagMs, lag) : 0;
         await inFlight.WaitAsync();
         pending.Add(Task.Run(async () =>
         {
@@ -129,7 +139,11 @@ for (long tick = 1; next < total; tick++)
                 var ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
                 lock (postMs)
                 {
-                    postMs.Add(ms);
+                    if (first >= warm)
+                    {
+                        postMs.Add(ms);
+                    }
+
                     if (status != 200)
                     {
                         postFailures++;
@@ -157,7 +171,7 @@ for (long tick = 1; next < total; tick++)
 }
 
 await Task.WhenAll(pending);
-var sendSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+var sendSeconds = Stopwatch.GetElapsedTime(measuredStarted).TotalSeconds;
 
 // ---- run: wait for the NOTIFYs ----
 // The newest count each mailbox must end with: that of its last change whose POST succeeded.
@@ -244,13 +258,13 @@ while (true)
     await Task.Delay(100);
 }
 
-var windowSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+var windowSeconds = Stopwatch.GetElapsedTime(measuredStarted).TotalSeconds;
 var cpu1 = CpuSeconds(options.LanternPid);
 
 // ---- run: join ----
 // A change is delivered when its mailbox's subscriber got a NOTIFY carrying its count (exact) or, since a subscription has at
 // most one NOTIFY in flight and sends the newest state next, a newer count (coalesced). Its latency is to the first such NOTIFY.
-var latencies = new List<double>(total);
+var latencies = new List<double>(measured);
 int exact = 0, coalesced = 0, lost = 0, regressions = 0, repeats = 0, unexpected = 0, finalWrong = 0, unsubscribedChanges = 0;
 var subscribedCount = subscribed.Count(static s => s);
 var byMailbox = new List<int>[options.Mailboxes];
@@ -259,7 +273,7 @@ for (var i = 0; i < options.Mailboxes; i++)
     byMailbox[i] = [];
 }
 
-for (var j = 0; j < total; j++)
+for (var j = warm; j < total; j++)
 {
     if (changes[j].Posted)
     {
@@ -327,7 +341,7 @@ if (options.Csv is { } csv)
 {
     using var writer = new StreamWriter(csv);
     writer.WriteLine("change,mailbox,sent_us,notify_us");
-    for (var j = 0; j < total; j++)
+    for (var j = warm; j < total; j++)
     {
         writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{j + 1},{MailboxUser(changes[j].Mailbox)},{changes[j].SentUs},{changes[j].NotifyUs}"));
     }
@@ -335,10 +349,10 @@ if (options.Csv is { } csv)
 
 latencies.Sort();
 postMs.Sort();
-var posted = changes.Count(static c => c.Posted);
+var posted = changes.Skip(warm).Count(static c => c.Posted);
 var cpu = cpu1 - cpu0;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"changes={total} posted={posted} failed_posts={postFailures} offered_per_s={total / sendSeconds:F0} send_s={sendSeconds:F1} max_send_lag_ms={maxLagMs:F0} post_ms_p50={P(postMs, 50):F1} post_ms_p99={P(postMs, 99):F1} post_ms_max={P(postMs, 100):F1}"));
+    $"changes={measured} warmup_changes={warm} posted={posted} failed_posts={postFailures} offered_per_s={measured / sendSeconds:F0} send_s={sendSeconds:F1} max_send_lag_ms={maxLagMs:F0} post_ms_p50={P(postMs, 50):F1} post_ms_p99={P(postMs, 99):F1} post_ms_max={P(postMs, 100):F1}"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"delivered={exact + coalesced} exact={exact} coalesced={coalesced} lost={lost} final_right={subscribedCount - finalWrong}/{subscribedCount} subscribed={subscribedCount}/{options.Mailboxes} changes_to_unsubscribed={unsubscribedChanges} regressions={regressions} repeats={repeats} unexpected={unexpected} malformed_lines={malformed}"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -427,7 +441,7 @@ internal sealed class LogTail(string path)
 
 /// <summary>Command-line settings, each bounded so a run cannot become a soak test by accident.</summary>
 internal sealed record StreamOptions(string Mode, string Server, string User, string Password, int Mailboxes, string Prefix, string Context,
-    double Rate, double Seconds, double BatchMs, double DrainSeconds, string[] NotifyLogs, int LanternPid, string? Csv)
+    double Rate, double Seconds, double Warmup, double BatchMs, double DrainSeconds, string[] NotifyLogs, int LanternPid, string? Csv)
 {
     public const int MaxInFlight = 64;
 
@@ -448,7 +462,7 @@ internal sealed record StreamOptions(string Mode, string Server, string User, st
         bool Number(string key, string fallback, double min, double max, out double value) =>
             double.TryParse(Get(key, fallback), NumberStyles.Float, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
         if (!Number("--mailboxes", "1000", 1, 100_000, out var mailboxes) || !Number("--rate", "200", 1, 20_000, out var rate)
-            || !Number("--seconds", "10", 1, 300, out var seconds) || !Number("--batch-ms", "10", 1, 1000, out var batchMs)
+            || !Number("--seconds", "10", 1, 300, out var seconds) || !Number("--warmup", "5", 0, 60, out var warmup) || !Number("--batch-ms", "10", 1, 1000, out var batchMs)
             || !Number("--drain-seconds", "30", 1, 300, out var drain) || !Number("--lantern-pid", "0", 0, int.MaxValue, out var pid))
         {
             return null;
@@ -461,7 +475,7 @@ internal sealed record StreamOptions(string Mode, string Server, string User, st
         }
 
         return new StreamOptions(args[0], Get("--server", "http://127.0.0.1:8088"), Get("--user", "admin"), Get("--password", string.Empty),
-            (int)mailboxes, Get("--prefix", "u"), Get("--context", "default"), rate, seconds, batchMs, drain, logs, (int)pid,
+            (int)mailboxes, Get("--prefix", "u"), Get("--context", "default"), rate, seconds, warmup, batchMs, drain, logs, (int)pid,
             map.TryGetValue("--csv", out var csv) ? csv : null);
     }
 }

@@ -5,8 +5,9 @@
 # changes, change -> NOTIFY latency p50/p90/p99/max, lantern's CPU over the run and its RSS, sipp's CPU, the load average.
 #   bench/load/phones/change-stream.sh [MAILBOXES=10000] [CHANGES_PER_SECOND=2000] [SECONDS=60]
 # Environment: PROCS=P sipp processes (default 2, each from its own loopback address 127.0.0.K with every P-th mailbox),
-# SUB_RATE subscriptions/s over all processes (default 1000), BATCH_MS (default 10), CSV=FILE keeps every change's
-# send and NOTIFY time. A change counts as delivered when a NOTIFY with its count, or with a newer count of the same mailbox
+# SUB_RATE subscriptions/s over all processes (default 1000), BATCH_MS (default 10), WARMUP seconds of uncounted changes at
+# the same rate first (default 5: the JIT tiers up the write and NOTIFY paths), CSV=FILE keeps every change's
+# send and NOTIFY time, KEEP=1 keeps sipp's logs and lantern's log. A change counts as delivered when a NOTIFY with its count, or with a newer count of the same mailbox
 # (a coalesced change: at most one NOTIFY is in flight per subscription and the newest state goes next), reached its subscriber.
 source "$(dirname "${BASH_SOURCE[0]}")/phones-lib.sh"
 MAILBOXES="${1:-10000}"; RATE="${2:-2000}"; SECS="${3:-60}"
@@ -16,7 +17,11 @@ start_lantern "$TMPL"
 # sipp's files stay out of lantern's working directory (the host watches it for configuration reload).
 SIPP_DIR=$(mktemp -d /tmp/change-stream-sipp.XXXXXX)
 SIPP=""
-cleanup() { for p in $SIPP; do kill "$p" 2>/dev/null || true; done; stop_lantern; rm -rf "$TMPL" "$SIPP_DIR"; }
+cleanup() {
+  for p in $SIPP; do kill "$p" 2>/dev/null || true; done; stop_lantern
+  if [ -n "${KEEP:-}" ]; then cp "$WORK/lantern.log" "$SIPP_DIR/"; echo "kept: $SIPP_DIR"; else rm -rf "$SIPP_DIR"; fi
+  rm -rf "$TMPL"
+}
 trap cleanup EXIT
 DRIVER=(dotnet run -c Release "$PHONES_DIR/ChangeStream.cs" --)
 API=(--server "http://127.0.0.1:$HTTP_PORT" --user admin --password pw --mailboxes "$MAILBOXES" --prefix u)
@@ -39,7 +44,7 @@ for k in $(seq 1 "$PROCS"); do
   n=$(( MAILBOXES / PROCS + (k <= MAILBOXES % PROCS ? 1 : 0) ))
   sipp -sf "$PHONES_DIR/change_subscriber.xml" "127.0.0.1:$SIP_PORT" -i "127.0.0.$k" -t u1 -inf "$SIPP_DIR/users.$k.csv" \
     -r $(( SUB_RATE / PROCS > 0 ? SUB_RATE / PROCS : 1 )) -rp 1000 -l "$n" -m "$n" -buff_size 8388608 -timeout $(( SECS + 600 ))s -nostdin \
-    -trace_logs -log_file "$SIPP_DIR/notify.$k.log" >/dev/null 2>&1 &
+    -trace_logs -log_file "$SIPP_DIR/notify.$k.log" -trace_err -error_file "$SIPP_DIR/errors.$k.log" >/dev/null 2>&1 &
   SIPP="$SIPP $!"; LOGS="$LOGS${LOGS:+,}$SIPP_DIR/notify.$k.log"
 done
 
@@ -59,8 +64,11 @@ sipp_ticks() { local t=0 p; for p in $SIPP; do t=$((t + $(cpu_ticks "$p" 2>/dev/
 s0=$(sipp_ticks); drops0=$(udp_rcvbuf_errors)
 rc=0
 timeout -k 5 $(( SECS + 400 )) "${DRIVER[@]}" run "${API[@]}" --rate "$RATE" --seconds "$SECS" --batch-ms "$BATCH_MS" \
-  --notify-logs "$LOGS" --lantern-pid "$LANTERN_PID" ${CSV:+--csv "$CSV"} || rc=$?
+  --warmup "${WARMUP:-5}" --notify-logs "$LOGS" --lantern-pid "$LANTERN_PID" ${CSV:+--csv "$CSV"} || rc=$?
 s1=$(sipp_ticks); drops1=$(udp_rcvbuf_errors)
 printf "sipp_cpu_s=%.1f udp_rcvbuf_errors=%s load=%s\n" "$(echo "($s1 - $s0) / $(getconf CLK_TCK)" | bc -l)" "$((drops1 - drops0))" "$(cut -d' ' -f1-3 /proc/loadavg)"
-curl -s -u admin:pw "http://127.0.0.1:$HTTP_PORT/metrics" | grep -E "^lantern_(phones_notif|sip_retrans|sip_overloaded)" || true
+curl -s -u admin:pw "http://127.0.0.1:$HTTP_PORT/metrics" | grep -E "^lantern_(notify_|subscriptions_active|sip_overloaded|sip_absorbed|sip_dropped)" | tr '\n' ' ' || true
+echo
+# What sipp's calls died of (a dead call stops answering its NOTIFYs): the distinct error lines, most frequent first.
+cat "$SIPP_DIR"/errors.*.log 2>/dev/null | grep -v "^$" | sed -e 's/[0-9]\{4\}-[0-9-]* *[0-9:.]* *[0-9.]*: *//' -e 's/[Cc]all-[Ii][Dd] *[^ ,]*//' | sort | uniq -c | sort -rn | head -5 || true
 exit "$rc"
