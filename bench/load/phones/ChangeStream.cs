@@ -137,6 +137,7 @@ for (long tick = 1; next < total; tick++)
                 }
 
                 var ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                var ackUs = NowUs();
                 lock (postMs)
                 {
                     if (first >= warm)
@@ -153,6 +154,7 @@ for (long tick = 1; next < total; tick++)
                 for (var j = first; j < end; j++)
                 {
                     changes[j].SentUs = sentUs;
+                    changes[j].AckUs = ackUs;
                     changes[j].Posted = status == 200;
                 }
             }
@@ -265,6 +267,7 @@ var cpu1 = CpuSeconds(options.LanternPid);
 // A change is delivered when its mailbox's subscriber got a NOTIFY carrying its count (exact) or, since a subscription has at
 // most one NOTIFY in flight and sends the newest state next, a newer count (coalesced). Its latency is to the first such NOTIFY.
 var latencies = new List<double>(measured);
+var afterAck = new List<double>(measured);
 int exact = 0, coalesced = 0, lost = 0, regressions = 0, repeats = 0, unexpected = 0, finalWrong = 0, unsubscribedChanges = 0;
 var subscribedCount = subscribed.Count(static s => s);
 var byMailbox = new List<int>[options.Mailboxes];
@@ -326,6 +329,7 @@ for (var m = 0; m < options.Mailboxes; m++)
             }
 
             latencies.Add((n.TimeUs - changes[j].SentUs) / 1000.0);
+            afterAck.Add((n.TimeUs - changes[j].AckUs) / 1000.0);
         }
     }
 
@@ -340,14 +344,15 @@ for (var m = 0; m < options.Mailboxes; m++)
 if (options.Csv is { } csv)
 {
     using var writer = new StreamWriter(csv);
-    writer.WriteLine("change,mailbox,sent_us,notify_us");
+    writer.WriteLine("change,mailbox,sent_us,ack_us,notify_us");
     for (var j = warm; j < total; j++)
     {
-        writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{j + 1},{MailboxUser(changes[j].Mailbox)},{changes[j].SentUs},{changes[j].NotifyUs}"));
+        writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{j + 1},{MailboxUser(changes[j].Mailbox)},{changes[j].SentUs},{changes[j].AckUs},{changes[j].NotifyUs}"));
     }
 }
 
 latencies.Sort();
+afterAck.Sort();
 postMs.Sort();
 var posted = changes.Skip(warm).Count(static c => c.Posted);
 var cpu = cpu1 - cpu0;
@@ -357,6 +362,9 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"delivered={exact + coalesced} exact={exact} coalesced={coalesced} lost={lost} final_right={subscribedCount - finalWrong}/{subscribedCount} subscribed={subscribedCount}/{options.Mailboxes} changes_to_unsubscribed={unsubscribedChanges} regressions={regressions} repeats={repeats} unexpected={unexpected} malformed_lines={malformed}"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"change_to_notify_ms p50={P(latencies, 50):F1} p90={P(latencies, 90):F1} p99={P(latencies, 99):F1} p99.9={P(latencies, 99.9):F1} max={P(latencies, 100):F1}"));
+// The acknowledgement comes after the store commit, and the feed publishes at the commit, so a NOTIFY can precede it (< 0).
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"ack_to_notify_ms p50={P(afterAck, 50):F1} p90={P(afterAck, 90):F1} p99={P(afterAck, 99):F1} max={P(afterAck, 100):F1}"));
 if (options.LanternPid > 0)
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -402,6 +410,7 @@ internal struct Change
 {
     public int Mailbox;
     public long SentUs;
+    public long AckUs;
     public bool Posted;
     public long NotifyUs;
 }

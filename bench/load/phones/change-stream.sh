@@ -69,6 +69,8 @@ s1=$(sipp_ticks); drops1=$(udp_rcvbuf_errors)
 printf "sipp_cpu_s=%.1f udp_rcvbuf_errors=%s load=%s\n" "$(echo "($s1 - $s0) / $(getconf CLK_TCK)" | bc -l)" "$((drops1 - drops0))" "$(cut -d' ' -f1-3 /proc/loadavg)"
 curl -s -u admin:pw "http://127.0.0.1:$HTTP_PORT/metrics" | grep -E "^lantern_(notify_|subscriptions_active|sip_overloaded|sip_absorbed|sip_dropped)" | tr '\n' ' ' || true
 echo
-# What sipp's calls died of (a dead call stops answering its NOTIFYs): the distinct error lines, most frequent first.
-cat "$SIPP_DIR"/errors.*.log 2>/dev/null | grep -v "^$" | sed -e 's/[0-9]\{4\}-[0-9-]* *[0-9:.]* *[0-9.]*: *//' -e 's/[Cc]all-[Ii][Dd] *[^ ,]*//' | sort | uniq -c | sort -rn | head -5 || true
+# sipp's calls that died (a dead call answers no more NOTIFYs), and SUBSCRIBEs sent again after a 503 (the 3 s wait ends
+# in a "receive timeout" entry).
+printf "sipp_aborted_calls=%s sipp_resubscribes_after_503=%s\n" "$(cat "$SIPP_DIR"/errors.*.log 2>/dev/null | grep -o "Aborting call" | wc -l)" \
+  "$(cat "$SIPP_DIR"/errors.*.log 2>/dev/null | grep -o "receive timeout" | wc -l)"
 exit "$rc"
