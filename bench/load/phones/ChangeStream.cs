@@ -236,7 +236,7 @@ while (true)
             }
 
             progress = true;
-            notifies[mailbox].Add(new Notify((long)(epoch * 1_000_000m), count));
+            notifies[mailbox].Add(new Notify((long)(epoch * 1_000_000m), count, fields.Length > 6 ? fields[6] : string.Empty));
             if (count == finalCount[mailbox] && !finalSeen[mailbox])
             {
                 finalSeen[mailbox] = true;
@@ -268,7 +268,7 @@ var cpu1 = CpuSeconds(options.LanternPid);
 // most one NOTIFY in flight and sends the newest state next, a newer count (coalesced). Its latency is to the first such NOTIFY.
 var latencies = new List<double>(measured);
 var afterAck = new List<double>(measured);
-int exact = 0, coalesced = 0, lost = 0, regressions = 0, repeats = 0, unexpected = 0, finalWrong = 0, unsubscribedChanges = 0;
+int exact = 0, coalesced = 0, lost = 0, regressions = 0, repeats = 0, unexpected = 0, finalWrong = 0, unsubscribedChanges = 0, stale = 0, twoDialogs = 0;
 var subscribedCount = subscribed.Count(static s => s);
 var byMailbox = new List<int>[options.Mailboxes];
 for (var i = 0; i < options.Mailboxes; i++)
@@ -295,8 +295,22 @@ for (var m = 0; m < options.Mailboxes; m++)
 
     var cursor = 0;
     long newest = 0;
+    // Newest count per dialog: one dialog must never go back (a defect); a subscriber whose SUBSCRIBE was answered 503 for
+    // a retransmission while its first copy succeeded holds two dialogs, and their NOTIFYs interleave (stale, not a defect).
+    var dialogs = new List<(string Tag, long Newest)>(1);
     foreach (var n in notifies[m])
     {
+        var d = dialogs.FindIndex(x => x.Tag == n.Dialog);
+        if (d < 0)
+        {
+            dialogs.Add((n.Dialog, n.Count));
+        }
+        else
+        {
+            regressions += n.Count < dialogs[d].Newest ? 1 : 0;
+            dialogs[d] = (n.Dialog, Math.Max(n.Count, dialogs[d].Newest));
+        }
+
         if (n.Count == newest)
         {
             repeats++;
@@ -305,7 +319,7 @@ for (var m = 0; m < options.Mailboxes; m++)
 
         if (n.Count < newest)
         {
-            regressions++;
+            stale++;
             continue;
         }
 
@@ -334,6 +348,7 @@ for (var m = 0; m < options.Mailboxes; m++)
     }
 
     lost += pendingChanges.Count - cursor;
+    twoDialogs += dialogs.Count > 1 ? 1 : 0;
     var last = notifies[m].Count > 0 ? notifies[m][^1].Count : 0;
     if (last != finalCount[m])
     {
@@ -359,7 +374,7 @@ var cpu = cpu1 - cpu0;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"changes={measured} warmup_changes={warm} posted={posted} failed_posts={postFailures} offered_per_s={measured / sendSeconds:F0} send_s={sendSeconds:F1} max_send_lag_ms={maxLagMs:F0} post_ms_p50={P(postMs, 50):F1} post_ms_p99={P(postMs, 99):F1} post_ms_max={P(postMs, 100):F1}"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"delivered={exact + coalesced} exact={exact} coalesced={coalesced} lost={lost} final_right={subscribedCount - finalWrong}/{subscribedCount} subscribed={subscribedCount}/{options.Mailboxes} changes_to_unsubscribed={unsubscribedChanges} regressions={regressions} repeats={repeats} unexpected={unexpected} malformed_lines={malformed}"));
+    $"delivered={exact + coalesced} exact={exact} coalesced={coalesced} lost={lost} final_right={subscribedCount - finalWrong}/{subscribedCount} subscribed={subscribedCount}/{options.Mailboxes} changes_to_unsubscribed={unsubscribedChanges} regressions={regressions} stale_from_second_dialog={stale} subscribers_with_two_dialogs={twoDialogs} repeats={repeats} unexpected={unexpected} malformed_lines={malformed}"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"change_to_notify_ms p50={P(latencies, 50):F1} p90={P(latencies, 90):F1} p99={P(latencies, 99):F1} p99.9={P(latencies, 99.9):F1} max={P(latencies, 100):F1}"));
 // The acknowledgement comes after the store commit, and the feed publishes at the commit, so a NOTIFY can precede it (< 0).
@@ -415,8 +430,8 @@ internal struct Change
     public long NotifyUs;
 }
 
-/// <summary>A logged NOTIFY: arrival (microseconds since the epoch) and the voice count it carried.</summary>
-internal readonly record struct Notify(long TimeUs, long Count);
+/// <summary>A logged NOTIFY: arrival (microseconds since the epoch), the voice count it carried, Lantern's dialog tag.</summary>
+internal readonly record struct Notify(long TimeUs, long Count, string Dialog);
 
 /// <summary>Reads the complete lines a growing sipp log gained since the last call.</summary>
 internal sealed class LogTail(string path)
