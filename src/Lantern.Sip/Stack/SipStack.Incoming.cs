@@ -137,8 +137,7 @@ public sealed partial class SipStack
     }
 
     /// <summary>A request that would start new work (no To tag): behind the shard's in-progress work, once (a retransmission
-    /// of a request still queued is absorbed), and stamped with its arrival so its wait can be judged when its turn comes;
-    /// refused at once when the shard or the store is already known to be behind.</summary>
+    /// of a request still queued is absorbed), and stamped with its arrival so its wait can be judged when its turn comes.</summary>
     private void PostNew(SipTransactionShard shard, SipMessage msg, SipSource from, SipParseError error)
     {
         var key = SipTransactionShard.ServerKey(msg);
@@ -149,50 +148,13 @@ public sealed partial class SipStack
             return;
         }
 
-        // Refused on arrival when its wait is already known to be too long, not after queueing: under a surge the shard's
-        // delay otherwise grows to several times the bound before the requests queued behind it reach their turn and are
-        // refused there, and by then their senders retransmit.
         var received = _time.GetTimestamp();
-        var admission = _backlogProbe is { } probe && probe() > _options.MaxBacklogDelay
-            ? NewWorkAdmission.Behind
-            : shard.Executor.TryPostNew(() => HandleRequest(shard, msg, from, error, key, received), received,
-                (long)(_options.MaxQueueDelay.TotalSeconds * _time.TimestampFrequency), _options.MinQueuedToRefuse);
-        if (admission == NewWorkAdmission.Queued)
+        if (!shard.Executor.TryPostNew(() => HandleRequest(shard, msg, from, error, key, received)))
         {
-            return;
+            shard.UnmarkQueued(key);
+            SendOverloaded(msg, from);
+            msg.Dispose();
         }
-
-        // Only the shard knows whether this is a retransmission of a request already being handled (whose sender must get
-        // that answer, never a 503 after it): the refusal runs there, in the lane that goes first, without a handler.
-        if (admission == NewWorkAdmission.Behind && shard.Executor.TryPost(() => RefuseUnlessKnown(shard, msg, from, key), bounded: true))
-        {
-            return;
-        }
-
-        shard.UnmarkQueued(key);
-        SendOverloaded(msg, from);
-        msg.Dispose();
-    }
-
-    /// <summary>On the shard: a new request refused on arrival, unless it turns out to be a retransmission of a transaction
-    /// under way, which then answers it as usual.</summary>
-    private void RefuseUnlessKnown(SipTransactionShard shard, SipMessage request, SipSource source, string key)
-    {
-        shard.UnmarkQueued(key);
-        if (shard.Servers.TryGetValue(key, out var existing))
-        {
-            existing.OnRetransmission();
-        }
-        else if (shard.Invites.TryGetValue(key, out var invite))
-        {
-            invite.OnRetransmission();
-        }
-        else
-        {
-            SendOverloaded(request, source);
-        }
-
-        request.Dispose();
     }
 
     /// <summary>Admission of a new request at its turn: refused when it waited past <see cref="SipStackOptions.MaxQueueDelay"/>

@@ -9,7 +9,7 @@ namespace Lantern.Sip.Transactions;
 internal sealed class SerialExecutor
 {
     private readonly Queue<Action> _queue = new();
-    private readonly Queue<(Action Work, long Since)> _new = new();
+    private readonly Queue<Action> _new = new();
     private readonly Lock _gate = new();
     private readonly int _capacity;
     private readonly ILogger _logger;
@@ -38,39 +38,7 @@ internal sealed class SerialExecutor
     public bool TryPost(Action work, bool bounded = false) => Post(work, bounded, _queue);
 
     /// <summary>Queues new work behind everything in the first lane; refuses when both lanes together hold the capacity.</summary>
-    public bool TryPostNew(Action work) => TryPostNew(work, 0, 0, 0) == NewWorkAdmission.Queued;
-
-    /// <summary>Queues new work arriving at <paramref name="now"/> (timestamp ticks) behind everything in the first lane. Refuses
-    /// it when both lanes hold the capacity, or when the oldest new work still waiting has waited longer than
-    /// <paramref name="maxWaitTicks"/> (0: no bound) while at least <paramref name="minPending"/> items wait: this one would
-    /// wait longer still, and refusing it now costs nothing, where refusing it at its turn would have cost that wait.</summary>
-    public NewWorkAdmission TryPostNew(Action work, long now, long maxWaitTicks, int minPending)
-    {
-        lock (_gate)
-        {
-            var pending = _queue.Count + _new.Count;
-            if (pending >= _capacity)
-            {
-                return NewWorkAdmission.Full;
-            }
-
-            if (maxWaitTicks > 0 && pending >= minPending && _new.TryPeek(out var oldest) && now - oldest.Since > maxWaitTicks)
-            {
-                return NewWorkAdmission.Behind;
-            }
-
-            _new.Enqueue((work, now));
-            if (_running)
-            {
-                return NewWorkAdmission.Queued;
-            }
-
-            _running = true;
-        }
-
-        Drain();
-        return NewWorkAdmission.Queued;
-    }
+    public bool TryPostNew(Action work) => Post(work, bounded: true, _new);
 
     private bool Post(Action work, bool bounded, Queue<Action> lane)
     {
@@ -101,15 +69,10 @@ internal sealed class SerialExecutor
             Action work;
             lock (_gate)
             {
-                if (!_queue.TryDequeue(out work!))
+                if (!_queue.TryDequeue(out work!) && !_new.TryDequeue(out work!))
                 {
-                    if (!_new.TryDequeue(out var next))
-                    {
-                        _running = false;
-                        return;
-                    }
-
-                    work = next.Work;
+                    _running = false;
+                    return;
                 }
             }
 
