@@ -98,12 +98,7 @@ internal sealed class ClusterOwnership : IAsyncDisposable
             _phones.Registrar.ReleaseAllExcept(new HashSet<string>(await _store.OwnedKeysAsync(Registrar.RecordKind, cancellationToken), StringComparer.Ordinal));
         }
 
-        int before;
-        lock (_fenceGate)
-        {
-            before = _fences;
-        }
-
+        var before = Volatile.Read(ref _fences);
         var taken = await _store.TakeOverAsync(cancellationToken);
         if (taken.Count > 0)
         {
@@ -197,7 +192,7 @@ internal sealed class ClusterOwnership : IAsyncDisposable
     {
         lock (_fenceGate)
         {
-            if (!_fenced && _time.GetUtcNow() - _renewedAt >= FenceAfter)
+            if (_time.GetUtcNow() - _renewedAt >= FenceAfter)
             {
                 Fence();
             }
@@ -217,8 +212,7 @@ internal sealed class ClusterOwnership : IAsyncDisposable
             _fenced = true;
             _fences++;
             PhonesLog.LeaseLost(_logger, _store.NodeId, (_time.GetUtcNow() - _renewedAt).TotalSeconds);
-            _phones.Subscriptions.ReleaseAllExcept(null);
-            _phones.Registrar.ReleaseAllExcept(null);
+            ReleaseAll();
         }
     }
 
@@ -229,10 +223,15 @@ internal sealed class ClusterOwnership : IAsyncDisposable
         {
             if (_fences != fences)
             {
-                _phones.Subscriptions.ReleaseAllExcept(null);
-                _phones.Registrar.ReleaseAllExcept(null);
+                ReleaseAll();
             }
         }
+    }
+
+    private void ReleaseAll()
+    {
+        _phones.Subscriptions.ReleaseAllExcept(null);
+        _phones.Registrar.ReleaseAllExcept(null);
     }
 
     private void OnReleased(string kind, string key)

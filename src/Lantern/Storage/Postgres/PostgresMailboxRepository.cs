@@ -66,9 +66,7 @@ internal sealed class PostgresMailboxRepository : IMailboxRepository
     /// <summary>One stored mailbox, or null; used to follow other nodes' changes and to decide writes on the stored row.</summary>
     public async ValueTask<Mailbox?> LoadOneAsync(MailboxId id, CancellationToken cancellationToken)
     {
-        var read = LoadOneCoreAsync(id, cancellationToken);
-        await _store.WithinDeadlineAsync(read, "a read").ConfigureAwait(false);
-        return await read.ConfigureAwait(false);
+        return await _store.WithinDeadlineAsync(LoadOneCoreAsync(id, cancellationToken), "a read").ConfigureAwait(false);
     }
 
     private async Task<Mailbox?> LoadOneCoreAsync(MailboxId id, CancellationToken cancellationToken)
@@ -98,9 +96,7 @@ internal sealed class PostgresMailboxRepository : IMailboxRepository
 
     public async ValueTask<IReadOnlyList<MailboxHistoryEntry>> LoadHistoryAsync(MailboxId id, int limit, CancellationToken cancellationToken)
     {
-        var read = LoadHistoryCoreAsync(id, limit, cancellationToken);
-        await _store.WithinDeadlineAsync(read, "a history read").ConfigureAwait(false);
-        return await read.ConfigureAwait(false);
+        return await _store.WithinDeadlineAsync(LoadHistoryCoreAsync(id, limit, cancellationToken), "a history read").ConfigureAwait(false);
     }
 
     private async Task<IReadOnlyList<MailboxHistoryEntry>> LoadHistoryCoreAsync(MailboxId id, int limit, CancellationToken cancellationToken)
@@ -130,8 +126,7 @@ internal sealed class PostgresMailboxRepository : IMailboxRepository
         var write = ApplyBatchCoreAsync(upserts, deletes, history, gate, cancellationToken);
         try
         {
-            await _store.WithinDeadlineAsync(write, "the write").ConfigureAwait(false);
-            return await write.ConfigureAwait(false);
+            return await _store.WithinDeadlineAsync(write, "the write").ConfigureAwait(false);
         }
         catch (TimeoutException ex) when (!gate.TryAbandon())
         {

@@ -188,6 +188,13 @@ internal sealed class PostgresStore : ILanternStore
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary><see cref="WithinDeadlineAsync(Task, string)"/> for an operation with a result.</summary>
+    internal async Task<T> WithinDeadlineAsync<T>(Task<T> operation, string what)
+    {
+        await WithinDeadlineAsync((Task)operation, what).ConfigureAwait(false);
+        return await operation.ConfigureAwait(false);
+    }
+
     /// <summary>Waits for <paramref name="operation"/> at most <see cref="OperationDeadline"/>: past it a
     /// <see cref="TimeoutException"/>, while the operation finishes (and fails) on its own. Only for operations that are
     /// harmless to abandon (reads) or that ask a <see cref="PostgresCommitGate"/> before they commit.</summary>
