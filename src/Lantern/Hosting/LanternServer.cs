@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Options;
 using Lantern.Ami;
 using Lantern.Api;
@@ -85,9 +86,17 @@ internal static class LanternServer
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddLanternSources(configFile, includeEnvironment: true, overrides);
 
-        // Under systemd (Type=notify, packaging/lantern.service): READY=1 once the host started, i.e. the store is loaded and
-        // every listener is open; STOPPING=1 on SIGTERM. Outside systemd this does nothing.
+        // Under systemd (Type=notify, packaging/lantern.service): READY=1 once the host started, i.e. every listener is open
+        // (the store loaded, or a cluster node waiting for its database: decision 0040, said in STATUS= lines);
+        // STOPPING=1 on SIGTERM. Outside systemd this does nothing.
         builder.Host.UseSystemd();
+        if (SystemdHelpers.IsSystemdService())
+        {
+            builder.Services.AddHostedService(sp => new SystemdStatusReporter(
+                sp.GetRequiredService<ISystemdNotifier>(), sp.GetRequiredService<StoreStartup>(),
+                sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<TimeProvider>()));
+        }
+
         LogSetup.Configure(builder.Logging, builder.Configuration);
         builder.Services.AddLanternOptions(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);

@@ -12,47 +12,83 @@ public sealed class SystemdNotifyTests
     [Fact]
     public async Task UnderSystemd_SendsReadyOnceServing()
     {
-        var directory = Directory.CreateTempSubdirectory("lantern-systemd-").FullName;
-        var socketPath = Path.Combine(directory, "notify.sock");
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-        socket.Bind(new UnixDomainSocketEndPoint(socketPath));
+        using var systemd = new FakeSystemd();
+        await using var server = await LanternProcess.StartAsync(TestConfigs.Minimal, launcher: systemd.Wrap);
 
-        // bash copied under the name systemd stays the server's parent (a command follows the server's), as systemd is.
-        var fakeSystemd = Path.Combine(directory, "systemd");
-        File.Copy("/bin/bash", fakeSystemd);
-        await using var server = await LanternProcess.StartAsync(
-            TestConfigs.Minimal,
-            launcher: info =>
-            {
-                var wrapped = new ProcessStartInfo(fakeSystemd)
-                {
-                    WorkingDirectory = info.WorkingDirectory,
-                    RedirectStandardOutput = true,
-                    RedirectStandardError = true,
-                    UseShellExecute = false,
-                };
-                wrapped.ArgumentList.Add("-c");
-                wrapped.ArgumentList.Add("\"$@\"; exit $?");
-                wrapped.ArgumentList.Add("lantern");
-                wrapped.ArgumentList.Add(info.FileName);
-                foreach (var a in info.ArgumentList)
-                {
-                    wrapped.ArgumentList.Add(a);
-                }
-
-                foreach (var (key, value) in info.Environment)
-                {
-                    wrapped.Environment[key] = value;
-                }
-
-                wrapped.Environment["NOTIFY_SOCKET"] = socketPath;
-                return wrapped;
-            });
-
-        var ready = await ReceiveAsync(socket, TimeSpan.FromSeconds(30));
+        var ready = await ReceiveAsync(systemd.Socket, TimeSpan.FromSeconds(30));
         Assert.Contains("READY=1", ready, StringComparison.Ordinal);
+        Assert.Contains("STATUS=Serving", await ReceiveAsync(systemd.Socket, TimeSpan.FromSeconds(30)), StringComparison.Ordinal);
         using var http = server.CreateAdminClient();
         Assert.True((await http.GetAsync(new Uri("readyz", UriKind.Relative))).IsSuccessStatusCode);
+    }
+
+    /// <summary>Decision 0040: a cluster node whose database is down starts and listens, so systemd gets READY=1; the STATUS= line
+    /// is what tells the operator it is not ready and why.</summary>
+    [Fact]
+    public async Task UnderSystemd_DatabaseDown_ReadyThenStatusSaysWaitingForTheStoreAndWhy()
+    {
+        using var systemd = new FakeSystemd();
+        var closedPort = FreePorts.NextTcp();
+        var config = TestConfigs.Minimal.Replace(
+            "\"store\": { \"sqlite\": \"{DB}\" }",
+            "\"store\": { \"postgres\": \"Host=127.0.0.1;Port=" + closedPort + ";Username=lantern;Password=x;Database=lantern;Timeout=2\" }",
+            StringComparison.Ordinal);
+        Assert.Contains("postgres", config, StringComparison.Ordinal);
+        await using var server = await LanternProcess.StartAsync(config, waitReady: false, launcher: systemd.Wrap);
+
+        Assert.Contains("READY=1", await ReceiveAsync(systemd.Socket, TimeSpan.FromSeconds(30)), StringComparison.Ordinal);
+        var status = await ReceiveAsync(systemd.Socket, TimeSpan.FromSeconds(30));
+        Assert.Contains("STATUS=Listening, not ready: waiting for the store", status, StringComparison.Ordinal);
+        Assert.Contains("refused", status, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>systemd's part: a datagram socket as NOTIFY_SOCKET, and bash copied under the name systemd as the server's
+    /// parent (a command follows the server's, so bash stays), which is how the hosting library detects systemd.</summary>
+    private sealed class FakeSystemd : IDisposable
+    {
+        private readonly string _directory = Directory.CreateTempSubdirectory("lantern-systemd-").FullName;
+
+        public FakeSystemd()
+        {
+            Socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+            Socket.Bind(new UnixDomainSocketEndPoint(Path.Combine(_directory, "notify.sock")));
+            File.Copy("/bin/bash", Path.Combine(_directory, "systemd"));
+        }
+
+        public Socket Socket { get; }
+
+        public ProcessStartInfo Wrap(ProcessStartInfo info)
+        {
+            var wrapped = new ProcessStartInfo(Path.Combine(_directory, "systemd"))
+            {
+                WorkingDirectory = info.WorkingDirectory,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            wrapped.ArgumentList.Add("-c");
+            wrapped.ArgumentList.Add("\"$@\"; exit $?");
+            wrapped.ArgumentList.Add("lantern");
+            wrapped.ArgumentList.Add(info.FileName);
+            foreach (var a in info.ArgumentList)
+            {
+                wrapped.ArgumentList.Add(a);
+            }
+
+            foreach (var (key, value) in info.Environment)
+            {
+                wrapped.Environment[key] = value;
+            }
+
+            wrapped.Environment["NOTIFY_SOCKET"] = Path.Combine(_directory, "notify.sock");
+            return wrapped;
+        }
+
+        public void Dispose()
+        {
+            Socket.Dispose();
+            Directory.Delete(_directory, recursive: true);
+        }
     }
 
     private static async Task<string> ReceiveAsync(Socket socket, TimeSpan timeout)
