@@ -19,6 +19,7 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
     private readonly TimeProvider _time;
     private readonly SipTransactionContext _context;
     private readonly SipTransactionShard[] _shards;
+    private readonly SipMessagePool _messages = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _handlersGate = new();
     private volatile Dictionary<SipMethod, ISipRequestHandler> _handlers = [];
@@ -67,6 +68,9 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
     }
 
     public SipStackOptions Options => _options;
+
+    /// <summary>Where received messages come from and go back to on Dispose.</summary>
+    public SipMessagePool Messages => _messages;
 
     /// <summary>Retransmissions of new requests absorbed while the original was still queued.</summary>
     public long Absorbed => Interlocked.Read(ref _absorbed);
@@ -150,20 +154,20 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
             throw new ArgumentException("Only non-INVITE requests can be sent.", nameof(request));
         }
 
-        var callId = request.GetHeader(SipHeaderId.CallId);
-        if (callId is null || request.GetHeader(SipHeaderId.CSeq) is null || request.GetHeader(SipHeaderId.From) is null
-            || request.GetHeader(SipHeaderId.To) is null)
+        var callIdIndex = request.IndexOf(SipHeaderId.CallId);
+        if (callIdIndex < 0 || !request.HasHeader(SipHeaderId.CSeq) || !request.HasHeader(SipHeaderId.From) || !request.HasHeader(SipHeaderId.To))
         {
             throw new ArgumentException("A request needs From, To, Call-ID and CSeq.", nameof(request));
         }
 
-        if (request.GetHeader(SipHeaderId.MaxForwards) is null)
+        if (!request.HasHeader(SipHeaderId.MaxForwards))
         {
             request.AddHeader(SipHeaderId.MaxForwards, "70");
         }
 
         request.RemoveHeader(SipHeaderId.Via);
-        var branch = SipIdentifiers.NewBranch();
+        var shard = ShardFor(request, request.IndexOf(SipHeaderId.CallId));
+        var branch = shard.Identifiers.NewBranch();
         var bytes = WithVia(request, destination, branch);
         if (destination.Transport == SipTransportKind.Udp && bytes.Length > _options.MaxUdpRequestBytes)
         {
@@ -173,8 +177,7 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
             bytes = WithVia(request, destination, branch);
         }
 
-        var shard = ShardFor(callId);
-        var tx = new SipClientTransaction(shard, _context, SipTransactionShard.ClientKey(branch, request.MethodText), request.MethodText, bytes, destination);
+        var tx = new SipClientTransaction(shard, _context, SipTransactionShard.ClientKey(branch, request.Method, request.MethodText), request.MethodText, bytes, destination);
         if (Volatile.Read(ref _disposed) != 0)
         {
             return SipClientResult.Failed(SipClientFailure.Stopped, "stack stopped");
@@ -248,20 +251,21 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
     private byte[] WithVia(SipMessageBuilder request, SipDestination destination, string branch)
     {
         var local = _transport.LocalFor(destination);
-        request.PrependHeader(SipHeaderId.Via, SipVia.Format(TransportName(destination.Transport), local.Local.Address.ToString(), local.Local.Port, branch));
+        request.PrependVia(TransportName(destination.Transport), local.Local, branch);
         return request.ToArray();
     }
 
-    private SipTransactionShard ShardFor(string callId)
+    private SipTransactionShard ShardFor(SipMessageBuilder request, int callIdIndex)
     {
-        var max = System.Text.Encoding.UTF8.GetMaxByteCount(callId.Length);
+        var max = request.ValueByteCount(callIdIndex);
         if (max > 1024)
         {
-            return ShardFor(System.Text.Encoding.UTF8.GetBytes(callId));
+            var large = new byte[max];
+            return ShardFor(large.AsSpan(0, request.WriteValue(callIdIndex, large)));
         }
 
         Span<byte> bytes = stackalloc byte[max];
-        return ShardFor(bytes[..System.Text.Encoding.UTF8.GetBytes(callId, bytes)]);
+        return ShardFor(bytes[..request.WriteValue(callIdIndex, bytes)]);
     }
 
     private SipTransactionShard ShardFor(ReadOnlySpan<byte> callId)

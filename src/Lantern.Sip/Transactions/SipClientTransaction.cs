@@ -19,7 +19,7 @@ internal sealed class SipClientTransaction : ISipClientTransactionEntry
     private SipScheduledTimer? _timerF;
     private TimeSpan _eInterval;
 
-    public SipClientTransaction(SipTransactionShard shard, SipTransactionContext context, string key, string method, ReadOnlyMemory<byte> request, SipDestination destination)
+    public SipClientTransaction(SipTransactionShard shard, SipTransactionContext context, SipClientKey key, string method, ReadOnlyMemory<byte> request, SipDestination destination)
     {
         _shard = shard;
         _context = context;
@@ -30,7 +30,7 @@ internal sealed class SipClientTransaction : ISipClientTransactionEntry
         _reliable = SipTransactionContext.IsReliable(destination.Transport);
     }
 
-    public string Key { get; }
+    public SipClientKey Key { get; }
 
     public string Method { get; }
 

@@ -13,7 +13,7 @@ internal sealed class SipCompletedServerTransaction : ISipServerTransactionEntry
     private readonly ReadOnlyMemory<byte> _response;
     private readonly SipDestination _destination;
 
-    public SipCompletedServerTransaction(SipTransactionShard shard, SipTransactionContext context, string key, SipMergeKey? mergeKey,
+    public SipCompletedServerTransaction(SipTransactionShard shard, SipTransactionContext context, SipServerKey key, SipMergeKey? mergeKey,
         ReadOnlyMemory<byte> response, SipDestination destination)
     {
         _shard = shard;
@@ -24,7 +24,7 @@ internal sealed class SipCompletedServerTransaction : ISipServerTransactionEntry
         _destination = destination;
     }
 
-    public string Key { get; }
+    public SipServerKey Key { get; }
 
     public bool IsTerminated { get; private set; }
 

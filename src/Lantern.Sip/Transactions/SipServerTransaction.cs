@@ -12,13 +12,15 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
 {
     private readonly SipTransactionShard _shard;
     private readonly SipTransactionContext _context;
+    // For logs after the request went back to the pool.
+    private readonly string _method;
     private SipMergeKey? _mergeKey;
     private int _finalGiven;
     private int _releaseVotes;
     private ReadOnlyMemory<byte> _lastResponse;
     private SipScheduledTimer? _deadline;
 
-    internal SipServerTransaction(SipTransactionShard shard, SipTransactionContext context, string key, SipMessage request, SipSource source,
+    internal SipServerTransaction(SipTransactionShard shard, SipTransactionContext context, SipServerKey key, SipMessage request, SipSource source,
         SipDestination responseDestination, SipMergeKey? mergeKey)
     {
         _shard = shard;
@@ -28,7 +30,8 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
         Source = source;
         ResponseDestination = responseDestination;
         _mergeKey = mergeKey;
-        LocalTag = request.ToTag ?? SipIdentifiers.NewTag();
+        LocalTag = request.ToTag ?? shard.Identifiers.NewTag();
+        _method = request.MethodText;
     }
 
     public SipMessage Request { get; }
@@ -46,7 +49,7 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
 
     public bool HasFinalResponse => Volatile.Read(ref _finalGiven) != 0;
 
-    internal string Key { get; }
+    internal SipServerKey Key { get; }
 
     /// <summary>A response to the request with Via/From/To(+<see cref="LocalTag"/>)/Call-ID/CSeq filled in; add headers and pass it to Respond.</summary>
     public SipMessageBuilder CreateResponse(int statusCode, string? reasonPhrase = null) =>
@@ -57,7 +60,7 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
         if (HasFinalResponse)
         {
             // The request may already have been released; nothing would be sent anyway.
-            SipTransactionLog.SecondFinalIgnored(_context.Logger, Request.MethodText);
+            SipTransactionLog.SecondFinalIgnored(_context.Logger, _method);
             return false;
         }
 
@@ -104,7 +107,7 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
         final = response.StatusCode >= 200;
         if (final ? Interlocked.Exchange(ref _finalGiven, 1) != 0 : HasFinalResponse)
         {
-            SipTransactionLog.SecondFinalIgnored(_context.Logger, Request.MethodText);
+            SipTransactionLog.SecondFinalIgnored(_context.Logger, _method);
             bytes = default;
             return false;
         }
@@ -122,7 +125,7 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
     }
 
     /// <summary>Called once by the stack when the handler is finished with the request. With the final response given too,
-    /// the request's pooled buffers go back to the pool; its header values read afterwards are empty.</summary>
+    /// the request goes back to the stack's message pool; reading it afterwards throws ObjectDisposedException.</summary>
     internal void ReleaseRequestVote()
     {
         if (Interlocked.Increment(ref _releaseVotes) == 2)
@@ -153,7 +156,7 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
         {
             if (State is SipTransactionState.Trying or SipTransactionState.Proceeding)
             {
-                SipTransactionLog.Unanswered(_context.Logger, Request.MethodText);
+                SipTransactionLog.Unanswered(_context.Logger, _method);
                 Terminate();
             }
         });
