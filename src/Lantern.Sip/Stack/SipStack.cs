@@ -103,6 +103,18 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
         return total;
     }
 
+    /// <summary>Chunks the shards' response arenas hold (for tests).</summary>
+    internal int ResponseArenaChunks()
+    {
+        var total = 0;
+        foreach (var shard in _shards)
+        {
+            total += shard.Responses.Chunks;
+        }
+
+        return total;
+    }
+
     /// <summary>OPTIONS plus every method with a registered handler: the Allow header's content.</summary>
     public IReadOnlyList<SipMethod> AllowedMethods
     {

@@ -20,6 +20,9 @@ internal sealed class SipTransactionShard
 
     public SerialExecutor Executor { get; }
 
+    /// <summary>Where completed UDP server transactions keep their final response until Timer J.</summary>
+    public SipResponseArena Responses { get; } = new();
+
     /// <summary>Tags and branches for this shard's transactions.</summary>
     public SipIdentifierSource Identifiers { get; } = new();
 
