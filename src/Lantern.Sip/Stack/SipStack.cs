@@ -180,16 +180,21 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
         request.RemoveHeader(SipHeaderId.Via);
         var shard = ShardFor(request, request.IndexOf(SipHeaderId.CallId));
         var branch = shard.Identifiers.NewBranch();
-        var bytes = WithVia(request, destination, branch);
+        var (bytes, rented) = WithVia(request, destination, branch, pooled: destination.Transport == SipTransportKind.Udp);
         if (destination.Transport == SipTransportKind.Udp && bytes.Length > _options.MaxUdpRequestBytes)
         {
             // RFC 3261 §18.1.1: too large for UDP; the request goes over TCP with a Via saying so.
             destination = destination with { Transport = SipTransportKind.Tcp };
             request.RemoveHeader(SipHeaderId.Via);
-            bytes = WithVia(request, destination, branch);
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+
+            (bytes, rented) = WithVia(request, destination, branch, pooled: false);
         }
 
-        var tx = new SipClientTransaction(shard, _context, SipTransactionShard.ClientKey(branch, request.Method, request.MethodText), request.MethodText, bytes, destination);
+        var tx = new SipClientTransaction(shard, _context, SipTransactionShard.ClientKey(branch, request.Method, request.MethodText), request.MethodText, bytes, destination, rented);
         if (Volatile.Read(ref _disposed) != 0)
         {
             return SipClientResult.Failed(SipClientFailure.Stopped, "stack stopped");
@@ -260,11 +265,20 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
         _ => "UDP",
     };
 
-    private byte[] WithVia(SipMessageBuilder request, SipDestination destination, string branch)
+    /// <summary>Puts the stack's Via on top and serializes: over UDP into a rented buffer the client transaction gives back once
+    /// it is done with it (no array per NOTIFY), otherwise into an array of its own (a stream may hold it while queued).</summary>
+    private (ReadOnlyMemory<byte> Bytes, byte[]? Rented) WithVia(SipMessageBuilder request, SipDestination destination, string branch, bool pooled)
     {
         var local = _transport.LocalFor(destination);
         request.PrependVia(TransportName(destination.Transport), local.Local, branch);
-        return request.ToArray();
+        if (!pooled)
+        {
+            return (request.ToArray(), null);
+        }
+
+        var length = SipMessageWriter.GetByteCount(request);
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        return (rented.AsMemory(0, SipMessageWriter.Write(request, rented.AsSpan(0, length))), rented);
     }
 
     private SipTransactionShard ShardFor(SipMessageBuilder request, int callIdIndex)
