@@ -270,7 +270,7 @@ public sealed partial class SipMessage
 
     internal int IndexOf(SipHeaderId id, int from)
     {
-        if (_disposed)
+        if (_disposed != 0)
         {
             ThrowDisposed();
         }

@@ -40,7 +40,8 @@ public sealed partial class SipMessage : IDisposable
     private SipHeaderEntry[]? _ownTable;
     private bool _pooled;
     private bool _sharedBuffer;
-    private bool _disposed;
+    // 1 once disposed; set atomically so that two racing Dispose calls cannot put the instance into the pool twice.
+    private int _disposed;
     private string? _methodText;
     private string? _callId;
     private string? _fromTag;
@@ -64,7 +65,7 @@ public sealed partial class SipMessage : IDisposable
     {
         get
         {
-            if (_disposed)
+            if (_disposed != 0)
             {
                 ThrowDisposed();
             }
@@ -74,7 +75,7 @@ public sealed partial class SipMessage : IDisposable
     }
 
     /// <summary>False once disposed (until a pool hands the instance out again as another message).</summary>
-    public bool IsLive => !_disposed;
+    public bool IsLive => _disposed == 0;
 
     public bool IsRequest => IsRequestMessage;
 
@@ -127,7 +128,7 @@ public sealed partial class SipMessage : IDisposable
     {
         get
         {
-            if (_disposed)
+            if (_disposed != 0)
             {
                 ThrowDisposed();
             }
@@ -209,12 +210,11 @@ public sealed partial class SipMessage : IDisposable
     /// array pool). Reading the message afterwards throws <see cref="ObjectDisposedException"/>; a second Dispose does nothing.</summary>
     public void Dispose()
     {
-        if (_disposed)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
 
-        _disposed = true;
         if (_home is { } home)
         {
             if (_sharedBuffer)
@@ -247,7 +247,7 @@ public sealed partial class SipMessage : IDisposable
     /// data fits, else into arrays from the shared pool.</summary>
     internal void Load(ReadOnlySpan<byte> data, int maxHeaders)
     {
-        _disposed = false;
+        _disposed = 0;
         if (_home is null)
         {
             Attach(ArrayPool<byte>.Shared.Rent(data.Length), data.Length, ArrayPool<SipHeaderEntry>.Shared.Rent(maxHeaders), pooled: true);
