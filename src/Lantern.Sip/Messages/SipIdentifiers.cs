@@ -9,7 +9,12 @@ public static class SipIdentifiers
     public const string BranchCookie = "z9hG4bK";
 
     /// <summary>A new branch: the magic cookie plus 128 random bits.</summary>
-    public static string NewBranch() => BranchCookie + RandomHex(16);
+    public static string NewBranch()
+    {
+        Span<byte> buffer = stackalloc byte[16];
+        RandomNumberGenerator.Fill(buffer);
+        return Format(BranchCookie, buffer);
+    }
 
     /// <summary>A new From/To tag (64 random bits).</summary>
     public static string NewTag() => RandomHex(8);
@@ -22,5 +27,14 @@ public static class SipIdentifiers
         Span<byte> buffer = stackalloc byte[bytes];
         RandomNumberGenerator.Fill(buffer);
         return Convert.ToHexStringLower(buffer);
+    }
+
+    /// <summary><paramref name="prefix"/> then <paramref name="random"/> in lower-case hex, as one string.</summary>
+    internal static string Format(string prefix, ReadOnlySpan<byte> random)
+    {
+        Span<char> text = stackalloc char[prefix.Length + (random.Length * 2)];
+        prefix.CopyTo(text);
+        Convert.TryToHexStringLower(random, text[prefix.Length..], out _);
+        return new string(text);
     }
 }

@@ -270,6 +270,11 @@ public sealed partial class SipMessage
 
     internal int IndexOf(SipHeaderId id, int from)
     {
+        if (_disposed != 0)
+        {
+            ThrowDisposed();
+        }
+
         for (var i = from; i < HeaderTableCount; i++)
         {
             if (HeaderTable[i].Id == id)
@@ -310,6 +315,37 @@ public sealed partial class SipMessage
                 }
 
                 pos += comma + 1;
+            }
+        }
+    }
+
+    /// <summary>The next comma-separated item of the headers with this id, without a delegate: start with
+    /// <paramref name="index"/> = -1; each call moves <paramref name="index"/> (header) and <paramref name="pos"/> (offset) on.</summary>
+    internal bool NextItem(SipHeaderId id, ref int index, ref int pos, out ByteRange item)
+    {
+        var span = Span;
+        while (true)
+        {
+            if (index < 0 || pos > HeaderTable[index].Value.End)
+            {
+                index = IndexOf(id, index + 1);
+                if (index < 0)
+                {
+                    item = default;
+                    return false;
+                }
+
+                pos = HeaderTable[index].Value.Start;
+            }
+
+            var end = HeaderTable[index].Value.End;
+            var rest = span[pos..end];
+            var comma = SipSyntax.IndexOfOutside(rest, (byte)',');
+            item = SipSyntax.Trim(span, pos, comma < 0 ? rest.Length : comma);
+            pos = comma < 0 ? end + 1 : pos + comma + 1;
+            if (!item.IsEmpty)
+            {
+                return true;
             }
         }
     }

@@ -35,7 +35,13 @@ public sealed partial class SipMessage : IDisposable
     internal bool Essentials;
     internal bool TopViaUsable;
 
+    private readonly SipMessagePool? _home;
+    private byte[]? _ownBuffer;
+    private SipHeaderEntry[]? _ownTable;
     private bool _pooled;
+    private bool _sharedBuffer;
+    // 1 once disposed; set atomically so that two racing Dispose calls cannot put the instance into the pool twice.
+    private int _disposed;
     private string? _methodText;
     private string? _callId;
     private string? _fromTag;
@@ -50,7 +56,26 @@ public sealed partial class SipMessage : IDisposable
     {
     }
 
-    internal ReadOnlySpan<byte> Span => BufferArray.AsSpan(0, BufferLength);
+    internal SipMessage(SipMessagePool home)
+    {
+        _home = home;
+    }
+
+    internal ReadOnlySpan<byte> Span
+    {
+        get
+        {
+            if (_disposed != 0)
+            {
+                ThrowDisposed();
+            }
+
+            return BufferArray.AsSpan(0, BufferLength);
+        }
+    }
+
+    /// <summary>False once disposed (until a pool hands the instance out again as another message).</summary>
+    public bool IsLive => _disposed == 0;
 
     public bool IsRequest => IsRequestMessage;
 
@@ -94,10 +119,23 @@ public sealed partial class SipMessage : IDisposable
 
     public string ReasonPhrase => _reason ??= Encoding.UTF8.GetString(ReasonRange.Of(Span));
 
-    public ReadOnlyMemory<byte> Body => BufferArray.AsMemory(BodyRange.Start, BodyRange.Length);
+    public ReadOnlyMemory<byte> Body => Live.AsMemory(BodyRange.Start, BodyRange.Length);
 
     /// <summary>The whole message as received (after leading CRLFs), with folded lines unfolded to spaces.</summary>
-    public ReadOnlyMemory<byte> Raw => BufferArray.AsMemory(0, BufferLength);
+    public ReadOnlyMemory<byte> Raw => Live.AsMemory(0, BufferLength);
+
+    private byte[] Live
+    {
+        get
+        {
+            if (_disposed != 0)
+            {
+                ThrowDisposed();
+            }
+
+            return BufferArray;
+        }
+    }
 
     public string CallId => _callId ??= Encoding.UTF8.GetString(CallIdRange.Of(Span));
 
@@ -141,7 +179,10 @@ public sealed partial class SipMessage : IDisposable
     /// <summary>Number of Via entries across all Via headers.</summary>
     public int ViaCount => ViaEntryCount;
 
-    internal string? ReceivedOverride { get; private set; }
+    /// <summary>The source address when it goes into the top Via as <c>received</c> (see <see cref="ApplyReceived"/>).</summary>
+    internal IPAddress? ReceivedAddress { get; private set; }
+
+    internal string? ReceivedOverride => ReceivedAddress?.ToString();
 
     internal int? RportOverride { get; private set; }
 
@@ -151,10 +192,12 @@ public sealed partial class SipMessage : IDisposable
     {
         ArgumentNullException.ThrowIfNull(source);
         var address = source.Address.IsIPv4MappedToIPv6 ? source.Address.MapToIPv4() : source.Address;
-        var text = address.ToString();
-        if (TopViaRanges.HasRport || !string.Equals(text, TopViaHost, StringComparison.OrdinalIgnoreCase))
+        // Compared as UTF-8 against the sent-by host: no strings per request.
+        Span<byte> text = stackalloc byte[64];
+        if (TopViaRanges.HasRport || !address.TryFormat(text, out var written)
+            || !Ascii.EqualsIgnoreCase(text[..written], TopViaRanges.Host.Of(Span)))
         {
-            ReceivedOverride = text;
+            ReceivedAddress = address;
         }
 
         if (TopViaRanges.HasRport)
@@ -163,8 +206,28 @@ public sealed partial class SipMessage : IDisposable
         }
     }
 
+    /// <summary>Gives the buffers back (to the stack's <see cref="SipMessagePool"/> with the instance itself, or to the shared
+    /// array pool). Reading the message afterwards throws <see cref="ObjectDisposedException"/>; a second Dispose does nothing.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        if (_home is { } home)
+        {
+            if (_sharedBuffer)
+            {
+                ArrayPool<byte>.Shared.Return(BufferArray);
+                _sharedBuffer = false;
+            }
+
+            Reset();
+            home.Return(this);
+            return;
+        }
+
         if (_pooled)
         {
             _pooled = false;
@@ -180,6 +243,41 @@ public sealed partial class SipMessage : IDisposable
         }
     }
 
+    /// <summary>Takes a private copy of <paramref name="data"/>: into this instance's own buffer when it came from a pool and the
+    /// data fits, else into arrays from the shared pool.</summary>
+    internal void Load(ReadOnlySpan<byte> data, int maxHeaders)
+    {
+        _disposed = 0;
+        if (_home is null)
+        {
+            Attach(ArrayPool<byte>.Shared.Rent(data.Length), data.Length, ArrayPool<SipHeaderEntry>.Shared.Rent(maxHeaders), pooled: true);
+        }
+        else
+        {
+            byte[] buffer;
+            if (data.Length <= SipMessagePool.BufferBytes)
+            {
+                buffer = _ownBuffer ??= new byte[SipMessagePool.BufferBytes];
+            }
+            else
+            {
+                buffer = ArrayPool<byte>.Shared.Rent(data.Length);
+                _sharedBuffer = true;
+            }
+
+            if (_ownTable is null || _ownTable.Length < maxHeaders)
+            {
+                _ownTable = new SipHeaderEntry[maxHeaders];
+            }
+
+            BufferArray = buffer;
+            BufferLength = data.Length;
+            HeaderTable = _ownTable;
+        }
+
+        data.CopyTo(BufferArray);
+    }
+
     internal void Attach(byte[] buffer, int length, SipHeaderEntry[] table, bool pooled)
     {
         BufferArray = buffer;
@@ -187,6 +285,51 @@ public sealed partial class SipMessage : IDisposable
         HeaderTable = table;
         _pooled = pooled;
     }
+
+    /// <summary>Back to the state of a new instance (keeping the own buffer and table), so nothing of this message shows in the next.</summary>
+    private void Reset()
+    {
+        BufferArray = [];
+        BufferLength = 0;
+        HeaderTable = [];
+        HeaderTableCount = 0;
+        IsRequestMessage = false;
+        MethodValue = default;
+        MethodRange = default;
+        UriRange = default;
+        ReasonRange = default;
+        Status = 0;
+        TopViaRanges = default;
+        ViaEntryCount = 0;
+        FromIndex = -1;
+        ToIndex = -1;
+        CSeqIndex = -1;
+        FromTagRange = default;
+        ToTagRange = default;
+        CallIdRange = default;
+        CSeqNumber = 0;
+        CSeqMethodValue = default;
+        CSeqMethodRange = default;
+        MaxForwardsValue = -1;
+        ContentLengthValue = -1;
+        BodyRange = default;
+        Essentials = false;
+        TopViaUsable = false;
+        _methodText = null;
+        _callId = null;
+        _fromTag = null;
+        _toTag = null;
+        _branch = null;
+        _reason = null;
+        _cseqMethod = null;
+        _requestUri = null;
+        _requestUriParsed = false;
+        ReceivedAddress = null;
+        RportOverride = null;
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowDisposed() => throw new ObjectDisposedException(nameof(SipMessage), "The message was disposed: its buffers may already hold another message.");
 
     public override string ToString() => Encoding.UTF8.GetString(Span);
 }

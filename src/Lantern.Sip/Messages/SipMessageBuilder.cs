@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Globalization;
+using System.Buffers.Text;
 using System.Text;
 
 namespace Lantern.Sip.Messages;
@@ -8,11 +8,16 @@ namespace Lantern.Sip.Messages;
 /// by the writer from the body; one set here is ignored.</summary>
 public sealed class SipMessageBuilder
 {
-    private readonly List<KeyValuePair<string, string>> _headers = new(16);
+    // A NOTIFY has 11 headers; a response Via, From, To, Call-ID, CSeq and a few the handler adds.
+    private const int RequestHeaders = 12;
+    private const int ResponseHeaders = 8;
 
-    // Each header's id, parallel to _headers: the stack looks headers up by id several times per request, and a name lookup
-    // per header per query showed in NOTIFY fan-out profiles.
-    private readonly List<SipHeaderId> _ids = new(16);
+    // One table of headers in write order. A value is either a string given by the caller or UTF-8 bytes the builder wrote into
+    // _raw itself (copied from a request, or assembled from parts): no per-header strings on the response and NOTIFY paths.
+    private Entry[] _entries;
+    private int _count;
+    private byte[] _raw = [];
+    private int _rawLength;
 
     private SipMessageBuilder(bool isRequest, string method, string requestUri, int statusCode, string reasonPhrase)
     {
@@ -21,6 +26,7 @@ public sealed class SipMessageBuilder
         RequestUri = requestUri;
         StatusCode = statusCode;
         ReasonPhrase = reasonPhrase;
+        _entries = new Entry[isRequest ? RequestHeaders : ResponseHeaders];
     }
 
     public bool IsRequest { get; }
@@ -37,8 +43,22 @@ public sealed class SipMessageBuilder
 
     public ReadOnlyMemory<byte> Body { get; private set; }
 
-    /// <summary>Headers in write order as (name, value).</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Headers => _headers;
+    /// <summary>Headers in write order as (name, value); made on each call.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers
+    {
+        get
+        {
+            var list = new List<KeyValuePair<string, string>>(_count);
+            for (var i = 0; i < _count; i++)
+            {
+                list.Add(new(_entries[i].Name, ValueText(i)));
+            }
+
+            return list;
+        }
+    }
+
+    internal int HeaderCount => _count;
 
     public static SipMessageBuilder Request(SipMethod method, string requestUri) => Request(SipMethods.ToText(method), requestUri);
 
@@ -58,29 +78,68 @@ public sealed class SipMessageBuilder
 
     /// <summary>A response to <paramref name="request"/> per RFC 3261 §8.2.6.2: every Via (top one with the received/rport
     /// recorded by <see cref="SipMessage.ApplyReceived"/>), From, To (with <paramref name="toTag"/> added when it has none and the
-    /// status is above 100), Call-ID and CSeq.</summary>
+    /// status is above 100), Call-ID and CSeq. The values are copied as bytes from the request.</summary>
     public static SipMessageBuilder ResponseTo(SipMessage request, int statusCode, string? reasonPhrase = null, string? toTag = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var b = Response(statusCode, reasonPhrase);
+        var span = request.Span;
+        b.Reserve(CopiedBytes(request) + 96 + (toTag?.Length ?? 0));
+        var index = -1;
+        var pos = 0;
         var first = true;
-        request.ForEachItem(SipHeaderId.Via, range =>
+        while (request.NextItem(SipHeaderId.Via, ref index, ref pos, out var range))
         {
-            b.Append(SipHeaderId.Via, "Via", first ? TopViaForResponse(request) : Encoding.UTF8.GetString(range.Of(request.Span)));
-            first = false;
-        });
-        // A request answered statelessly for a missing or malformed From/To/Call-ID (RFC 4475 §3.3.1) gets back what it
-        // had, as written, and nothing for what it lacked.
-        AddIfPresent(b, SipHeaderId.From, request.FromIndex >= 0 ? request.FromText : request.GetHeader(SipHeaderId.From));
-        var to = request.ToIndex >= 0 ? request.ToText : request.GetHeader(SipHeaderId.To);
-        if (to is not null && request.ToIndex >= 0 && toTag is not null && statusCode > 100 && request.ToTag is null)
-        {
-            to += ";tag=" + toTag;
+            var start = b._rawLength;
+            if (first)
+            {
+                b.TopViaForResponse(request);
+                first = false;
+            }
+            else
+            {
+                b.Put(range.Of(span));
+            }
+
+            b.AppendRaw(SipHeaderId.Via, "Via", start);
         }
 
-        AddIfPresent(b, SipHeaderId.To, to);
-        AddIfPresent(b, SipHeaderId.CallId, request.CallIdRange.IsEmpty ? request.GetHeader(SipHeaderId.CallId) : request.CallId);
-        b.AddHeader(SipHeaderId.CSeq, request.CSeqText);
+        // A request answered statelessly for a missing or malformed From/To/Call-ID (RFC 4475 §3.3.1) gets back what it
+        // had, as written, and nothing for what it lacked.
+        b.CopyFirst(request, SipHeaderId.From, request.FromIndex);
+        var toIndex = request.ToIndex >= 0 ? request.ToIndex : request.IndexOf(SipHeaderId.To, 0);
+        if (toIndex >= 0 && !request.HeaderTable[toIndex].Value.IsEmpty)
+        {
+            var start = b._rawLength;
+            b.Put(request.HeaderTable[toIndex].Value.Of(span));
+            if (request.ToIndex >= 0 && toTag is not null && statusCode > 100 && request.ToTag is null)
+            {
+                CheckValue(toTag);
+                b.Put(";tag="u8);
+                b.Put(toTag);
+            }
+
+            b.AppendRaw(SipHeaderId.To, "To", start);
+        }
+
+        if (request.CallIdRange.IsEmpty)
+        {
+            b.CopyFirst(request, SipHeaderId.CallId, -1);
+        }
+        else
+        {
+            var start = b._rawLength;
+            b.Put(request.CallIdRange.Of(span));
+            b.AppendRaw(SipHeaderId.CallId, "Call-ID", start);
+        }
+
+        var cseq = b._rawLength;
+        if (request.CSeqIndex >= 0)
+        {
+            b.Put(request.HeaderTable[request.CSeqIndex].Value.Of(span));
+        }
+
+        b.AppendRaw(SipHeaderId.CSeq, "CSeq", cseq);
         return b;
     }
 
@@ -91,9 +150,47 @@ public sealed class SipMessageBuilder
         CheckValue(value);
         if (id != SipHeaderId.ContentLength)
         {
-            Append(id, name, value);
+            Insert(_count, new Entry(id, name, value, 0, 0));
         }
 
+        return this;
+    }
+
+    /// <summary>Adds a header whose value is the concatenation of the parts, written as UTF-8 without making the string.</summary>
+    public SipMessageBuilder AddHeader(SipHeaderId id, string part1, string part2, string? part3 = null, string? part4 = null)
+    {
+        var name = SipHeaderNames.ToName(id);
+        ArgumentException.ThrowIfNullOrEmpty(name, nameof(id));
+        CheckValue(part1);
+        CheckValue(part2);
+        CheckValue(part3 ?? string.Empty);
+        CheckValue(part4 ?? string.Empty);
+        if (id == SipHeaderId.ContentLength)
+        {
+            return this;
+        }
+
+        var start = _rawLength;
+        Put(part1);
+        Put(part2);
+        Put(part3 ?? string.Empty);
+        Put(part4 ?? string.Empty);
+        AppendRaw(id, name, start);
+        return this;
+    }
+
+    /// <summary>Adds <c>CSeq: number METHOD</c>.</summary>
+    public SipMessageBuilder AddCSeq(long number, SipMethod method)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(number);
+        var text = SipMethods.ToText(method);
+        Reserve(21 + text.Length);
+        var start = _rawLength;
+        Utf8Formatter.TryFormat(number, _raw.AsSpan(_rawLength), out var written);
+        _rawLength += written;
+        Put(" "u8);
+        Put(text);
+        AppendRaw(SipHeaderId.CSeq, "CSeq", start);
         return this;
     }
 
@@ -104,7 +201,7 @@ public sealed class SipMessageBuilder
         var id = SipHeaderNames.Lookup(name);
         if (id != SipHeaderId.ContentLength)
         {
-            Append(id, name, value);
+            Insert(_count, new Entry(id, name, value, 0, 0));
         }
 
         return this;
@@ -118,8 +215,7 @@ public sealed class SipMessageBuilder
         CheckValue(value);
         if (id != SipHeaderId.ContentLength)
         {
-            _headers.Insert(0, new(name, value));
-            _ids.Insert(0, id);
+            Insert(0, new Entry(id, name, value, 0, 0));
         }
 
         return this;
@@ -134,24 +230,29 @@ public sealed class SipMessageBuilder
 
     public SipMessageBuilder RemoveHeader(SipHeaderId id)
     {
-        for (var i = _ids.Count - 1; i >= 0; i--)
+        var kept = 0;
+        for (var i = 0; i < _count; i++)
         {
-            if (_ids[i] == id)
+            if (_entries[i].Id != id)
             {
-                _ids.RemoveAt(i);
-                _headers.RemoveAt(i);
+                _entries[kept++] = _entries[i];
             }
         }
 
+        Array.Clear(_entries, kept, _count - kept);
+        _count = kept;
         return this;
     }
 
     /// <summary>The first value of a header, or null.</summary>
     public string? GetHeader(SipHeaderId id)
     {
-        var i = _ids.IndexOf(id);
-        return i < 0 ? null : _headers[i].Value;
+        var i = IndexOf(id);
+        return i < 0 ? null : ValueText(i);
     }
+
+    /// <summary>Whether a header with this id is there (no string made).</summary>
+    public bool HasHeader(SipHeaderId id) => IndexOf(id) >= 0;
 
     /// <summary>Sets the body and its Content-Type (replacing any).</summary>
     public SipMessageBuilder SetBody(ReadOnlyMemory<byte> body, string? contentType)
@@ -180,12 +281,101 @@ public sealed class SipMessageBuilder
 
     public override string ToString() => Encoding.UTF8.GetString(ToArray());
 
-    private static void AddIfPresent(SipMessageBuilder b, SipHeaderId id, string? value)
+    internal string HeaderName(int index) => _entries[index].Name;
+
+    /// <summary>Index of the first header with this id, or -1.</summary>
+    internal int IndexOf(SipHeaderId id)
     {
-        if (!string.IsNullOrEmpty(value))
+        for (var i = 0; i < _count; i++)
         {
-            b.AddHeader(id, value);
+            if (_entries[i].Id == id)
+            {
+                return i;
+            }
         }
+
+        return -1;
+    }
+
+    internal int ValueByteCount(int index)
+    {
+        ref readonly var e = ref _entries[index];
+        return e.Value is { } text ? Encoding.UTF8.GetByteCount(text) : e.RawLength;
+    }
+
+    internal int WriteValue(int index, Span<byte> destination)
+    {
+        ref readonly var e = ref _entries[index];
+        if (e.Value is { } text)
+        {
+            return Encoding.UTF8.GetBytes(text, destination);
+        }
+
+        _raw.AsSpan(e.RawStart, e.RawLength).CopyTo(destination);
+        return e.RawLength;
+    }
+
+    /// <summary>Puts the stack's top Via (transport, address, port, branch, <c>rport</c>) in front of all headers, written as bytes.</summary>
+    internal void PrependVia(string transport, System.Net.IPEndPoint local, string branch)
+    {
+        Reserve(transport.Length + branch.Length + 80);
+        var start = _rawLength;
+        Put("SIP/2.0/"u8);
+        Put(transport);
+        Put(" "u8);
+        var v6 = local.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        if (v6)
+        {
+            Put("["u8);
+        }
+
+        local.Address.TryFormat(_raw.AsSpan(_rawLength), out int written);
+        _rawLength += written;
+        Put(v6 ? "]:"u8 : ":"u8);
+        Utf8Formatter.TryFormat(local.Port, _raw.AsSpan(_rawLength), out written);
+        _rawLength += written;
+        Put(";branch="u8);
+        Put(branch);
+        Put(";rport"u8);
+        Insert(0, new Entry(SipHeaderId.Via, "Via", null, start, _rawLength - start));
+    }
+
+    private string ValueText(int index)
+    {
+        ref readonly var e = ref _entries[index];
+        return e.Value ?? Encoding.UTF8.GetString(_raw, e.RawStart, e.RawLength);
+    }
+
+    private void CopyFirst(SipMessage request, SipHeaderId id, int index)
+    {
+        if (index < 0)
+        {
+            index = request.IndexOf(id, 0);
+        }
+
+        if (index < 0 || request.HeaderTable[index].Value.IsEmpty)
+        {
+            return;
+        }
+
+        var start = _rawLength;
+        Put(request.HeaderTable[index].Value.Of(request.Span));
+        AppendRaw(id, SipHeaderNames.ToName(id)!, start);
+    }
+
+    /// <summary>Bytes the Via, From, To, Call-ID and CSeq values of <paramref name="request"/> take: the raw buffer a response needs.</summary>
+    private static int CopiedBytes(SipMessage request)
+    {
+        var n = 0;
+        for (var i = 0; i < request.HeaderTableCount; i++)
+        {
+            if (request.HeaderTable[i].Id is SipHeaderId.Via or SipHeaderId.From or SipHeaderId.To or SipHeaderId.CallId or SipHeaderId.CSeq)
+            {
+                n += request.HeaderTable[i].Value.Length;
+            }
+        }
+
+        return n;
     }
 
     private static void CheckValue(string value)
@@ -197,24 +387,57 @@ public sealed class SipMessageBuilder
         }
     }
 
-    private void Append(SipHeaderId id, string name, string value)
+    private void Insert(int at, Entry entry)
     {
-        _headers.Add(new(name, value));
-        _ids.Add(id);
+        if (_count == _entries.Length)
+        {
+            Array.Resize(ref _entries, _entries.Length * 2);
+        }
+
+        Array.Copy(_entries, at, _entries, at + 1, _count - at);
+        _entries[at] = entry;
+        _count++;
     }
 
-    private static string TopViaForResponse(SipMessage request)
+    private void AppendRaw(SipHeaderId id, string name, int start) => Insert(_count, new Entry(id, name, null, start, _rawLength - start));
+
+    /// <summary>Makes room for <paramref name="bytes"/> more raw bytes (callers reserve an upper bound before writing).</summary>
+    private void Reserve(int bytes)
+    {
+        if (_raw.Length - _rawLength < bytes)
+        {
+            // A NOTIFY's own values (From, To, CSeq, Via) fit in the first 256 bytes.
+            Array.Resize(ref _raw, Math.Max(Math.Max(_raw.Length * 2, 256), _rawLength + bytes));
+        }
+    }
+
+    private void Put(ReadOnlySpan<byte> bytes)
+    {
+        Reserve(bytes.Length);
+        bytes.CopyTo(_raw.AsSpan(_rawLength));
+        _rawLength += bytes.Length;
+    }
+
+    private void Put(string text)
+    {
+        Reserve(Encoding.UTF8.GetByteCount(text));
+        _rawLength += Encoding.UTF8.GetBytes(text, _raw.AsSpan(_rawLength));
+    }
+
+    /// <summary>The request's top Via with <c>received</c>/<c>rport</c> as recorded by <see cref="SipMessage.ApplyReceived"/>.</summary>
+    private void TopViaForResponse(SipMessage request)
     {
         var r = request.TopViaRanges;
         var span = request.Span;
-        if (request.ReceivedOverride is null && request.RportOverride is null)
+        var received = request.ReceivedAddress;
+        if (received is null && request.RportOverride is null)
         {
-            return Encoding.UTF8.GetString(r.Entry.Of(span));
+            Put(r.Entry.Of(span));
+            return;
         }
 
-        var sb = new StringBuilder(r.Entry.Length + 40);
         var head = r.Parameters.IsEmpty ? r.Entry : new ByteRange(r.Entry.Start, r.Parameters.Start - r.Entry.Start);
-        sb.Append(Encoding.UTF8.GetString(SipSyntax.Trim(head.Of(span))));
+        Put(SipSyntax.Trim(head.Of(span)));
         var ps = r.Parameters.Of(span);
         var pos = 0;
         while (pos < ps.Length)
@@ -224,11 +447,12 @@ public sealed class SipMessageBuilder
             var piece = SipSyntax.Trim(semi < 0 ? rest : rest[..semi]);
             var eq = piece.IndexOf((byte)'=');
             var name = SipSyntax.Trim(eq < 0 ? piece : piece[..eq]);
-            var replaced = (request.ReceivedOverride is not null && Ascii.EqualsIgnoreCase(name, "received"u8))
+            var replaced = (received is not null && Ascii.EqualsIgnoreCase(name, "received"u8))
                 || (request.RportOverride is not null && Ascii.EqualsIgnoreCase(name, "rport"u8));
             if (!piece.IsEmpty && !replaced)
             {
-                sb.Append(';').Append(Encoding.UTF8.GetString(piece));
+                Put(";"u8);
+                Put(piece);
             }
 
             if (semi < 0)
@@ -239,16 +463,23 @@ public sealed class SipMessageBuilder
             pos += semi + 1;
         }
 
-        if (request.ReceivedOverride is not null)
+        if (received is not null)
         {
-            sb.Append(";received=").Append(request.ReceivedOverride);
+            Put(";received="u8);
+            Reserve(64);
+            received.TryFormat(_raw.AsSpan(_rawLength), out int written);
+            _rawLength += written;
         }
 
         if (request.RportOverride is { } port)
         {
-            sb.Append(";rport=").Append(port.ToString(CultureInfo.InvariantCulture));
+            Put(";rport="u8);
+            Reserve(11);
+            Utf8Formatter.TryFormat(port, _raw.AsSpan(_rawLength), out var written);
+            _rawLength += written;
         }
-
-        return sb.ToString();
     }
+
+    /// <summary>One header: its value is <see cref="Value"/> when given as a string, else <see cref="RawLength"/> bytes of _raw.</summary>
+    private readonly record struct Entry(SipHeaderId Id, string Name, string? Value, int RawStart, int RawLength);
 }

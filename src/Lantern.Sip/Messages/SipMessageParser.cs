@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Lantern.Sip.Messages;
 
 /// <summary>Parses one framed SIP message (a datagram, or one message cut from a stream). Never throws on wire input.</summary>
@@ -10,7 +8,12 @@ public static class SipMessageParser
     /// <summary>Parses and validates at intake. Returns true with a message, or false with an error. When false and
     /// <paramref name="message"/> is not null, the message parsed structurally but failed validation: it can still be answered
     /// (see <see cref="SipMessage.CanBuildResponse"/>) with <see cref="SipParseError.StatusCode"/> and <see cref="SipParseError.ReasonPhrase"/>.</summary>
-    public static bool TryParse(ReadOnlySpan<byte> data, SipLimits limits, out SipMessage? message, out SipParseError error)
+    public static bool TryParse(ReadOnlySpan<byte> data, SipLimits limits, out SipMessage? message, out SipParseError error) =>
+        TryParse(data, limits, null, out message, out error);
+
+    /// <summary>As <see cref="TryParse(ReadOnlySpan{byte}, SipLimits, out SipMessage?, out SipParseError)"/>, taking the message
+    /// from <paramref name="pool"/> (when not null): its Dispose then puts it back there.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> data, SipLimits limits, SipMessagePool? pool, out SipMessage? message, out SipParseError error)
     {
         ArgumentNullException.ThrowIfNull(limits);
         message = null;
@@ -42,11 +45,9 @@ public static class SipMessageParser
             return false;
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(data.Length);
-        data.CopyTo(buffer);
-        var table = ArrayPool<SipHeaderEntry>.Shared.Rent(Math.Max(1, limits.MaxHeaders));
-        var msg = new SipMessage();
-        msg.Attach(buffer, data.Length, table, pooled: true);
+        var msg = pool is null ? new SipMessage() : pool.Rent();
+        msg.Load(data, Math.Max(1, limits.MaxHeaders));
+        var buffer = msg.BufferArray;
         var fatal = ParseStructure(msg, buffer.AsSpan(0, data.Length), startLineEnd, headerEnd, limits, out var first);
         if (fatal)
         {

@@ -22,10 +22,9 @@ public static class SipMessageWriter
         var n = message.IsRequest
             ? utf8.GetByteCount(message.MethodText) + 1 + utf8.GetByteCount(message.RequestUri) + 10
             : 8 + DigitCount(message.StatusCode) + 1 + utf8.GetByteCount(message.ReasonPhrase) + 2;
-        var headers = message.Headers;
-        for (var i = 0; i < headers.Count; i++)
+        for (var i = 0; i < message.HeaderCount; i++)
         {
-            n += utf8.GetByteCount(headers[i].Key) + 2 + utf8.GetByteCount(headers[i].Value) + 2;
+            n += utf8.GetByteCount(message.HeaderName(i)) + 2 + message.ValueByteCount(i) + 2;
         }
 
         return n + 16 + DigitCount(message.Body.Length) + 4 + message.Body.Length;
@@ -52,12 +51,11 @@ public static class SipMessageWriter
             w.Bytes("\r\n"u8);
         }
 
-        var headers = message.Headers;
-        for (var i = 0; i < headers.Count; i++)
+        for (var i = 0; i < message.HeaderCount; i++)
         {
-            w.Text(headers[i].Key);
+            w.Text(message.HeaderName(i));
             w.Bytes(": "u8);
-            w.Text(headers[i].Value);
+            w.Value(message, i);
             w.Bytes("\r\n"u8);
         }
 
@@ -93,6 +91,8 @@ public static class SipMessageWriter
         }
 
         public void Text(string text) => Position += Encoding.UTF8.GetBytes(text, _destination[Position..]);
+
+        public void Value(SipMessageBuilder message, int index) => Position += message.WriteValue(index, _destination[Position..]);
 
         public void Number(int value)
         {

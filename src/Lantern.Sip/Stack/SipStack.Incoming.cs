@@ -19,7 +19,7 @@ public sealed partial class SipStack
 
         try
         {
-            var ok = SipMessageParser.TryParse(message, _options.Limits, out var msg, out var error);
+            var ok = SipMessageParser.TryParse(message, _options.Limits, _messages, out var msg, out var error);
             if (msg is null)
             {
                 Drop(from, "a message", error);
@@ -115,7 +115,7 @@ public sealed partial class SipStack
         var shard = ShardFor(response.CallIdBytes);
         var posted = shard.Executor.TryPost(() =>
         {
-            var key = SipTransactionShard.ClientKey(response.TopViaBranch, response.CSeq.MethodText);
+            var key = SipTransactionShard.ClientKey(response.TopViaBranch, response.Method, response.CSeq.MethodText);
             if (shard.Clients.TryGetValue(key, out var tx))
             {
                 tx.OnResponse(response);
@@ -174,12 +174,12 @@ public sealed partial class SipStack
 
     /// <summary>Runs on the request's shard. <paramref name="queuedKey"/> and <paramref name="received"/> are set for new
     /// requests (see <see cref="PostNew"/>).</summary>
-    private void HandleRequest(SipTransactionShard shard, SipMessage request, SipSource source, SipParseError error, string? queuedKey, long received)
+    private void HandleRequest(SipTransactionShard shard, SipMessage request, SipSource source, SipParseError error, SipServerKey? queuedKey, long received)
     {
         var key = queuedKey ?? SipTransactionShard.ServerKey(request);
-        if (queuedKey is not null)
+        if (queuedKey is { } queued)
         {
-            shard.UnmarkQueued(queuedKey);
+            shard.UnmarkQueued(queued);
         }
 
         if (request.Method == SipMethod.Ack)
@@ -228,8 +228,7 @@ public sealed partial class SipStack
         }
         else if (request.Method == SipMethod.Cancel)
         {
-            var inviteKey = key[..key.LastIndexOf('|')] + "|INVITE";
-            tx.Respond(shard.Invites.ContainsKey(inviteKey) ? 200 : 481);
+            tx.Respond(shard.Invites.ContainsKey(key.ForInvite) ? 200 : 481);
         }
         else if (handlers.TryGetValue(request.Method, out var handler))
         {
@@ -244,7 +243,7 @@ public sealed partial class SipStack
         tx.ReleaseRequestVote();
     }
 
-    private void HandleInvite(SipTransactionShard shard, SipMessage request, SipSource source, SipParseError error, string key, long received)
+    private void HandleInvite(SipTransactionShard shard, SipMessage request, SipSource source, SipParseError error, SipServerKey key, long received)
     {
         if (shard.Invites.TryGetValue(key, out var existing))
         {

@@ -19,6 +19,7 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
     private readonly TimeProvider _time;
     private readonly SipTransactionContext _context;
     private readonly SipTransactionShard[] _shards;
+    private readonly SipMessagePool _messages = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _handlersGate = new();
     private volatile Dictionary<SipMethod, ISipRequestHandler> _handlers = [];
@@ -68,6 +69,9 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
 
     public SipStackOptions Options => _options;
 
+    /// <summary>Where received messages come from and go back to on Dispose.</summary>
+    public SipMessagePool Messages => _messages;
+
     /// <summary>Retransmissions of new requests absorbed while the original was still queued.</summary>
     public long Absorbed => Interlocked.Read(ref _absorbed);
 
@@ -94,6 +98,18 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
         foreach (var shard in _shards)
         {
             total += shard.Executor.Pending;
+        }
+
+        return total;
+    }
+
+    /// <summary>Chunks the shards' response arenas hold (for tests).</summary>
+    internal int ResponseArenaChunks()
+    {
+        var total = 0;
+        foreach (var shard in _shards)
+        {
+            total += shard.Responses.Chunks;
         }
 
         return total;
@@ -150,31 +166,35 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
             throw new ArgumentException("Only non-INVITE requests can be sent.", nameof(request));
         }
 
-        var callId = request.GetHeader(SipHeaderId.CallId);
-        if (callId is null || request.GetHeader(SipHeaderId.CSeq) is null || request.GetHeader(SipHeaderId.From) is null
-            || request.GetHeader(SipHeaderId.To) is null)
+        var callIdIndex = request.IndexOf(SipHeaderId.CallId);
+        if (callIdIndex < 0 || !request.HasHeader(SipHeaderId.CSeq) || !request.HasHeader(SipHeaderId.From) || !request.HasHeader(SipHeaderId.To))
         {
             throw new ArgumentException("A request needs From, To, Call-ID and CSeq.", nameof(request));
         }
 
-        if (request.GetHeader(SipHeaderId.MaxForwards) is null)
+        if (!request.HasHeader(SipHeaderId.MaxForwards))
         {
             request.AddHeader(SipHeaderId.MaxForwards, "70");
         }
 
         request.RemoveHeader(SipHeaderId.Via);
-        var branch = SipIdentifiers.NewBranch();
-        var bytes = WithVia(request, destination, branch);
+        var shard = ShardFor(request, request.IndexOf(SipHeaderId.CallId));
+        var branch = shard.Identifiers.NewBranch();
+        var (bytes, rented) = WithVia(request, destination, branch, pooled: destination.Transport == SipTransportKind.Udp);
         if (destination.Transport == SipTransportKind.Udp && bytes.Length > _options.MaxUdpRequestBytes)
         {
             // RFC 3261 §18.1.1: too large for UDP; the request goes over TCP with a Via saying so.
             destination = destination with { Transport = SipTransportKind.Tcp };
             request.RemoveHeader(SipHeaderId.Via);
-            bytes = WithVia(request, destination, branch);
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+
+            (bytes, rented) = WithVia(request, destination, branch, pooled: false);
         }
 
-        var shard = ShardFor(callId);
-        var tx = new SipClientTransaction(shard, _context, SipTransactionShard.ClientKey(branch, request.MethodText), request.MethodText, bytes, destination);
+        var tx = new SipClientTransaction(shard, _context, SipTransactionShard.ClientKey(branch, request.Method, request.MethodText), request.MethodText, bytes, destination, rented);
         if (Volatile.Read(ref _disposed) != 0)
         {
             return SipClientResult.Failed(SipClientFailure.Stopped, "stack stopped");
@@ -245,23 +265,33 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
         _ => "UDP",
     };
 
-    private byte[] WithVia(SipMessageBuilder request, SipDestination destination, string branch)
+    /// <summary>Puts the stack's Via on top and serializes: over UDP into a rented buffer the client transaction gives back once
+    /// it is done with it (no array per NOTIFY), otherwise into an array of its own (a stream may hold it while queued).</summary>
+    private (ReadOnlyMemory<byte> Bytes, byte[]? Rented) WithVia(SipMessageBuilder request, SipDestination destination, string branch, bool pooled)
     {
         var local = _transport.LocalFor(destination);
-        request.PrependHeader(SipHeaderId.Via, SipVia.Format(TransportName(destination.Transport), local.Local.Address.ToString(), local.Local.Port, branch));
-        return request.ToArray();
+        request.PrependVia(TransportName(destination.Transport), local.Local, branch);
+        if (!pooled)
+        {
+            return (request.ToArray(), null);
+        }
+
+        var length = SipMessageWriter.GetByteCount(request);
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        return (rented.AsMemory(0, SipMessageWriter.Write(request, rented.AsSpan(0, length))), rented);
     }
 
-    private SipTransactionShard ShardFor(string callId)
+    private SipTransactionShard ShardFor(SipMessageBuilder request, int callIdIndex)
     {
-        var max = System.Text.Encoding.UTF8.GetMaxByteCount(callId.Length);
+        var max = request.ValueByteCount(callIdIndex);
         if (max > 1024)
         {
-            return ShardFor(System.Text.Encoding.UTF8.GetBytes(callId));
+            var large = new byte[max];
+            return ShardFor(large.AsSpan(0, request.WriteValue(callIdIndex, large)));
         }
 
         Span<byte> bytes = stackalloc byte[max];
-        return ShardFor(bytes[..System.Text.Encoding.UTF8.GetBytes(callId, bytes)]);
+        return ShardFor(bytes[..request.WriteValue(callIdIndex, bytes)]);
     }
 
     private SipTransactionShard ShardFor(ReadOnlySpan<byte> callId)

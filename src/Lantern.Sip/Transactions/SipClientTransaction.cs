@@ -18,9 +18,14 @@ internal sealed class SipClientTransaction : ISipClientTransactionEntry
     private SipScheduledTimer? _timerE;
     private SipScheduledTimer? _timerF;
     private TimeSpan _eInterval;
+    // The request's rented buffer (UDP only): given back once the transaction is done with it and no send still reads it.
+    private byte[]? _rented;
+    private int _sendsInFlight;
 
-    public SipClientTransaction(SipTransactionShard shard, SipTransactionContext context, string key, string method, ReadOnlyMemory<byte> request, SipDestination destination)
+    public SipClientTransaction(SipTransactionShard shard, SipTransactionContext context, SipClientKey key, string method, ReadOnlyMemory<byte> request,
+        SipDestination destination, byte[]? rented = null)
     {
+        _rented = rented;
         _shard = shard;
         _context = context;
         Key = key;
@@ -30,7 +35,7 @@ internal sealed class SipClientTransaction : ISipClientTransactionEntry
         _reliable = SipTransactionContext.IsReliable(destination.Transport);
     }
 
-    public string Key { get; }
+    public SipClientKey Key { get; }
 
     public string Method { get; }
 
@@ -79,6 +84,7 @@ internal sealed class SipClientTransaction : ISipClientTransactionEntry
             _timerF?.Cancel();
             State = SipTransactionState.Completed;
             _request = default;
+            GiveBackRequest();
             if (_reliable)
             {
                 Terminate();
@@ -108,8 +114,16 @@ internal sealed class SipClientTransaction : ISipClientTransactionEntry
 
     public void Stop() => Fail(SipClientFailure.Stopped, "stack stopped");
 
-    private void Transmit() => _context.Send(_shard, _request, Destination, r =>
+    private void Transmit()
     {
+        _sendsInFlight++;
+        _context.Send(_shard, _request, Destination, OnSent);
+    }
+
+    private void OnSent(SipSendResult r)
+    {
+        _sendsInFlight--;
+        GiveBackRequest();
         if (!r.Succeeded)
         {
             Fail(SipClientFailure.TransportError, r.Error ?? "send failed");
@@ -118,7 +132,18 @@ internal sealed class SipClientTransaction : ISipClientTransactionEntry
         {
             ConnectionId = r.ConnectionId;
         }
-    });
+    }
+
+    /// <summary>Returns the rented request buffer once no retransmission can come (Completed or Terminated) and no send reads it.</summary>
+    private void GiveBackRequest()
+    {
+        if (_rented is { } rented && _sendsInFlight == 0 && State is SipTransactionState.Completed or SipTransactionState.Terminated)
+        {
+            _rented = null;
+            _request = default;
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
 
     private void OnTimerE()
     {
@@ -166,6 +191,7 @@ internal sealed class SipClientTransaction : ISipClientTransactionEntry
         State = SipTransactionState.Terminated;
         _timerE?.Cancel();
         _timerF?.Cancel();
+        GiveBackRequest();
         if (_shard.Clients.TryGetValue(Key, out var current) && ReferenceEquals(current, this))
         {
             _shard.Clients.Remove(Key);

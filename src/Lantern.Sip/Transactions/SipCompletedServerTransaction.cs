@@ -11,20 +11,22 @@ internal sealed class SipCompletedServerTransaction : ISipServerTransactionEntry
     private readonly SipTransactionContext _context;
     private readonly SipMergeKey? _mergeKey;
     private readonly ReadOnlyMemory<byte> _response;
+    private readonly SipResponseChunk? _chunk;
     private readonly SipDestination _destination;
 
-    public SipCompletedServerTransaction(SipTransactionShard shard, SipTransactionContext context, string key, SipMergeKey? mergeKey,
+    public SipCompletedServerTransaction(SipTransactionShard shard, SipTransactionContext context, SipServerKey key, SipMergeKey? mergeKey,
         ReadOnlyMemory<byte> response, SipDestination destination)
     {
         _shard = shard;
         _context = context;
         Key = key;
         _mergeKey = mergeKey;
-        _response = response;
+        // Copied into the shard's arena: the caller's array dies young instead of lingering 64·T1.
+        _response = shard.Responses.Keep(response, out _chunk);
         _destination = destination;
     }
 
-    public string Key { get; }
+    public SipServerKey Key { get; }
 
     public bool IsTerminated { get; private set; }
 
@@ -56,5 +58,6 @@ internal sealed class SipCompletedServerTransaction : ISipServerTransactionEntry
 
         IsTerminated = true;
         _shard.RemoveServer(Key, this, _mergeKey);
+        _shard.Responses.Done(_chunk);
     }
 }

@@ -15,7 +15,7 @@ internal sealed class SipInviteServerTransaction
     private SipScheduledTimer? _timerI;
     private TimeSpan _gInterval;
 
-    public SipInviteServerTransaction(SipTransactionShard shard, SipTransactionContext context, string key, ReadOnlyMemory<byte> finalResponse, SipDestination destination)
+    public SipInviteServerTransaction(SipTransactionShard shard, SipTransactionContext context, SipServerKey key, ReadOnlyMemory<byte> finalResponse, SipDestination destination)
     {
         _shard = shard;
         _context = context;
@@ -24,7 +24,7 @@ internal sealed class SipInviteServerTransaction
         _destination = destination;
     }
 
-    public string Key { get; }
+    public SipServerKey Key { get; }
 
     public SipTransactionState State { get; private set; } = SipTransactionState.Completed;
 

@@ -5,12 +5,14 @@ namespace Lantern.Sip.Transactions;
 /// deadline would keep its whole transaction (request bytes, closures) reachable for 64·T1 and push it into gen2.</remarks>
 public sealed class SipScheduledTimer
 {
+    private readonly SerialExecutor? _executor;
     private Action? _callback;
 
-    internal SipScheduledTimer(Action callback, long dueTicks)
+    internal SipScheduledTimer(Action callback, long dueTicks, SerialExecutor? executor = null)
     {
         _callback = callback;
         DueTicks = dueTicks;
+        _executor = executor;
     }
 
     /// <summary>UTC ticks at which it fires.</summary>
@@ -20,5 +22,21 @@ public sealed class SipScheduledTimer
 
     public void Cancel() => Volatile.Write(ref _callback, null);
 
-    internal void Run() => Interlocked.Exchange(ref _callback, null)?.Invoke();
+    /// <summary>Runs the callback, or posts it to its shard's executor when it was scheduled for one.</summary>
+    internal void Run()
+    {
+        if (Interlocked.Exchange(ref _callback, null) is not { } callback)
+        {
+            return;
+        }
+
+        if (_executor is { } executor)
+        {
+            executor.TryPost(callback);
+        }
+        else
+        {
+            callback();
+        }
+    }
 }

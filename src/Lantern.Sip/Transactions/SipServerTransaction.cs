@@ -1,3 +1,4 @@
+using System.Buffers;
 using Lantern.Sip.Messages;
 using Lantern.Sip.Transport;
 
@@ -12,13 +13,15 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
 {
     private readonly SipTransactionShard _shard;
     private readonly SipTransactionContext _context;
+    // For logs after the request went back to the pool.
+    private readonly string _method;
     private SipMergeKey? _mergeKey;
     private int _finalGiven;
     private int _releaseVotes;
     private ReadOnlyMemory<byte> _lastResponse;
     private SipScheduledTimer? _deadline;
 
-    internal SipServerTransaction(SipTransactionShard shard, SipTransactionContext context, string key, SipMessage request, SipSource source,
+    internal SipServerTransaction(SipTransactionShard shard, SipTransactionContext context, SipServerKey key, SipMessage request, SipSource source,
         SipDestination responseDestination, SipMergeKey? mergeKey)
     {
         _shard = shard;
@@ -28,7 +31,8 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
         Source = source;
         ResponseDestination = responseDestination;
         _mergeKey = mergeKey;
-        LocalTag = request.ToTag ?? SipIdentifiers.NewTag();
+        LocalTag = request.ToTag ?? shard.Identifiers.NewTag();
+        _method = request.MethodText;
     }
 
     public SipMessage Request { get; }
@@ -46,7 +50,7 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
 
     public bool HasFinalResponse => Volatile.Read(ref _finalGiven) != 0;
 
-    internal string Key { get; }
+    internal SipServerKey Key { get; }
 
     /// <summary>A response to the request with Via/From/To(+<see cref="LocalTag"/>)/Call-ID/CSeq filled in; add headers and pass it to Respond.</summary>
     public SipMessageBuilder CreateResponse(int statusCode, string? reasonPhrase = null) =>
@@ -57,7 +61,7 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
         if (HasFinalResponse)
         {
             // The request may already have been released; nothing would be sent anyway.
-            SipTransactionLog.SecondFinalIgnored(_context.Logger, Request.MethodText);
+            SipTransactionLog.SecondFinalIgnored(_context.Logger, _method);
             return false;
         }
 
@@ -67,12 +71,12 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
     /// <summary>Sends a response. Returns false (and sends nothing) when a final response was already given.</summary>
     public bool Respond(SipMessageBuilder response)
     {
-        if (!TryGive(response, out var bytes, out var final))
+        if (!TryGive(response, out var bytes, out var final, out var rented))
         {
             return false;
         }
 
-        _shard.Executor.TryPost(() => SendResponse(bytes, final));
+        _shard.Executor.TryPost(() => SendResponse(bytes, final, rented));
         Given(final);
         return true;
     }
@@ -83,7 +87,7 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
     public bool Respond<TState>(SipMessageBuilder response, Action<TState> afterSent, TState state)
     {
         ArgumentNullException.ThrowIfNull(afterSent);
-        if (!TryGive(response, out var bytes, out var final))
+        if (!TryGive(response, out var bytes, out var final, out var rented))
         {
             return false;
         }
@@ -91,22 +95,33 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
         // The shard runs its work in order, and SendResponse hands the bytes to the transport before it returns.
         _shard.Executor.TryPost(() =>
         {
-            SendResponse(bytes, final);
+            SendResponse(bytes, final, rented);
             afterSent(state);
         });
         Given(final);
         return true;
     }
 
-    private bool TryGive(SipMessageBuilder response, out ReadOnlyMemory<byte> bytes, out bool final)
+    /// <summary>Serializes the response. A final one over UDP goes into a rented buffer (<paramref name="rented"/>): the shard
+    /// copies it into its response arena for Timer J and gives the buffer back, so no array per response.</summary>
+    private bool TryGive(SipMessageBuilder response, out ReadOnlyMemory<byte> bytes, out bool final, out byte[]? rented)
     {
         ArgumentNullException.ThrowIfNull(response);
         final = response.StatusCode >= 200;
+        rented = null;
         if (final ? Interlocked.Exchange(ref _finalGiven, 1) != 0 : HasFinalResponse)
         {
-            SipTransactionLog.SecondFinalIgnored(_context.Logger, Request.MethodText);
+            SipTransactionLog.SecondFinalIgnored(_context.Logger, _method);
             bytes = default;
             return false;
+        }
+
+        if (final && !SipTransactionContext.IsReliable(ResponseDestination.Transport))
+        {
+            var length = SipMessageWriter.GetByteCount(response);
+            rented = ArrayPool<byte>.Shared.Rent(length);
+            bytes = rented.AsMemory(0, SipMessageWriter.Write(response, rented.AsSpan(0, length)));
+            return true;
         }
 
         bytes = response.ToArray();
@@ -122,7 +137,7 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
     }
 
     /// <summary>Called once by the stack when the handler is finished with the request. With the final response given too,
-    /// the request's pooled buffers go back to the pool; its header values read afterwards are empty.</summary>
+    /// the request goes back to the stack's message pool; reading it afterwards throws ObjectDisposedException.</summary>
     internal void ReleaseRequestVote()
     {
         if (Interlocked.Increment(ref _releaseVotes) == 2)
@@ -153,16 +168,17 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
         {
             if (State is SipTransactionState.Trying or SipTransactionState.Proceeding)
             {
-                SipTransactionLog.Unanswered(_context.Logger, Request.MethodText);
+                SipTransactionLog.Unanswered(_context.Logger, _method);
                 Terminate();
             }
         });
     }
 
-    private void SendResponse(ReadOnlyMemory<byte> bytes, bool final)
+    private void SendResponse(ReadOnlyMemory<byte> bytes, bool final, byte[]? rented)
     {
         if (State is SipTransactionState.Completed or SipTransactionState.Terminated)
         {
+            ReturnRented(rented);
             return;
         }
 
@@ -187,6 +203,7 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
         // Hand the table slot (and the merge key) to the slim completed entry: nothing in the shard refers to this object or
         // its request any more, so they die young with the handler instead of lingering 64·T1.
         var completed = new SipCompletedServerTransaction(_shard, _context, Key, _mergeKey, bytes, ResponseDestination);
+        ReturnRented(rented);
         _mergeKey = null;
         State = SipTransactionState.Completed;
         if (_shard.Servers.TryGetValue(Key, out var current) && ReferenceEquals(current, this))
@@ -198,6 +215,14 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
         if (!completed.IsTerminated)
         {
             _shard.TimerJ.Add(completed, _context, _context.Values.TimeoutInterval);
+        }
+    }
+
+    private static void ReturnRented(byte[]? rented)
+    {
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 

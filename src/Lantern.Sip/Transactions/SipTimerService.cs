@@ -37,11 +37,14 @@ public sealed class SipTimerService : IDisposable
     internal long NowTicks => _time.GetUtcNow().UtcTicks;
 
     /// <summary>Runs <paramref name="callback"/> once after <paramref name="delay"/> unless cancelled first.</summary>
-    public SipScheduledTimer Schedule(TimeSpan delay, Action callback)
+    public SipScheduledTimer Schedule(TimeSpan delay, Action callback) => Schedule(delay, callback, null);
+
+    /// <summary>As <see cref="Schedule(TimeSpan, Action)"/>, the callback posted to <paramref name="executor"/> when due (no wrapper closure).</summary>
+    internal SipScheduledTimer Schedule(TimeSpan delay, Action callback, SerialExecutor? executor)
     {
         ArgumentNullException.ThrowIfNull(callback);
         var due = _time.GetUtcNow().UtcTicks + Math.Max(0, delay.Ticks);
-        var entry = new SipScheduledTimer(callback, due);
+        var entry = new SipScheduledTimer(callback, due, executor);
         bool rearm;
         lock (_gate)
         {

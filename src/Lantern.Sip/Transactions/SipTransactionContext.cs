@@ -56,7 +56,7 @@ internal sealed class SipTransactionContext(ISipTransportLayer transport, SipTim
 
     /// <summary>Schedules a timer whose firing is an event on the shard.</summary>
     public SipScheduledTimer Schedule(SipTransactionShard shard, TimeSpan delay, Action onShard) =>
-        Timers.Schedule(delay, () => shard.Executor.TryPost(onShard));
+        Timers.Schedule(delay, onShard, shard.Executor);
 
     private static async Task CompleteLaterAsync(SipTransactionShard shard, ValueTask<SipSendResult> pending, Action<SipSendResult>? onResult)
     {

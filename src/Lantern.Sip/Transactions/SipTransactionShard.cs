@@ -6,7 +6,7 @@ namespace Lantern.Sip.Transactions;
 /// <summary>One serial owner of a slice of transactions (sharded by Call-ID): its tables are touched only on its executor.</summary>
 internal sealed class SipTransactionShard
 {
-    private readonly HashSet<string> _queuedNew = new(StringComparer.Ordinal);
+    private readonly HashSet<SipServerKey> _queuedNew = [];
     private readonly Lock _queuedGate = new();
     private long _lastQueueDelayTicks;
 
@@ -15,24 +15,30 @@ internal sealed class SipTransactionShard
         MaxTransactions = maxTransactions;
         Executor = new SerialExecutor(maxQueued, logger);
         TimerJ = new SipLingerQueue<SipCompletedServerTransaction>(this, static tx => tx.Terminate());
-        TimerK = new SipLingerQueue<string>(this, ExpireCompletedClient);
+        TimerK = new SipLingerQueue<SipClientKey>(this, ExpireCompletedClient);
     }
 
     public SerialExecutor Executor { get; }
 
-    public Dictionary<string, ISipServerTransactionEntry> Servers { get; } = new(StringComparer.Ordinal);
+    /// <summary>Where completed UDP server transactions keep their final response until Timer J.</summary>
+    public SipResponseArena Responses { get; } = new();
 
-    public Dictionary<string, SipInviteServerTransaction> Invites { get; } = new(StringComparer.Ordinal);
+    /// <summary>Tags and branches for this shard's transactions.</summary>
+    public SipIdentifierSource Identifiers { get; } = new();
 
-    public Dictionary<string, ISipClientTransactionEntry> Clients { get; } = new(StringComparer.Ordinal);
+    public Dictionary<SipServerKey, ISipServerTransactionEntry> Servers { get; } = [];
 
-    public Dictionary<SipMergeKey, string> Merged { get; } = [];
+    public Dictionary<SipServerKey, SipInviteServerTransaction> Invites { get; } = [];
+
+    public Dictionary<SipClientKey, ISipClientTransactionEntry> Clients { get; } = [];
+
+    public Dictionary<SipMergeKey, SipServerKey> Merged { get; } = [];
 
     /// <summary>Completed non-INVITE server transactions over UDP, until Timer J.</summary>
     public SipLingerQueue<SipCompletedServerTransaction> TimerJ { get; }
 
     /// <summary>Keys of completed non-INVITE client transactions over UDP, until Timer K.</summary>
-    public SipLingerQueue<string> TimerK { get; }
+    public SipLingerQueue<SipClientKey> TimerK { get; }
 
     public int MaxTransactions { get; }
 
@@ -47,7 +53,7 @@ internal sealed class SipTransactionShard
 
     /// <summary>Notes a new request (by server key) as queued; false when that same request is already waiting, i.e. this is
     /// a retransmission of it, which is then absorbed instead of queued a second time.</summary>
-    public bool TryMarkQueued(string key)
+    public bool TryMarkQueued(SipServerKey key)
     {
         lock (_queuedGate)
         {
@@ -56,7 +62,7 @@ internal sealed class SipTransactionShard
     }
 
     /// <summary>The request's turn came (or it was refused): retransmissions from now on meet its transaction.</summary>
-    public void UnmarkQueued(string key)
+    public void UnmarkQueued(SipServerKey key)
     {
         lock (_queuedGate)
         {
@@ -66,14 +72,14 @@ internal sealed class SipTransactionShard
 
     /// <summary>Drops a server transaction's table slot and merge key, where they are still its own (a newer entry may have
     /// taken the slot).</summary>
-    public void RemoveServer(string key, ISipServerTransactionEntry entry, SipMergeKey? mergeKey)
+    public void RemoveServer(SipServerKey key, ISipServerTransactionEntry entry, SipMergeKey? mergeKey)
     {
         if (Servers.TryGetValue(key, out var current) && ReferenceEquals(current, entry))
         {
             Servers.Remove(key);
         }
 
-        if (mergeKey is { } mk && Merged.TryGetValue(mk, out var k) && k == key)
+        if (mergeKey is { } mk && Merged.TryGetValue(mk, out var k) && k.Equals(key))
         {
             Merged.Remove(mk);
         }
@@ -84,10 +90,9 @@ internal sealed class SipTransactionShard
     /// request of a dialog; without it each new request within Timer J would be taken for a retransmission and answered
     /// with the cached response of the previous one. A genuine retransmission repeats the CSeq, so it still matches.
     /// CANCEL and ACK carry the CSeq number of their INVITE, so only the method part differs from the INVITE's key.</summary>
-    public static string ServerKey(SipMessage request)
+    public static SipServerKey ServerKey(SipMessage request)
     {
-        var method = request.Method == SipMethod.Ack ? "INVITE" : request.MethodText;
-        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        var method = request.Method == SipMethod.Ack ? SipMethod.Invite : request.Method;
         var branch = request.TopViaBranch;
         if (branch.Length == 0)
         {
@@ -95,14 +100,14 @@ internal sealed class SipTransactionShard
             branch = string.Concat("2543|", request.CallId, "|", request.FromTag);
         }
 
-        return string.Concat(branch, "|", request.TopViaHost, ":", request.TopViaPort.ToString(invariant), "|",
-            request.CSeq.Number.ToString(invariant), "|", method);
+        return new SipServerKey(branch, request.TopViaHost, request.TopViaPort, request.CSeq.Number, method,
+            method == SipMethod.Unknown ? request.MethodText : null);
     }
 
     /// <summary>Client transaction key (RFC 3261 §17.1.3): branch and CSeq method.</summary>
-    public static string ClientKey(string branch, string method) => string.Concat(branch, "|", method);
+    public static SipClientKey ClientKey(string branch, SipMethod method, string methodText) => SipClientKey.For(branch, method, methodText);
 
-    private void ExpireCompletedClient(string key)
+    private void ExpireCompletedClient(SipClientKey key)
     {
         if (Clients.TryGetValue(key, out var entry) && ReferenceEquals(entry, SipCompletedClientTransaction.Instance))
         {

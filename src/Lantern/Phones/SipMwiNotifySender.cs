@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using Lantern.MessageSummary;
 using Lantern.Sip.Messages;
@@ -38,10 +37,11 @@ internal sealed class SipMwiNotifySender : IMwiNotifySender
             b.AddHeader(SipHeaderId.Route, route);
         }
 
-        b.AddHeader(SipHeaderId.From, string.Concat("<", dialog.LocalUri, ">;tag=", dialog.LocalTag));
-        b.AddHeader(SipHeaderId.To, string.Concat("<", dialog.RemoteUri, ">;tag=", dialog.RemoteTag));
+        // Written as bytes by the builder: no strings per NOTIFY for the dialog's headers.
+        b.AddHeader(SipHeaderId.From, "<", dialog.LocalUri, ">;tag=", dialog.LocalTag);
+        b.AddHeader(SipHeaderId.To, "<", dialog.RemoteUri, ">;tag=", dialog.RemoteTag);
         b.AddHeader(SipHeaderId.CallId, dialog.CallId);
-        b.AddHeader(SipHeaderId.CSeq, string.Create(CultureInfo.InvariantCulture, $"{cseq} NOTIFY"));
+        b.AddCSeq(cseq, SipMethod.Notify);
         if (dialog.LocalContact.Length > 0)
         {
             b.AddHeader(SipHeaderId.Contact, dialog.LocalContact);

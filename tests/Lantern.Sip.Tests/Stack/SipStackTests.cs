@@ -199,10 +199,10 @@ public sealed class SipStackTests
         var handler = new SipStackHarness.RecordingHandler(null);
         h.Stack.RegisterHandler(SipMethod.Notify, handler);
         h.Receive(SipStackHarness.Request("NOTIFY"));
+        Assert.Equal(SipMethod.Notify, handler.Calls[0].Request.Method);
         await Task.Run(() => handler.Calls[0].Respond(200)).WaitAsync(TimeSpan.FromSeconds(5));
         using var r = h.SingleResponse();
         Assert.Equal(200, r.StatusCode);
-        Assert.Equal(SipMethod.Notify, handler.Calls[0].Request.Method);
     }
 
     [Fact]

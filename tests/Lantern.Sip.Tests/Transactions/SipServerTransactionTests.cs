@@ -220,7 +220,9 @@ public sealed class SipServerTransactionTests
         h.Receive(request);
         CollectFully();
         Assert.False(handler.Transaction!.TryGetTarget(out _), "the completed transaction is still reachable");
-        Assert.False(handler.Request!.TryGetTarget(out _), "the request is still reachable");
+        // The request itself went back to the stack's pool (disposed, waiting to be reused), not held by the transaction.
+        Assert.True(!handler.Request!.TryGetTarget(out var released) || !released.IsLive, "the request is still in use");
+        Assert.Equal(1, h.Stack.Messages.Idle);
         h.Advance(TimeSpan.FromSeconds(1));
         h.Receive(request);
         h.Receive(request);
@@ -324,7 +326,10 @@ public sealed class SipServerTransactionTests
         // Handler returned without answering: the request stays readable until the answer.
         Assert.Equal("message-summary", tx.Request.GetHeader(SipHeaderId.Event));
         Assert.True(tx.Respond(200));
-        Assert.Null(tx.Request.GetHeader(SipHeaderId.Event));
+        // Released to the stack's pool: reading it now is a bug, and says so instead of showing another message.
+        Assert.False(tx.Request.IsLive);
+        Assert.Throws<ObjectDisposedException>(() => tx.Request.GetHeader(SipHeaderId.Event));
+        Assert.Throws<ObjectDisposedException>(() => tx.Request.CallId);
         Assert.False(tx.Respond(500));
 
         var answerFirst = new SipStackHarness.RecordingHandler(200);
