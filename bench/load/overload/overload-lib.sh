@@ -36,12 +36,13 @@ step() {
   # Once a second: the admission control's inputs and the NOTIFYs waiting for an answer; their maxima are printed.
   ( while sleep 1; do curl -s -u admin:pw "http://127.0.0.1:$HTTP_PORT/metrics" | awk '
       $1 ~ /^lantern_sip_queue_delay/ { q = $2 } $1 ~ /^lantern_phones_store_delay/ { s = $2 } $1 ~ /^lantern_notify_in_flight/ { n += $2 }
-      END { print q + 0, s + 0, n + 0 }'; done > "$SIPP_DIR/step$((STEP)).metrics" ) &
+      $1 ~ /^lantern_sip_admission_window/ { a = $2 } END { print q + 0, s + 0, n + 0, a + 0 }'; done > "$SIPP_DIR/step$((STEP)).metrics" ) &
   local sampler=$!
   o0=$(metric lantern_sip_overloaded_total); c0=$(awk '{ print $14 + $15 }' "/proc/$LANTERN_PID/stat"); t0=$(date +%s.%N)
   timeout -k 5 $((secs + 120)) sipp -sf "$SCEN" "127.0.0.1:$SIP_PORT" -i 127.0.0.1 -t u1 -inf "$SIPP_DIR/users.csv" \
     -r "$rate" -rp 1000 -l $((rate * 10)) -m "$calls" -buff_size 8388608 -timeout $((secs + 100))s -timeout_error -recv_timeout 10000 \
-    -nostdin -trace_stat -fd 1 -stf "$SIPP_DIR/step$STEP.stat.csv" >/dev/null 2>&1 || true
+    -nostdin -trace_stat -fd 1 -stf "$SIPP_DIR/step$STEP.stat.csv" \
+    ${ERRORS:+-trace_err -error_file "$SIPP_DIR/step$STEP.errors.log"} >/dev/null 2>&1 || true
   kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
   t1=$(date +%s.%N); c1=$(awk '{ print $14 + $15 }' "/proc/$LANTERN_PID/stat"); o1=$(metric lantern_sip_overloaded_total)
   last=$(tail -n 1 "$SIPP_DIR/step$STEP.stat.csv")
