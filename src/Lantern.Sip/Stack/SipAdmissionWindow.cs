@@ -29,7 +29,7 @@ internal sealed class SipAdmissionWindow
     public const double DeepCut = 0.5;
 
     /// <summary>Growth per interval while the window is what refuses and answers are in time.</summary>
-    public const double Growth = 0.04;
+    public const double Growth = 0.25;
 
     /// <summary>Intervals after a cut before the next one: the answers take that long to show the cut.</summary>
     public const int HoldIntervals = 3;

@@ -15,13 +15,15 @@ public sealed class OverloadConfigurationTests
         Assert.Equal(TimeSpan.FromMilliseconds(100), stack.MaxQueueDelay);
         Assert.Equal(TimeSpan.FromMilliseconds(250), stack.MaxBacklogDelay);
         Assert.Equal((10_000, 5, 5), (stack.MaxQueuedPerShard, stack.RetryAfterSeconds, stack.RetryAfterJitterSeconds));
+        Assert.True(stack.AdmissionWindow);
     }
 
     [Fact]
     public void Settings_BoundIntoTheStackOptions()
     {
-        var o = Load("""{ "sip": { "overload": { "maxQueueDelayMs": 40, "maxStoreDelayMs": 60, "maxQueuedPerShard": 500, "retryAfterSeconds": 2, "retryAfterJitterSeconds": 0 } } }""", []);
+        var o = Load("""{ "sip": { "overload": { "maxQueueDelayMs": 40, "maxStoreDelayMs": 60, "maxQueuedPerShard": 500, "retryAfterSeconds": 2, "retryAfterJitterSeconds": 0, "admissionWindow": false } } }""", []);
         var stack = SipServer.StackOptions(o.Sip);
+        Assert.False(stack.AdmissionWindow);
         Assert.Equal(TimeSpan.FromMilliseconds(40), stack.MaxQueueDelay);
         Assert.Equal(TimeSpan.FromMilliseconds(60), stack.MaxBacklogDelay);
         Assert.Equal((500, 2, 0), (stack.MaxQueuedPerShard, stack.RetryAfterSeconds, stack.RetryAfterJitterSeconds));
