@@ -7,7 +7,7 @@ namespace Lantern.Sip.Stack;
 /// (answers late, retransmitted, calls failing after their work was done) and too little. The window is self-clocking: a
 /// stalled store stops admission by itself (nothing completes, the window stays full), and completions reopen it at once.
 /// Its size is cut when the answers of an interval took longer than the target on average, or when a bound had to refuse a
-/// request; it grows while it is what refuses and the answers are in time. Thread-safe; one per stack.</remarks>
+/// request; it grows while it is what refuses and the answers that came back were in time. Thread-safe; one per stack.</remarks>
 internal sealed class SipAdmissionWindow
 {
     /// <summary>How often the size is reconsidered.</summary>
@@ -141,8 +141,9 @@ internal sealed class SipAdmissionWindow
                 _hold = HoldIntervals;
             }
         }
-        else if (_refused > 0)
+        else if (_refused > 0 && _completed > 0)
         {
+            // Only on evidence: answers came back in time while the window was what refused.
             _limit = Math.Min(MaxLimit, (_limit * (1 + Growth)) + 1);
         }
 

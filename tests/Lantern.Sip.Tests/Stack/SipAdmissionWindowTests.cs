@@ -149,6 +149,20 @@ public sealed class SipAdmissionWindowTests
         Assert.Equal((int)((20 * (1 + SipAdmissionWindow.Growth)) + 1), window.Limit);
     }
 
+    [Fact]
+    public void WindowRefusesButNothingIsAnswered_DoesNotGrow()
+    {
+        var window = NewWindow();
+        Admit(window, SipAdmissionWindow.InitialLimit + 5);
+        for (var i = 0; i < 10; i++)
+        {
+            _time.Advance(SipAdmissionWindow.Interval);
+            Assert.False(window.TryAdmit(refusedByBound: false));
+        }
+
+        Assert.Equal(SipAdmissionWindow.InitialLimit, window.Limit);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
