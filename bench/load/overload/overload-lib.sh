@@ -37,7 +37,8 @@ start_overload_lantern() {
 step() {
   local rate="$1" secs="$2" calls c0 c1 t0 t1 o0 o1 last ok failed retr elapsed
   STEP=$((STEP + 1)); calls=$((rate * secs))
-  # Once a second: the admission control's inputs and the NOTIFYs waiting for an answer; their maxima are printed.
+  # Once a second: the admission control's inputs, the NOTIFYs waiting for an answer and the admission window (decision 0043);
+# the maxima of the first three and the smallest window are printed.
   ( while sleep 1; do curl -s -u admin:pw "http://127.0.0.1:$HTTP_PORT/metrics" | awk '
       $1 ~ /^lantern_sip_queue_delay/ { q = $2 } $1 ~ /^lantern_phones_store_delay/ { s = $2 } $1 ~ /^lantern_notify_in_flight/ { n += $2 }
       $1 ~ /^lantern_sip_admission_window/ { a = $2 } END { print q + 0, s + 0, n + 0, a + 0 }'; done > "$SIPP_DIR/step$((STEP)).metrics" ) &
@@ -54,10 +55,10 @@ step() {
   retr=$(echo "$last" | awk -F';' '{ print $58 }')
   elapsed=$(echo "$t1 - $t0" | bc -l)
   STEP_OK=$ok; STEP_FAILED=$failed; STEP_503=$((o1 - o0))
-  printf "step=%d offered_per_s=%d calls=%d ok=%d failed=%d goodput_per_s=%.0f sip_503=%d failed_not_503=%d retrans=%s lantern_cpu_us_per_cycle=%.0f rss_mib=%d elapsed_s=%.1f max_queue_delay_ms=%.0f max_store_delay_ms=%.0f max_notify_in_flight=%d load1=%s\n" \
+  printf "step=%d offered_per_s=%d calls=%d ok=%d failed=%d goodput_per_s=%.0f sip_503=%d failed_not_503=%d retrans=%s lantern_cpu_us_per_cycle=%.0f rss_mib=%d elapsed_s=%.1f max_queue_delay_ms=%.0f max_store_delay_ms=%.0f max_notify_in_flight=%d min_admission_window=%d load1=%s\n" \
     "$STEP" "$rate" "$calls" "$ok" "$failed" "$(echo "$ok / $secs" | bc -l)" "$STEP_503" "$((failed > STEP_503 ? failed - STEP_503 : 0))" "$retr" \
     "$(echo "($c1 - $c0) / $TICK * 1000000 / $((ok > 0 ? ok : 1))" | bc -l)" "$(( $(rss_kib "$LANTERN_PID") / 1024 ))" "$elapsed" \
-    $(awk '{ if ($1 > q) q = $1; if ($2 > s) s = $2; if ($3 > n) n = $3 } END { printf "%f %f %d", q * 1000, s * 1000, n }' "$SIPP_DIR/step$STEP.metrics") "$(cut -d' ' -f1 /proc/loadavg)"
+    $(awk '{ if ($1 > q) q = $1; if ($2 > s) s = $2; if ($3 > n) n = $3; if ($4 > 0 && (w == 0 || $4 < w)) w = $4 } END { printf "%f %f %d %d", q * 1000, s * 1000, n, w }' "$SIPP_DIR/step$STEP.metrics") "$(cut -d' ' -f1 /proc/loadavg)"
 }
 
 # recovery FILE RATE: seconds from the start of a step until a one-second period completed at least 95 % of RATE calls with
