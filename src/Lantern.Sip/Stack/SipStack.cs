@@ -47,7 +47,7 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
         _time = timeProvider;
         _timers = new SipTimerService(timeProvider);
         _context = new SipTransactionContext(transport, _timers, new SipTransactionTimers(options.T1, options.T2, options.T4), logger);
-        _window = options.AdmissionWindow ? new SipAdmissionWindow(timeProvider, options.MaxQueueDelay) : null;
+        _window = options.AdmissionWindow ? new SipAdmissionWindow(timeProvider, options.AdmissionTarget) : null;
         _admittedCompleted = _window is null ? null : _window.Completed;
         var shards = options.Shards > 0 ? options.Shards : Environment.ProcessorCount;
         var perShard = Math.Max(1, options.MaxTransactions / shards);

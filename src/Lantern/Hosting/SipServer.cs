@@ -80,6 +80,7 @@ internal sealed class SipServer : IHostedService
         MinQueuedToRefuse = sip.Overload.MinQueuedToRefuse,
         MaxBacklogDelay = TimeSpan.FromMilliseconds(sip.Overload.MaxStoreDelayMs),
         AdmissionWindow = sip.Overload.AdmissionWindow,
+        AdmissionTarget = TimeSpan.FromMilliseconds(sip.Overload.AdmissionTargetMs),
         RetryAfterSeconds = sip.Overload.RetryAfterSeconds,
         RetryAfterJitterSeconds = sip.Overload.RetryAfterJitterSeconds,
     };

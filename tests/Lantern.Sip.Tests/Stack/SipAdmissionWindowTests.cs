@@ -170,7 +170,7 @@ public sealed class SipAdmissionWindowTests
     {
         using var h = new SipStackHarness(new SipStackOptions
         {
-            Shards = 1, AdmissionWindow = windowOn, MaxQueueDelay = Target, RetryAfterJitterSeconds = 0,
+            Shards = 1, AdmissionWindow = windowOn, AdmissionTarget = Target, RetryAfterJitterSeconds = 0,
         });
         var handler = new SipStackHarness.RecordingHandler(null);
         h.Stack.RegisterHandler(SipMethod.Subscribe, handler);
