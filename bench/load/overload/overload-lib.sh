@@ -5,6 +5,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/../phones/phones-lib.sh"
 OVERLOAD_DIR="$LOAD_DIR/overload"
 SCEN="${SCEN:-$PHONES_DIR/subscribe.xml}"
 TICK=$(getconf CLK_TCK)
+# sipp answers a call it aborts (e.g. on a 503, which subscribe.xml does not expect) with a BYE, as for an INVITE dialog: a
+# phone never sends BYE for a SUBSCRIBE, and each one cost Lantern a second request per refused call (answered 405 through a
+# transaction kept 32 s). SIPP_BEHAVIORS=all restores sipp's default (the figures before 2026-12-05 16:00 were taken with it).
+SIPP_BEHAVIORS="${SIPP_BEHAVIORS:-all,-bye}"
 
 # metric NAME: the sum of a Prometheus series from lantern's /metrics (0 when absent).
 metric() {
@@ -33,15 +37,17 @@ start_overload_lantern() {
 step() {
   local rate="$1" secs="$2" calls c0 c1 t0 t1 o0 o1 last ok failed retr elapsed
   STEP=$((STEP + 1)); calls=$((rate * secs))
-  # Once a second: the admission control's inputs and the NOTIFYs waiting for an answer; their maxima are printed.
+  # Once a second: the admission control's inputs, the NOTIFYs waiting for an answer and the admission window (decision 0043);
+# the maxima of the first three and the smallest window are printed.
   ( while sleep 1; do curl -s -u admin:pw "http://127.0.0.1:$HTTP_PORT/metrics" | awk '
       $1 ~ /^lantern_sip_queue_delay/ { q = $2 } $1 ~ /^lantern_phones_store_delay/ { s = $2 } $1 ~ /^lantern_notify_in_flight/ { n += $2 }
-      END { print q + 0, s + 0, n + 0 }'; done > "$SIPP_DIR/step$((STEP)).metrics" ) &
+      $1 ~ /^lantern_sip_admission_window/ { a = $2 } END { print q + 0, s + 0, n + 0, a + 0 }'; done > "$SIPP_DIR/step$((STEP)).metrics" ) &
   local sampler=$!
   o0=$(metric lantern_sip_overloaded_total); c0=$(awk '{ print $14 + $15 }' "/proc/$LANTERN_PID/stat"); t0=$(date +%s.%N)
   timeout -k 5 $((secs + 120)) sipp -sf "$SCEN" "127.0.0.1:$SIP_PORT" -i 127.0.0.1 -t u1 -inf "$SIPP_DIR/users.csv" \
     -r "$rate" -rp 1000 -l $((rate * 10)) -m "$calls" -buff_size 8388608 -timeout $((secs + 100))s -timeout_error -recv_timeout 10000 \
-    -nostdin -trace_stat -fd 1 -stf "$SIPP_DIR/step$STEP.stat.csv" >/dev/null 2>&1 || true
+    -nostdin -trace_stat -fd 1 -stf "$SIPP_DIR/step$STEP.stat.csv" -default_behaviors "$SIPP_BEHAVIORS" \
+    ${ERRORS:+-trace_err -error_file "$SIPP_DIR/step$STEP.errors.log"} >/dev/null 2>&1 || true
   kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
   t1=$(date +%s.%N); c1=$(awk '{ print $14 + $15 }' "/proc/$LANTERN_PID/stat"); o1=$(metric lantern_sip_overloaded_total)
   last=$(tail -n 1 "$SIPP_DIR/step$STEP.stat.csv")
@@ -49,10 +55,10 @@ step() {
   retr=$(echo "$last" | awk -F';' '{ print $58 }')
   elapsed=$(echo "$t1 - $t0" | bc -l)
   STEP_OK=$ok; STEP_FAILED=$failed; STEP_503=$((o1 - o0))
-  printf "step=%d offered_per_s=%d calls=%d ok=%d failed=%d goodput_per_s=%.0f sip_503=%d failed_not_503=%d retrans=%s lantern_cpu_us_per_cycle=%.0f rss_mib=%d elapsed_s=%.1f max_queue_delay_ms=%.0f max_store_delay_ms=%.0f max_notify_in_flight=%d load1=%s\n" \
+  printf "step=%d offered_per_s=%d calls=%d ok=%d failed=%d goodput_per_s=%.0f sip_503=%d failed_not_503=%d retrans=%s lantern_cpu_us_per_cycle=%.0f rss_mib=%d elapsed_s=%.1f max_queue_delay_ms=%.0f max_store_delay_ms=%.0f max_notify_in_flight=%d min_admission_window=%d load1=%s\n" \
     "$STEP" "$rate" "$calls" "$ok" "$failed" "$(echo "$ok / $secs" | bc -l)" "$STEP_503" "$((failed > STEP_503 ? failed - STEP_503 : 0))" "$retr" \
     "$(echo "($c1 - $c0) / $TICK * 1000000 / $((ok > 0 ? ok : 1))" | bc -l)" "$(( $(rss_kib "$LANTERN_PID") / 1024 ))" "$elapsed" \
-    $(awk '{ if ($1 > q) q = $1; if ($2 > s) s = $2; if ($3 > n) n = $3 } END { printf "%f %f %d", q * 1000, s * 1000, n }' "$SIPP_DIR/step$STEP.metrics") "$(cut -d' ' -f1 /proc/loadavg)"
+    $(awk '{ if ($1 > q) q = $1; if ($2 > s) s = $2; if ($3 > n) n = $3; if ($4 > 0 && (w == 0 || $4 < w)) w = $4 } END { printf "%f %f %d %d", q * 1000, s * 1000, n, w }' "$SIPP_DIR/step$STEP.metrics") "$(cut -d' ' -f1 /proc/loadavg)"
 }
 
 # recovery FILE RATE: seconds from the start of a step until a one-second period completed at least 95 % of RATE calls with

@@ -163,13 +163,10 @@ public sealed partial class SipStack
     {
         var waited = _time.GetTimestamp() - received;
         shard.LastQueueDelayTicks = waited;
-        if (waited > _options.MaxQueueDelay.TotalSeconds * _time.TimestampFrequency
-            && (_options.MinQueuedToRefuse == 0 || shard.Executor.Pending >= _options.MinQueuedToRefuse))
-        {
-            return true;
-        }
-
-        return _backlogProbe is { } probe && probe() > _options.MaxBacklogDelay;
+        var refused = (waited > _options.MaxQueueDelay.TotalSeconds * _time.TimestampFrequency
+                && (_options.MinQueuedToRefuse == 0 || shard.Executor.Pending >= _options.MinQueuedToRefuse))
+            || (_backlogProbe is { } probe && probe() > _options.MaxBacklogDelay);
+        return _window is { } window ? !window.TryAdmit(refused) : refused;
     }
 
     /// <summary>Runs on the request's shard. <paramref name="queuedKey"/> and <paramref name="received"/> are set for new
@@ -219,6 +216,11 @@ public sealed partial class SipStack
             : (SipMergeKey?)null;
         var merged = mergeKey is { } mk && shard.Merged.ContainsKey(mk);
         var tx = new SipServerTransaction(shard, _context, key, request, source, ResponseDestination(request, source), merged ? null : mergeKey);
+        if (queuedKey is not null && _admittedCompleted is not null)
+        {
+            tx.OnFinal(_admittedCompleted, received);
+        }
+
         tx.Register();
         var handlers = _handlers;
         var verdict = Verdict(request, error, tx.LocalTag, handlers, merged);
@@ -266,6 +268,10 @@ public sealed partial class SipStack
         var tx = new SipInviteServerTransaction(shard, _context, key, response.ToArray(), ResponseDestination(request, source));
         request.Dispose();
         tx.Start();
+        if (received != 0)
+        {
+            _admittedCompleted?.Invoke(received);
+        }
     }
 
     /// <summary>The answer the stack gives on its own, or null when the request goes on to its handler. Max-Forwards is not

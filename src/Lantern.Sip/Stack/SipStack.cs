@@ -27,6 +27,8 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
     private long _overloaded;
     private long _absorbed;
     private Func<TimeSpan>? _backlogProbe;
+    private readonly SipAdmissionWindow? _window;
+    private readonly Action<long>? _admittedCompleted;
     private long _rejected;
     private long _clientFailures;
     private int _disposed;
@@ -46,6 +48,8 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
         _time = timeProvider;
         _timers = new SipTimerService(timeProvider);
         _context = new SipTransactionContext(transport, _timers, new SipTransactionTimers(options.T1, options.T2, options.T4), logger);
+        _window = options.AdmissionWindow ? new SipAdmissionWindow(timeProvider, options.AdmissionTarget) : null;
+        _admittedCompleted = _window is null ? null : _window.Completed;
         var shards = options.Shards > 0 ? options.Shards : Environment.ProcessorCount;
         var perShard = Math.Max(1, options.MaxTransactions / shards);
         _shards = new SipTransactionShard[shards];
@@ -63,6 +67,10 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
             meter.CreateObservableCounter("lantern.sip.client_failures", () => Interlocked.Read(ref _clientFailures), description: "Sent requests that timed out or failed");
             meter.CreateObservableGauge("lantern.sip.queued", QueuedEvents, description: "Received messages and timer events waiting for their shard");
             meter.CreateObservableCounter("lantern.sip.absorbed", () => Interlocked.Read(ref _absorbed), description: "Retransmissions of new requests still queued, absorbed");
+            meter.CreateObservableGauge("lantern.sip.admission_window", () => _window?.Limit ?? 0,
+                description: "New requests that may be admitted and unanswered at once (0: no window)");
+            meter.CreateObservableGauge("lantern.sip.admitted_in_flight", () => _window?.InFlight ?? 0,
+                description: "Admitted new requests not yet answered");
             meter.CreateObservableGauge("lantern.sip.queue_delay", () => QueueDelay().TotalSeconds, unit: "s", description: "Longest wait of the last new request handled on each shard");
         }
     }

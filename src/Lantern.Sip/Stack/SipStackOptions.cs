@@ -42,6 +42,15 @@ public sealed record SipStackOptions
     /// the handlers, e.g. a store's group commit) is longer than this.</summary>
     public TimeSpan MaxBacklogDelay { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Bounds the new requests admitted and not yet answered by a window (<see cref="SipAdmissionWindow"/>, decision
+    /// 0043) that shrinks when their answers take longer than <see cref="AdmissionTarget"/> on average or a bound refuses, and
+    /// grows while it refuses and answers are in time; beyond it new requests get 503. Off, only the bounds refuse.</summary>
+    public bool AdmissionWindow { get; init; } = true;
+
+    /// <summary>Mean time from receipt to final response of admitted new requests past which the admission window is cut:
+    /// well under T1, so answers go out before the sender retransmits.</summary>
+    public TimeSpan AdmissionTarget { get; init; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Option tags Lantern supports (a Require naming another gets 420); also sent as Supported in OPTIONS answers.</summary>
     public IReadOnlyList<string> SupportedExtensions { get; init; } = [];
 

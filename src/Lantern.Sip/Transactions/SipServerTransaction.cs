@@ -20,6 +20,8 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
     private int _releaseVotes;
     private ReadOnlyMemory<byte> _lastResponse;
     private SipScheduledTimer? _deadline;
+    private Action<long>? _onFinal;
+    private long _receivedAt;
 
     internal SipServerTransaction(SipTransactionShard shard, SipTransactionContext context, SipServerKey key, SipMessage request, SipSource source,
         SipDestination responseDestination, SipMergeKey? mergeKey)
@@ -51,6 +53,14 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
     public bool HasFinalResponse => Volatile.Read(ref _finalGiven) != 0;
 
     internal SipServerKey Key { get; }
+
+    /// <summary>Has <paramref name="onFinal"/> called once, with <paramref name="receivedAt"/>, when the final response is given or
+    /// the transaction ends without one: admission control counts what it admitted until it is answered.</summary>
+    internal void OnFinal(Action<long> onFinal, long receivedAt)
+    {
+        _receivedAt = receivedAt;
+        _onFinal = onFinal;
+    }
 
     /// <summary>A response to the request with Via/From/To(+<see cref="LocalTag"/>)/Call-ID/CSeq filled in; add headers and pass it to Respond.</summary>
     public SipMessageBuilder CreateResponse(int statusCode, string? reasonPhrase = null) =>
@@ -132,6 +142,7 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
     {
         if (final)
         {
+            Finished();
             ReleaseRequestVote();
         }
     }
@@ -249,5 +260,8 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
         State = SipTransactionState.Terminated;
         _deadline?.Cancel();
         _shard.RemoveServer(Key, this, _mergeKey);
+        Finished();
     }
+
+    private void Finished() => Interlocked.Exchange(ref _onFinal, null)?.Invoke(_receivedAt);
 }

@@ -115,6 +115,7 @@ internal static class LanternOptionsChecks
         CheckPositive(errors, "sip.maxTransactions", sip.MaxTransactions);
         CheckPositive(errors, "sip.overload.maxQueueDelayMs", sip.Overload.MaxQueueDelayMs);
         CheckPositive(errors, "sip.overload.maxStoreDelayMs", sip.Overload.MaxStoreDelayMs);
+        CheckPositive(errors, "sip.overload.admissionTargetMs", sip.Overload.AdmissionTargetMs);
         if (sip.Overload.MinQueuedToRefuse < 0)
         {
             errors.Add($"sip.overload.minQueuedToRefuse: {sip.Overload.MinQueuedToRefuse} must not be negative (0 refuses on delay alone)");

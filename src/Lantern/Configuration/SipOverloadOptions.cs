@@ -13,6 +13,14 @@ public sealed class SipOverloadOptions
     /// <summary>New requests are answered 503 while the oldest uncommitted subscription or binding write is older than this.</summary>
     public int MaxStoreDelayMs { get; set; } = 250;
 
+    /// <summary>New requests admitted and not yet answered are bounded by a window that shrinks when their answers take longer
+    /// than <see cref="AdmissionTargetMs"/> on average and grows while answers are in time (decision 0043); false leaves only
+    /// the delay bounds.</summary>
+    public bool AdmissionWindow { get; set; } = true;
+
+    /// <summary>Mean answer time (receipt to final response) of admitted new requests past which the window is cut.</summary>
+    public int AdmissionTargetMs { get; set; } = 200;
+
     /// <summary>Events waiting per shard, both lanes together; beyond it requests get 503 and responses are dropped.</summary>
     public int MaxQueuedPerShard { get; set; } = 10_000;
 

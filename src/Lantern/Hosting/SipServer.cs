@@ -79,6 +79,8 @@ internal sealed class SipServer : IHostedService
         MaxQueueDelay = TimeSpan.FromMilliseconds(sip.Overload.MaxQueueDelayMs),
         MinQueuedToRefuse = sip.Overload.MinQueuedToRefuse,
         MaxBacklogDelay = TimeSpan.FromMilliseconds(sip.Overload.MaxStoreDelayMs),
+        AdmissionWindow = sip.Overload.AdmissionWindow,
+        AdmissionTarget = TimeSpan.FromMilliseconds(sip.Overload.AdmissionTargetMs),
         RetryAfterSeconds = sip.Overload.RetryAfterSeconds,
         RetryAfterJitterSeconds = sip.Overload.RetryAfterJitterSeconds,
     };
