@@ -56,7 +56,11 @@ public sealed partial class SipStack
 
             msg.ApplyReceived(from.Remote);
             var shard = ShardFor(msg.CallIdBytes);
-            if (msg.ToTag is null && msg.Method is not (SipMethod.Ack or SipMethod.Cancel))
+            // A request with credentials answers our challenge: it finishes an exchange already admitted (the 401 was work
+            // done), so it is not new work. Refused for delay, a REGISTER had to pass admission twice and a phone under
+            // overload rarely got through both (issue 13, avalanche). Bogus credentials still cost only a bounded queue slot.
+            if (msg.ToTag is null && msg.Method is not (SipMethod.Ack or SipMethod.Cancel)
+                && !msg.HasHeader(SipHeaderId.Authorization) && !msg.HasHeader(SipHeaderId.ProxyAuthorization))
             {
                 PostNew(shard, msg, from, error);
                 return;

@@ -74,6 +74,24 @@ public sealed class SipStackAdmissionTests
     }
 
     [Fact]
+    public void RequestAnsweringOurChallenge_NotRefusedForDelay_UnlikeItsFirstAttempt()
+    {
+        using var h = new SipStackHarness(new SipStackOptions { Shards = 1, MaxQueueDelay = TimeSpan.FromMilliseconds(100) });
+        const string credentials = "Authorization: Digest username=\"1000\", realm=\"pbx.example.com\", nonce=\"n\", uri=\"sip:pbx.example.com\", response=\"0\"\r\n";
+        var handler = new BusyHandler(h, "a",
+            [SipStackHarness.Request("REGISTER", branch: "z9hG4bKb", callId: "b"),
+             SipStackHarness.Request("REGISTER", branch: "z9hG4bKc", callId: "c", cseq: 2, extra: credentials)],
+            TimeSpan.FromMilliseconds(300));
+        h.Stack.RegisterHandler(SipMethod.Subscribe, handler);
+        h.Stack.RegisterHandler(SipMethod.Register, handler);
+        h.Receive(NewSubscribe("a", "z9hG4bKa"));
+        // Both waited 300 ms behind a; the first attempt (no credentials) is refused, the answer to a challenge is served.
+        Assert.Equal(503, Assert.Single(Responses(h), r => r.CallId == "b").Status);
+        Assert.Equal(200, Assert.Single(Responses(h), r => r.CallId == "c").Status);
+        Assert.Equal(["a", "c"], handler.Handled);
+    }
+
+    [Fact]
     public void Refused503_RetryAfterIsJitteredWithinConfiguredRange()
     {
         using var h = new SipStackHarness(new SipStackOptions
