@@ -22,6 +22,11 @@ start_lantern() {
 
 stop_lantern() { kill "$LANTERN_PID" 2>/dev/null || true; wait "$LANTERN_PID" 2>/dev/null || true; }
 
+# metric NAME: the sum of a Prometheus series from lantern's /metrics (0 when absent).
+metric() {
+  curl -s -u admin:pw "http://127.0.0.1:$HTTP_PORT/metrics" | awk -v n="$1" '$1 == n || index($1, n "{") == 1 { s += $2 } END { printf "%d\n", s }'
+}
+
 # cpu_ticks PID: user+system clock ticks used so far.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 

@@ -10,11 +10,6 @@ TICK=$(getconf CLK_TCK)
 # transaction kept 32 s). SIPP_BEHAVIORS=all restores sipp's default (the figures before 2026-12-05 16:00 were taken with it).
 SIPP_BEHAVIORS="${SIPP_BEHAVIORS:-all,-bye}"
 
-# metric NAME: the sum of a Prometheus series from lantern's /metrics (0 when absent).
-metric() {
-  curl -s -u admin:pw "http://127.0.0.1:$HTTP_PORT/metrics" | awk -v n="$1" '$1 == n || index($1, n "{") == 1 { s += $2 } END { printf "%d\n", s }'
-}
-
 # start_overload_lantern: a trusted-source lantern plus injection files; WARM calls (default 20000) at WARM_RATE (1500/s) first.
 start_overload_lantern() {
   TMPL=$(mktemp /tmp/overload.XXXXXX.json); phones_config yes 0 "$TMPL"

@@ -42,11 +42,11 @@ round() {
   if [ -n "${PERF_OUT:-}" ] && [ "$user" = fan000001 ]; then
     perf record -F 999 -g $(if [ -n "${PERF_ALL:-}" ]; then echo -a; else echo -p "$LANTERN_PID"; fi) -o "$PERF_OUT" >/dev/null 2>&1 & perf=$!; sleep 0.5
   fi
-  CPU0=$(cpu_ticks "$LANTERN_PID")
+  CPU0=$(cpu_ticks "$LANTERN_PID"); SENT0=$(metric lantern_sip_messages_sent_total); DROPS0=$(udp_rcvbuf_errors)
   T0=$(date +%s.%N)
   curl -s -o /dev/null -u admin:pw -X PUT "http://127.0.0.1:$HTTP_PORT/ari/mailboxes/$user@default?newMessages=1"
   for _ in $(seq 1 600); do [ "$(count UPDATE "$log")" -ge "$SUBSCRIBED" ] && break; sleep 0.05; done
-  CPU1=$(cpu_ticks "$LANTERN_PID")
+  CPU1=$(cpu_ticks "$LANTERN_PID"); SENT1=$(metric lantern_sip_messages_sent_total); DROPS1=$(udp_rcvbuf_errors)
   if [ -n "$perf" ]; then kill -INT "$perf"; wait "$perf" || true; fi
 }
 
@@ -58,8 +58,8 @@ LOG="$SIPP_DIR/fan.all"
 first=$(awk '$1 == "UPDATE" && (m == "" || $4 < m) { m = $4 } END { print m }' "$LOG")
 last=$(awk '$1 == "UPDATE" && $4 > m { m = $4 } END { print m }' "$LOG")
 p99=$(awk '$1 == "UPDATE" { print $4 }' "$LOG" | sort -n | awk '{ a[NR] = $1 } END { print a[int(NR * 0.99)] }')
-printf "subscribers=%s confirmed=%s updated=%s put_to_last_s=%.3f put_to_p99_s=%.3f first_to_last_s=%.3f lantern_cpu_s=%.2f load1=%s\n" \
+printf "subscribers=%s confirmed=%s updated=%s put_to_last_s=%.3f put_to_p99_s=%.3f first_to_last_s=%.3f lantern_cpu_s=%.2f sip_sent=%d udp_rcvbuf_drops=%d load1=%s\n" \
   "$N" "$SUBSCRIBED" "$(count UPDATE "$SIPP_DIR/fan.log")" "$(echo "$last - $T0" | bc -l)" "$(echo "$p99 - $T0" | bc -l)" "$(echo "$last - $first" | bc -l)" \
-  "$(echo "($CPU1 - $CPU0) / $(getconf CLK_TCK)" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)"
+  "$(echo "($CPU1 - $CPU0) / $(getconf CLK_TCK)" | bc -l)" $((SENT1 - SENT0)) $((DROPS1 - DROPS0)) "$(cut -d' ' -f1 /proc/loadavg)"
 for p in $SIPP; do wait "$p" || true; done
 rm -rf "$TMPL" "$SIPP_DIR"

@@ -56,7 +56,11 @@ public sealed partial class SipStack
 
             msg.ApplyReceived(from.Remote);
             var shard = ShardFor(msg.CallIdBytes);
-            if (msg.ToTag is null && msg.Method is not (SipMethod.Ack or SipMethod.Cancel))
+            // A request with credentials answers our challenge: it finishes an exchange already admitted (the 401 was work
+            // done), so it is not new work. Refused for delay, a REGISTER had to pass admission twice and a phone under
+            // overload rarely got through both (issue 13, avalanche). Bogus credentials still cost only a bounded queue slot.
+            if (msg.ToTag is null && msg.Method is not (SipMethod.Ack or SipMethod.Cancel)
+                && !msg.HasHeader(SipHeaderId.Authorization) && !msg.HasHeader(SipHeaderId.ProxyAuthorization))
             {
                 PostNew(shard, msg, from, error);
                 return;
@@ -204,9 +208,16 @@ public sealed partial class SipStack
             return;
         }
 
-        if (shard.IsFull || (queuedKey is not null && MustRefuse(shard, received)))
+        if (shard.IsFull)
         {
             SendOverloaded(request, source);
+            request.Dispose();
+            return;
+        }
+
+        if (queuedKey is not null && MustRefuse(shard, received))
+        {
+            RefuseOverloaded(shard, request, source, key);
             request.Dispose();
             return;
         }
@@ -419,7 +430,34 @@ public sealed partial class SipStack
         }
     }
 
-    private void SendOverloaded(SipMessage request, in SipSource source)
+    private void SendOverloaded(SipMessage request, in SipSource source) =>
+        _ = SendStatelessAsync(OverloadedResponse(request), ResponseDestination(request, source));
+
+    /// <summary>Refuses a new request at its turn (on its shard) and, over UDP, keeps the 503 under the request's key for T4, so
+    /// a retransmission that was already on its way is answered with the same 503 instead of being handled as a new request.</summary>
+    /// <remarks>Answered statelessly, the retransmission of a refused request was often handled when its own turn came: the
+    /// phone got a 503 and then a 200 (or a 401) for one transaction, ignored the second, and Lantern kept a subscription the
+    /// phone never learned of, NOTIFYing it until Timer F, while the phone retried (issue 13, avalanche).</remarks>
+    private void RefuseOverloaded(SipTransactionShard shard, SipMessage request, in SipSource source, SipServerKey key)
+    {
+        var destination = ResponseDestination(request, source);
+        var bytes = OverloadedResponse(request);
+        if (SipTransactionContext.IsReliable(destination.Transport))
+        {
+            _ = SendStatelessAsync(bytes, destination);
+            return;
+        }
+
+        var refused = new SipCompletedServerTransaction(shard, _context, key, null, bytes, destination);
+        shard.Servers[key] = refused;
+        refused.SendFirst();
+        if (!refused.IsTerminated)
+        {
+            shard.Refused.Add(refused, _context, _context.Values.T4);
+        }
+    }
+
+    private byte[] OverloadedResponse(SipMessage request)
     {
         var count = Interlocked.Increment(ref _overloaded);
         if ((count & (count - 1)) == 0)
@@ -429,10 +467,9 @@ public sealed partial class SipStack
 
         // Jittered (RFC 5390 §3.2) so that refused senders do not all come back in the same second.
         var retryAfter = _options.RetryAfterSeconds + (_options.RetryAfterJitterSeconds > 0 ? Random.Shared.Next(_options.RetryAfterJitterSeconds + 1) : 0);
-        var bytes = SipMessageBuilder.ResponseTo(request, 503, null, SipIdentifiers.NewTag())
+        return SipMessageBuilder.ResponseTo(request, 503, null, SipIdentifiers.NewTag())
             .AddHeader(SipHeaderId.RetryAfter, retryAfter.ToString(CultureInfo.InvariantCulture))
             .ToArray();
-        _ = SendStatelessAsync(bytes, ResponseDestination(request, source));
     }
 
     private async Task SendStatelessAsync(byte[] bytes, SipDestination destination)

@@ -16,6 +16,7 @@ internal sealed class SipTransactionShard
         Executor = new SerialExecutor(maxQueued, logger);
         TimerJ = new SipLingerQueue<SipCompletedServerTransaction>(this, static tx => tx.Terminate());
         TimerK = new SipLingerQueue<SipClientKey>(this, ExpireCompletedClient);
+        Refused = new SipLingerQueue<SipCompletedServerTransaction>(this, static tx => tx.Terminate());
     }
 
     public SerialExecutor Executor { get; }
@@ -36,6 +37,9 @@ internal sealed class SipTransactionShard
 
     /// <summary>Completed non-INVITE server transactions over UDP, until Timer J.</summary>
     public SipLingerQueue<SipCompletedServerTransaction> TimerJ { get; }
+
+    /// <summary>New requests refused 503 at their turn over UDP, until T4: their retransmissions get the same 503.</summary>
+    public SipLingerQueue<SipCompletedServerTransaction> Refused { get; }
 
     /// <summary>Keys of completed non-INVITE client transactions over UDP, until Timer K.</summary>
     public SipLingerQueue<SipClientKey> TimerK { get; }

@@ -122,6 +122,7 @@ internal static class LanternOptionsChecks
         }
 
         CheckPositive(errors, "sip.overload.maxQueuedPerShard", sip.Overload.MaxQueuedPerShard);
+        CheckPositive(errors, "sip.overload.maxNotifiesInFlight", sip.Overload.MaxNotifiesInFlight);
         CheckPositive(errors, "sip.overload.retryAfterSeconds", sip.Overload.RetryAfterSeconds);
         if (sip.Overload.RetryAfterJitterSeconds < 0)
         {

@@ -24,6 +24,10 @@ public sealed class SipOverloadOptions
     /// <summary>Events waiting per shard, both lanes together; beyond it requests get 503 and responses are dropped.</summary>
     public int MaxQueuedPerShard { get; set; } = 10_000;
 
+    /// <summary>In-dialog NOTIFYs awaiting their answer at once; a fan-out beyond it sends each next one as an answer comes
+    /// (or as one stays unanswered for T1), so the phones' and the proxy's receive buffers are not flooded.</summary>
+    public int MaxNotifiesInFlight { get; set; } = 1000;
+
     /// <summary>Shortest Retry-After on an overload 503, in seconds.</summary>
     public int RetryAfterSeconds { get; set; } = 5;
 

@@ -33,6 +33,12 @@ internal sealed record PhonesSettings
     /// <summary>Least time between two NOTIFYs of one subscription (0: none); the terminating NOTIFY is never delayed.</summary>
     public TimeSpan MinNotifyInterval { get; init; } = TimeSpan.Zero;
 
+    /// <summary>In-dialog NOTIFYs on the wire at once (a fan-out's window); the rest wait for a slot, in order.</summary>
+    public int MaxNotifiesInFlight { get; init; } = 1000;
+
+    /// <summary>A NOTIFY unanswered this long gives its slot to the next waiting one (its receiver is slow or gone).</summary>
+    public TimeSpan NotifySlotHold { get; init; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Start-up unsolicited NOTIFYs are spread over this window.</summary>
     public TimeSpan StartupWindow { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -52,6 +58,7 @@ internal sealed record PhonesSettings
             RegistrationMaxExpires = sip.Registrations.MaxExpires,
             RegistrationDefaultExpires = sip.Registrations.DefaultExpires,
             StartupWindow = TimeSpan.FromSeconds(Math.Max(0, sip.Unsolicited.StartupWindowSeconds)),
+            MaxNotifiesInFlight = sip.Overload.MaxNotifiesInFlight,
         };
     }
 

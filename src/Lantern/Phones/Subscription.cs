@@ -49,6 +49,12 @@ internal sealed class Subscription
     /// <summary>A NOTIFY of this subscription is on the wire; the next waits for its outcome.</summary>
     public bool InFlight { get; set; }
 
+    /// <summary>This subscription's send loop holds one of the notifier's in-flight slots (see <see cref="SubscriptionManager"/>).</summary>
+    public bool HoldsSlot { get; set; }
+
+    /// <summary>Takes the slot back from a NOTIFY still unanswered after the hold time; made at the first NOTIFY and reused.</summary>
+    public ScheduledDeadline? SlotRelease { get; set; }
+
     public bool Terminating { get; set; }
 
     /// <summary>The <c>reason</c> of the terminating NOTIFY; null to omit it.</summary>

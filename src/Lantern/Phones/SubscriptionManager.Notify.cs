@@ -15,10 +15,68 @@ internal sealed partial class SubscriptionManager
             }
 
             sub.InFlight = true;
+            if (!TryTakeSlotLocked(sub))
+            {
+                return;
+            }
         }
 
         Interlocked.Increment(ref _pumpsRunning);
         _ = PumpAsync(sub);
+    }
+
+    /// <summary>Gives <paramref name="sub"/> (whose loop is claimed) one of the in-flight slots, or queues it for the next free one.</summary>
+    /// <remarks>Without a window a change to a mailbox with 100,000 subscribers put 100,000 NOTIFYs on the wire within a second
+    /// or two: the receivers' buffers overflowed, and the retransmissions of the dropped ones, and their answers, cost more
+    /// than the fan-out itself (docs/performance.md, "Fan-out to 100,000").</remarks>
+    private bool TryTakeSlotLocked(Subscription sub)
+    {
+        if (_slotsInUse < _settings.MaxNotifiesInFlight)
+        {
+            _slotsInUse++;
+            sub.HoldsSlot = true;
+            return true;
+        }
+
+        _waitingForSlot.Enqueue(sub);
+        return false;
+    }
+
+    /// <summary>Passes the slot <paramref name="sub"/> holds to the first waiting subscription, which the caller then runs; null
+    /// (and the slot freed) when none waits.</summary>
+    private Subscription? HandOnSlotLocked(Subscription sub)
+    {
+        sub.HoldsSlot = false;
+        if (_waitingForSlot.TryDequeue(out var next))
+        {
+            next.HoldsSlot = true;
+            return next;
+        }
+
+        _slotsInUse--;
+        return null;
+    }
+
+    /// <summary>A NOTIFY is still unanswered after the hold time: its slot goes to the next waiting subscription, so a few
+    /// dead phones (each unanswered until Timer F, 32 s) cannot stall a fan-out. Its loop asks for a slot again when it ends.</summary>
+    private void OnSlotOverdue(Subscription sub)
+    {
+        Subscription? next;
+        lock (_gate)
+        {
+            if (!sub.HoldsSlot || _stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            next = HandOnSlotLocked(sub);
+        }
+
+        if (next is not null)
+        {
+            Interlocked.Increment(ref _pumpsRunning);
+            _ = PumpAsync(next);
+        }
     }
 
     private void RaiseCoverageEnded()
@@ -40,57 +98,71 @@ internal sealed partial class SubscriptionManager
         }
     }
 
-    private async Task PumpAsync(Subscription sub)
+    /// <summary>Sends the NOTIFYs of <paramref name="first"/>, which holds a slot, then of each subscription the slot passes to.</summary>
+    private async Task PumpAsync(Subscription first)
     {
+        var sub = first;
         try
         {
-            NotifyJob job;
-            lock (_gate)
+            while (sub is not null)
             {
-                if (!TryBeginLocked(sub, out job))
+                try
                 {
-                    sub.InFlight = false;
-                    return;
-                }
-            }
+                    NotifyJob job;
+                    var more = true;
+                    lock (_gate)
+                    {
+                        if (!TryBeginLocked(sub, out job))
+                        {
+                            sub.InFlight = false;
+                            more = false;
+                        }
+                    }
 
-            while (true)
-            {
-                // Read the state after taking the job: whatever changed before this line is in this NOTIFY.
-                var snapshot = _snapshots.Get(job.Part, sub.Target.OmitUrgent);
-                // No cancellation token: registering one per NOTIFY cost a promise and a registration under the token's lock each,
-                // visible in fan-out profiles. A NOTIFY in flight at stop ends when the stack stops (or at Timer F); its outcome
-                // is then dropped, as stopping is not a removal and the store must not see it.
-                var outcome = await _sender.SendInDialogAsync(job.Dialog, job.CSeq, job.State, snapshot, CancellationToken.None);
-                NotifyOutcome.Complete(job.Waiters, outcome);
-                if (_stopping.IsCancellationRequested)
+                    while (more)
+                    {
+                        // Read the state after taking the job: whatever changed before this line is in this NOTIFY.
+                        var snapshot = _snapshots.Get(job.Part, sub.Target.OmitUrgent);
+                        _deadlines.Set(sub.SlotRelease ??= new ScheduledDeadline(_onSlotOverdue, sub), _time.GetUtcNow() + _settings.NotifySlotHold);
+                        // No cancellation token: registering one per NOTIFY cost a promise and a registration under the token's lock each,
+                        // visible in fan-out profiles. A NOTIFY in flight at stop ends when the stack stops (or at Timer F); its outcome
+                        // is then dropped, as stopping is not a removal and the store must not see it.
+                        var outcome = await _sender.SendInDialogAsync(job.Dialog, job.CSeq, job.State, snapshot, CancellationToken.None);
+                        _deadlines.Cancel(sub.SlotRelease);
+                        NotifyOutcome.Complete(job.Waiters, outcome);
+                        if (_stopping.IsCancellationRequested)
+                        {
+                            lock (_gate)
+                            {
+                                sub.InFlight = false;
+                            }
+
+                            return;
+                        }
+
+                        more = Apply(sub, outcome, snapshot, job.Final, out job);
+                    }
+                }
+#pragma warning disable CA1031 // The loop runs detached: a bug in a sender must end this subscription, not the process.
+                catch (Exception ex)
+#pragma warning restore CA1031
                 {
+                    PhonesLog.NotifyLoopFailed(_logger, sub.Dialog.CallId, ex);
                     lock (_gate)
                     {
                         sub.InFlight = false;
+                        RemoveLocked(sub);
                     }
 
-                    return;
+                    RaiseCoverageEnded();
                 }
 
-                if (!Apply(sub, outcome, snapshot, job.Final, out job))
+                lock (_gate)
                 {
-                    return;
+                    // A loop whose slot was taken after the hold time has nothing to pass on.
+                    sub = sub.HoldsSlot ? HandOnSlotLocked(sub) : null;
                 }
             }
-        }
-#pragma warning disable CA1031 // The loop runs detached: a bug in a sender must end this subscription, not the process.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            PhonesLog.NotifyLoopFailed(_logger, sub.Dialog.CallId, ex);
-            lock (_gate)
-            {
-                sub.InFlight = false;
-                RemoveLocked(sub);
-            }
-
-            RaiseCoverageEnded();
         }
         finally
         {
@@ -146,6 +218,10 @@ internal sealed partial class SubscriptionManager
             {
                 sub.InFlight = false;
                 RemoveLocked(sub);
+            }
+            else if (!sub.HoldsSlot && (sub.Terminating || sub.AnyDirty()) && !TryTakeSlotLocked(sub))
+            {
+                // Its slot went to another while this NOTIFY was overdue, and none is free: it waits in line, still claimed.
             }
             else
             {

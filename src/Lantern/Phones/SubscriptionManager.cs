@@ -34,8 +34,11 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
     private List<(string Endpoint, MailboxId Mailbox)>? _coverageEnded;
     private string? _lastActiveState;
     private long _lastActiveRemaining;
+    private readonly Queue<Subscription> _waitingForSlot = new();
+    private readonly Action<object?> _onSlotOverdue;
     private long _nextId;
     private int _pumpsRunning;
+    private int _slotsInUse;
 
     public SubscriptionManager(
         IMwiNotifySender sender,
@@ -55,6 +58,7 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
         _logger = logger;
         _deadlines = new DeadlineScheduler(time);
         _onExpiryDue = s => OnExpiryDue((Subscription)s!);
+        _onSlotOverdue = s => OnSlotOverdue((Subscription)s!);
         _serializeRecord = SerializeRecord;
         _snapshots = new MwiSnapshotCache(settings.Domain, mailboxes);
     }
@@ -82,6 +86,18 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
 
     /// <summary>NOTIFY send loops currently running (one at most per subscription).</summary>
     public int NotifiesInFlight => Volatile.Read(ref _pumpsRunning);
+
+    /// <summary>Subscriptions with a NOTIFY to send that wait for one of the in-flight slots.</summary>
+    public int NotifiesWaiting
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _waitingForSlot.Count;
+            }
+        }
+    }
 
     /// <summary>Deadlines queued in the manager's scheduler (expiries, deferred NOTIFYs): one per live subscription at most, in steady state.</summary>
     internal int ScheduledDeadlines => _deadlines.Count;
@@ -283,7 +299,10 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
                 if (sub.Activated && !sub.InFlight && !sub.Ended)
                 {
                     sub.InFlight = true;
-                    (kicks ??= []).Add(sub);
+                    if (TryTakeSlotLocked(sub))
+                    {
+                        (kicks ??= []).Add(sub);
+                    }
                 }
             }
         }

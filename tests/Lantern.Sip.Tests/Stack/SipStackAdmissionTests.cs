@@ -49,6 +49,49 @@ public sealed class SipStackAdmissionTests
     }
 
     [Fact]
+    public void RefusedRequest_RetransmittedAfterThe503_GetsThe503Again_NotHandled()
+    {
+        using var h = new SipStackHarness(new SipStackOptions { Shards = 1, MaxQueueDelay = TimeSpan.FromMilliseconds(100) });
+        var handler = new BusyHandler(h, first: "a", during: [NewSubscribe("b", "z9hG4bKb")], hold: TimeSpan.FromMilliseconds(150));
+        h.Stack.RegisterHandler(SipMethod.Subscribe, handler);
+        h.Receive(NewSubscribe("a", "z9hG4bKa"));
+        var first = Assert.Single(Responses(h), r => r.CallId == "b");
+        Assert.Equal(503, first.Status);
+
+        // The phone's retransmission was on its way when the 503 left: a phone's transaction is over with the 503, so a
+        // 200 (and a subscription the phone never learns of) would be wrong; it gets the same 503.
+        h.Receive(NewSubscribe("b", "z9hG4bKb"));
+        var answers = Responses(h).FindAll(r => r.CallId == "b");
+        Assert.Equal(2, answers.Count);
+        Assert.All(answers, r => Assert.Equal((503, first.RetryAfter), (r.Status, r.RetryAfter)));
+        Assert.Equal(["a"], handler.Handled);
+
+        // Kept for T4 only: a request with that key after it is handled as new.
+        h.Time.Advance(TimeSpan.FromSeconds(6));
+        h.Receive(NewSubscribe("b", "z9hG4bKb"));
+        Assert.Equal(["a", "b"], handler.Handled);
+        Assert.Equal(200, Responses(h).FindAll(r => r.CallId == "b")[^1].Status);
+    }
+
+    [Fact]
+    public void RequestAnsweringOurChallenge_NotRefusedForDelay_UnlikeItsFirstAttempt()
+    {
+        using var h = new SipStackHarness(new SipStackOptions { Shards = 1, MaxQueueDelay = TimeSpan.FromMilliseconds(100) });
+        const string credentials = "Authorization: Digest username=\"1000\", realm=\"pbx.example.com\", nonce=\"n\", uri=\"sip:pbx.example.com\", response=\"0\"\r\n";
+        var handler = new BusyHandler(h, "a",
+            [SipStackHarness.Request("REGISTER", branch: "z9hG4bKb", callId: "b"),
+             SipStackHarness.Request("REGISTER", branch: "z9hG4bKc", callId: "c", cseq: 2, extra: credentials)],
+            TimeSpan.FromMilliseconds(300));
+        h.Stack.RegisterHandler(SipMethod.Subscribe, handler);
+        h.Stack.RegisterHandler(SipMethod.Register, handler);
+        h.Receive(NewSubscribe("a", "z9hG4bKa"));
+        // Both waited 300 ms behind a; the first attempt (no credentials) is refused, the answer to a challenge is served.
+        Assert.Equal(503, Assert.Single(Responses(h), r => r.CallId == "b").Status);
+        Assert.Equal(200, Assert.Single(Responses(h), r => r.CallId == "c").Status);
+        Assert.Equal(["a", "c"], handler.Handled);
+    }
+
+    [Fact]
     public void Refused503_RetryAfterIsJitteredWithinConfiguredRange()
     {
         using var h = new SipStackHarness(new SipStackOptions
