@@ -84,16 +84,21 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     /// <param name="onlyIfOwned">Bookkeeping of this node (see <see cref="RecordWrite.OnlyIfOwned"/>) rather than a phone's
     /// request, which makes this node the record's owner.</param>
     public void Put(string kind, string key, string payload, DateTimeOffset? expiresAt, bool onlyIfOwned = false) =>
-        Enqueue(kind, key, new PendingWrite(payload, null, null, expiresAt, onlyIfOwned, ClaimOf(onlyIfOwned), null));
+        Enqueue(kind, key, new PendingWrite(payload, null, null, expiresAt, onlyIfOwned, ClaimOf(onlyIfOwned), null, false, null));
 
     /// <summary>A put whose payload is made when the batch is written, from the newest state of <paramref name="state"/>: under a
     /// subscription storm payloads made up front (about 1 KiB each) would wait long enough to reach gen2 and stay there as garbage.</summary>
-    public void Put(string kind, string key, object state, Func<object, string> serialize, DateTimeOffset? expiresAt, bool onlyIfOwned = false) =>
-        Enqueue(kind, key, new PendingWrite(null, state, serialize, expiresAt, onlyIfOwned, ClaimOf(onlyIfOwned), null));
+    /// <param name="stored">Called with <paramref name="state"/> once a batch carrying this put (or a later one of the same
+    /// record) has committed, after the batch's serialization and before its waiters go on.</param>
+    public void Put(string kind, string key, object state, Func<object, string> serialize, DateTimeOffset? expiresAt, bool onlyIfOwned = false, Action<object>? stored = null) =>
+        Enqueue(kind, key, new PendingWrite(null, state, serialize, expiresAt, onlyIfOwned, ClaimOf(onlyIfOwned), null, false, stored));
 
     /// <summary>Deletes a record this node ended (unsubscribe, un-REGISTER, expiry): in cluster mode wherever it is owned now,
     /// unless another node claimed it since for a newer request of the phone (decision 0041).</summary>
-    public void Delete(string kind, string key) => Enqueue(kind, key, new PendingWrite(null, null, null, null, false, 0, null));
+    /// <param name="unconditional">The phone's own unsubscribe: the record goes whoever owns it and whatever its claim, since no
+    /// later request can re-establish the dialog (decision 0042); a later delete of the record keeps this one.</param>
+    public void Delete(string kind, string key, bool unconditional = false) =>
+        Enqueue(kind, key, new PendingWrite(null, null, null, null, false, 0, null, unconditional, null));
 
     /// <summary>True while the last write queued (or being committed) for a record is a delete: the record read back from the
     /// store is then already ended here (an unsubscribe answered before its delete is stored).</summary>
@@ -129,7 +134,12 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
             }
 
             _pending.Remove(k);
-            _claims.Remove(k);
+            if (!_inFlight.ContainsKey(k))
+            {
+                // A write being committed may still land (a lost reply): what it claims must stay known should the record
+                // come back here (decision 0042).
+                _claims.Remove(k);
+            }
         }
     }
 
@@ -206,7 +216,10 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(record);
         lock (_gate)
         {
-            _claims[(record.Kind, record.Key)] = new KnownClaims(record.Claim, null);
+            // Added to what is known, never replacing it: a read can be older than this node's own put or claim of the record
+            // (a reload racing a dialog move), and a delete that knew only the older claim would remove nothing (decision 0042).
+            var k = (record.Kind, record.Key);
+            _claims[k] = _claims.TryGetValue(k, out var known) ? known.With(record.Claim) : new KnownClaims(record.Claim, null);
         }
     }
 
@@ -236,6 +249,11 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
                     _pendingSince = 0;
                 }
 
+                return;
+            }
+
+            if (write.IsDelete && _pending.TryGetValue(k, out var ending) && ending.Unconditional)
+            {
                 return;
             }
 
@@ -321,6 +339,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
                 OnlyIfOwned = w.OnlyIfOwned,
                 Claim = w.Claim,
                 Claims = w.Claims,
+                Unconditional = w.Unconditional,
             };
             if (write.Json is { Length: > StoredRecord.MaxJsonLength })
             {
@@ -333,6 +352,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         }
 
         var ok = false;
+        List<PendingWrite>? stored = null;
         using var slow = _time.CreateTimer(ReleaseSlowWaiters, done, WaitLimit, Timeout.InfiniteTimeSpan);
         try
         {
@@ -358,6 +378,11 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
                 {
                     if (ok)
                     {
+                        if (w.Stored is not null)
+                        {
+                            (stored ??= []).Add(w);
+                        }
+
                         if (w.IsDelete)
                         {
                             _claims.Remove(k);
@@ -384,6 +409,11 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
                 _inFlight.Clear();
                 _inFlightCommit = null;
             }
+        }
+
+        foreach (var w in stored ?? [])
+        {
+            w.Stored!(w.State!);
         }
 
         return (ok, done);
@@ -438,7 +468,15 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     }
 
     private readonly record struct PendingWrite(
-        string? Payload, object? State, Func<object, string>? Serialize, DateTimeOffset? ExpiresAt, bool OnlyIfOwned, long Claim, long[]? Claims)
+        string? Payload,
+        object? State,
+        Func<object, string>? Serialize,
+        DateTimeOffset? ExpiresAt,
+        bool OnlyIfOwned,
+        long Claim,
+        long[]? Claims,
+        bool Unconditional,
+        Action<object>? Stored)
     {
         public bool IsDelete => Payload is null && Serialize is null;
     }
