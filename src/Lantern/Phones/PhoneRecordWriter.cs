@@ -20,6 +20,8 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     private readonly TimeProvider _time;
     private Dictionary<(string Kind, string Key), PendingWrite> _pending = [];
     private Dictionary<(string Kind, string Key), PendingWrite> _inFlight = [];
+    // Keys let go of (Forget) while a put of theirs was being committed: not queued again should that commit fail.
+    private readonly HashSet<(string Kind, string Key)> _forgottenInFlight = [];
     private long _pendingSince;
     private long _inFlightSince;
     private bool _failing;
@@ -134,7 +136,15 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
             }
 
             _pending.Remove(k);
-            if (!_inFlight.ContainsKey(k))
+            if (_inFlight.TryGetValue(k, out var flying))
+            {
+                if (!flying.IsDelete)
+                {
+                    // Retried after a failure, that put would make this node the owner again behind the new owner's back.
+                    _forgottenInFlight.Add(k);
+                }
+            }
+            else
             {
                 // A write being committed may still land (a lost reply): what it claims must stay known should the record
                 // come back here (decision 0042).
@@ -392,11 +402,13 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
                             _claims[k] = new KnownClaims(w.Claim, null);
                         }
                     }
-                    else
+                    else if (!_forgottenInFlight.Contains(k))
                     {
                         _pending.TryAdd(k, w);
                     }
                 }
+
+                _forgottenInFlight.Clear();
 
                 _failing = !ok;
                 if (!ok && _pending.Count > 0)

@@ -56,6 +56,29 @@ public sealed class PhoneRecordWriterTests
     }
 
     [Fact]
+    public async Task Forget_WhileItsPutIsCommitted_FailedPutIsNotRetried()
+    {
+        // A fenced node let go of a dialog whose put was on the wire when the database went away: retried, the put made
+        // the node the record's owner again while the survivor that took the dialog over kept notifying it.
+        var store = new InMemoryRecordStore
+        {
+            Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously),
+            FailNextBatch = new InvalidOperationException("connection lost"),
+        };
+        await using var writer = new PhoneRecordWriter(store, NullLogger.Instance);
+        writer.Put("k", "a", "{}", null);
+        var flushing = writer.FlushAsync(CancellationToken.None);
+        await store.BatchStarted.Task;
+
+        writer.Forget("k", "a");
+        store.Gate.SetResult();
+        await flushing;
+
+        Assert.Equal(0, writer.Pending);
+        Assert.Equal(0, store.CountOf("k"));
+    }
+
+    [Fact]
     public async Task UnconditionalDelete_KeptOverALaterDeleteOfTheRecord()
     {
         var store = new InMemoryRecordStore();
