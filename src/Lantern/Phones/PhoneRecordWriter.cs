@@ -90,9 +90,10 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
 
     /// <summary>A put whose payload is made when the batch is written, from the newest state of <paramref name="state"/>: under a
     /// subscription storm payloads made up front (about 1 KiB each) would wait long enough to reach gen2 and stay there as garbage.</summary>
-    /// <param name="stored">Called with <paramref name="state"/> once a batch carrying this put (or a later one of the same
-    /// record) has committed, after the batch's serialization and before its waiters go on.</param>
-    public void Put(string kind, string key, object state, Func<object, string> serialize, DateTimeOffset? expiresAt, bool onlyIfOwned = false, Action<object>? stored = null) =>
+    /// <param name="stored">Called with <paramref name="state"/> once a batch carrying this put has committed, before its
+    /// waiters go on, and whether it changed the record (a put <paramref name="onlyIfOwned"/> does not when another node owns
+    /// the record now or it is gone).</param>
+    public void Put(string kind, string key, object state, Func<object, string> serialize, DateTimeOffset? expiresAt, bool onlyIfOwned = false, Action<object, bool>? stored = null) =>
         Enqueue(kind, key, new PendingWrite(null, state, serialize, expiresAt, onlyIfOwned, ClaimOf(onlyIfOwned), null, false, stored));
 
     /// <summary>Deletes a record this node ended (unsubscribe, un-REGISTER, expiry): in cluster mode wherever it is owned now,
@@ -342,6 +343,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
 
         // Outside the lock, so SIP threads queueing writes never wait for serialization; _inFlight changes only here.
         var batch = new List<RecordWrite>(_inFlight.Count);
+        List<(PendingWrite Write, int Index)>? stored = null;
         foreach (var (k, w) in _inFlight)
         {
             var write = new RecordWrite(k.Kind, k.Key, w.IsDelete ? null : w.Payload ?? w.Serialize!(w.State!), w.ExpiresAt)
@@ -358,15 +360,20 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
                 continue;
             }
 
+            if (w.Stored is not null)
+            {
+                (stored ??= []).Add((w, batch.Count));
+            }
+
             batch.Add(write);
         }
 
         var ok = false;
-        List<PendingWrite>? stored = null;
+        var applied = new bool[batch.Count];
         using var slow = _time.CreateTimer(ReleaseSlowWaiters, done, WaitLimit, Timeout.InfiniteTimeSpan);
         try
         {
-            await _store.WriteBatchAsync(batch, cancellationToken);
+            await _store.WriteBatchAsync(batch, applied, cancellationToken);
             ok = true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -388,11 +395,6 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
                 {
                     if (ok)
                     {
-                        if (w.Stored is not null)
-                        {
-                            (stored ??= []).Add(w);
-                        }
-
                         if (w.IsDelete)
                         {
                             _claims.Remove(k);
@@ -423,9 +425,12 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
             }
         }
 
-        foreach (var w in stored ?? [])
+        if (ok)
         {
-            w.Stored!(w.State!);
+            foreach (var (w, i) in stored ?? [])
+            {
+                w.Stored!(w.State!, applied[i]);
+            }
         }
 
         return (ok, done);
@@ -488,7 +493,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         long Claim,
         long[]? Claims,
         bool Unconditional,
-        Action<object>? Stored)
+        Action<object, bool>? Stored)
     {
         public bool IsDelete => Payload is null && Serialize is null;
     }

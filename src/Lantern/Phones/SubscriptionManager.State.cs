@@ -217,20 +217,38 @@ internal sealed partial class SubscriptionManager
         _writer.Put(RecordKind, sub.Key, sub, _serializeRecord, sub.ExpiresAt, onlyIfOwned: !claim, _onRecordStored);
     }
 
-    /// <summary>A batch with the subscription's record committed: NOTIFYs may go up to the reservation it carried.</summary>
-    private void OnRecordStored(Subscription sub)
+    /// <summary>A batch with the subscription's record committed: NOTIFYs may go up to the reservation it carried. A
+    /// reservation that changed nothing found the record gone or another node's (an unsubscribe answered elsewhere, a move
+    /// this node has not heard of yet, e.g. read back just before): the dialog is not this node's to notify.</summary>
+    private void OnRecordStored(Subscription sub, bool applied)
     {
         lock (_gate)
         {
-            if (sub.CSeqWriting <= sub.CSeqStored)
+            if (!applied)
+            {
+                if (!sub.Terminating)
+                {
+                    RemoveLocked(sub, released: true);
+                }
+            }
+            else if (sub.CSeqWriting > sub.CSeqStored)
+            {
+                sub.CSeqStored = sub.CSeqWriting;
+            }
+            else
             {
                 return;
             }
-
-            sub.CSeqStored = sub.CSeqWriting;
         }
 
-        Kick(sub);
+        if (applied)
+        {
+            Kick(sub);
+        }
+        else
+        {
+            PhonesLog.SubscriptionReleased(_logger, sub.Key);
+        }
     }
 
     /// <summary>The stored form of a subscription, made by the writer when it writes: a snapshot under the lock, the JSON outside it.</summary>

@@ -28,7 +28,7 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
     private readonly SubscriptionStrings _strings = new();
     private readonly Action<object?> _onExpiryDue;
     private readonly Func<object, string> _serializeRecord;
-    private readonly Action<object> _onRecordStored;
+    private readonly Action<object, bool> _onRecordStored;
     private readonly List<Subscription> _restored = [];
     private readonly List<Subscription> _restoredRemoved = [];
     private readonly MwiSnapshotCache _snapshots;
@@ -57,7 +57,7 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
         _deadlines = new DeadlineScheduler(time);
         _onExpiryDue = s => OnExpiryDue((Subscription)s!);
         _serializeRecord = SerializeRecord;
-        _onRecordStored = s => OnRecordStored((Subscription)s);
+        _onRecordStored = (s, applied) => OnRecordStored((Subscription)s, applied);
         _snapshots = new MwiSnapshotCache(settings.Domain, mailboxes);
     }
 

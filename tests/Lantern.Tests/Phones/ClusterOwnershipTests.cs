@@ -376,6 +376,30 @@ public sealed class ClusterOwnershipTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task Adopted_RecordReadJustBeforeItWasDeleted_ReservationChangesNothing_DialogDroppedWithoutANotify()
+    {
+        // A fenced node's reload (or a takeover) read the record, then the phone's unsubscribe answered on another node
+        // deleted it, and the notification reached this node before the dialog was back in memory: the adoption must not
+        // notify the unsubscribed phone.
+        var a = await StartAsync("a");
+        var sub = await SubscribeAsync(a);
+        var read = await ((IRecordStore)a.Ownership).LoadAllAsync(SubscriptionManager.RecordKind, CancellationToken.None);
+        Assert.Equal(1, a.Service.Subscriptions.ReleaseAllExcept(null));
+        await using (var connection = new NpgsqlConnection(ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("DELETE FROM records", connection);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        Assert.Equal(1, a.Service.Subscriptions.Adopt(read, a.Service.Directory, notify: true));
+        await a.Service.FlushAsync(CancellationToken.None);
+        await WaitForAsync(a.Sender, _ => a.Service.Subscriptions.Count == 0, "A dropped the dialog whose record is gone");
+        Assert.DoesNotContain(a.Sender.Sent, n => n.Dialog?.Key == sub.Key && n.CSeq > 50);
+        Assert.Empty(await OwnedAsync("a"));
+    }
+
+    [StoreFact]
     public async Task StaleDelete_RecordClaimedOnAnotherNodeSince_IsNotDeleted_ItsOwnClaimIs()
     {
         var lease = TimeSpan.FromMilliseconds(300);

@@ -64,7 +64,10 @@ internal sealed class PostgresRecordStore : IRecordStore, IRecordOwnership
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
     }
 
-    public async ValueTask WriteBatchAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken)
+    public ValueTask WriteBatchAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken) =>
+        WriteBatchAsync(writes, null, cancellationToken);
+
+    public async ValueTask WriteBatchAsync(IReadOnlyList<RecordWrite> writes, bool[]? applied, CancellationToken cancellationToken)
     {
         if (!RecordWrite.ValidateBatch(writes))
         {
@@ -106,6 +109,14 @@ internal sealed class PostgresRecordStore : IRecordStore, IRecordOwnership
         }
 
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        if (applied is not null)
+        {
+            for (var i = 0; i < writes.Count; i++)
+            {
+                applied[i] = writes[i].Json is null || !writes[i].OnlyIfOwned || batch.BatchCommands[i].RecordsAffected > 0;
+            }
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
