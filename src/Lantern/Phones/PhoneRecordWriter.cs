@@ -20,6 +20,8 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     private readonly TimeProvider _time;
     private Dictionary<(string Kind, string Key), PendingWrite> _pending = [];
     private Dictionary<(string Kind, string Key), PendingWrite> _inFlight = [];
+    // Keys let go of (Forget) while a put of theirs was being committed: not queued again should that commit fail.
+    private readonly HashSet<(string Kind, string Key)> _forgottenInFlight = [];
     private long _pendingSince;
     private long _inFlightSince;
     private bool _failing;
@@ -84,16 +86,22 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     /// <param name="onlyIfOwned">Bookkeeping of this node (see <see cref="RecordWrite.OnlyIfOwned"/>) rather than a phone's
     /// request, which makes this node the record's owner.</param>
     public void Put(string kind, string key, string payload, DateTimeOffset? expiresAt, bool onlyIfOwned = false) =>
-        Enqueue(kind, key, new PendingWrite(payload, null, null, expiresAt, onlyIfOwned, ClaimOf(onlyIfOwned), null));
+        Enqueue(kind, key, new PendingWrite(payload, null, null, expiresAt, onlyIfOwned, ClaimOf(onlyIfOwned), null, false, null));
 
     /// <summary>A put whose payload is made when the batch is written, from the newest state of <paramref name="state"/>: under a
     /// subscription storm payloads made up front (about 1 KiB each) would wait long enough to reach gen2 and stay there as garbage.</summary>
-    public void Put(string kind, string key, object state, Func<object, string> serialize, DateTimeOffset? expiresAt, bool onlyIfOwned = false) =>
-        Enqueue(kind, key, new PendingWrite(null, state, serialize, expiresAt, onlyIfOwned, ClaimOf(onlyIfOwned), null));
+    /// <param name="stored">Called with <paramref name="state"/> once a batch carrying this put has committed, before its
+    /// waiters go on, and whether it changed the record (a put <paramref name="onlyIfOwned"/> does not when another node owns
+    /// the record now or it is gone).</param>
+    public void Put(string kind, string key, object state, Func<object, string> serialize, DateTimeOffset? expiresAt, bool onlyIfOwned = false, Action<object, bool>? stored = null) =>
+        Enqueue(kind, key, new PendingWrite(null, state, serialize, expiresAt, onlyIfOwned, ClaimOf(onlyIfOwned), null, false, stored));
 
     /// <summary>Deletes a record this node ended (unsubscribe, un-REGISTER, expiry): in cluster mode wherever it is owned now,
     /// unless another node claimed it since for a newer request of the phone (decision 0041).</summary>
-    public void Delete(string kind, string key) => Enqueue(kind, key, new PendingWrite(null, null, null, null, false, 0, null));
+    /// <param name="unconditional">The phone's own unsubscribe: the record goes whoever owns it and whatever its claim, since no
+    /// later request can re-establish the dialog (decision 0042); a later delete of the record keeps this one.</param>
+    public void Delete(string kind, string key, bool unconditional = false) =>
+        Enqueue(kind, key, new PendingWrite(null, null, null, null, false, 0, null, unconditional, null));
 
     /// <summary>True while the last write queued (or being committed) for a record is a delete: the record read back from the
     /// store is then already ended here (an unsubscribe answered before its delete is stored).</summary>
@@ -129,7 +137,20 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
             }
 
             _pending.Remove(k);
-            _claims.Remove(k);
+            if (_inFlight.TryGetValue(k, out var flying))
+            {
+                if (!flying.IsDelete)
+                {
+                    // Retried after a failure, that put would make this node the owner again behind the new owner's back.
+                    _forgottenInFlight.Add(k);
+                }
+            }
+            else
+            {
+                // A write being committed may still land (a lost reply): what it claims must stay known should the record
+                // come back here (decision 0042).
+                _claims.Remove(k);
+            }
         }
     }
 
@@ -206,7 +227,10 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(record);
         lock (_gate)
         {
-            _claims[(record.Kind, record.Key)] = new KnownClaims(record.Claim, null);
+            // Added to what is known, never replacing it: a read can be older than this node's own put or claim of the record
+            // (a reload racing a dialog move), and a delete that knew only the older claim would remove nothing (decision 0042).
+            var k = (record.Kind, record.Key);
+            _claims[k] = _claims.TryGetValue(k, out var known) ? known.With(record.Claim) : new KnownClaims(record.Claim, null);
         }
     }
 
@@ -236,6 +260,11 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
                     _pendingSince = 0;
                 }
 
+                return;
+            }
+
+            if (write.IsDelete && _pending.TryGetValue(k, out var ending) && ending.Unconditional)
+            {
                 return;
             }
 
@@ -314,6 +343,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
 
         // Outside the lock, so SIP threads queueing writes never wait for serialization; _inFlight changes only here.
         var batch = new List<RecordWrite>(_inFlight.Count);
+        List<(PendingWrite Write, int Index)>? stored = null;
         foreach (var (k, w) in _inFlight)
         {
             var write = new RecordWrite(k.Kind, k.Key, w.IsDelete ? null : w.Payload ?? w.Serialize!(w.State!), w.ExpiresAt)
@@ -321,6 +351,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
                 OnlyIfOwned = w.OnlyIfOwned,
                 Claim = w.Claim,
                 Claims = w.Claims,
+                Unconditional = w.Unconditional,
             };
             if (write.Json is { Length: > StoredRecord.MaxJsonLength })
             {
@@ -329,14 +360,20 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
                 continue;
             }
 
+            if (w.Stored is not null)
+            {
+                (stored ??= []).Add((w, batch.Count));
+            }
+
             batch.Add(write);
         }
 
         var ok = false;
+        var applied = new bool[batch.Count];
         using var slow = _time.CreateTimer(ReleaseSlowWaiters, done, WaitLimit, Timeout.InfiniteTimeSpan);
         try
         {
-            await _store.WriteBatchAsync(batch, cancellationToken);
+            await _store.WriteBatchAsync(batch, applied, cancellationToken);
             ok = true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -367,11 +404,13 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
                             _claims[k] = new KnownClaims(w.Claim, null);
                         }
                     }
-                    else
+                    else if (!_forgottenInFlight.Contains(k))
                     {
                         _pending.TryAdd(k, w);
                     }
                 }
+
+                _forgottenInFlight.Clear();
 
                 _failing = !ok;
                 if (!ok && _pending.Count > 0)
@@ -383,6 +422,14 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
                 _inFlightSince = 0;
                 _inFlight.Clear();
                 _inFlightCommit = null;
+            }
+        }
+
+        if (ok)
+        {
+            foreach (var (w, i) in stored ?? [])
+            {
+                w.Stored!(w.State!, applied[i]);
             }
         }
 
@@ -438,7 +485,15 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     }
 
     private readonly record struct PendingWrite(
-        string? Payload, object? State, Func<object, string>? Serialize, DateTimeOffset? ExpiresAt, bool OnlyIfOwned, long Claim, long[]? Claims)
+        string? Payload,
+        object? State,
+        Func<object, string>? Serialize,
+        DateTimeOffset? ExpiresAt,
+        bool OnlyIfOwned,
+        long Claim,
+        long[]? Claims,
+        bool Unconditional,
+        Action<object, bool>? Stored)
     {
         public bool IsDelete => Payload is null && Serialize is null;
     }

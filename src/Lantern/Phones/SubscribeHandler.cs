@@ -136,7 +136,22 @@ internal sealed class SubscribeHandler : ISipRequestHandler
         }
 
         var refreshed = _phones.Subscriptions.Refresh(tx.Request.CallId, toTag, fromTag, expires, contact, tx.ResponseDestination);
-        return Answer(tx, refreshed);
+        return refreshed is { Status: SubscribeStatus.Accepted, Expires: 0 } ? AnswerUnsubscribeAsync(tx, refreshed) : Answer(tx, refreshed);
+    }
+
+    /// <summary>An unsubscribe is answered once its delete is stored: a <c>200</c> then means no node will notify the dialog
+    /// again, even when this one dies at once (decision 0042). When the store cannot take it, <c>503</c>; the final NOTIFY
+    /// still goes out (the subscription has ended here) and the delete is tried again.</summary>
+    private async ValueTask AnswerUnsubscribeAsync(SipServerTransaction tx, SubscribeDecision decision)
+    {
+        if (await _phones.WhenStored())
+        {
+            Accept(tx, decision);
+            return;
+        }
+
+        PhonesResponses.StoreUnavailable(tx, SubscriptionStoreUnavailable);
+        _phones.Subscriptions.Activate(decision.Subscription!);
     }
 
     /// <summary>A refresh or unsubscribe for a dialog another node owns (or owned: it died) is taken here instead of 481, the
@@ -198,7 +213,7 @@ internal sealed class SubscribeHandler : ISipRequestHandler
         {
             case SubscribeStatus.Accepted:
                 // The 200 promises the phone its lamp will be kept right, across a crash too: answer once the subscription
-                // is stored. An unsubscribe is answered at once; losing its delete costs one NOTIFY answered 481.
+                // is stored. A fetch (Expires 0 creating no dialog) stores nothing and is answered at once.
                 var stored = decision.Expires > 0 ? _phones.WhenStored() : Task.FromResult(true);
                 return PhonesResponses.AnswerWhenStored(stored, tx, SubscriptionStoreUnavailable, (Handler: this, tx, decision), static s => s.Handler.Accept(s.tx, s.decision));
             case SubscribeStatus.IntervalTooBrief:

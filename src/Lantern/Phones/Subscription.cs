@@ -40,6 +40,13 @@ internal sealed class Subscription
     /// <summary>CSeq up to which the stored record is valid: a restart continues above it.</summary>
     public long CSeqReserved { get; set; }
 
+    /// <summary>The reservation known committed: no NOTIFY goes out above it, so a node adopting the dialog after this one
+    /// died or was fenced never reuses a CSeq the phone has seen (decision 0042).</summary>
+    public long CSeqStored { get; set; }
+
+    /// <summary>The reservation in the record the writer last serialized, committed when its batch is.</summary>
+    public long CSeqWriting { get; set; }
+
     /// <summary>Parts whose state changed since their last NOTIFY.</summary>
     public bool[] Dirty { get; }
 

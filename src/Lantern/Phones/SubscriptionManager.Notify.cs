@@ -173,6 +173,15 @@ internal sealed partial class SubscriptionManager
     /// <summary>Takes the next NOTIFY of a subscription whose loop runs: CSeq, state header, and the part to report.</summary>
     private bool TryBeginLocked(Subscription sub, out NotifyJob job)
     {
+        if (_writer is not null && !sub.Terminating && sub.CSeq >= sub.CSeqStored)
+        {
+            // Quiet until a reservation above the next CSeq is committed (OnRecordStored kicks it then): an adopted dialog
+            // whose new reservation is not stored yet, or a store lagging 50 NOTIFYs behind. The final NOTIFY is not held:
+            // the record's delete follows it.
+            job = default;
+            return false;
+        }
+
         if (!TryTakeJobLocked(sub, out var part, out var final))
         {
             job = default;

@@ -63,6 +63,7 @@ internal sealed partial class SubscriptionManager
         var sub = new Subscription(++_nextId, _strings.Share(dialog), target, stored.BoundKey, stored.CreatedAt)
         {
             CSeq = stored.CSeq,
+            CSeqStored = stored.CSeq,
         };
         AddLocked(sub);
         sub.MarkAllDirty();

@@ -168,6 +168,9 @@ internal sealed partial class SubscriptionManager
         {
             sub.ExpiresAt = now;
             BeginTerminationLocked(sub, null);
+            // The phone's unsubscribe: the handler answers once this delete is stored, and it ends the dialog wherever it is
+            // owned now, so no node notifies it again (decision 0042).
+            _writer?.Delete(RecordKind, sub.Key, unconditional: true);
         }
         else
         {
@@ -211,7 +214,41 @@ internal sealed partial class SubscriptionManager
         // Reserve CSeq values ahead so a restart (or a takeover by another node) continues above anything already sent
         // without a write per NOTIFY.
         sub.CSeqReserved = sub.CSeq + CSeqReservation;
-        _writer.Put(RecordKind, sub.Key, sub, _serializeRecord, sub.ExpiresAt, onlyIfOwned: !claim);
+        _writer.Put(RecordKind, sub.Key, sub, _serializeRecord, sub.ExpiresAt, onlyIfOwned: !claim, _onRecordStored);
+    }
+
+    /// <summary>A batch with the subscription's record committed: NOTIFYs may go up to the reservation it carried. A
+    /// reservation that changed nothing found the record gone or another node's (an unsubscribe answered elsewhere, a move
+    /// this node has not heard of yet, e.g. read back just before): the dialog is not this node's to notify.</summary>
+    private void OnRecordStored(Subscription sub, bool applied)
+    {
+        lock (_gate)
+        {
+            if (!applied)
+            {
+                if (!sub.Terminating)
+                {
+                    RemoveLocked(sub, released: true);
+                }
+            }
+            else if (sub.CSeqWriting > sub.CSeqStored)
+            {
+                sub.CSeqStored = sub.CSeqWriting;
+            }
+            else
+            {
+                return;
+            }
+        }
+
+        if (applied)
+        {
+            Kick(sub);
+        }
+        else
+        {
+            PhonesLog.SubscriptionReleased(_logger, sub.Key);
+        }
     }
 
     /// <summary>The stored form of a subscription, made by the writer when it writes: a snapshot under the lock, the JSON outside it.</summary>
@@ -220,7 +257,9 @@ internal sealed partial class SubscriptionManager
         StoredSubscription stored;
         lock (_gate)
         {
-            stored = StoredSubscription.From((Subscription)state);
+            var sub = (Subscription)state;
+            stored = StoredSubscription.From(sub);
+            sub.CSeqWriting = stored.CSeq;
         }
 
         return stored.ToJson();

@@ -28,6 +28,7 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
     private readonly SubscriptionStrings _strings = new();
     private readonly Action<object?> _onExpiryDue;
     private readonly Func<object, string> _serializeRecord;
+    private readonly Action<object, bool> _onRecordStored;
     private readonly List<Subscription> _restored = [];
     private readonly List<Subscription> _restoredRemoved = [];
     private readonly MwiSnapshotCache _snapshots;
@@ -60,6 +61,7 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
         _onExpiryDue = s => OnExpiryDue((Subscription)s!);
         _onSlotOverdue = s => OnSlotOverdue((Subscription)s!);
         _serializeRecord = SerializeRecord;
+        _onRecordStored = (s, applied) => OnRecordStored((Subscription)s, applied);
         _snapshots = new MwiSnapshotCache(settings.Domain, mailboxes);
     }
 
@@ -157,6 +159,8 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
             else
             {
                 SetExpiryLocked(sub, now.AddSeconds(granted.Value), claim: true);
+                // Nothing can adopt the dialog before its first record is stored, and that record carries this reservation.
+                sub.CSeqStored = sub.CSeqReserved;
             }
 
             if (replaced is not null)

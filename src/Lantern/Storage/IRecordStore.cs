@@ -13,6 +13,15 @@ internal interface IRecordStore
     /// committed or none (the exception says why).</summary>
     ValueTask WriteBatchAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken);
 
+    /// <summary>As <see cref="WriteBatchAsync(IReadOnlyList{RecordWrite}, CancellationToken)"/>, and sets
+    /// <paramref name="applied"/>[i] to whether put i changed a row: a put <see cref="RecordWrite.OnlyIfOwned"/> changes none
+    /// when another node owns the record or it is gone (cluster mode). Every other write counts as applied.</summary>
+    async ValueTask WriteBatchAsync(IReadOnlyList<RecordWrite> writes, bool[] applied, CancellationToken cancellationToken)
+    {
+        await WriteBatchAsync(writes, cancellationToken).ConfigureAwait(false);
+        Array.Fill(applied, true);
+    }
+
     /// <summary>Every record of one kind (expired ones included: the caller decides), ordered by key.</summary>
     ValueTask<IReadOnlyList<StoredRecord>> LoadAllAsync(string kind, CancellationToken cancellationToken);
 

@@ -19,6 +19,10 @@ public readonly record struct RecordWrite(string Kind, string Key, string? Json,
     /// claimed it since for a newer request of the phone (decision 0041).</summary>
     public IReadOnlyList<long>? Claims { get; init; }
 
+    /// <summary>Cluster mode, a delete for the phone's own unsubscribe: removes the record whoever owns it and whatever its
+    /// claim, since no later request of the phone can re-establish an unsubscribed dialog (decision 0042).</summary>
+    public bool Unconditional { get; init; }
+
     /// <summary>A new claim token: random, so nodes need no coordination to make distinct ones.</summary>
     public static long NewClaim() => Random.Shared.NextInt64(1, long.MaxValue);
 

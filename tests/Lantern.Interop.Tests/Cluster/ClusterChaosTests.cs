@@ -51,6 +51,14 @@ public sealed class ClusterChaosTests
         {
             models[m] = new MailboxModel(User(m) + "@default");
             var put = await ClusterRest.PutVoiceAsync(cluster[m % 3], models[m].Id, 0, 0);
+            for (var attempt = 1; (put.Status is null or HttpStatusCode.ServiceUnavailable) && attempt < 5; attempt++)
+            {
+                // Before any fault, a 503 or no answer is the store missing its command timeout on a loaded machine (seen 3
+                // times in 8 runs at load average 25 on 2 cores), not a finding; repeating a PUT is harmless.
+                await Task.Delay(500);
+                put = await ClusterRest.PutVoiceAsync(cluster[m % 3], models[m].Id, 0, 0);
+            }
+
             Assert.True(put.Status == HttpStatusCode.OK, $"{put.Status} {put.Body}");
         }
 

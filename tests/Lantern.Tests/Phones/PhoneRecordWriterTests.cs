@@ -37,6 +37,64 @@ public sealed class PhoneRecordWriterTests
     }
 
     [Fact]
+    public async Task MarkStored_OlderRead_AddsToTheClaimsKnown_NeverReplacesThem()
+    {
+        // A fenced node's reload read the record before the phone's request claimed it here; marking that older read replaced
+        // the claim just written, so the delete after the phone's unsubscribe matched nothing and removed nothing.
+        var store = new InMemoryRecordStore();
+        await using var writer = new PhoneRecordWriter(store, NullLogger.Instance);
+        writer.Put("k", "a", "{}", null);
+        await writer.FlushAsync(CancellationToken.None);
+        var written = Assert.Single(Assert.Single(store.Batches)).Claim;
+
+        writer.MarkStored(new Lantern.Storage.StoredRecord("k", "a", "{}", null) { Claim = 7 });
+        writer.Delete("k", "a");
+        await writer.FlushAsync(CancellationToken.None);
+
+        var delete = Assert.Single(store.Batches.Last());
+        Assert.Equal([7, written], delete.Claims!.Order());
+    }
+
+    [Fact]
+    public async Task Forget_WhileItsPutIsCommitted_FailedPutIsNotRetried()
+    {
+        // A fenced node let go of a dialog whose put was on the wire when the database went away: retried, the put made
+        // the node the record's owner again while the survivor that took the dialog over kept notifying it.
+        var store = new InMemoryRecordStore
+        {
+            Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously),
+            FailNextBatch = new InvalidOperationException("connection lost"),
+        };
+        await using var writer = new PhoneRecordWriter(store, NullLogger.Instance);
+        writer.Put("k", "a", "{}", null);
+        var flushing = writer.FlushAsync(CancellationToken.None);
+        await store.BatchStarted.Task;
+
+        writer.Forget("k", "a");
+        store.Gate.SetResult();
+        await flushing;
+
+        Assert.Equal(0, writer.Pending);
+        Assert.Equal(0, store.CountOf("k"));
+    }
+
+    [Fact]
+    public async Task UnconditionalDelete_KeptOverALaterDeleteOfTheRecord()
+    {
+        var store = new InMemoryRecordStore();
+        await using var writer = new PhoneRecordWriter(store, NullLogger.Instance);
+        writer.Put("k", "a", "{}", null);
+        await writer.FlushAsync(CancellationToken.None);
+
+        writer.Delete("k", "a", unconditional: true);
+        writer.Delete("k", "a");
+        await writer.FlushAsync(CancellationToken.None);
+
+        Assert.True(Assert.Single(store.Batches.Last()).Unconditional);
+        Assert.Equal(0, store.CountOf("k"));
+    }
+
+    [Fact]
     public async Task MarkedStored_DeleteIsNotSkipped()
     {
         var store = new InMemoryRecordStore();

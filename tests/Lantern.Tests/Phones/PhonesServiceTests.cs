@@ -28,6 +28,47 @@ public sealed class PhonesServiceTests
     }
 
     [Fact]
+    public async Task Adopter_ReservationNotStored_SendsNothing_NextAdopterNeverReusesACSeq()
+    {
+        // Chaos: a node adopting a dialog sent its first NOTIFY at the stored reservation + 1 before the new reservation was
+        // stored; fenced before that write landed, the next adopter sent the same CSeq again, which a strict phone answers 500.
+        await using var f = await PhonesFixture.CreateAsync();
+        var directory = new EndpointDirectory([Phone]);
+        var first = f.Service(directory, Settings);
+        await first.StartAsync(CancellationToken.None);
+        var sub = first.Subscriptions.Subscribe(f.Dialog("adopted"), EndpointDirectory.TargetOf(Phone), 600, "1001").Subscription!;
+        Assert.True(await first.WhenStored());
+        first.Subscriptions.Activate(sub);
+        await f.Sender.WaitForAsync(1);
+        await first.StopAsync(CancellationToken.None);
+
+        // The second node reads the record (as a takeover or a fenced node's reload does) but cannot store its reservation,
+        // and lets the dialog go before the writer's retry.
+        f.Store.FailNextBatch = new InvalidOperationException("store down");
+        var second = f.Service(directory, Settings);
+        await second.StartAsync(CancellationToken.None);
+        Assert.False(await second.WhenStored());
+        await f.SetAsync("1001", 3);
+        second.Subscriptions.ReleaseAllExcept(null);
+        await second.StopAsync(CancellationToken.None);
+
+        var third = f.Service(directory, Settings);
+        await third.StartAsync(CancellationToken.None);
+        await f.Sender.WaitForAsync(2);
+        await f.SetAsync("1001", 4);
+        await f.Sender.WaitForAsync(3);
+
+        var cseqs = f.Sender.Sent.Where(n => n.Dialog?.Key == sub.Key).Select(n => n.CSeq).ToList();
+        for (var i = 1; i < cseqs.Count; i++)
+        {
+            Assert.True(cseqs[i] > cseqs[i - 1], $"CSeqs the phone saw: {string.Join(", ", cseqs)}");
+        }
+
+        Assert.Equal(3, cseqs.Count);
+        Assert.Equal(4, f.Sender.Sent[^1].New);
+    }
+
+    [Fact]
     public async Task ChangeFeed_MailboxDeleted_SubscriberGetsTerminatedNoresource()
     {
         await using var f = await PhonesFixture.CreateAsync();

@@ -21,6 +21,12 @@ internal sealed class PostgresRecordStore : IRecordStore, IRecordOwnership
         SELECT pg_notify('lantern_records', gone.owner || ' - ' || $1 || ' ' || $2) FROM gone WHERE gone.owner <> $3
         """;
 
+    // An unsubscribe's delete (decision 0042): the dialog is over whatever any node knew of it; its owner forgets it as above.
+    private const string DeleteAny = """
+        WITH gone AS (DELETE FROM records WHERE kind = $1 AND key = $2 RETURNING owner)
+        SELECT pg_notify('lantern_records', gone.owner || ' - ' || $1 || ' ' || $2) FROM gone WHERE gone.owner <> $3
+        """;
+
     private const string Columns = "kind, key, value, expires_at, claim";
 
     private readonly PostgresStore _store;
@@ -58,7 +64,10 @@ internal sealed class PostgresRecordStore : IRecordStore, IRecordOwnership
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
     }
 
-    public async ValueTask WriteBatchAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken)
+    public ValueTask WriteBatchAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken) =>
+        WriteBatchAsync(writes, null, cancellationToken);
+
+    public async ValueTask WriteBatchAsync(IReadOnlyList<RecordWrite> writes, bool[]? applied, CancellationToken cancellationToken)
     {
         if (!RecordWrite.ValidateBatch(writes))
         {
@@ -73,11 +82,11 @@ internal sealed class PostgresRecordStore : IRecordStore, IRecordOwnership
             NpgsqlBatchCommand command;
             if (write.Json is null)
             {
-                command = new NpgsqlBatchCommand(write.Claims is null ? DeleteOwned : DeleteClaimed);
+                command = new NpgsqlBatchCommand(write.Unconditional ? DeleteAny : write.Claims is null ? DeleteOwned : DeleteClaimed);
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = write.Kind });
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = write.Key });
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = NodeId });
-                if (write.Claims is { } claims)
+                if (!write.Unconditional && write.Claims is { } claims)
                 {
                     command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. claims] });
                 }
@@ -100,6 +109,14 @@ internal sealed class PostgresRecordStore : IRecordStore, IRecordOwnership
         }
 
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        if (applied is not null)
+        {
+            for (var i = 0; i < writes.Count; i++)
+            {
+                applied[i] = writes[i].Json is null || !writes[i].OnlyIfOwned || batch.BatchCommands[i].RecordsAffected > 0;
+            }
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
