@@ -99,7 +99,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     /// <summary>Deletes a record this node ended (unsubscribe, un-REGISTER, expiry): in cluster mode wherever it is owned now,
     /// unless another node claimed it since for a newer request of the phone (decision 0041).</summary>
     /// <param name="unconditional">The phone's own unsubscribe: the record goes whoever owns it and whatever its claim, since no
-    /// later request can re-establish the dialog (decision 0042); a later delete of the record keeps this one.</param>
+    /// later request can re-establish the dialog (decision 0045); a later delete of the record keeps this one.</param>
     public void Delete(string kind, string key, bool unconditional = false) =>
         Enqueue(kind, key, new PendingWrite(null, null, null, null, false, 0, null, unconditional, null));
 
@@ -148,7 +148,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
             else
             {
                 // A write being committed may still land (a lost reply): what it claims must stay known should the record
-                // come back here (decision 0042).
+                // come back here (decision 0045).
                 _claims.Remove(k);
             }
         }
@@ -228,7 +228,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         lock (_gate)
         {
             // Added to what is known, never replacing it: a read can be older than this node's own put or claim of the record
-            // (a reload racing a dialog move), and a delete that knew only the older claim would remove nothing (decision 0042).
+            // (a reload racing a dialog move), and a delete that knew only the older claim would remove nothing (decision 0045).
             var k = (record.Kind, record.Key);
             _claims[k] = _claims.TryGetValue(k, out var known) ? known.With(record.Claim) : new KnownClaims(record.Claim, null);
         }

@@ -140,7 +140,7 @@ internal sealed class SubscribeHandler : ISipRequestHandler
     }
 
     /// <summary>An unsubscribe is answered once its delete is stored: a <c>200</c> then means no node will notify the dialog
-    /// again, even when this one dies at once (decision 0042). When the store cannot take it, <c>503</c>; the final NOTIFY
+    /// again, even when this one dies at once (decision 0045). When the store cannot take it, <c>503</c>; the final NOTIFY
     /// still goes out (the subscription has ended here) and the delete is tried again.</summary>
     private async ValueTask AnswerUnsubscribeAsync(SipServerTransaction tx, SubscribeDecision decision)
     {

@@ -41,7 +41,7 @@ internal sealed class Subscription
     public long CSeqReserved { get; set; }
 
     /// <summary>The reservation known committed: no NOTIFY goes out above it, so a node adopting the dialog after this one
-    /// died or was fenced never reuses a CSeq the phone has seen (decision 0042).</summary>
+    /// died or was fenced never reuses a CSeq the phone has seen (decision 0045).</summary>
     public long CSeqStored { get; set; }
 
     /// <summary>The reservation in the record the writer last serialized, committed when its batch is.</summary>

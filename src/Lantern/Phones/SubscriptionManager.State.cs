@@ -169,7 +169,7 @@ internal sealed partial class SubscriptionManager
             sub.ExpiresAt = now;
             BeginTerminationLocked(sub, null);
             // The phone's unsubscribe: the handler answers once this delete is stored, and it ends the dialog wherever it is
-            // owned now, so no node notifies it again (decision 0042).
+            // owned now, so no node notifies it again (decision 0045).
             _writer?.Delete(RecordKind, sub.Key, unconditional: true);
         }
         else

@@ -20,7 +20,7 @@ public readonly record struct RecordWrite(string Kind, string Key, string? Json,
     public IReadOnlyList<long>? Claims { get; init; }
 
     /// <summary>Cluster mode, a delete for the phone's own unsubscribe: removes the record whoever owns it and whatever its
-    /// claim, since no later request of the phone can re-establish an unsubscribed dialog (decision 0042).</summary>
+    /// claim, since no later request of the phone can re-establish an unsubscribed dialog (decision 0045).</summary>
     public bool Unconditional { get; init; }
 
     /// <summary>A new claim token: random, so nodes need no coordination to make distinct ones.</summary>

@@ -21,7 +21,7 @@ internal sealed class PostgresRecordStore : IRecordStore, IRecordOwnership
         SELECT pg_notify('lantern_records', gone.owner || ' - ' || $1 || ' ' || $2) FROM gone WHERE gone.owner <> $3
         """;
 
-    // An unsubscribe's delete (decision 0042): the dialog is over whatever any node knew of it; its owner forgets it as above.
+    // An unsubscribe's delete (decision 0045): the dialog is over whatever any node knew of it; its owner forgets it as above.
     private const string DeleteAny = """
         WITH gone AS (DELETE FROM records WHERE kind = $1 AND key = $2 RETURNING owner)
         SELECT pg_notify('lantern_records', gone.owner || ' - ' || $1 || ' ' || $2) FROM gone WHERE gone.owner <> $3
