@@ -4,6 +4,7 @@ using Lantern.Sip.Transport;
 
 namespace Lantern.Tests.Phones;
 
+[Collection(MemoryMeasurementGroup.Name)]
 public sealed class SubscriptionMemoryTests
 {
     [Fact]
