@@ -35,26 +35,27 @@ internal static class PhonesResponses
 
     /// <summary>Answers once <paramref name="stored"/> (the commit of what the answer acknowledges) completes: at once when it
     /// already has, so the common case costs no state machine. When the commit failed or stalled, <c>503</c> with
-    /// <c>Retry-After</c> and <paramref name="unavailable"/> as reason phrase: a <c>200</c> means stored (decision 0036).</summary>
-    public static ValueTask AnswerWhenStored<TState>(Task<bool> stored, SipServerTransaction tx, string unavailable, TState state, Action<TState> answer)
+    /// <c>Retry-After</c> and <paramref name="unavailable"/> as reason phrase: a <c>200</c> means stored (decision 0036);
+    /// <paramref name="refused"/>, when given, then runs after the 503.</summary>
+    public static ValueTask AnswerWhenStored<TState>(Task<bool> stored, SipServerTransaction tx, string unavailable, TState state, Action<TState> answer, Action<TState>? refused = null)
     {
         if (stored.IsCompleted)
         {
-            AnswerStored(stored.Result, tx, unavailable, state, answer);
+            AnswerStored(stored.Result, tx, unavailable, state, answer, refused);
             return ValueTask.CompletedTask;
         }
 
-        return AnswerAfterAsync(stored, tx, unavailable, state, answer);
+        return AnswerAfterAsync(stored, tx, unavailable, state, answer, refused);
     }
 
     /// <summary><c>503</c> + <c>Retry-After</c> for a request whose state could not be stored.</summary>
     public static void StoreUnavailable(SipServerTransaction tx, string reason) =>
         tx.Respond(tx.CreateResponse(503, reason).AddHeader(SipHeaderId.RetryAfter, StoreRetryAfter));
 
-    private static async ValueTask AnswerAfterAsync<TState>(Task<bool> stored, SipServerTransaction tx, string unavailable, TState state, Action<TState> answer) =>
-        AnswerStored(await stored, tx, unavailable, state, answer);
+    private static async ValueTask AnswerAfterAsync<TState>(Task<bool> stored, SipServerTransaction tx, string unavailable, TState state, Action<TState> answer, Action<TState>? refused) =>
+        AnswerStored(await stored, tx, unavailable, state, answer, refused);
 
-    private static void AnswerStored<TState>(bool ok, SipServerTransaction tx, string unavailable, TState state, Action<TState> answer)
+    private static void AnswerStored<TState>(bool ok, SipServerTransaction tx, string unavailable, TState state, Action<TState> answer, Action<TState>? refused)
     {
         if (ok)
         {
@@ -63,6 +64,7 @@ internal static class PhonesResponses
         else
         {
             StoreUnavailable(tx, unavailable);
+            refused?.Invoke(state);
         }
     }
 }

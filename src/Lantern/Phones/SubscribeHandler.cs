@@ -142,17 +142,10 @@ internal sealed class SubscribeHandler : ISipRequestHandler
     /// <summary>An unsubscribe is answered once its delete is stored: a <c>200</c> then means no node will notify the dialog
     /// again, even when this one dies at once (decision 0045). When the store cannot take it, <c>503</c>; the final NOTIFY
     /// still goes out (the subscription has ended here) and the delete is tried again.</summary>
-    private async ValueTask AnswerUnsubscribeAsync(SipServerTransaction tx, SubscribeDecision decision)
-    {
-        if (await _phones.WhenStored())
-        {
-            Accept(tx, decision);
-            return;
-        }
-
-        PhonesResponses.StoreUnavailable(tx, SubscriptionStoreUnavailable);
-        _phones.Subscriptions.Activate(decision.Subscription!);
-    }
+    private ValueTask AnswerUnsubscribeAsync(SipServerTransaction tx, SubscribeDecision decision) =>
+        PhonesResponses.AnswerWhenStored(_phones.WhenStored(), tx, SubscriptionStoreUnavailable, (Handler: this, tx, decision),
+            static s => s.Handler.Accept(s.tx, s.decision),
+            static s => s.Handler._phones.Subscriptions.Activate(s.decision.Subscription!));
 
     /// <summary>A refresh or unsubscribe for a dialog another node owns (or owned: it died) is taken here instead of 481, the
     /// dialog moving with it (decision 0023); off the common path, which finds its dialog in memory.</summary>
