@@ -137,7 +137,14 @@ internal sealed class SipAdmissionWindow
             if (_hold == 0)
             {
                 var keep = mean > _targetTicks ? Math.Clamp((double)_targetTicks / mean, DeepCut, MildCut) : MildCut;
-                _limit = Math.Max(MinLimit, Math.Min(_limit, _peak) * keep);
+
+                // Little's law: what was answered per target-length span since the interval began can be in flight and
+                // still be answered within the target. Late answers draining fast after a short stall (a GC, the
+                // process descheduled) show a high rate, so a stall at nominal load no longer cuts the window below
+                // what the load needs; under sustained overload the rate is the capacity and the floor equals the cut.
+                var elapsed = Math.Max(now - _intervalStart, _intervalTicks);
+                var answeredPerTarget = _completed * (double)_targetTicks / elapsed;
+                _limit = Math.Max(MinLimit, Math.Min(_limit, Math.Max(Math.Min(_limit, _peak) * keep, answeredPerTarget)));
                 _hold = HoldIntervals;
             }
         }

@@ -108,6 +108,58 @@ public sealed class SipAdmissionWindowTests
     }
 
     [Fact]
+    public void ShortStallAtNominalLoad_LateAnswersDrainFast_WindowNotCutBelowTheLoad()
+    {
+        // sustained.sh run 1 (quiet machine, 2,500/s): a stall of about 400 ms left ~970 requests in flight; their answers
+        // came back late but all within one interval, and the window was cut to half the peak, refusing 598 calls after.
+        var window = NewWindow();
+        for (var i = 0; i < 5; i++)
+        {
+            Interval(window, 250, TimeSpan.FromMilliseconds(5));
+        }
+
+        var stalled = new List<long>();
+        for (var i = 0; i < 4; i++)
+        {
+            stalled.AddRange(Admit(window, 240));
+            _time.Advance(SipAdmissionWindow.Interval);
+        }
+
+        Assert.Equal(960, stalled.Count);
+        Complete(window, stalled);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(250, Interval(window, 250, TimeSpan.FromMilliseconds(5)));
+        }
+
+        Assert.True(window.Limit >= 960, $"window cut to {window.Limit} by one drained stall");
+    }
+
+    [Fact]
+    public void SustainedSlowAnswers_WindowSettlesAtWhatIsAnsweredWithinTheTarget()
+    {
+        // A backend that answers 100 requests per 100 ms whatever is in flight: the window must settle near 100 (the
+        // target is 100 ms), so admitted requests wait about the target, not more.
+        var window = NewWindow();
+        var queue = new Queue<long>();
+        for (var i = 0; i < 60; i++)
+        {
+            foreach (var at in Admit(window, 300))
+            {
+                queue.Enqueue(at);
+            }
+
+            _time.Advance(SipAdmissionWindow.Interval);
+            for (var n = 0; n < 100 && queue.Count > 0; n++)
+            {
+                window.Completed(queue.Dequeue());
+            }
+        }
+
+        Assert.InRange(window.Limit, 60, 160);
+    }
+
+    [Fact]
     public void RefusedByBound_NotAdmitted_AndCutsMildly()
     {
         var window = NewWindow();
