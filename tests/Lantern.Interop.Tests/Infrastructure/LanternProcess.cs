@@ -10,6 +10,8 @@ internal sealed class LanternProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly ConcurrentBag<(string Text, TaskCompletionSource Waiter)> _waiters = [];
+    private readonly ConcurrentBag<(string Text, TaskCompletionSource<long> Waiter)> _timedWaiters = [];
+    private readonly ConcurrentQueue<(string Line, long SeenAt)> _seen = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -176,7 +178,17 @@ internal sealed class LanternProcess : IAsyncDisposable
             return;
         }
 
+        var seenAt = Stopwatch.GetTimestamp();
         _output.Enqueue(line);
+        _seen.Enqueue((line, seenAt));
+        foreach (var (text, waiter) in _timedWaiters)
+        {
+            if (line.Contains(text, StringComparison.Ordinal))
+            {
+                waiter.TrySetResult(seenAt);
+            }
+        }
+
         if (line.Contains("Lantern ready", StringComparison.Ordinal))
         {
             _ready.TrySetResult();
@@ -197,6 +209,25 @@ internal sealed class LanternProcess : IAsyncDisposable
     {
         var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _waiters.Add((text, waiter));
+        return waiter.Task;
+    }
+
+    /// <summary>Like <see cref="WatchOutputSoFar"/>, but the task's result is the <see cref="Stopwatch"/> timestamp at which the
+    /// line was read from the server's output, so the time between two lines does not include how late the test's own
+    /// continuation ran (under load, hundreds of milliseconds).</summary>
+    public Task<long> WatchOutputTimed(string text)
+    {
+        var waiter = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _timedWaiters.Add((text, waiter));
+        foreach (var (line, seenAt) in _seen)
+        {
+            if (line.Contains(text, StringComparison.Ordinal))
+            {
+                waiter.TrySetResult(seenAt);
+                break;
+            }
+        }
+
         return waiter.Task;
     }
 
