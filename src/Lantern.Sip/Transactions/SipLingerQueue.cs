@@ -10,6 +10,7 @@ internal sealed class SipLingerQueue<T>(SipTransactionShard shard, Action<T> exp
     private bool _sweepScheduled;
     private TimeSpan _lifetime;
     private SipTransactionContext? _context;
+    private SipScheduledTimer? _sweep;
 
     public int Count => _queue.Count;
 
@@ -22,7 +23,8 @@ internal sealed class SipLingerQueue<T>(SipTransactionShard shard, Action<T> exp
         if (!_sweepScheduled)
         {
             _sweepScheduled = true;
-            context.Schedule(shard, lifetime, Sweep);
+            _sweep ??= context.Timers.Create(static s => ((SipLingerQueue<T>)s!).Sweep(), this, shard.Executor);
+            context.Timers.Set(_sweep, lifetime);
         }
     }
 
@@ -39,7 +41,7 @@ internal sealed class SipLingerQueue<T>(SipTransactionShard shard, Action<T> exp
         if (_queue.TryPeek(out var next))
         {
             var delay = Math.Max(next.Due - now, _lifetime.Ticks / 256);
-            context.Schedule(shard, TimeSpan.FromTicks(delay), Sweep);
+            context.Timers.Set(_sweep!, TimeSpan.FromTicks(delay));
             return;
         }
 

@@ -9,7 +9,7 @@ namespace Lantern.Sip.Transactions;
 /// response is resent; Timer J keeps it (64·T1 over UDP, none over TCP/TLS). Once the final response is out over UDP, the
 /// shard's table holds a <see cref="SipCompletedServerTransaction"/> instead: this object (and the request) lives only as long
 /// as its handler holds it.</summary>
-public sealed class SipServerTransaction : ISipServerTransactionEntry
+public sealed class SipServerTransaction : ISipServerTransactionEntry, ISipShardWork
 {
     private readonly SipTransactionShard _shard;
     private readonly SipTransactionContext _context;
@@ -22,6 +22,9 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
     private SipScheduledTimer? _deadline;
     private Action<long>? _onFinal;
     private long _receivedAt;
+    // The final response handed from Respond (any thread) to the shard: the transaction posts itself, no closure per response.
+    private ReadOnlyMemory<byte> _finalBytes;
+    private byte[]? _finalRented;
 
     internal SipServerTransaction(SipTransactionShard shard, SipTransactionContext context, SipServerKey key, SipMessage request, SipSource source,
         SipDestination responseDestination, SipMergeKey? mergeKey)
@@ -86,9 +89,30 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
             return false;
         }
 
-        _shard.Executor.TryPost(() => SendResponse(bytes, final, rented));
+        if (final)
+        {
+            // Written before the post, whose lock makes them visible to the shard.
+            _finalBytes = bytes;
+            _finalRented = rented;
+            _shard.Executor.TryPost(this);
+        }
+        else
+        {
+            _shard.Executor.TryPost(() => SendResponse(bytes, final, rented));
+        }
+
         Given(final);
         return true;
+    }
+
+    /// <summary>The final response given by <see cref="Respond(SipMessageBuilder)"/>, on the shard.</summary>
+    void ISipShardWork.RunOnShard()
+    {
+        var bytes = _finalBytes;
+        var rented = _finalRented;
+        _finalBytes = default;
+        _finalRented = null;
+        SendResponse(bytes, final: true, rented);
     }
 
     /// <summary>Sends a response, then runs <paramref name="afterSent"/> on the transaction's shard once the response is handed to
@@ -175,14 +199,18 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
         }
 
         // The client gives up after Timer F (64·T1); a handler that never answers must not hold a table slot longer.
-        _deadline = _context.Schedule(_shard, _context.Values.TimeoutInterval, () =>
+        // Cancelled (out of the timer heap) when the final response goes out, so it does not hold this object for 64·T1.
+        _deadline = _context.Timers.Create(static s => ((SipServerTransaction)s!).OnDeadline(), this, _shard.Executor);
+        _context.Timers.Set(_deadline, _context.Values.TimeoutInterval);
+    }
+
+    private void OnDeadline()
+    {
+        if (State is SipTransactionState.Trying or SipTransactionState.Proceeding)
         {
-            if (State is SipTransactionState.Trying or SipTransactionState.Proceeding)
-            {
-                SipTransactionLog.Unanswered(_context.Logger, _method);
-                Terminate();
-            }
-        });
+            SipTransactionLog.Unanswered(_context.Logger, _method);
+            Terminate();
+        }
     }
 
     private void SendResponse(ReadOnlyMemory<byte> bytes, bool final, byte[]? rented)

@@ -14,6 +14,13 @@ internal sealed class SipTransactionContext(ISipTransportLayer transport, SipTim
 
     public ILogger Logger { get; } = logger;
 
+    private long _clientFailures;
+
+    /// <summary>Sent requests that ended without a final response (timeout, transport error, overload, stop).</summary>
+    public long ClientFailures => Interlocked.Read(ref _clientFailures);
+
+    public void CountClientFailure() => Interlocked.Increment(ref _clientFailures);
+
     public static bool IsReliable(SipTransportKind kind) => kind != SipTransportKind.Udp;
 
     /// <summary>Sends without holding the shard across I/O: a synchronous result is handled inline, an asynchronous one is

@@ -1,5 +1,4 @@
 using Lantern.Sip.Messages;
-using Microsoft.Extensions.Logging;
 
 namespace Lantern.Sip.Transactions;
 
@@ -10,16 +9,20 @@ internal sealed class SipTransactionShard
     private readonly Lock _queuedGate = new();
     private long _lastQueueDelayTicks;
 
-    public SipTransactionShard(int maxTransactions, int maxQueued, ILogger logger)
+    public SipTransactionShard(int maxTransactions, int maxQueued, SipTransactionContext context)
     {
         MaxTransactions = maxTransactions;
-        Executor = new SerialExecutor(maxQueued, logger);
+        Executor = new SerialExecutor(maxQueued, context.Logger);
+        ClientPool = new SipClientTransactionPool(this, context);
         TimerJ = new SipLingerQueue<SipCompletedServerTransaction>(this, static tx => tx.Terminate());
         TimerK = new SipLingerQueue<SipClientKey>(this, ExpireCompletedClient);
         Refused = new SipLingerQueue<SipCompletedServerTransaction>(this, static tx => tx.Terminate());
     }
 
     public SerialExecutor Executor { get; }
+
+    /// <summary>Idle client transactions of this shard, reused by each request sent.</summary>
+    public SipClientTransactionPool ClientPool { get; }
 
     /// <summary>Where completed UDP server transactions keep their final response until Timer J.</summary>
     public SipResponseArena Responses { get; } = new();

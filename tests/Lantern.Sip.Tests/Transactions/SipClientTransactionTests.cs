@@ -158,4 +158,94 @@ public sealed class SipClientTransactionTests
             .AddHeader(SipHeaderId.CSeq, "1 NOTIFY");
         await Assert.ThrowsAsync<ArgumentException>(() => h.Stack.SendRequestAsync(b, new SipDestination(SipTransportKind.Udp, Target), CancellationToken.None).AsTask());
     }
+
+    [Fact]
+    public async Task SendRequest_Cancelled_CompletesOnceWithCancellationWhileTheTransactionGoesOn()
+    {
+        var logger = new RecordingLogger();
+        using var h = new SipStackHarness(logger: logger);
+        using var cts = new CancellationTokenSource();
+        var udp = new SipDestination(SipTransportKind.Udp, Target);
+        var waiting = h.Stack.SendRequestAsync(Notify(), udp, cts.Token).AsTask();
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(5)));
+
+        // Only the wait stopped: Timer E still retransmits, and the final response then ends the transaction without a second
+        // completion (which would fail on the shard and be logged as an error).
+        h.Advance(TimeSpan.FromSeconds(0.6));
+        Assert.Equal(2, h.Transport.Sent.Count);
+        Answer(h, h.Transport.Sent[0], 200);
+        h.Advance(TimeSpan.FromSeconds(40));
+        Assert.Equal(2, h.Transport.Sent.Count);
+        Assert.DoesNotContain(logger.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
+        Assert.Equal(0, h.Stack.Statistics.ClientFailures);
+        Assert.Equal(0, h.Stack.Statistics.Dropped);
+
+        // Given back to the pool exactly once, and reusable.
+        Assert.Equal(1, h.Stack.IdleClientTransactions());
+        using var live = new CancellationTokenSource();
+        var next = h.Stack.SendRequestAsync(Notify("n-2"), udp, live.Token);
+        Assert.Equal(0, h.Stack.IdleClientTransactions());
+        Answer(h, h.Transport.Sent[^1], 200);
+        var result = await next;
+        Assert.Equal("n-2", result.Response!.CallId);
+        result.Response.Dispose();
+        Assert.Equal(1, h.Stack.IdleClientTransactions());
+    }
+
+    [Fact]
+    public async Task SendRequest_CancelledAfterTheResponse_KeepsTheResponse()
+    {
+        using var h = new SipStackHarness();
+        using var cts = new CancellationTokenSource();
+        var pending = h.Stack.SendRequestAsync(Notify(), new SipDestination(SipTransportKind.Udp, Target), cts.Token);
+        Answer(h, h.Transport.Sent[0], 200);
+        await cts.CancelAsync();
+        var result = await pending;
+        Assert.Equal(200, result.Response!.StatusCode);
+        result.Response.Dispose();
+        h.Advance(TimeSpan.FromSeconds(6));
+        Assert.Equal(1, h.Stack.IdleClientTransactions());
+    }
+
+    [Fact]
+    public async Task SendRequest_NotYetAwaited_IsNeverReusedByLaterSends()
+    {
+        using var h = new SipStackHarness();
+        var udp = new SipDestination(SipTransportKind.Udp, Target);
+        var first = h.Stack.SendRequestAsync(Notify("first"), udp, CancellationToken.None);
+        Answer(h, h.Transport.Sent[0], 200);
+        // Timer K: the transaction has ended on the shard, but its caller has not read the outcome yet.
+        h.Advance(TimeSpan.FromSeconds(6));
+        Assert.Equal(0, h.Stack.IdleClientTransactions());
+        for (var i = 0; i < 3; i++)
+        {
+            var later = h.Stack.SendRequestAsync(Notify($"later-{i}"), udp, CancellationToken.None);
+            Answer(h, h.Transport.Sent[^1], 486);
+            var r = await later;
+            Assert.Equal($"later-{i}", r.Response!.CallId);
+            r.Response.Dispose();
+            h.Advance(TimeSpan.FromSeconds(6));
+        }
+
+        var result = await first;
+        Assert.Equal("first", result.Response!.CallId);
+        Assert.Equal(200, result.Response.StatusCode);
+        result.Response.Dispose();
+        Assert.Equal(2, h.Stack.IdleClientTransactions());
+    }
+
+    [Fact]
+    public async Task SendRequest_TimerFired_TransactionLeavesNothingQueued()
+    {
+        using var h = new SipStackHarness();
+        var pending = h.Stack.SendRequestAsync(Notify(), new SipDestination(SipTransportKind.Udp, Target), CancellationToken.None);
+        Assert.Equal(2, h.Stack.QueuedTimers);
+        Answer(h, h.Transport.Sent[0], 200);
+        // Timer E and F are out of the queue at once; only Timer K's sweep stays.
+        Assert.Equal(1, h.Stack.QueuedTimers);
+        (await pending).Response!.Dispose();
+        h.Advance(TimeSpan.FromSeconds(6));
+        Assert.Equal(0, h.Stack.QueuedTimers);
+    }
 }
