@@ -19,7 +19,6 @@ internal sealed class SipClientTransaction : ISipClientTransactionEntry, IValueT
     private readonly SipClientTransactionPool _pool;
     private readonly SipScheduledTimer _timerE;
     private readonly SipScheduledTimer _timerF;
-    private readonly Action<SipSendResult> _onSent;
     // Continuations run inline on the shard that received the response: the caller's next step (usually the next NOTIFY
     // of a subscription) then costs no thread-pool hop. Callers must not block in them.
     private ManualResetValueTaskSourceCore<SipClientResult> _core;
@@ -43,7 +42,6 @@ internal sealed class SipClientTransaction : ISipClientTransactionEntry, IValueT
         _pool = pool;
         _timerE = context.Timers.Create(static s => ((SipClientTransaction)s!).OnTimerE(), this, shard.Executor);
         _timerF = context.Timers.Create(static s => ((SipClientTransaction)s!).OnTimerF(), this, shard.Executor);
-        _onSent = OnSent;
         Method = string.Empty;
     }
 
@@ -206,7 +204,7 @@ internal sealed class SipClientTransaction : ISipClientTransactionEntry, IValueT
     private void Transmit()
     {
         _sendsInFlight++;
-        _context.Send(_shard, _request, Destination, _onSent);
+        _context.Send(_shard, _request, Destination, static (s, r) => ((SipClientTransaction)s).OnSent(r), this);
     }
 
     private void OnSent(SipSendResult r)

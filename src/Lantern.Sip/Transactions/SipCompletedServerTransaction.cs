@@ -34,19 +34,20 @@ internal sealed class SipCompletedServerTransaction : ISipServerTransactionEntry
     {
         if (!IsTerminated)
         {
-            _context.Send(_shard, _response, _destination, null);
+            _context.Send(_shard, _response, _destination, null, null);
         }
     }
 
     /// <summary>The first transmission of the final response; a failed send ends the transaction.</summary>
-    public void SendFirst() => _context.Send(_shard, _response, _destination, r =>
+    public void SendFirst() => _context.Send(_shard, _response, _destination, static (s, r) =>
     {
         if (!r.Succeeded)
         {
-            SipTransactionLog.ResponseSendFailed(_context.Logger, r.Error);
-            Terminate();
+            var completed = (SipCompletedServerTransaction)s;
+            SipTransactionLog.ResponseSendFailed(completed._context.Logger, r.Error);
+            completed.Terminate();
         }
-    });
+    }, this);
 
     /// <summary>Timer J fired, or the response could not be sent (on the shard).</summary>
     public void Terminate()

@@ -14,18 +14,22 @@ internal sealed class SipLingerQueue<T>(SipTransactionShard shard, Action<T> exp
 
     public int Count => _queue.Count;
 
-    /// <summary>Expires <paramref name="item"/> after <paramref name="lifetime"/> (the same for every item of this queue).</summary>
-    public void Add(T item, SipTransactionContext context, TimeSpan lifetime)
+    /// <summary>Expires <paramref name="item"/> after <paramref name="lifetime"/> (the same for every item of this queue); returns
+    /// its due time (UTC ticks).</summary>
+    public long Add(T item, SipTransactionContext context, TimeSpan lifetime)
     {
         _context = context;
         _lifetime = lifetime;
-        _queue.Enqueue((item, context.Timers.NowTicks + lifetime.Ticks));
+        var due = context.Timers.NowTicks + lifetime.Ticks;
+        _queue.Enqueue((item, due));
         if (!_sweepScheduled)
         {
             _sweepScheduled = true;
             _sweep ??= context.Timers.Create(static s => ((SipLingerQueue<T>)s!).Sweep(), this, shard.Executor);
             context.Timers.Set(_sweep, lifetime);
         }
+
+        return due;
     }
 
     private void Sweep()

@@ -19,7 +19,7 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry, ISipShard
     private int _finalGiven;
     private int _releaseVotes;
     private ReadOnlyMemory<byte> _lastResponse;
-    private SipScheduledTimer? _deadline;
+    private long _deadlineTicks;
     private Action<long>? _onFinal;
     private long _receivedAt;
     // The final response handed from Respond (any thread) to the shard: the transaction posts itself, no closure per response.
@@ -65,9 +65,10 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry, ISipShard
         _onFinal = onFinal;
     }
 
-    /// <summary>A response to the request with Via/From/To(+<see cref="LocalTag"/>)/Call-ID/CSeq filled in; add headers and pass it to Respond.</summary>
+    /// <summary>A response to the request with Via/From/To(+<see cref="LocalTag"/>)/Call-ID/CSeq filled in; add headers and pass it to
+    /// Respond. Its buffers are pooled: once passed to Respond it is spent, and using it again throws ObjectDisposedException.</summary>
     public SipMessageBuilder CreateResponse(int statusCode, string? reasonPhrase = null) =>
-        SipMessageBuilder.ResponseTo(Request, statusCode, reasonPhrase, LocalTag);
+        SipMessageBuilder.ResponseTo(Request, statusCode, reasonPhrase, LocalTag, pooled: true);
 
     public bool Respond(int statusCode, string? reasonPhrase = null)
     {
@@ -98,12 +99,15 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry, ISipShard
         }
         else
         {
-            _shard.Executor.TryPost(() => SendResponse(bytes, final, rented));
+            PostProvisional(bytes);
         }
 
         Given(final);
         return true;
     }
+
+    // A method of its own: a lambda in Respond would allocate its captured variables on every call, final responses too.
+    private void PostProvisional(ReadOnlyMemory<byte> bytes) => _shard.Executor.TryPost(() => SendResponse(bytes, final: false, null));
 
     /// <summary>The final response given by <see cref="Respond(SipMessageBuilder)"/>, on the shard.</summary>
     void ISipShardWork.RunOnShard()
@@ -155,10 +159,13 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry, ISipShard
             var length = SipMessageWriter.GetByteCount(response);
             rented = ArrayPool<byte>.Shared.Rent(length);
             bytes = rented.AsMemory(0, SipMessageWriter.Write(response, rented.AsSpan(0, length)));
-            return true;
+        }
+        else
+        {
+            bytes = response.ToArray();
         }
 
-        bytes = response.ToArray();
+        response.ReturnBuffers();
         return true;
     }
 
@@ -186,7 +193,7 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry, ISipShard
     {
         if (State is SipTransactionState.Proceeding && !_lastResponse.IsEmpty)
         {
-            _context.Send(_shard, _lastResponse, ResponseDestination, null);
+            _context.Send(_shard, _lastResponse, ResponseDestination, null, null);
         }
     }
 
@@ -199,14 +206,16 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry, ISipShard
         }
 
         // The client gives up after Timer F (64·T1); a handler that never answers must not hold a table slot longer.
-        // Cancelled (out of the timer heap) when the final response goes out, so it does not hold this object for 64·T1.
-        _deadline = _context.Timers.Create(static s => ((SipServerTransaction)s!).OnDeadline(), this, _shard.Executor);
-        _context.Timers.Set(_deadline, _context.Values.TimeoutInterval);
+        // Every deadline is the same 64·T1, so the shard keeps them in a FIFO of keys: no timer object per request, and an
+        // answered transaction is not held by it (the key finds the table's current entry when due).
+        _deadlineTicks = _shard.Deadlines.Add(Key, _context, _context.Values.TimeoutInterval);
     }
 
-    private void OnDeadline()
+    /// <summary>The deadline queued for this transaction's key fell due (on the shard); <paramref name="now"/> tells an earlier
+    /// transaction's deadline under the same key from this one's.</summary>
+    internal void OnDeadline(long now)
     {
-        if (State is SipTransactionState.Trying or SipTransactionState.Proceeding)
+        if (now >= _deadlineTicks && State is SipTransactionState.Trying or SipTransactionState.Proceeding)
         {
             SipTransactionLog.Unanswered(_context.Logger, _method);
             Terminate();
@@ -229,7 +238,6 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry, ISipShard
             return;
         }
 
-        _deadline?.Cancel();
         _lastResponse = default;
         if (SipTransactionContext.IsReliable(ResponseDestination.Transport))
         {
@@ -266,17 +274,24 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry, ISipShard
     }
 
     private void Send(ReadOnlyMemory<byte> bytes, bool terminateOnFailure) =>
-        _context.Send(_shard, bytes, ResponseDestination, r =>
+        _context.Send(_shard, bytes, ResponseDestination, terminateOnFailure ? TerminateOnFailure : LogFailure, this);
+
+    private static void TerminateOnFailure(object state, SipSendResult r)
+    {
+        LogFailure(state, r);
+        if (!r.Succeeded)
         {
-            if (!r.Succeeded)
-            {
-                SipTransactionLog.ResponseSendFailed(_context.Logger, r.Error);
-                if (terminateOnFailure)
-                {
-                    Terminate();
-                }
-            }
-        });
+            ((SipServerTransaction)state).Terminate();
+        }
+    }
+
+    private static void LogFailure(object state, SipSendResult r)
+    {
+        if (!r.Succeeded)
+        {
+            SipTransactionLog.ResponseSendFailed(((SipServerTransaction)state)._context.Logger, r.Error);
+        }
+    }
 
     private void Terminate()
     {
@@ -286,7 +301,6 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry, ISipShard
         }
 
         State = SipTransactionState.Terminated;
-        _deadline?.Cancel();
         _shard.RemoveServer(Key, this, _mergeKey);
         Finished();
     }

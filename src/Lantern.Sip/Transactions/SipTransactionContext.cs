@@ -24,8 +24,10 @@ internal sealed class SipTransactionContext(ISipTransportLayer transport, SipTim
     public static bool IsReliable(SipTransportKind kind) => kind != SipTransportKind.Udp;
 
     /// <summary>Sends without holding the shard across I/O: a synchronous result is handled inline, an asynchronous one is
-    /// posted back to the shard as a new event.</summary>
-    public void Send(SipTransactionShard shard, ReadOnlyMemory<byte> bytes, SipDestination destination, Action<SipSendResult>? onResult)
+    /// posted back to the shard as a new event. <paramref name="onResult"/> gets <paramref name="state"/>, so callers pass a
+    /// static delegate and allocate nothing per send.</summary>
+    public void Send(SipTransactionShard shard, ReadOnlyMemory<byte> bytes, SipDestination destination, Action<object, SipSendResult>? onResult,
+        object? state)
     {
         ValueTask<SipSendResult> pending;
         try
@@ -36,7 +38,7 @@ internal sealed class SipTransactionContext(ISipTransportLayer transport, SipTim
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            onResult?.Invoke(SipSendResult.Failed(ex.Message));
+            onResult?.Invoke(state!, SipSendResult.Failed(ex.Message));
             return;
         }
 
@@ -54,18 +56,19 @@ internal sealed class SipTransactionContext(ISipTransportLayer transport, SipTim
                 result = SipSendResult.Failed(ex.Message);
             }
 
-            onResult?.Invoke(result);
+            onResult?.Invoke(state!, result);
             return;
         }
 
-        _ = CompleteLaterAsync(shard, pending, onResult);
+        _ = CompleteLaterAsync(shard, pending, onResult, state);
     }
 
     /// <summary>Schedules a timer whose firing is an event on the shard.</summary>
     public SipScheduledTimer Schedule(SipTransactionShard shard, TimeSpan delay, Action onShard) =>
         Timers.Schedule(delay, onShard, shard.Executor);
 
-    private static async Task CompleteLaterAsync(SipTransactionShard shard, ValueTask<SipSendResult> pending, Action<SipSendResult>? onResult)
+    private static async Task CompleteLaterAsync(SipTransactionShard shard, ValueTask<SipSendResult> pending, Action<object, SipSendResult>? onResult,
+        object? state)
     {
         SipSendResult result;
         try
@@ -81,7 +84,7 @@ internal sealed class SipTransactionContext(ISipTransportLayer transport, SipTim
 
         if (onResult is not null)
         {
-            shard.Executor.TryPost(() => onResult(result));
+            shard.Executor.TryPost(() => onResult(state!, result));
         }
     }
 }

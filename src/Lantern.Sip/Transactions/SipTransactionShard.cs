@@ -7,6 +7,7 @@ internal sealed class SipTransactionShard
 {
     private readonly HashSet<SipServerKey> _queuedNew = [];
     private readonly Lock _queuedGate = new();
+    private readonly SipTransactionContext _context;
     private long _lastQueueDelayTicks;
 
     public SipTransactionShard(int maxTransactions, int maxQueued, SipTransactionContext context)
@@ -16,6 +17,8 @@ internal sealed class SipTransactionShard
         ClientPool = new SipClientTransactionPool(this, context);
         TimerJ = new SipLingerQueue<SipCompletedServerTransaction>(this, static tx => tx.Terminate());
         TimerK = new SipLingerQueue<SipClientKey>(this, ExpireCompletedClient);
+        Deadlines = new SipLingerQueue<SipServerKey>(this, ExpireUnanswered);
+        _context = context;
         Refused = new SipLingerQueue<SipCompletedServerTransaction>(this, static tx => tx.Terminate());
     }
 
@@ -43,6 +46,9 @@ internal sealed class SipTransactionShard
 
     /// <summary>New requests refused 503 at their turn over UDP, until T4: their retransmissions get the same 503.</summary>
     public SipLingerQueue<SipCompletedServerTransaction> Refused { get; }
+
+    /// <summary>Keys of server transactions, until 64·T1 after they started: one still unanswered then is dropped.</summary>
+    public SipLingerQueue<SipServerKey> Deadlines { get; }
 
     /// <summary>Keys of completed non-INVITE client transactions over UDP, until Timer K.</summary>
     public SipLingerQueue<SipClientKey> TimerK { get; }
@@ -113,6 +119,14 @@ internal sealed class SipTransactionShard
 
     /// <summary>Client transaction key (RFC 3261 §17.1.3): branch and CSeq method.</summary>
     public static SipClientKey ClientKey(string branch, SipMethod method, string methodText) => SipClientKey.For(branch, method, methodText);
+
+    private void ExpireUnanswered(SipServerKey key)
+    {
+        if (Servers.TryGetValue(key, out var entry) && entry is SipServerTransaction tx)
+        {
+            tx.OnDeadline(_context.Timers.NowTicks);
+        }
+    }
 
     private void ExpireCompletedClient(SipClientKey key)
     {

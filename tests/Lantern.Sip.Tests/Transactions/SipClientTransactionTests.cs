@@ -248,4 +248,29 @@ public sealed class SipClientTransactionTests
         h.Advance(TimeSpan.FromSeconds(6));
         Assert.Equal(0, h.Stack.QueuedTimers);
     }
+
+    [Fact]
+    public async Task EndedTransactions_LeaveNoTimersQueued()
+    {
+        using var h = new SipStackHarness();
+        h.Stack.RegisterHandler(SipMethod.Notify, new SipStackHarness.RecordingHandler(200));
+        var udp = new SipDestination(SipTransportKind.Udp, Target);
+        // One NOTIFY of ours left unanswered keeps live timers (its E and F) ahead of the ended ones, as in a running server.
+        var open = h.Stack.SendRequestAsync(Notify("open"), udp, CancellationToken.None).AsTask();
+        for (var i = 0; i < 100; i++)
+        {
+            h.Receive(SipStackHarness.Request("NOTIFY", branch: $"z9hG4bKin{i}", callId: $"in-{i}"));
+            var sent = h.Stack.SendRequestAsync(Notify($"out-{i}"), udp, CancellationToken.None);
+            Answer(h, h.Transport.Sent[^1], 200);
+            (await sent).Response!.Dispose();
+        }
+
+        // Before issue 13's timer heap, each answered request's deadline and each NOTIFY's Timer E and F stayed queued until
+        // due (64·T1), holding their transactions: 300 here. Now: the open NOTIFY's E and F, and one sweep each for Timer J,
+        // Timer K and the server deadlines (a FIFO of keys, which holds no transaction).
+        Assert.Equal(5, h.Stack.QueuedTimers);
+        h.Advance(TimeSpan.FromSeconds(33));
+        Assert.Equal(SipClientFailure.Timeout, (await open).Failure);
+        Assert.Equal(0, h.Stack.QueuedTimers);
+    }
 }
