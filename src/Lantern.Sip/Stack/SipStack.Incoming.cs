@@ -201,9 +201,8 @@ public sealed partial class SipStack
             return;
         }
 
-        if (shard.Servers.TryGetValue(key, out var existing))
+        if (shard.TryAbsorb(key))
         {
-            existing.OnRetransmission();
             request.Dispose();
             return;
         }
@@ -448,13 +447,7 @@ public sealed partial class SipStack
             return;
         }
 
-        var refused = new SipCompletedServerTransaction(shard, _context, key, null, bytes, destination);
-        shard.Servers[key] = refused;
-        refused.SendFirst();
-        if (!refused.IsTerminated)
-        {
-            shard.Refused.Add(refused, _context, _context.Values.T4);
-        }
+        shard.Complete(key, null, null, bytes, destination, shard.Refused, _context.Values.T4);
     }
 
     private byte[] OverloadedResponse(SipMessage request)

@@ -7,9 +7,9 @@ namespace Lantern.Sip.Transactions;
 /// <summary>A non-INVITE server transaction (RFC 3261 §17.2.2) handed to a request handler, which answers through it.
 /// <see cref="Respond(SipMessageBuilder)"/> may be called from any thread; retransmitted requests are absorbed and the last
 /// response is resent; Timer J keeps it (64·T1 over UDP, none over TCP/TLS). Once the final response is out over UDP, the
-/// shard's table holds a <see cref="SipCompletedServerTransaction"/> instead: this object (and the request) lives only as long
+/// shard's table holds only a <see cref="SipServerSlot"/> value instead: this object (and the request) lives only as long
 /// as its handler holds it.</summary>
-public sealed class SipServerTransaction : ISipServerTransactionEntry, ISipShardWork
+public sealed class SipServerTransaction : ISipShardWork
 {
     private readonly SipTransactionShard _shard;
     private readonly SipTransactionContext _context;
@@ -189,7 +189,7 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry, ISipShard
     }
 
     /// <summary>A retransmission of the request arrived (on the shard).</summary>
-    void ISipServerTransactionEntry.OnRetransmission()
+    internal void OnRetransmission()
     {
         if (State is SipTransactionState.Proceeding && !_lastResponse.IsEmpty)
         {
@@ -199,7 +199,7 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry, ISipShard
 
     internal void Register()
     {
-        _shard.Servers[Key] = this;
+        _shard.Servers[Key] = new SipServerSlot(this, default, null, default, 0);
         if (_mergeKey is { } mk)
         {
             _shard.Merged[mk] = Key;
@@ -247,22 +247,13 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry, ISipShard
             return;
         }
 
-        // Hand the table slot (and the merge key) to the slim completed entry: nothing in the shard refers to this object or
-        // its request any more, so they die young with the handler instead of lingering 64·T1.
-        var completed = new SipCompletedServerTransaction(_shard, _context, Key, _mergeKey, bytes, ResponseDestination);
-        ReturnRented(rented);
+        // Hand the table slot (and the merge key) to the completed entry: nothing in the shard refers to this object or its
+        // request any more, so they die young with the handler instead of lingering 64·T1.
+        var mergeKey = _mergeKey;
         _mergeKey = null;
         State = SipTransactionState.Completed;
-        if (_shard.Servers.TryGetValue(Key, out var current) && ReferenceEquals(current, this))
-        {
-            _shard.Servers[Key] = completed;
-        }
-
-        completed.SendFirst();
-        if (!completed.IsTerminated)
-        {
-            _shard.TimerJ.Add(completed, _context, _context.Values.TimeoutInterval);
-        }
+        _shard.Complete(Key, this, mergeKey, bytes, ResponseDestination, _shard.TimerJ, _context.Values.TimeoutInterval);
+        ReturnRented(rented);
     }
 
     private static void ReturnRented(byte[]? rented)

@@ -29,6 +29,26 @@ internal sealed class SipTransactionContext(ISipTransportLayer transport, SipTim
     public void Send(SipTransactionShard shard, ReadOnlyMemory<byte> bytes, SipDestination destination, Action<object, SipSendResult>? onResult,
         object? state)
     {
+        if (Begin(shard, bytes, destination, onResult, state) is { } result)
+        {
+            onResult?.Invoke(state!, result);
+        }
+    }
+
+    /// <summary>Sends; returns the result when the transport gave it at once (the usual case for UDP), null when it completes
+    /// later (then a failure is only logged).</summary>
+    public SipSendResult? SendNow(SipTransactionShard shard, ReadOnlyMemory<byte> bytes, SipDestination destination) =>
+        Begin(shard, bytes, destination, static (s, r) =>
+        {
+            if (!r.Succeeded)
+            {
+                SipTransactionLog.ResponseSendFailed((ILogger)s, r.Error);
+            }
+        }, Logger);
+
+    private SipSendResult? Begin(SipTransactionShard shard, ReadOnlyMemory<byte> bytes, SipDestination destination, Action<object, SipSendResult>? onResult,
+        object? state)
+    {
         ValueTask<SipSendResult> pending;
         try
         {
@@ -38,29 +58,25 @@ internal sealed class SipTransactionContext(ISipTransportLayer transport, SipTim
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            onResult?.Invoke(state!, SipSendResult.Failed(ex.Message));
-            return;
+            return SipSendResult.Failed(ex.Message);
         }
 
         if (pending.IsCompleted)
         {
-            SipSendResult result;
             try
             {
-                result = pending.GetAwaiter().GetResult();
+                return pending.GetAwaiter().GetResult();
             }
 #pragma warning disable CA1031
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                result = SipSendResult.Failed(ex.Message);
+                return SipSendResult.Failed(ex.Message);
             }
-
-            onResult?.Invoke(state!, result);
-            return;
         }
 
         _ = CompleteLaterAsync(shard, pending, onResult, state);
+        return null;
     }
 
     /// <summary>Schedules a timer whose firing is an event on the shard.</summary>
