@@ -364,7 +364,29 @@ public sealed class SipMessageBuilder
     /// <summary>Puts the stack's top Via (transport, address, port, branch, <c>rport</c>) in front of all headers, written as bytes.</summary>
     internal void PrependVia(string transport, System.Net.IPEndPoint local, string branch)
     {
-        Reserve(transport.Length + branch.Length + 80);
+        var start = PutViaHead(transport, local, branch.Length);
+        Put(branch);
+        Put(";rport"u8);
+        Insert(0, new Entry(SipHeaderId.Via, "Via", null, start, _rawLength - start));
+    }
+
+    /// <summary>As <see cref="PrependVia(string, System.Net.IPEndPoint, string)"/> with the branch the magic cookie plus the
+    /// 16 bytes of <paramref name="branch"/> (little-endian) in lower-case hex, written without a string.</summary>
+    internal void PrependVia(string transport, System.Net.IPEndPoint local, UInt128 branch)
+    {
+        var start = PutViaHead(transport, local, SipIdentifiers.BranchCookie.Length + 32);
+        Put(SipIdentifiers.BranchCookie);
+        Span<byte> bits = stackalloc byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt128LittleEndian(bits, branch);
+        Convert.TryToHexStringLower(bits, _raw.AsSpan(_rawLength, 32), out var written);
+        _rawLength += written;
+        Put(";rport"u8);
+        Insert(0, new Entry(SipHeaderId.Via, "Via", null, start, _rawLength - start));
+    }
+
+    private int PutViaHead(string transport, System.Net.IPEndPoint local, int branchLength)
+    {
+        Reserve(transport.Length + branchLength + 80);
         var start = _rawLength;
         Put("SIP/2.0/"u8);
         Put(transport);
@@ -381,9 +403,7 @@ public sealed class SipMessageBuilder
         Utf8Formatter.TryFormat(local.Port, _raw.AsSpan(_rawLength), out written);
         _rawLength += written;
         Put(";branch="u8);
-        Put(branch);
-        Put(";rport"u8);
-        Insert(0, new Entry(SipHeaderId.Via, "Via", null, start, _rawLength - start));
+        return start;
     }
 
     private string ValueText(int index)

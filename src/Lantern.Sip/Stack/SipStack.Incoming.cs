@@ -119,8 +119,9 @@ public sealed partial class SipStack
         var shard = ShardFor(response.CallIdBytes);
         var posted = shard.Executor.TryPost(() =>
         {
-            var key = SipTransactionShard.ClientKey(response.TopViaBranch, response.Method, response.CSeq.MethodText);
-            if (shard.Clients.TryGetValue(key, out var tx))
+            var method = response.Method;
+            if (SipClientKey.TryParse(response.TopViaBranchBytes, method, method == SipMethod.Unknown ? response.CSeq.MethodText : null, out var key)
+                && shard.Clients.TryGetValue(key, out var tx))
             {
                 tx.OnResponse(response);
             }

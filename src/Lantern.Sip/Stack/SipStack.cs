@@ -208,7 +208,7 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
 
         request.RemoveHeader(SipHeaderId.Via);
         var shard = ShardFor(request, request.IndexOf(SipHeaderId.CallId));
-        var branch = shard.Identifiers.NewBranch();
+        var branch = shard.Identifiers.NewBranchBits();
         var (bytes, rented) = WithVia(request, destination, branch, pooled: destination.Transport == SipTransportKind.Udp);
         if (destination.Transport == SipTransportKind.Udp && bytes.Length > _options.MaxUdpRequestBytes)
         {
@@ -224,7 +224,7 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
         }
 
         var tx = shard.ClientPool.Rent();
-        tx.Init(SipTransactionShard.ClientKey(branch, request.Method, request.MethodText), request.MethodText, bytes, destination, rented);
+        tx.Init(SipClientKey.For(branch, request.Method, request.MethodText), request.MethodText, bytes, destination, rented);
         var version = tx.Version;
         // Before the post: the shard may complete the transaction before this thread runs again.
         tx.WatchCancellation(cancellationToken);
@@ -288,7 +288,7 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
 
     /// <summary>Puts the stack's Via on top and serializes: over UDP into a rented buffer the client transaction gives back once
     /// it is done with it (no array per NOTIFY), otherwise into an array of its own (a stream may hold it while queued).</summary>
-    private (ReadOnlyMemory<byte> Bytes, byte[]? Rented) WithVia(SipMessageBuilder request, SipDestination destination, string branch, bool pooled)
+    private (ReadOnlyMemory<byte> Bytes, byte[]? Rented) WithVia(SipMessageBuilder request, SipDestination destination, UInt128 branch, bool pooled)
     {
         var local = _transport.LocalFor(destination);
         request.PrependVia(TransportName(destination.Transport), local.Local, branch);

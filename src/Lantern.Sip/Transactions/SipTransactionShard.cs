@@ -182,8 +182,6 @@ internal sealed class SipTransactionShard
             method == SipMethod.Unknown ? request.MethodText : null);
     }
 
-    /// <summary>Client transaction key (RFC 3261 §17.1.3): branch and CSeq method.</summary>
-    public static SipClientKey ClientKey(string branch, SipMethod method, string methodText) => SipClientKey.For(branch, method, methodText);
 
     private void ExpireUnanswered(SipServerKey key)
     {

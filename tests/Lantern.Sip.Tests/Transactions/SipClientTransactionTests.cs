@@ -273,4 +273,34 @@ public sealed class SipClientTransactionTests
         Assert.Equal(SipClientFailure.Timeout, (await open).Failure);
         Assert.Equal(0, h.Stack.QueuedTimers);
     }
+
+    [Fact]
+    [Trait("RFC", "3261 17.1.3")]
+    public async Task Response_MatchesOnlyTheExactBranch()
+    {
+        using var h = new SipStackHarness();
+        var pending = h.Stack.SendRequestAsync(Notify(), new SipDestination(SipTransportKind.Udp, Target), CancellationToken.None);
+        var text = h.Transport.Sent[0].Text;
+        var at = text.IndexOf("branch=", StringComparison.Ordinal) + "branch=".Length;
+        var branch = text.Substring(at, "z9hG4bK".Length + 32);
+        Assert.Matches("^z9hG4bK[0-9a-f]{32}$", branch);
+        string Response(string b) => "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 198.51.100.1:5060;branch=" + b + ";rport\r\n"
+            + "From: <sip:1000@pbx.example.com>;tag=srv\r\nTo: <sip:1000@pbx.example.com>;tag=ph\r\nCall-ID: n-1\r\nCSeq: 1 NOTIFY\r\n"
+            + "Content-Length: 0\r\n\r\n";
+
+        // Case, length or the cookie differing: another transaction's response (or none of ours), dropped.
+        h.Receive(Response(branch.ToUpperInvariant()));
+        h.Receive(Response(branch[..^1]));
+        h.Receive(Response(branch + "0"));
+        h.Receive(Response("z9hG4bk" + branch[7..]));
+        Assert.False(pending.IsCompleted);
+        Assert.Equal(4, h.Stack.Statistics.Dropped);
+        h.Receive(Response(branch).Replace("CSeq: 1 NOTIFY", "CSeq: 1 SUBSCRIBE", StringComparison.Ordinal));
+        Assert.False(pending.IsCompleted);
+
+        h.Receive(Response(branch));
+        var result = await pending;
+        Assert.Equal(200, result.Response!.StatusCode);
+        result.Response.Dispose();
+    }
 }
