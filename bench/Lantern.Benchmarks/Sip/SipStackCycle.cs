@@ -25,11 +25,13 @@ public sealed class SipStackCycle : IDisposable
     private readonly byte[][][] _requests = new byte[Dialogs][][];
     private int _next;
 
-    public SipStackCycle()
+    /// <param name="unansweredEvery">When above 0, every that-many-th NOTIFY goes to a phone that went away and is never
+    /// answered: its transaction times out after 64·T1, so live timers are always queued, as in a running server.</param>
+    public SipStackCycle(int unansweredEvery = 0)
     {
         _stack = new SipStack(_phone, _time, new SipStackOptions { Shards = 1 }, NullLogger.Instance);
         _phone.Stack = _stack;
-        _stack.RegisterHandler(SipMethod.Subscribe, new NotifyingHandler(_stack));
+        _stack.RegisterHandler(SipMethod.Subscribe, new NotifyingHandler(_stack, unansweredEvery));
         for (var i = 0; i < Dialogs; i++)
         {
             _requests[i] =
@@ -82,10 +84,11 @@ public sealed class SipStackCycle : IDisposable
         "Content-Length: 0\r\n\r\n";
 
     /// <summary>Answers 200 and sends one in-dialog NOTIFY, the way the notifier does (SipMwiNotifySender).</summary>
-    private sealed class NotifyingHandler(SipStack stack) : ISipRequestHandler
+    private sealed class NotifyingHandler(SipStack stack, int unansweredEvery) : ISipRequestHandler
     {
         private static readonly byte[] Body = Encoding.ASCII.GetBytes("Messages-Waiting: yes\r\nMessage-Account: sip:1000@192.0.2.1\r\nVoice-Message: 2/8 (0/0)\r\n");
         private readonly SipDestination _destination = new(SipTransportKind.Udp, LoopbackPhone.Phone);
+        private readonly SipDestination _gone = new(SipTransportKind.Udp, LoopbackPhone.Gone);
         private long _cseq;
 
         public ValueTask HandleRequestAsync(SipServerTransaction transaction, CancellationToken cancellationToken)
@@ -105,13 +108,13 @@ public sealed class SipStackCycle : IDisposable
             b.AddHeader(SipHeaderId.UserAgent, "Lantern");
             b.SetBody(Body, "application/simple-message-summary");
             transaction.Respond(response);
-            _ = SendAsync(b, cancellationToken);
+            _ = SendAsync(b, unansweredEvery > 0 && _cseq % unansweredEvery == 0 ? _gone : _destination, cancellationToken);
             return ValueTask.CompletedTask;
         }
 
-        private async Task SendAsync(SipMessageBuilder notify, CancellationToken cancellationToken)
+        private async Task SendAsync(SipMessageBuilder notify, SipDestination destination, CancellationToken cancellationToken)
         {
-            var result = await stack.SendRequestAsync(notify, _destination, cancellationToken);
+            var result = await stack.SendRequestAsync(notify, destination, cancellationToken);
             result.Response?.Dispose();
         }
     }
@@ -122,6 +125,7 @@ public sealed class SipStackCycle : IDisposable
     {
         public static readonly IPEndPoint Phone = new(IPAddress.Parse("192.0.2.10"), 5061);
         public static readonly IPEndPoint Local = new(IPAddress.Parse("192.0.2.1"), 5060);
+        public static readonly IPEndPoint Gone = new(IPAddress.Parse("192.0.2.11"), 5061);
         private readonly byte[] _answer = new byte[2048];
 
         public SipStack? Stack { get; set; }
@@ -132,7 +136,7 @@ public sealed class SipStackCycle : IDisposable
         {
             Sends++;
             var span = message.Span;
-            if (span.StartsWith("NOTIFY "u8))
+            if (span.StartsWith("NOTIFY "u8) && destination.Remote.Equals(Phone))
             {
                 var length = Answer(span, _answer);
                 Stack!.OnMessage(_answer.AsSpan(0, length), new SipSource(SipTransportKind.Udp, Phone, Local, 0));
