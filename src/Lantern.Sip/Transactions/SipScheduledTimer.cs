@@ -49,12 +49,22 @@ public sealed class SipScheduledTimer : ISipShardWork
     /// <summary>Armed again (by <see cref="SipTimerService.Set"/>).</summary>
     internal void Rearmed() => _cancelled = false;
 
-    /// <summary>Called by the service when due (outside its lock): runs the callback, or posts itself to its shard's executor.</summary>
+    /// <summary>Taken off the heap as due (under the service's lock): from now on a run is pending, so an owner that cancels
+    /// on its shard after this sees <see cref="Pending"/> above 0 and waits for that run before it lets itself be reused.</summary>
+    internal void Popped()
+    {
+        if (_executor is not null)
+        {
+            Interlocked.Increment(ref _pending);
+        }
+    }
+
+    /// <summary>Called by the service after <see cref="Popped"/> (outside its lock): runs the callback, or posts itself to its
+    /// shard's executor.</summary>
     internal void Fire()
     {
         if (_executor is { } executor)
         {
-            Interlocked.Increment(ref _pending);
             executor.TryPost(this);
             return;
         }

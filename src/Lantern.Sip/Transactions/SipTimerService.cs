@@ -261,8 +261,10 @@ public sealed class SipTimerService : IDisposable
             var now = _time.GetUtcNow().UtcTicks;
             while (_count > 0 && _heap[0].DueTicks <= now)
             {
-                (due ??= []).Add(_heap[0]);
+                var head = _heap[0];
+                (due ??= []).Add(head);
                 RemoveAt(0);
+                head.Popped();
             }
 
             // Re-armed no sooner than Resolution ahead: under load a timer is due every few microseconds, and waking the

@@ -303,4 +303,53 @@ public sealed class SipClientTransactionTests
         Assert.Equal(200, result.Response!.StatusCode);
         result.Response.Dispose();
     }
+
+    [Fact]
+    public async Task TimerRunQueuedBehindTheFinalResponse_NeverReachesTheNextUse()
+    {
+        using var h = new SipStackHarness();
+        var handler = new InlineHandler();
+        h.Stack.RegisterHandler(SipMethod.Subscribe, handler);
+        var udp = new SipDestination(SipTransportKind.Udp, Target);
+        // AsTask: the outcome is read as soon as it is given, so only the shard's own hold keeps the transaction.
+        var first = h.Stack.SendRequestAsync(Notify("n-1"), udp, CancellationToken.None).AsTask();
+        var firstRequest = h.Transport.Sent[0];
+        h.Advance(TimeSpan.FromSeconds(0.45));
+        Task<SipClientResult>? second = null;
+        handler.Actions.Enqueue(() =>
+        {
+            // On the shard, queued in this order: the final response, an in-dialog request whose handler sends the next NOTIFY,
+            // and the run of Timer E, which falls due now.
+            Answer(h, firstRequest, 200);
+            h.Receive(SipStackHarness.Request("SUBSCRIBE", branch: "z9hG4bKs2", callId: "s-2", toTag: ";tag=t2"));
+            h.Time.Advance(TimeSpan.FromMilliseconds(100));
+        });
+        handler.Actions.Enqueue(() => second = h.Stack.SendRequestAsync(Notify("n-2"), udp, CancellationToken.None).AsTask());
+        h.Receive(SipStackHarness.Request("SUBSCRIBE", branch: "z9hG4bKs1", callId: "s-1", toTag: ";tag=t1"));
+
+        var result = await first;
+        Assert.Equal(200, result.Response!.StatusCode);
+        result.Response.Dispose();
+        Assert.NotNull(second);
+        Assert.False(second.IsCompleted);
+        // The first transaction's E run found it Completed and did nothing; had the transaction been reused by the second
+        // NOTIFY before that run, the run would have sent the second NOTIFY a second time at once.
+        Assert.Single(h.Transport.Sent, m => m.Text.StartsWith("NOTIFY", StringComparison.Ordinal) && m.Text.Contains("Call-ID: n-2", StringComparison.Ordinal));
+        Assert.Single(h.Transport.Sent, m => m.Text.StartsWith("NOTIFY", StringComparison.Ordinal) && m.Text.Contains("Call-ID: n-1", StringComparison.Ordinal));
+        Answer(h, h.Transport.Sent[^1], 200);
+        (await second).Response!.Dispose();
+    }
+
+    /// <summary>Answers 200, then runs the next queued action on the shard.</summary>
+    private sealed class InlineHandler : Lantern.Sip.Stack.ISipRequestHandler
+    {
+        public Queue<Action> Actions { get; } = new();
+
+        public ValueTask HandleRequestAsync(SipServerTransaction transaction, CancellationToken cancellationToken)
+        {
+            transaction.Respond(200);
+            Actions.Dequeue()();
+            return ValueTask.CompletedTask;
+        }
+    }
 }
