@@ -18,15 +18,20 @@ public sealed class SipMessageBuilder
     private int _count;
     private byte[] _raw = [];
     private int _rawLength;
+    // Pooled: the header table and bytes are rented and go back at ReturnBuffers (a server transaction's response, once
+    // serialized); afterwards the builder is spent and every use throws instead of reading reused buffers.
+    private readonly bool _pooled;
+    private bool _spent;
 
-    private SipMessageBuilder(bool isRequest, string method, string requestUri, int statusCode, string reasonPhrase)
+    private SipMessageBuilder(bool isRequest, string method, string requestUri, int statusCode, string reasonPhrase, bool pooled = false)
     {
         IsRequest = isRequest;
         MethodText = method;
         RequestUri = requestUri;
         StatusCode = statusCode;
         ReasonPhrase = reasonPhrase;
-        _entries = new Entry[isRequest ? RequestHeaders : ResponseHeaders];
+        _pooled = pooled;
+        _entries = pooled ? ArrayPool<Entry>.Shared.Rent(ResponseHeaders) : new Entry[isRequest ? RequestHeaders : ResponseHeaders];
     }
 
     public bool IsRequest { get; }
@@ -48,6 +53,7 @@ public sealed class SipMessageBuilder
     {
         get
         {
+            ObjectDisposedException.ThrowIf(_spent, this);
             var list = new List<KeyValuePair<string, string>>(_count);
             for (var i = 0; i < _count; i++)
             {
@@ -58,7 +64,14 @@ public sealed class SipMessageBuilder
         }
     }
 
-    internal int HeaderCount => _count;
+    internal int HeaderCount
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_spent, this);
+            return _count;
+        }
+    }
 
     public static SipMessageBuilder Request(SipMethod method, string requestUri) => Request(SipMethods.ToText(method), requestUri);
 
@@ -79,10 +92,17 @@ public sealed class SipMessageBuilder
     /// <summary>A response to <paramref name="request"/> per RFC 3261 §8.2.6.2: every Via (top one with the received/rport
     /// recorded by <see cref="SipMessage.ApplyReceived"/>), From, To (with <paramref name="toTag"/> added when it has none and the
     /// status is above 100), Call-ID and CSeq. The values are copied as bytes from the request.</summary>
-    public static SipMessageBuilder ResponseTo(SipMessage request, int statusCode, string? reasonPhrase = null, string? toTag = null)
+    public static SipMessageBuilder ResponseTo(SipMessage request, int statusCode, string? reasonPhrase = null, string? toTag = null) =>
+        ResponseTo(request, statusCode, reasonPhrase, toTag, pooled: false);
+
+    /// <summary>As <see cref="ResponseTo(SipMessage, int, string?, string?)"/>; with <paramref name="pooled"/> its buffers are rented
+    /// and go back at <see cref="ReturnBuffers"/>, after which the builder throws on every use.</summary>
+    internal static SipMessageBuilder ResponseTo(SipMessage request, int statusCode, string? reasonPhrase, string? toTag, bool pooled)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var b = Response(statusCode, reasonPhrase);
+        ArgumentOutOfRangeException.ThrowIfLessThan(statusCode, 100);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(statusCode, 699);
+        var b = new SipMessageBuilder(false, string.Empty, string.Empty, statusCode, reasonPhrase ?? SipReasonPhrases.For(statusCode), pooled);
         var span = request.Span;
         b.Reserve(CopiedBytes(request) + 96 + (toTag?.Length ?? 0));
         var index = -1;
@@ -230,6 +250,7 @@ public sealed class SipMessageBuilder
 
     public SipMessageBuilder RemoveHeader(SipHeaderId id)
     {
+        ObjectDisposedException.ThrowIf(_spent, this);
         var kept = 0;
         for (var i = 0; i < _count; i++)
         {
@@ -283,9 +304,34 @@ public sealed class SipMessageBuilder
 
     internal string HeaderName(int index) => _entries[index].Name;
 
+    /// <summary>Gives a pooled builder's buffers back (no-op for others); the builder is spent afterwards. Called once its
+    /// message has been serialized by the one who owns it.</summary>
+    internal void ReturnBuffers()
+    {
+        if (!_pooled || _spent)
+        {
+            return;
+        }
+
+        _spent = true;
+        // The table holds strings: cleared so that the pool does not keep them alive.
+        Array.Clear(_entries, 0, _count);
+        ArrayPool<Entry>.Shared.Return(_entries);
+        if (_raw.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_raw);
+        }
+
+        _entries = [];
+        _raw = [];
+        _count = 0;
+        _rawLength = 0;
+    }
+
     /// <summary>Index of the first header with this id, or -1.</summary>
     internal int IndexOf(SipHeaderId id)
     {
+        ObjectDisposedException.ThrowIf(_spent, this);
         for (var i = 0; i < _count; i++)
         {
             if (_entries[i].Id == id)
@@ -318,7 +364,29 @@ public sealed class SipMessageBuilder
     /// <summary>Puts the stack's top Via (transport, address, port, branch, <c>rport</c>) in front of all headers, written as bytes.</summary>
     internal void PrependVia(string transport, System.Net.IPEndPoint local, string branch)
     {
-        Reserve(transport.Length + branch.Length + 80);
+        var start = PutViaHead(transport, local, branch.Length);
+        Put(branch);
+        Put(";rport"u8);
+        Insert(0, new Entry(SipHeaderId.Via, "Via", null, start, _rawLength - start));
+    }
+
+    /// <summary>As <see cref="PrependVia(string, System.Net.IPEndPoint, string)"/> with the branch the magic cookie plus the
+    /// 16 bytes of <paramref name="branch"/> (little-endian) in lower-case hex, written without a string.</summary>
+    internal void PrependVia(string transport, System.Net.IPEndPoint local, UInt128 branch)
+    {
+        var start = PutViaHead(transport, local, SipIdentifiers.BranchCookie.Length + 32);
+        Put(SipIdentifiers.BranchCookie);
+        Span<byte> bits = stackalloc byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt128LittleEndian(bits, branch);
+        Convert.TryToHexStringLower(bits, _raw.AsSpan(_rawLength, 32), out var written);
+        _rawLength += written;
+        Put(";rport"u8);
+        Insert(0, new Entry(SipHeaderId.Via, "Via", null, start, _rawLength - start));
+    }
+
+    private int PutViaHead(string transport, System.Net.IPEndPoint local, int branchLength)
+    {
+        Reserve(transport.Length + branchLength + 80);
         var start = _rawLength;
         Put("SIP/2.0/"u8);
         Put(transport);
@@ -335,9 +403,7 @@ public sealed class SipMessageBuilder
         Utf8Formatter.TryFormat(local.Port, _raw.AsSpan(_rawLength), out written);
         _rawLength += written;
         Put(";branch="u8);
-        Put(branch);
-        Put(";rport"u8);
-        Insert(0, new Entry(SipHeaderId.Via, "Via", null, start, _rawLength - start));
+        return start;
     }
 
     private string ValueText(int index)
@@ -389,9 +455,21 @@ public sealed class SipMessageBuilder
 
     private void Insert(int at, Entry entry)
     {
+        ObjectDisposedException.ThrowIf(_spent, this);
         if (_count == _entries.Length)
         {
-            Array.Resize(ref _entries, _entries.Length * 2);
+            if (_pooled)
+            {
+                var larger = ArrayPool<Entry>.Shared.Rent(_entries.Length * 2);
+                Array.Copy(_entries, larger, _count);
+                Array.Clear(_entries, 0, _count);
+                ArrayPool<Entry>.Shared.Return(_entries);
+                _entries = larger;
+            }
+            else
+            {
+                Array.Resize(ref _entries, _entries.Length * 2);
+            }
         }
 
         Array.Copy(_entries, at, _entries, at + 1, _count - at);
@@ -404,10 +482,26 @@ public sealed class SipMessageBuilder
     /// <summary>Makes room for <paramref name="bytes"/> more raw bytes (callers reserve an upper bound before writing).</summary>
     private void Reserve(int bytes)
     {
+        ObjectDisposedException.ThrowIf(_spent, this);
         if (_raw.Length - _rawLength < bytes)
         {
             // A NOTIFY's own values (From, To, CSeq, Via) fit in the first 256 bytes.
-            Array.Resize(ref _raw, Math.Max(Math.Max(_raw.Length * 2, 256), _rawLength + bytes));
+            var size = Math.Max(Math.Max(_raw.Length * 2, 256), _rawLength + bytes);
+            if (_pooled)
+            {
+                var larger = ArrayPool<byte>.Shared.Rent(size);
+                _raw.AsSpan(0, _rawLength).CopyTo(larger);
+                if (_raw.Length > 0)
+                {
+                    ArrayPool<byte>.Shared.Return(_raw);
+                }
+
+                _raw = larger;
+            }
+            else
+            {
+                Array.Resize(ref _raw, size);
+            }
         }
     }
 

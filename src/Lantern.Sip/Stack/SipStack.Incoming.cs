@@ -119,8 +119,9 @@ public sealed partial class SipStack
         var shard = ShardFor(response.CallIdBytes);
         var posted = shard.Executor.TryPost(() =>
         {
-            var key = SipTransactionShard.ClientKey(response.TopViaBranch, response.Method, response.CSeq.MethodText);
-            if (shard.Clients.TryGetValue(key, out var tx))
+            var method = response.Method;
+            if (SipClientKey.TryParse(response.TopViaBranchBytes, method, method == SipMethod.Unknown ? response.CSeq.MethodText : null, out var key)
+                && shard.Clients.TryGetValue(key, out var tx))
             {
                 tx.OnResponse(response);
             }
@@ -201,9 +202,8 @@ public sealed partial class SipStack
             return;
         }
 
-        if (shard.Servers.TryGetValue(key, out var existing))
+        if (shard.TryAbsorb(key))
         {
-            existing.OnRetransmission();
             request.Dispose();
             return;
         }
@@ -448,13 +448,7 @@ public sealed partial class SipStack
             return;
         }
 
-        var refused = new SipCompletedServerTransaction(shard, _context, key, null, bytes, destination);
-        shard.Servers[key] = refused;
-        refused.SendFirst();
-        if (!refused.IsTerminated)
-        {
-            shard.Refused.Add(refused, _context, _context.Values.T4);
-        }
+        shard.Complete(key, null, null, bytes, destination, shard.Refused, _context.Values.T4);
     }
 
     private byte[] OverloadedResponse(SipMessage request)

@@ -30,7 +30,6 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
     private readonly SipAdmissionWindow? _window;
     private readonly Action<long>? _admittedCompleted;
     private long _rejected;
-    private long _clientFailures;
     private int _disposed;
 
     /// <param name="meterFactory">When given, the counters of <see cref="Statistics"/> are published on the meter <c>Lantern.Sip</c>
@@ -55,7 +54,7 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
         _shards = new SipTransactionShard[shards];
         for (var i = 0; i < shards; i++)
         {
-            _shards[i] = new SipTransactionShard(perShard, Math.Max(1, options.MaxQueuedPerShard), logger);
+            _shards[i] = new SipTransactionShard(perShard, Math.Max(1, options.MaxQueuedPerShard), _context);
         }
 
         if (meterFactory is not null)
@@ -64,7 +63,7 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
             meter.CreateObservableCounter("lantern.sip.dropped", () => Interlocked.Read(ref _dropped), description: "Received messages dropped unanswered");
             meter.CreateObservableCounter("lantern.sip.overloaded", () => Interlocked.Read(ref _overloaded), description: "Requests answered 503 under overload");
             meter.CreateObservableCounter("lantern.sip.rejected", () => Interlocked.Read(ref _rejected), description: "Requests answered by the stack with an error");
-            meter.CreateObservableCounter("lantern.sip.client_failures", () => Interlocked.Read(ref _clientFailures), description: "Sent requests that timed out or failed");
+            meter.CreateObservableCounter("lantern.sip.client_failures", () => _context.ClientFailures, description: "Sent requests that timed out or failed");
             meter.CreateObservableGauge("lantern.sip.queued", QueuedEvents, description: "Received messages and timer events waiting for their shard");
             meter.CreateObservableCounter("lantern.sip.absorbed", () => Interlocked.Read(ref _absorbed), description: "Retransmissions of new requests still queued, absorbed");
             meter.CreateObservableGauge("lantern.sip.admission_window", () => _window?.Limit ?? 0,
@@ -123,6 +122,21 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
         return total;
     }
 
+    /// <summary>Timers in the stack's timer heap (for tests and benchmarks).</summary>
+    internal int QueuedTimers => _timers.Count;
+
+    /// <summary>Idle client transactions in the shards' pools (for tests).</summary>
+    internal int IdleClientTransactions()
+    {
+        var total = 0;
+        foreach (var shard in _shards)
+        {
+            total += shard.ClientPool.Idle;
+        }
+
+        return total;
+    }
+
     /// <summary>OPTIONS plus every method with a registered handler: the Allow header's content.</summary>
     public IReadOnlyList<SipMethod> AllowedMethods
     {
@@ -143,7 +157,7 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
     }
 
     public SipStackStatistics Statistics => new(Interlocked.Read(ref _dropped), Interlocked.Read(ref _overloaded),
-        Interlocked.Read(ref _rejected), Interlocked.Read(ref _clientFailures));
+        Interlocked.Read(ref _rejected), _context.ClientFailures);
 
     /// <summary>Routes requests of <paramref name="method"/> to <paramref name="handler"/> (replacing any previous one).
     /// INVITE, ACK and CANCEL are the stack's own and cannot be taken.</summary>
@@ -164,8 +178,10 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
     /// <summary>Sends a request through a new non-INVITE client transaction and completes with its final response, or with a
     /// failure (Timer F timeout, transport error, overload). The builder must carry From, To, Call-ID and CSeq; the stack puts
     /// its own top Via (fresh branch, rport) and Max-Forwards: 70 if absent. A UDP request over
-    /// <see cref="SipStackOptions.MaxUdpRequestBytes"/> goes over TCP. Cancelling only stops the wait.</summary>
-    public async ValueTask<SipClientResult> SendRequestAsync(SipMessageBuilder request, SipDestination destination, CancellationToken cancellationToken)
+    /// <see cref="SipStackOptions.MaxUdpRequestBytes"/> goes over TCP. Cancelling only stops the wait (the result is then
+    /// <see cref="OperationCanceledException"/>; the transaction goes on). The result may be awaited once: its source is a pooled
+    /// transaction.</summary>
+    public ValueTask<SipClientResult> SendRequestAsync(SipMessageBuilder request, SipDestination destination, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(destination.Remote);
@@ -180,6 +196,11 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
             throw new ArgumentException("A request needs From, To, Call-ID and CSeq.", nameof(request));
         }
 
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return ValueTask.FromResult(SipClientResult.Failed(SipClientFailure.Stopped, "stack stopped"));
+        }
+
         if (!request.HasHeader(SipHeaderId.MaxForwards))
         {
             request.AddHeader(SipHeaderId.MaxForwards, "70");
@@ -187,7 +208,7 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
 
         request.RemoveHeader(SipHeaderId.Via);
         var shard = ShardFor(request, request.IndexOf(SipHeaderId.CallId));
-        var branch = shard.Identifiers.NewBranch();
+        var branch = shard.Identifiers.NewBranchBits();
         var (bytes, rented) = WithVia(request, destination, branch, pooled: destination.Transport == SipTransportKind.Udp);
         if (destination.Transport == SipTransportKind.Udp && bytes.Length > _options.MaxUdpRequestBytes)
         {
@@ -202,25 +223,17 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
             (bytes, rented) = WithVia(request, destination, branch, pooled: false);
         }
 
-        var tx = new SipClientTransaction(shard, _context, SipTransactionShard.ClientKey(branch, request.Method, request.MethodText), request.MethodText, bytes, destination, rented);
-        if (Volatile.Read(ref _disposed) != 0)
+        var tx = shard.ClientPool.Rent();
+        tx.Init(SipClientKey.For(branch, request.Method, request.MethodText), request.MethodText, bytes, destination, rented);
+        var version = tx.Version;
+        // Before the post: the shard may complete the transaction before this thread runs again.
+        tx.WatchCancellation(cancellationToken);
+        if (!shard.Executor.TryPost(tx, bounded: true))
         {
-            return SipClientResult.Failed(SipClientFailure.Stopped, "stack stopped");
+            tx.FailUnstarted(SipClientFailure.Overloaded, "queue full");
         }
 
-        if (!shard.Executor.TryPost(tx.Start, bounded: true))
-        {
-            Interlocked.Increment(ref _clientFailures);
-            return SipClientResult.Failed(SipClientFailure.Overloaded, "queue full");
-        }
-
-        var result = await tx.Completion.WaitAsync(cancellationToken);
-        if (!result.Succeeded)
-        {
-            Interlocked.Increment(ref _clientFailures);
-        }
-
-        return result;
+        return new ValueTask<SipClientResult>(tx, version);
     }
 
     /// <summary>The local address requests to <paramref name="destination"/> leave from, for Contact headers.</summary>
@@ -275,7 +288,7 @@ public sealed partial class SipStack : ISipMessageReceiver, IDisposable
 
     /// <summary>Puts the stack's Via on top and serializes: over UDP into a rented buffer the client transaction gives back once
     /// it is done with it (no array per NOTIFY), otherwise into an array of its own (a stream may hold it while queued).</summary>
-    private (ReadOnlyMemory<byte> Bytes, byte[]? Rented) WithVia(SipMessageBuilder request, SipDestination destination, string branch, bool pooled)
+    private (ReadOnlyMemory<byte> Bytes, byte[]? Rented) WithVia(SipMessageBuilder request, SipDestination destination, UInt128 branch, bool pooled)
     {
         var local = _transport.LocalFor(destination);
         request.PrependVia(TransportName(destination.Transport), local.Local, branch);

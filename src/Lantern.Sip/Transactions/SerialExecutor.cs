@@ -8,8 +8,9 @@ namespace Lantern.Sip.Transactions;
 /// refused, while the work that completes dialogs keeps moving. The lock guards only the queues; work never runs under it.</summary>
 internal sealed class SerialExecutor
 {
-    private readonly Queue<Action> _queue = new();
-    private readonly Queue<Action> _new = new();
+    // Each item is an Action or an ISipShardWork: objects that post themselves cost no delegate per post.
+    private readonly Queue<object> _queue = new();
+    private readonly Queue<object> _new = new();
     private readonly Lock _gate = new();
     private readonly int _capacity;
     private readonly ILogger _logger;
@@ -37,10 +38,13 @@ internal sealed class SerialExecutor
     /// refuses when both lanes together hold the capacity.</summary>
     public bool TryPost(Action work, bool bounded = false) => Post(work, bounded, _queue);
 
+    /// <summary>As <see cref="TryPost(Action, bool)"/>, for an object that runs itself.</summary>
+    public bool TryPost(ISipShardWork work, bool bounded = false) => Post(work, bounded, _queue);
+
     /// <summary>Queues new work behind everything in the first lane; refuses when both lanes together hold the capacity.</summary>
     public bool TryPostNew(Action work) => Post(work, bounded: true, _new);
 
-    private bool Post(Action work, bool bounded, Queue<Action> lane)
+    private bool Post(object work, bool bounded, Queue<object> lane)
     {
         lock (_gate)
         {
@@ -66,7 +70,7 @@ internal sealed class SerialExecutor
     {
         while (true)
         {
-            Action work;
+            object work;
             lock (_gate)
             {
                 if (!_queue.TryDequeue(out work!) && !_new.TryDequeue(out work!))
@@ -78,7 +82,14 @@ internal sealed class SerialExecutor
 
             try
             {
-                work();
+                if (work is Action action)
+                {
+                    action();
+                }
+                else
+                {
+                    ((ISipShardWork)work).RunOnShard();
+                }
             }
 #pragma warning disable CA1031 // One faulty event must not stop the shard; it is logged.
             catch (Exception ex)

@@ -83,14 +83,15 @@ internal sealed class SipInviteServerTransaction
         _timerG = _context.Schedule(_shard, _gInterval, OnTimerG);
     }
 
-    private void Send() => _context.Send(_shard, _response, _destination, r =>
+    private void Send() => _context.Send(_shard, _response, _destination, static (s, r) =>
     {
         if (!r.Succeeded)
         {
-            SipTransactionLog.ResponseSendFailed(_context.Logger, r.Error);
-            Terminate();
+            var tx = (SipInviteServerTransaction)s;
+            SipTransactionLog.ResponseSendFailed(tx._context.Logger, r.Error);
+            tx.Terminate();
         }
-    });
+    }, this);
 
     private void Terminate()
     {

@@ -10,20 +10,26 @@ internal sealed class SipLingerQueue<T>(SipTransactionShard shard, Action<T> exp
     private bool _sweepScheduled;
     private TimeSpan _lifetime;
     private SipTransactionContext? _context;
+    private SipScheduledTimer? _sweep;
 
     public int Count => _queue.Count;
 
-    /// <summary>Expires <paramref name="item"/> after <paramref name="lifetime"/> (the same for every item of this queue).</summary>
-    public void Add(T item, SipTransactionContext context, TimeSpan lifetime)
+    /// <summary>Expires <paramref name="item"/> after <paramref name="lifetime"/> (the same for every item of this queue); returns
+    /// its due time (UTC ticks).</summary>
+    public long Add(T item, SipTransactionContext context, TimeSpan lifetime)
     {
         _context = context;
         _lifetime = lifetime;
-        _queue.Enqueue((item, context.Timers.NowTicks + lifetime.Ticks));
+        var due = context.Timers.NowTicks + lifetime.Ticks;
+        _queue.Enqueue((item, due));
         if (!_sweepScheduled)
         {
             _sweepScheduled = true;
-            context.Schedule(shard, lifetime, Sweep);
+            _sweep ??= context.Timers.Create(static s => ((SipLingerQueue<T>)s!).Sweep(), this, shard.Executor);
+            context.Timers.Set(_sweep, lifetime);
         }
+
+        return due;
     }
 
     private void Sweep()
@@ -39,7 +45,7 @@ internal sealed class SipLingerQueue<T>(SipTransactionShard shard, Action<T> exp
         if (_queue.TryPeek(out var next))
         {
             var delay = Math.Max(next.Due - now, _lifetime.Ticks / 256);
-            context.Schedule(shard, TimeSpan.FromTicks(delay), Sweep);
+            context.Timers.Set(_sweep!, TimeSpan.FromTicks(delay));
             return;
         }
 

@@ -7,9 +7,9 @@ namespace Lantern.Sip.Transactions;
 /// <summary>A non-INVITE server transaction (RFC 3261 §17.2.2) handed to a request handler, which answers through it.
 /// <see cref="Respond(SipMessageBuilder)"/> may be called from any thread; retransmitted requests are absorbed and the last
 /// response is resent; Timer J keeps it (64·T1 over UDP, none over TCP/TLS). Once the final response is out over UDP, the
-/// shard's table holds a <see cref="SipCompletedServerTransaction"/> instead: this object (and the request) lives only as long
+/// shard's table holds only a <see cref="SipServerSlot"/> value instead: this object (and the request) lives only as long
 /// as its handler holds it.</summary>
-public sealed class SipServerTransaction : ISipServerTransactionEntry
+public sealed class SipServerTransaction : ISipShardWork
 {
     private readonly SipTransactionShard _shard;
     private readonly SipTransactionContext _context;
@@ -19,9 +19,12 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
     private int _finalGiven;
     private int _releaseVotes;
     private ReadOnlyMemory<byte> _lastResponse;
-    private SipScheduledTimer? _deadline;
+    private long _deadlineTicks;
     private Action<long>? _onFinal;
     private long _receivedAt;
+    // The final response handed from Respond (any thread) to the shard: the transaction posts itself, no closure per response.
+    private ReadOnlyMemory<byte> _finalBytes;
+    private byte[]? _finalRented;
 
     internal SipServerTransaction(SipTransactionShard shard, SipTransactionContext context, SipServerKey key, SipMessage request, SipSource source,
         SipDestination responseDestination, SipMergeKey? mergeKey)
@@ -62,9 +65,10 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
         _onFinal = onFinal;
     }
 
-    /// <summary>A response to the request with Via/From/To(+<see cref="LocalTag"/>)/Call-ID/CSeq filled in; add headers and pass it to Respond.</summary>
+    /// <summary>A response to the request with Via/From/To(+<see cref="LocalTag"/>)/Call-ID/CSeq filled in; add headers and pass it to
+    /// Respond. Its buffers are pooled: once passed to Respond it is spent, and using it again throws ObjectDisposedException.</summary>
     public SipMessageBuilder CreateResponse(int statusCode, string? reasonPhrase = null) =>
-        SipMessageBuilder.ResponseTo(Request, statusCode, reasonPhrase, LocalTag);
+        SipMessageBuilder.ResponseTo(Request, statusCode, reasonPhrase, LocalTag, pooled: true);
 
     public bool Respond(int statusCode, string? reasonPhrase = null)
     {
@@ -86,9 +90,33 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
             return false;
         }
 
-        _shard.Executor.TryPost(() => SendResponse(bytes, final, rented));
+        if (final)
+        {
+            // Written before the post, whose lock makes them visible to the shard.
+            _finalBytes = bytes;
+            _finalRented = rented;
+            _shard.Executor.TryPost(this);
+        }
+        else
+        {
+            PostProvisional(bytes);
+        }
+
         Given(final);
         return true;
+    }
+
+    // A method of its own: a lambda in Respond would allocate its captured variables on every call, final responses too.
+    private void PostProvisional(ReadOnlyMemory<byte> bytes) => _shard.Executor.TryPost(() => SendResponse(bytes, final: false, null));
+
+    /// <summary>The final response given by <see cref="Respond(SipMessageBuilder)"/>, on the shard.</summary>
+    void ISipShardWork.RunOnShard()
+    {
+        var bytes = _finalBytes;
+        var rented = _finalRented;
+        _finalBytes = default;
+        _finalRented = null;
+        SendResponse(bytes, final: true, rented);
     }
 
     /// <summary>Sends a response, then runs <paramref name="afterSent"/> on the transaction's shard once the response is handed to
@@ -131,10 +159,13 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
             var length = SipMessageWriter.GetByteCount(response);
             rented = ArrayPool<byte>.Shared.Rent(length);
             bytes = rented.AsMemory(0, SipMessageWriter.Write(response, rented.AsSpan(0, length)));
-            return true;
+        }
+        else
+        {
+            bytes = response.ToArray();
         }
 
-        bytes = response.ToArray();
+        response.ReturnBuffers();
         return true;
     }
 
@@ -158,31 +189,37 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
     }
 
     /// <summary>A retransmission of the request arrived (on the shard).</summary>
-    void ISipServerTransactionEntry.OnRetransmission()
+    internal void OnRetransmission()
     {
         if (State is SipTransactionState.Proceeding && !_lastResponse.IsEmpty)
         {
-            _context.Send(_shard, _lastResponse, ResponseDestination, null);
+            _context.Send(_shard, _lastResponse, ResponseDestination, null, null);
         }
     }
 
     internal void Register()
     {
-        _shard.Servers[Key] = this;
+        _shard.Servers[Key] = new SipServerSlot(this, default, null, default, 0);
         if (_mergeKey is { } mk)
         {
             _shard.Merged[mk] = Key;
         }
 
         // The client gives up after Timer F (64·T1); a handler that never answers must not hold a table slot longer.
-        _deadline = _context.Schedule(_shard, _context.Values.TimeoutInterval, () =>
+        // Every deadline is the same 64·T1, so the shard keeps them in a FIFO of keys: no timer object per request, and an
+        // answered transaction is not held by it (the key finds the table's current entry when due).
+        _deadlineTicks = _shard.Deadlines.Add(Key, _context, _context.Values.TimeoutInterval);
+    }
+
+    /// <summary>The deadline queued for this transaction's key fell due (on the shard); <paramref name="now"/> tells an earlier
+    /// transaction's deadline under the same key from this one's.</summary>
+    internal void OnDeadline(long now)
+    {
+        if (now >= _deadlineTicks && State is SipTransactionState.Trying or SipTransactionState.Proceeding)
         {
-            if (State is SipTransactionState.Trying or SipTransactionState.Proceeding)
-            {
-                SipTransactionLog.Unanswered(_context.Logger, _method);
-                Terminate();
-            }
-        });
+            SipTransactionLog.Unanswered(_context.Logger, _method);
+            Terminate();
+        }
     }
 
     private void SendResponse(ReadOnlyMemory<byte> bytes, bool final, byte[]? rented)
@@ -201,7 +238,6 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
             return;
         }
 
-        _deadline?.Cancel();
         _lastResponse = default;
         if (SipTransactionContext.IsReliable(ResponseDestination.Transport))
         {
@@ -211,22 +247,13 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
             return;
         }
 
-        // Hand the table slot (and the merge key) to the slim completed entry: nothing in the shard refers to this object or
-        // its request any more, so they die young with the handler instead of lingering 64·T1.
-        var completed = new SipCompletedServerTransaction(_shard, _context, Key, _mergeKey, bytes, ResponseDestination);
-        ReturnRented(rented);
+        // Hand the table slot (and the merge key) to the completed entry: nothing in the shard refers to this object or its
+        // request any more, so they die young with the handler instead of lingering 64·T1.
+        var mergeKey = _mergeKey;
         _mergeKey = null;
         State = SipTransactionState.Completed;
-        if (_shard.Servers.TryGetValue(Key, out var current) && ReferenceEquals(current, this))
-        {
-            _shard.Servers[Key] = completed;
-        }
-
-        completed.SendFirst();
-        if (!completed.IsTerminated)
-        {
-            _shard.TimerJ.Add(completed, _context, _context.Values.TimeoutInterval);
-        }
+        _shard.Complete(Key, this, mergeKey, bytes, ResponseDestination, _shard.TimerJ, _context.Values.TimeoutInterval);
+        ReturnRented(rented);
     }
 
     private static void ReturnRented(byte[]? rented)
@@ -238,17 +265,24 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
     }
 
     private void Send(ReadOnlyMemory<byte> bytes, bool terminateOnFailure) =>
-        _context.Send(_shard, bytes, ResponseDestination, r =>
+        _context.Send(_shard, bytes, ResponseDestination, terminateOnFailure ? TerminateOnFailure : LogFailure, this);
+
+    private static void TerminateOnFailure(object state, SipSendResult r)
+    {
+        LogFailure(state, r);
+        if (!r.Succeeded)
         {
-            if (!r.Succeeded)
-            {
-                SipTransactionLog.ResponseSendFailed(_context.Logger, r.Error);
-                if (terminateOnFailure)
-                {
-                    Terminate();
-                }
-            }
-        });
+            ((SipServerTransaction)state).Terminate();
+        }
+    }
+
+    private static void LogFailure(object state, SipSendResult r)
+    {
+        if (!r.Succeeded)
+        {
+            SipTransactionLog.ResponseSendFailed(((SipServerTransaction)state)._context.Logger, r.Error);
+        }
+    }
 
     private void Terminate()
     {
@@ -258,7 +292,6 @@ public sealed class SipServerTransaction : ISipServerTransactionEntry
         }
 
         State = SipTransactionState.Terminated;
-        _deadline?.Cancel();
         _shard.RemoveServer(Key, this, _mergeKey);
         Finished();
     }

@@ -14,11 +14,40 @@ internal sealed class SipTransactionContext(ISipTransportLayer transport, SipTim
 
     public ILogger Logger { get; } = logger;
 
+    private long _clientFailures;
+
+    /// <summary>Sent requests that ended without a final response (timeout, transport error, overload, stop).</summary>
+    public long ClientFailures => Interlocked.Read(ref _clientFailures);
+
+    public void CountClientFailure() => Interlocked.Increment(ref _clientFailures);
+
     public static bool IsReliable(SipTransportKind kind) => kind != SipTransportKind.Udp;
 
     /// <summary>Sends without holding the shard across I/O: a synchronous result is handled inline, an asynchronous one is
-    /// posted back to the shard as a new event.</summary>
-    public void Send(SipTransactionShard shard, ReadOnlyMemory<byte> bytes, SipDestination destination, Action<SipSendResult>? onResult)
+    /// posted back to the shard as a new event. <paramref name="onResult"/> gets <paramref name="state"/>, so callers pass a
+    /// static delegate and allocate nothing per send.</summary>
+    public void Send(SipTransactionShard shard, ReadOnlyMemory<byte> bytes, SipDestination destination, Action<object, SipSendResult>? onResult,
+        object? state)
+    {
+        if (Begin(shard, bytes, destination, onResult, state) is { } result)
+        {
+            onResult?.Invoke(state!, result);
+        }
+    }
+
+    /// <summary>Sends; returns the result when the transport gave it at once (the usual case for UDP), null when it completes
+    /// later (then a failure is only logged).</summary>
+    public SipSendResult? SendNow(SipTransactionShard shard, ReadOnlyMemory<byte> bytes, SipDestination destination) =>
+        Begin(shard, bytes, destination, static (s, r) =>
+        {
+            if (!r.Succeeded)
+            {
+                SipTransactionLog.ResponseSendFailed((ILogger)s, r.Error);
+            }
+        }, Logger);
+
+    private SipSendResult? Begin(SipTransactionShard shard, ReadOnlyMemory<byte> bytes, SipDestination destination, Action<object, SipSendResult>? onResult,
+        object? state)
     {
         ValueTask<SipSendResult> pending;
         try
@@ -29,36 +58,33 @@ internal sealed class SipTransactionContext(ISipTransportLayer transport, SipTim
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            onResult?.Invoke(SipSendResult.Failed(ex.Message));
-            return;
+            return SipSendResult.Failed(ex.Message);
         }
 
         if (pending.IsCompleted)
         {
-            SipSendResult result;
             try
             {
-                result = pending.GetAwaiter().GetResult();
+                return pending.GetAwaiter().GetResult();
             }
 #pragma warning disable CA1031
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                result = SipSendResult.Failed(ex.Message);
+                return SipSendResult.Failed(ex.Message);
             }
-
-            onResult?.Invoke(result);
-            return;
         }
 
-        _ = CompleteLaterAsync(shard, pending, onResult);
+        _ = CompleteLaterAsync(shard, pending, onResult, state);
+        return null;
     }
 
     /// <summary>Schedules a timer whose firing is an event on the shard.</summary>
     public SipScheduledTimer Schedule(SipTransactionShard shard, TimeSpan delay, Action onShard) =>
         Timers.Schedule(delay, onShard, shard.Executor);
 
-    private static async Task CompleteLaterAsync(SipTransactionShard shard, ValueTask<SipSendResult> pending, Action<SipSendResult>? onResult)
+    private static async Task CompleteLaterAsync(SipTransactionShard shard, ValueTask<SipSendResult> pending, Action<object, SipSendResult>? onResult,
+        object? state)
     {
         SipSendResult result;
         try
@@ -74,7 +100,7 @@ internal sealed class SipTransactionContext(ISipTransportLayer transport, SipTim
 
         if (onResult is not null)
         {
-            shard.Executor.TryPost(() => onResult(result));
+            shard.Executor.TryPost(() => onResult(state!, result));
         }
     }
 }

@@ -1,5 +1,5 @@
 using Lantern.Sip.Messages;
-using Microsoft.Extensions.Logging;
+using Lantern.Sip.Transport;
 
 namespace Lantern.Sip.Transactions;
 
@@ -8,18 +8,25 @@ internal sealed class SipTransactionShard
 {
     private readonly HashSet<SipServerKey> _queuedNew = [];
     private readonly Lock _queuedGate = new();
+    private readonly SipTransactionContext _context;
     private long _lastQueueDelayTicks;
 
-    public SipTransactionShard(int maxTransactions, int maxQueued, ILogger logger)
+    public SipTransactionShard(int maxTransactions, int maxQueued, SipTransactionContext context)
     {
         MaxTransactions = maxTransactions;
-        Executor = new SerialExecutor(maxQueued, logger);
-        TimerJ = new SipLingerQueue<SipCompletedServerTransaction>(this, static tx => tx.Terminate());
+        Executor = new SerialExecutor(maxQueued, context.Logger);
+        ClientPool = new SipClientTransactionPool(this, context);
+        TimerJ = new SipLingerQueue<SipCompletedServer>(this, ExpireCompleted);
         TimerK = new SipLingerQueue<SipClientKey>(this, ExpireCompletedClient);
-        Refused = new SipLingerQueue<SipCompletedServerTransaction>(this, static tx => tx.Terminate());
+        Deadlines = new SipLingerQueue<SipServerKey>(this, ExpireUnanswered);
+        _context = context;
+        Refused = new SipLingerQueue<SipCompletedServer>(this, ExpireCompleted);
     }
 
     public SerialExecutor Executor { get; }
+
+    /// <summary>Idle client transactions of this shard, reused by each request sent.</summary>
+    public SipClientTransactionPool ClientPool { get; }
 
     /// <summary>Where completed UDP server transactions keep their final response until Timer J.</summary>
     public SipResponseArena Responses { get; } = new();
@@ -27,7 +34,7 @@ internal sealed class SipTransactionShard
     /// <summary>Tags and branches for this shard's transactions.</summary>
     public SipIdentifierSource Identifiers { get; } = new();
 
-    public Dictionary<SipServerKey, ISipServerTransactionEntry> Servers { get; } = [];
+    public Dictionary<SipServerKey, SipServerSlot> Servers { get; } = [];
 
     public Dictionary<SipServerKey, SipInviteServerTransaction> Invites { get; } = [];
 
@@ -36,10 +43,13 @@ internal sealed class SipTransactionShard
     public Dictionary<SipMergeKey, SipServerKey> Merged { get; } = [];
 
     /// <summary>Completed non-INVITE server transactions over UDP, until Timer J.</summary>
-    public SipLingerQueue<SipCompletedServerTransaction> TimerJ { get; }
+    public SipLingerQueue<SipCompletedServer> TimerJ { get; }
 
     /// <summary>New requests refused 503 at their turn over UDP, until T4: their retransmissions get the same 503.</summary>
-    public SipLingerQueue<SipCompletedServerTransaction> Refused { get; }
+    public SipLingerQueue<SipCompletedServer> Refused { get; }
+
+    /// <summary>Keys of server transactions, until 64·T1 after they started: one still unanswered then is dropped.</summary>
+    public SipLingerQueue<SipServerKey> Deadlines { get; }
 
     /// <summary>Keys of completed non-INVITE client transactions over UDP, until Timer K.</summary>
     public SipLingerQueue<SipClientKey> TimerK { get; }
@@ -74,19 +84,83 @@ internal sealed class SipTransactionShard
         }
     }
 
-    /// <summary>Drops a server transaction's table slot and merge key, where they are still its own (a newer entry may have
-    /// taken the slot).</summary>
-    public void RemoveServer(SipServerKey key, ISipServerTransactionEntry entry, SipMergeKey? mergeKey)
+    /// <summary>A request with this key is in the table: a retransmission, answered with the last response if there is one.</summary>
+    public bool TryAbsorb(SipServerKey key)
     {
-        if (Servers.TryGetValue(key, out var current) && ReferenceEquals(current, entry))
+        if (!Servers.TryGetValue(key, out var slot))
+        {
+            return false;
+        }
+
+        if (slot.Live is { } live)
+        {
+            live.OnRetransmission();
+        }
+        else
+        {
+            _context.Send(this, slot.Response, slot.Destination, null, null);
+        }
+
+        return true;
+    }
+
+    /// <summary>Puts a final response sent over UDP in the table under <paramref name="key"/> (in place of the live transaction,
+    /// when given and still there) until <paramref name="lifetime"/> from now, and sends it. The bytes are copied into the
+    /// shard's arena: the caller's buffer may be reused once this returns.</summary>
+    public void Complete(SipServerKey key, SipServerTransaction? live, SipMergeKey? mergeKey, ReadOnlyMemory<byte> response,
+        SipDestination destination, SipLingerQueue<SipCompletedServer> queue, TimeSpan lifetime)
+    {
+        if (live is not null && !(Servers.TryGetValue(key, out var current) && ReferenceEquals(current.Live, live)))
+        {
+            // Its slot was already taken from it (it ended): nothing to keep; the response still goes out once.
+            _context.Send(this, response, destination, null, null);
+            RemoveMerge(key, mergeKey);
+            return;
+        }
+
+        var kept = Responses.Keep(response, out var chunk);
+        var due = queue.Add(new SipCompletedServer(key, mergeKey), _context, lifetime);
+        Servers[key] = new SipServerSlot(null, kept, chunk, destination, due);
+        if (_context.SendNow(this, kept, destination) is { Succeeded: false } failed)
+        {
+            // The response could not be sent (e.g. no route): the transaction ends now rather than absorbing for 64·T1.
+            SipTransactionLog.ResponseSendFailed(_context.Logger, failed.Error);
+            ExpireCompleted(new SipCompletedServer(key, mergeKey), due);
+        }
+    }
+
+    /// <summary>Drops a live server transaction's table slot and merge key, where they are still its own (a newer entry may
+    /// have taken the slot).</summary>
+    public void RemoveServer(SipServerKey key, SipServerTransaction live, SipMergeKey? mergeKey)
+    {
+        if (Servers.TryGetValue(key, out var current) && ReferenceEquals(current.Live, live))
         {
             Servers.Remove(key);
         }
 
+        RemoveMerge(key, mergeKey);
+    }
+
+    private void RemoveMerge(SipServerKey key, SipMergeKey? mergeKey)
+    {
         if (mergeKey is { } mk && Merged.TryGetValue(mk, out var k) && k.Equals(key))
         {
             Merged.Remove(mk);
         }
+    }
+
+    private void ExpireCompleted(SipCompletedServer completed) => ExpireCompleted(completed, _context.Timers.NowTicks);
+
+    /// <summary>Ends a completed entry whose time is up at <paramref name="now"/> (Timer J, T4 for a refusal, or a failed send).</summary>
+    private void ExpireCompleted(SipCompletedServer completed, long now)
+    {
+        if (Servers.TryGetValue(completed.Key, out var slot) && slot.Live is null && slot.Due <= now)
+        {
+            Servers.Remove(completed.Key);
+            Responses.Done(slot.Chunk);
+        }
+
+        RemoveMerge(completed.Key, completed.MergeKey);
     }
 
     /// <summary>Server transaction key (RFC 3261 §17.2.3): branch, sent-by, CSeq number and method, with ACK matching its
@@ -108,8 +182,14 @@ internal sealed class SipTransactionShard
             method == SipMethod.Unknown ? request.MethodText : null);
     }
 
-    /// <summary>Client transaction key (RFC 3261 §17.1.3): branch and CSeq method.</summary>
-    public static SipClientKey ClientKey(string branch, SipMethod method, string methodText) => SipClientKey.For(branch, method, methodText);
+
+    private void ExpireUnanswered(SipServerKey key)
+    {
+        if (Servers.TryGetValue(key, out var slot) && slot.Live is { } tx)
+        {
+            tx.OnDeadline(_context.Timers.NowTicks);
+        }
+    }
 
     private void ExpireCompletedClient(SipClientKey key)
     {

@@ -380,4 +380,38 @@ public sealed class SipServerTransactionTests
             return ValueTask.CompletedTask;
         }
     }
+
+    [Fact]
+    public void Respond_SpendsThePooledBuilder_WhatWentOutStaysIntact()
+    {
+        using var h = new SipStackHarness();
+        var handler = new SipStackHarness.RecordingHandler(null);
+        h.Stack.RegisterHandler(SipMethod.Notify, handler);
+        h.Receive(SipStackHarness.Request("NOTIFY", branch: "z9hG4bKfirst", callId: "first"));
+        var tx = handler.Calls[0];
+        var trying = tx.CreateResponse(100);
+        Assert.True(tx.Respond(trying));
+        Assert.Throws<ObjectDisposedException>(() => trying.AddHeader(SipHeaderId.Expires, "1"));
+        var ok = tx.CreateResponse(200).AddHeader(SipHeaderId.Expires, "3600");
+        Assert.True(tx.Respond(ok));
+        // Spent: its buffers went back to the pool, so a use would read another response's bytes; it throws instead.
+        Assert.Throws<ObjectDisposedException>(() => ok.ToArray());
+        Assert.Throws<ObjectDisposedException>(() => ok.GetHeader(SipHeaderId.Expires));
+        var first = h.Transport.Sent[^1].Bytes;
+
+        // The next responses reuse those buffers; the first one's retransmission still sends exactly what it sent.
+        for (var i = 0; i < 3; i++)
+        {
+            h.Receive(SipStackHarness.Request("NOTIFY", branch: $"z9hG4bKnext{i}", callId: $"next-{i}"));
+            var next = handler.Calls[^1];
+            Assert.True(next.Respond(next.CreateResponse(486, "Busy Here").AddHeader(SipHeaderId.RetryAfter, "7")));
+        }
+
+        h.Receive(SipStackHarness.Request("NOTIFY", branch: "z9hG4bKfirst", callId: "first"));
+        Assert.Equal(first, h.Transport.Sent[^1].Bytes);
+        using var sent = h.Transport.Sent[^1].Parse();
+        Assert.Equal(200, sent.StatusCode);
+        Assert.Equal("3600", sent.GetHeader(SipHeaderId.Expires));
+        Assert.Equal("first", sent.CallId);
+    }
 }
