@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Json;
 using System.Threading.Channels;
 using Lantern.Storage;
 
@@ -28,6 +30,19 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     private TaskCompletionSource<bool>? _nextCommit;
     private TaskCompletionSource<bool>? _inFlightCommit;
     private Task? _loop;
+    // Reused by every batch (one commits at a time, under _committing): the records' JSON, the batch handed to the store and
+    // the bookkeeping around it cost nothing per record in steady state.
+    private ArrayBufferWriter<byte> _json = new(InitialJsonBuffer);
+    private Utf8JsonWriter? _jsonWriter;
+    private readonly List<RecordWrite> _batch = [];
+    private readonly List<(PendingWrite Write, int Index)> _stored = [];
+    private readonly List<((string Kind, string Key) Key, PendingWrite Write)> _withClaims = [];
+    private bool[] _applied = [];
+
+    private const int InitialJsonBuffer = 16 * 1024;
+
+    /// <summary>A JSON buffer grown past this by a storm's batch is let go after it rather than kept for good.</summary>
+    private const int KeptJsonBuffer = 1024 * 1024;
 
     private static readonly Task<bool> Committed = Task.FromResult(true);
     private static readonly Task<bool> NotCommitted = Task.FromResult(false);
@@ -86,7 +101,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     /// <param name="onlyIfOwned">Bookkeeping of this node (see <see cref="RecordWrite.OnlyIfOwned"/>) rather than a phone's
     /// request, which makes this node the record's owner.</param>
     public void Put(string kind, string key, string payload, DateTimeOffset? expiresAt, bool onlyIfOwned = false) =>
-        Enqueue(kind, key, new PendingWrite(payload, null, null, expiresAt, onlyIfOwned, ClaimOf(onlyIfOwned), null, false, null));
+        Enqueue(kind, key, new PendingWrite(payload, null, null, null, expiresAt, onlyIfOwned, ClaimOf(onlyIfOwned), null, false, null));
 
     /// <summary>A put whose payload is made when the batch is written, from the newest state of <paramref name="state"/>: under a
     /// subscription storm payloads made up front (about 1 KiB each) would wait long enough to reach gen2 and stay there as garbage.</summary>
@@ -94,14 +109,19 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     /// waiters go on, and whether it changed the record (a put <paramref name="onlyIfOwned"/> does not when another node owns
     /// the record now or it is gone).</param>
     public void Put(string kind, string key, object state, Func<object, string> serialize, DateTimeOffset? expiresAt, bool onlyIfOwned = false, Action<object, bool>? stored = null) =>
-        Enqueue(kind, key, new PendingWrite(null, state, serialize, expiresAt, onlyIfOwned, ClaimOf(onlyIfOwned), null, false, stored));
+        Enqueue(kind, key, new PendingWrite(null, state, serialize, null, expiresAt, onlyIfOwned, ClaimOf(onlyIfOwned), null, false, stored));
+
+    /// <summary>As the put above, the payload written as UTF-8 JSON by <paramref name="write"/> into the batch's reused buffer,
+    /// which SQLite binds as it is: no string and no copy per record (about 2 KB per subscription record before).</summary>
+    public void Put(string kind, string key, object state, Action<object, Utf8JsonWriter> write, DateTimeOffset? expiresAt, bool onlyIfOwned = false, Action<object, bool>? stored = null) =>
+        Enqueue(kind, key, new PendingWrite(null, state, null, write, expiresAt, onlyIfOwned, ClaimOf(onlyIfOwned), null, false, stored));
 
     /// <summary>Deletes a record this node ended (unsubscribe, un-REGISTER, expiry): in cluster mode wherever it is owned now,
     /// unless another node claimed it since for a newer request of the phone (decision 0041).</summary>
     /// <param name="unconditional">The phone's own unsubscribe: the record goes whoever owns it and whatever its claim, since no
     /// later request can re-establish the dialog (decision 0045); a later delete of the record keeps this one.</param>
     public void Delete(string kind, string key, bool unconditional = false) =>
-        Enqueue(kind, key, new PendingWrite(null, null, null, null, false, 0, null, unconditional, null));
+        Enqueue(kind, key, new PendingWrite(null, null, null, null, null, false, 0, null, unconditional, null));
 
     /// <summary>True while the last write queued (or being committed) for a record is a delete: the record read back from the
     /// store is then already ended here (an unsubscribe answered before its delete is stored).</summary>
@@ -304,33 +324,32 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     /// wait before trying again, already running before the waiters go on.</summary>
     private async Task<Task?> CommitOnceAsync(bool retryAfterFailure, CancellationToken cancellationToken)
     {
-        (bool Ok, TaskCompletionSource<bool>? Done) result;
+        (bool Ok, TaskCompletionSource<bool>? Done, Task? Retry) result;
         await _committing.WaitAsync(cancellationToken);
         try
         {
-            result = await CommitPendingAsync(cancellationToken);
+            result = await CommitPendingAsync(retryAfterFailure, cancellationToken);
         }
         finally
         {
             _committing.Release();
         }
 
-        var retry = result.Ok || !retryAfterFailure ? null : Task.Delay(RetryDelay, _time, cancellationToken);
         result.Done?.TrySetResult(result.Ok);
-        return retry;
+        return result.Retry;
     }
 
     /// <summary>One transaction with everything pending; false when the store refused it (the writes are queued again
     /// unless newer ones for the same keys arrived meanwhile), and the waiters to release once the caller has let go of
     /// <see cref="_committing"/>.</summary>
-    private async Task<(bool Ok, TaskCompletionSource<bool>? Done)> CommitPendingAsync(CancellationToken cancellationToken)
+    private async Task<(bool Ok, TaskCompletionSource<bool>? Done, Task? Retry)> CommitPendingAsync(bool retryAfterFailure, CancellationToken cancellationToken)
     {
         TaskCompletionSource<bool> done;
         lock (_gate)
         {
             if (_pending.Count == 0)
             {
-                return (true, null);
+                return (true, null, null);
             }
 
             (_inFlight, _pending) = (_pending, _inFlight);
@@ -342,34 +361,50 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         }
 
         // Outside the lock, so SIP threads queueing writes never wait for serialization; _inFlight changes only here.
-        var batch = new List<RecordWrite>(_inFlight.Count);
-        List<(PendingWrite Write, int Index)>? stored = null;
+        var batch = _batch;
+        var stored = _stored;
+        batch.Clear();
+        stored.Clear();
+        if (_json.Capacity > KeptJsonBuffer)
+        {
+            _json = new ArrayBufferWriter<byte>(InitialJsonBuffer);
+        }
+
+        _json.ResetWrittenCount();
         foreach (var (k, w) in _inFlight)
         {
-            var write = new RecordWrite(k.Kind, k.Key, w.IsDelete ? null : w.Payload ?? w.Serialize!(w.State!), w.ExpiresAt)
+            var utf8 = w.WriteJson is null || w.IsDelete ? default : WriteJson(w);
+            var write = new RecordWrite(k.Kind, k.Key, w.IsDelete || w.WriteJson is not null ? null : w.Payload ?? w.Serialize!(w.State!), w.ExpiresAt)
             {
+                Utf8Json = utf8,
                 OnlyIfOwned = w.OnlyIfOwned,
                 Claim = w.Claim,
                 Claims = w.Claims,
                 Unconditional = w.Unconditional,
             };
-            if (write.Json is { Length: > StoredRecord.MaxJsonLength })
+            if (write.Json is { Length: > StoredRecord.MaxJsonLength } || utf8.Length > StoredRecord.MaxJsonLength)
             {
                 // One oversized record must not hold back (and fail) the whole batch forever.
-                PhonesLog.StoreWriteFailed(_logger, k.Kind, k.Key, new ArgumentException($"value has {write.Json.Length} characters"));
+                PhonesLog.StoreWriteFailed(_logger, k.Kind, k.Key, new ArgumentException($"value has {Math.Max(write.Json?.Length ?? 0, utf8.Length)} characters"));
                 continue;
             }
 
             if (w.Stored is not null)
             {
-                (stored ??= []).Add((w, batch.Count));
+                stored.Add((w, batch.Count));
             }
 
             batch.Add(write);
         }
 
         var ok = false;
-        var applied = new bool[batch.Count];
+        Task? retry = null;
+        if (_applied.Length < batch.Count)
+        {
+            _applied = new bool[Math.Max(batch.Count, 2 * _applied.Length)];
+        }
+
+        var applied = _applied;
         using var slow = _time.CreateTimer(ReleaseSlowWaiters, done, WaitLimit, Timeout.InfiniteTimeSpan);
         try
         {
@@ -386,6 +421,9 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
 #pragma warning restore CA1031
         {
             PhonesLog.StoreBatchFailed(_logger, batch.Count, ex);
+            // Started before the failure is visible (WhenCommitted answers false from then on): a clock moved on by a caller
+            // who saw that answer must find the pause already running.
+            retry = retryAfterFailure ? Task.Delay(RetryDelay, _time, cancellationToken) : null;
         }
         finally
         {
@@ -427,29 +465,46 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
 
         if (ok)
         {
-            foreach (var (w, i) in stored ?? [])
+            foreach (var (w, i) in stored)
             {
                 w.Stored!(w.State!, applied[i]);
             }
         }
 
-        return (ok, done);
+        // Not kept until the next batch: they hold the records' states and the old JSON buffer.
+        batch.Clear();
+        stored.Clear();
+
+        return (ok, done, retry);
     }
 
     private static TaskCompletionSource<bool> NewCommit() => new();
+
+    /// <summary>The record's JSON appended to the batch's buffer; valid until the next batch (a buffer that grows keeps the
+    /// earlier records in its old array).</summary>
+    private ReadOnlyMemory<byte> WriteJson(PendingWrite w)
+    {
+        var start = _json.WrittenCount;
+        var json = _jsonWriter ??= new Utf8JsonWriter(_json);
+        json.Reset(_json);
+        w.WriteJson!(w.State!, json);
+        json.Flush();
+        return _json.WrittenMemory[start..];
+    }
 
     /// <summary>For the batch just taken: each claiming put's token may be in the store from now on (its commit can be applied
     /// even when its reply is lost), and each delete carries the claims known when it first went out, kept across retries.</summary>
     private void NoteClaimsLocked()
     {
-        List<((string Kind, string Key) Key, PendingWrite Write)>? withClaims = null;
+        var withClaims = _withClaims;
+        withClaims.Clear();
         foreach (var (k, w) in _inFlight)
         {
             if (w.IsDelete)
             {
                 if (w.Claims is null && _claims.TryGetValue(k, out var known))
                 {
-                    (withClaims ??= []).Add((k, w with { Claims = known.ToArray() }));
+                    withClaims.Add((k, w with { Claims = known.ToArray() }));
                 }
             }
             else if (!w.OnlyIfOwned)
@@ -458,10 +513,12 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
             }
         }
 
-        foreach (var (k, w) in withClaims ?? [])
+        foreach (var (k, w) in withClaims)
         {
             _inFlight[k] = w;
         }
+
+        withClaims.Clear();
     }
 
     private void ReleaseSlowWaiters(object? state)
@@ -488,6 +545,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         string? Payload,
         object? State,
         Func<object, string>? Serialize,
+        Action<object, Utf8JsonWriter>? WriteJson,
         DateTimeOffset? ExpiresAt,
         bool OnlyIfOwned,
         long Claim,
@@ -495,6 +553,6 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         bool Unconditional,
         Action<object, bool>? Stored)
     {
-        public bool IsDelete => Payload is null && Serialize is null;
+        public bool IsDelete => Payload is null && Serialize is null && WriteJson is null;
     }
 }

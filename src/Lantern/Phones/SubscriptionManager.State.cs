@@ -251,18 +251,23 @@ internal sealed partial class SubscriptionManager
         }
     }
 
-    /// <summary>The stored form of a subscription, made by the writer when it writes: a snapshot under the lock, the JSON outside it.</summary>
-    private string SerializeRecord(object state)
+    /// <summary>The stored form of a subscription, written by the writer when it writes: the values read under the lock (the
+    /// dialog and target are immutable, replaced whole when they change), the JSON written outside it.</summary>
+    private void SerializeRecord(object state, System.Text.Json.Utf8JsonWriter json)
     {
-        StoredSubscription stored;
+        var sub = (Subscription)state;
+        SubscriptionDialog dialog;
+        DateTimeOffset expiresAt;
+        long cseq;
         lock (_gate)
         {
-            var sub = (Subscription)state;
-            stored = StoredSubscription.From(sub);
-            sub.CSeqWriting = stored.CSeq;
+            dialog = sub.Dialog;
+            expiresAt = sub.ExpiresAt;
+            cseq = sub.CSeqReserved;
+            sub.CSeqWriting = cseq;
         }
 
-        return stored.ToJson();
+        StoredSubscription.Write(json, dialog, sub.Target, sub.BoundKey, sub.CreatedAt, expiresAt, cseq);
     }
 
     private string StateHeaderLocked(Subscription sub, bool final, DateTimeOffset now)

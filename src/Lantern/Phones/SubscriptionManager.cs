@@ -27,7 +27,7 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly SubscriptionStrings _strings = new();
     private readonly Action<object?> _onExpiryDue;
-    private readonly Func<object, string> _serializeRecord;
+    private readonly Action<object, System.Text.Json.Utf8JsonWriter> _serializeRecord;
     private readonly Action<object, bool> _onRecordStored;
     private readonly List<Subscription> _restored = [];
     private readonly List<Subscription> _restoredRemoved = [];
