@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Lantern.Mailboxes;
 using Lantern.MessageSummary;
 using Lantern.Sip.Messages;
@@ -57,16 +58,18 @@ internal sealed class SubscribeHandler : ISipRequestHandler
             return ValueTask.CompletedTask;
         }
 
-        var contact = RemoteTarget(request);
         if (request.ToTag is { } toTag)
         {
-            if (_phones.Ownership is not null && _phones.Subscriptions.FindDialog(request.CallId, toTag, request.FromTag) is null)
+            var sub = _phones.Subscriptions.FindDialog(request.CallId, toTag, request.FromTag);
+            if (_phones.Ownership is not null && sub is null)
             {
-                return MoveDialogAsync(tx, toTag, request.FromTag, expires, contact);
+                return MoveDialogAsync(tx, toTag, request.FromTag, expires);
             }
 
-            return InDialog(tx, toTag, request.FromTag, expires, contact);
+            return InDialog(tx, sub, toTag, request.FromTag, expires);
         }
+
+        var contact = RemoteTarget(request);
 
         if (contact is null)
         {
@@ -128,13 +131,16 @@ internal sealed class SubscribeHandler : ISipRequestHandler
         return Answer(tx, decision);
     }
 
-    private ValueTask InDialog(SipServerTransaction tx, string toTag, string fromTag, int? expires, string? contact)
+    /// <param name="sub">The dialog's subscription as found when the request came in; null when there is none.</param>
+    private ValueTask InDialog(SipServerTransaction tx, Subscription? sub, string toTag, string fromTag, int? expires)
     {
-        if (!AdmitInDialog(tx, toTag, fromTag))
+        if (!AdmitInDialog(tx, sub))
         {
             return ValueTask.CompletedTask;
         }
 
+        // A refresh nearly always repeats the Contact the dialog has: compared as it is on the wire, it costs no parse.
+        var contact = sub is not null && SameTarget(tx.Request, sub.Dialog.RemoteTarget) ? null : RemoteTarget(tx.Request);
         var refreshed = _phones.Subscriptions.Refresh(tx.Request.CallId, toTag, fromTag, expires, contact, tx.ResponseDestination);
         return refreshed is { Status: SubscribeStatus.Accepted, Expires: 0 } ? AnswerUnsubscribeAsync(tx, refreshed) : Answer(tx, refreshed);
     }
@@ -149,7 +155,7 @@ internal sealed class SubscribeHandler : ISipRequestHandler
 
     /// <summary>A refresh or unsubscribe for a dialog another node owns (or owned: it died) is taken here instead of 481, the
     /// dialog moving with it (decision 0023); off the common path, which finds its dialog in memory.</summary>
-    private async ValueTask MoveDialogAsync(SipServerTransaction tx, string toTag, string fromTag, int? expires, string? contact)
+    private async ValueTask MoveDialogAsync(SipServerTransaction tx, string toTag, string fromTag, int? expires)
     {
         try
         {
@@ -163,14 +169,13 @@ internal sealed class SubscribeHandler : ISipRequestHandler
             return;
         }
 
-        await InDialog(tx, toTag, fromTag, expires, contact);
+        await InDialog(tx, _phones.Subscriptions.FindDialog(tx.Request.CallId, toTag, fromTag), toTag, fromTag, expires);
     }
 
     /// <summary>Dialog ids travel in clear text, so knowing them proves nothing: a refresh or unsubscribe from anywhere but the
     /// subscriber's own flow must be admitted like an initial SUBSCRIBE, as the subscription's owner (or a trusted proxy).</summary>
-    private bool AdmitInDialog(SipServerTransaction tx, string toTag, string fromTag)
+    private bool AdmitInDialog(SipServerTransaction tx, Subscription? sub)
     {
-        var sub = _phones.Subscriptions.FindDialog(tx.Request.CallId, toTag, fromTag);
         if (sub is null || FromDialogFlow(sub.Dialog, tx))
         {
             return true;
@@ -268,17 +273,57 @@ internal sealed class SubscribeHandler : ISipRequestHandler
     private static string? RemoteTarget(SipMessage request) =>
         request.TryGetContacts(out var contacts) && contacts.Count > 0 && contacts[0].Address is { } a ? a.Uri.ToString() : null;
 
-    private static List<string> RouteSet(SipMessage request)
+    /// <summary>The Record-Route set; the shared empty one without proxies (the common case), so no list per subscription.</summary>
+    private static IReadOnlyList<string> RouteSet(SipMessage request)
     {
-        var routes = new List<string>();
-        if (request.HasHeader(SipHeaderId.RecordRoute) && request.TryGetAddressList(SipHeaderId.RecordRoute, out var list))
+        if (!request.HasHeader(SipHeaderId.RecordRoute) || !request.TryGetAddressList(SipHeaderId.RecordRoute, out var list) || list.Count == 0)
         {
-            foreach (var r in list)
-            {
-                routes.Add(r.ToString());
-            }
+            return Array.Empty<string>();
+        }
+
+        var routes = new List<string>(list.Count);
+        foreach (var r in list)
+        {
+            routes.Add(r.ToString());
         }
 
         return routes;
+    }
+
+    /// <summary>True when the request's first Contact is, byte for byte, <paramref name="target"/>: the URI between its angle
+    /// brackets, or the whole value up to its parameters without them. Anything else (a changed Contact, or one the parser
+    /// would normalize) is parsed as before; parsing text that is already its normalized form gives that text again.</summary>
+    internal static bool SameTarget(SipMessage request, string target)
+    {
+        for (var i = 0; i < request.HeaderCount; i++)
+        {
+            if (request.GetHeaderId(i) != SipHeaderId.Contact)
+            {
+                continue;
+            }
+
+            var value = request.GetHeaderValue(i).Trim(" \t"u8);
+            var open = value.IndexOf((byte)'<');
+            ReadOnlySpan<byte> uri;
+            if (open >= 0)
+            {
+                var close = value.IndexOf((byte)'>');
+                if (close <= open)
+                {
+                    return false;
+                }
+
+                uri = value[(open + 1)..close];
+            }
+            else
+            {
+                var semicolon = value.IndexOfAny((byte)';', (byte)',');
+                uri = semicolon < 0 ? value : value[..semicolon];
+            }
+
+            return Ascii.Equals(uri, target);
+        }
+
+        return false;
     }
 }
