@@ -27,6 +27,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     private long _pendingSince;
     private long _inFlightSince;
     private bool _failing;
+    private int _signalled;
     private TaskCompletionSource<bool>? _nextCommit;
     private TaskCompletionSource<bool>? _inFlightCommit;
     private Task? _loop;
@@ -302,7 +303,11 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
             _pending[k] = write;
         }
 
-        _signal.Writer.TryWrite(true);
+        // The channel takes its lock on every write: a flag keeps that to one write per batch instead of one per request.
+        if (Interlocked.CompareExchange(ref _signalled, 1, 0) == 0)
+        {
+            _signal.Writer.TryWrite(true);
+        }
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
@@ -310,9 +315,12 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         while (await _signal.Reader.WaitToReadAsync(cancellationToken))
         {
             _signal.Reader.TryRead(out _);
+            // Cleared before the batch is taken: a write queued after this signals again, one queued before is in the batch.
+            Volatile.Write(ref _signalled, 0);
             if (await CommitOnceAsync(retryAfterFailure: true, cancellationToken) is { } retry)
             {
                 await retry;
+                Volatile.Write(ref _signalled, 1);
                 _signal.Writer.TryWrite(true);
             }
         }
