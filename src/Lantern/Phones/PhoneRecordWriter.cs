@@ -28,8 +28,8 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     private long _inFlightSince;
     private bool _failing;
     private int _signalled;
-    private TaskCompletionSource<bool>? _nextCommit;
-    private TaskCompletionSource<bool>? _inFlightCommit;
+    private CommitWaiters? _nextCommit;
+    private CommitWaiters? _inFlightCommit;
     private Task? _loop;
     // Reused by every batch (one commits at a time, under _committing): the records' JSON, the batch handed to the store and
     // the bookkeeping around it cost nothing per record in steady state.
@@ -184,18 +184,46 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (_pending.Count > 0)
-            {
-                if (_failing)
-                {
-                    return NotCommitted;
-                }
+            return WhenCommittedLocked(out _);
+        }
+    }
 
-                return (_nextCommit ??= NewCommit()).Task;
+    /// <summary>Calls <paramref name="callback"/> with <paramref name="state"/> and what <see cref="WhenCommitted"/> would
+    /// complete with, once it has: at once when it already has, else on the thread that completes the commit. One
+    /// continuation per batch runs every callback of it, instead of a task continuation (or an async state machine) per
+    /// request.</summary>
+    public void OnCommitted(Action<object, bool> callback, object state)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        Task<bool> done;
+        CommitWaiters? waiters;
+        lock (_gate)
+        {
+            done = WhenCommittedLocked(out waiters);
+        }
+
+        if (waiters is null || !waiters.TryAdd(callback, state))
+        {
+            callback(state, done.Result);
+        }
+    }
+
+    private Task<bool> WhenCommittedLocked(out CommitWaiters? waiters)
+    {
+        waiters = null;
+        if (_pending.Count > 0)
+        {
+            if (_failing)
+            {
+                return NotCommitted;
             }
 
-            return _inFlightCommit?.Task ?? Committed;
+            waiters = _nextCommit ??= NewCommit();
+            return waiters.Task;
         }
+
+        waiters = _inFlightCommit;
+        return waiters?.Task ?? Committed;
     }
 
     /// <summary>Commits everything queued so far (used at shutdown and by tests).</summary>
@@ -234,7 +262,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
 
         lock (_gate)
         {
-            _nextCommit?.TrySetResult(false);
+            _nextCommit?.Source.TrySetResult(false);
         }
 
         _stop.Dispose();
@@ -332,7 +360,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     /// wait before trying again, already running before the waiters go on.</summary>
     private async Task<Task?> CommitOnceAsync(bool retryAfterFailure, CancellationToken cancellationToken)
     {
-        (bool Ok, TaskCompletionSource<bool>? Done, Task? Retry) result;
+        (bool Ok, CommitWaiters? Done, Task? Retry) result;
         await _committing.WaitAsync(cancellationToken);
         try
         {
@@ -343,16 +371,16 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
             _committing.Release();
         }
 
-        result.Done?.TrySetResult(result.Ok);
+        result.Done?.Source.TrySetResult(result.Ok);
         return result.Retry;
     }
 
     /// <summary>One transaction with everything pending; false when the store refused it (the writes are queued again
     /// unless newer ones for the same keys arrived meanwhile), and the waiters to release once the caller has let go of
     /// <see cref="_committing"/>.</summary>
-    private async Task<(bool Ok, TaskCompletionSource<bool>? Done, Task? Retry)> CommitPendingAsync(bool retryAfterFailure, CancellationToken cancellationToken)
+    private async Task<(bool Ok, CommitWaiters? Done, Task? Retry)> CommitPendingAsync(bool retryAfterFailure, CancellationToken cancellationToken)
     {
-        TaskCompletionSource<bool> done;
+        CommitWaiters done;
         lock (_gate)
         {
             if (_pending.Count == 0)
@@ -421,7 +449,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            done.TrySetResult(false);
+            done.Source.TrySetResult(false);
             throw;
         }
 #pragma warning disable CA1031 // A store failure must not stop the writer; the writes are tried again after a pause.
@@ -486,7 +514,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         return (ok, done, retry);
     }
 
-    private static TaskCompletionSource<bool> NewCommit() => new();
+    private static CommitWaiters NewCommit() => new();
 
     /// <summary>The record's JSON appended to the batch's buffer; valid until the next batch (a buffer that grows keeps the
     /// earlier records in its old array).</summary>
@@ -531,11 +559,60 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
 
     private void ReleaseSlowWaiters(object? state)
     {
-        if (state is TaskCompletionSource<bool> done && !done.Task.IsCompleted)
+        if (state is CommitWaiters done && !done.Task.IsCompleted)
         {
             PhonesLog.StoreSlow(_logger, WaitLimit.TotalSeconds);
             // Off the timer thread: the waiters go on to answer their requests (503: not stored yet).
-            ThreadPool.UnsafeQueueUserWorkItem(static d => d.TrySetResult(false), done, preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static d => d.Source.TrySetResult(false), done, preferLocal: false);
+        }
+    }
+
+    /// <summary>One batch's waiters: the task <see cref="WhenCommitted"/> hands out, and the callbacks of
+    /// <see cref="OnCommitted"/>, run by the task's one continuation on the thread that completes it.</summary>
+    private sealed class CommitWaiters
+    {
+        private readonly Lock _gate = new();
+        private List<(Action<object, bool> Callback, object State)>? _callbacks;
+        private bool _ran;
+
+        public CommitWaiters()
+        {
+            Source.Task.ContinueWith(static (t, s) => ((CommitWaiters)s!).Run(t.Result), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        public TaskCompletionSource<bool> Source { get; } = new();
+
+        public Task<bool> Task => Source.Task;
+
+        /// <summary>False once the callbacks have run: the caller then calls its own with the result.</summary>
+        public bool TryAdd(Action<object, bool> callback, object state)
+        {
+            lock (_gate)
+            {
+                if (_ran)
+                {
+                    return false;
+                }
+
+                (_callbacks ??= []).Add((callback, state));
+                return true;
+            }
+        }
+
+        private void Run(bool ok)
+        {
+            List<(Action<object, bool> Callback, object State)>? callbacks;
+            lock (_gate)
+            {
+                _ran = true;
+                callbacks = _callbacks;
+                _callbacks = null;
+            }
+
+            foreach (var (callback, state) in callbacks ?? [])
+            {
+                callback(state, ok);
+            }
         }
     }
 

@@ -148,10 +148,13 @@ internal sealed class SubscribeHandler : ISipRequestHandler
     /// <summary>An unsubscribe is answered once its delete is stored: a <c>200</c> then means no node will notify the dialog
     /// again, even when this one dies at once (decision 0045). When the store cannot take it, <c>503</c>; the final NOTIFY
     /// still goes out (the subscription has ended here) and the delete is tried again.</summary>
-    private ValueTask AnswerUnsubscribeAsync(SipServerTransaction tx, SubscribeDecision decision) =>
-        PhonesResponses.AnswerWhenStored(_phones.WhenStored(), tx, SubscriptionStoreUnavailable, (Handler: this, tx, decision),
+    private ValueTask AnswerUnsubscribeAsync(SipServerTransaction tx, SubscribeDecision decision)
+    {
+        PhonesResponses.AnswerWhenStored(_phones, tx, SubscriptionStoreUnavailable, (Handler: this, tx, decision),
             static s => s.Handler.Accept(s.tx, s.decision),
             static s => s.Handler._phones.Subscriptions.Activate(s.decision.Subscription!));
+        return ValueTask.CompletedTask;
+    }
 
     /// <summary>A refresh or unsubscribe for a dialog another node owns (or owned: it died) is taken here instead of 481, the
     /// dialog moving with it (decision 0023); off the common path, which finds its dialog in memory.</summary>
@@ -212,8 +215,14 @@ internal sealed class SubscribeHandler : ISipRequestHandler
             case SubscribeStatus.Accepted:
                 // The 200 promises the phone its lamp will be kept right, across a crash too: answer once the subscription
                 // is stored. A fetch (Expires 0 creating no dialog) stores nothing and is answered at once.
-                var stored = decision.Expires > 0 ? _phones.WhenStored() : Task.FromResult(true);
-                return PhonesResponses.AnswerWhenStored(stored, tx, SubscriptionStoreUnavailable, (Handler: this, tx, decision), static s => s.Handler.Accept(s.tx, s.decision));
+                if (decision.Expires == 0)
+                {
+                    Accept(tx, decision);
+                    break;
+                }
+
+                PhonesResponses.AnswerWhenStored(_phones, tx, SubscriptionStoreUnavailable, (Handler: this, tx, decision), static s => s.Handler.Accept(s.tx, s.decision));
+                break;
             case SubscribeStatus.IntervalTooBrief:
                 PhonesResponses.IntervalTooBrief(tx, decision.MinExpires);
                 break;
