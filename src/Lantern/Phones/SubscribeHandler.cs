@@ -5,6 +5,7 @@ using Lantern.MessageSummary;
 using Lantern.Sip.Messages;
 using Lantern.Sip.Stack;
 using Lantern.Sip.Transactions;
+using Lantern.Sip.Transport;
 
 namespace Lantern.Phones;
 
@@ -18,6 +19,8 @@ internal sealed class SubscribeHandler : ISipRequestHandler
     private readonly PhonesService _phones;
     private readonly PhonesAuthenticator _auth;
     private readonly IMailboxService _mailboxes;
+    private ListenerContact? _lastContact;
+    private AddressText? _lastRemote;
 
     public SubscribeHandler(PhonesService phones, PhonesAuthenticator auth, IMailboxService mailboxes)
     {
@@ -35,7 +38,7 @@ internal sealed class SubscribeHandler : ISipRequestHandler
     private ValueTask Handle(SipServerTransaction tx)
     {
         var request = tx.Request;
-        if (!request.TryGetEvent(out var ev) || ev is null || !ev.Package.Equals(Package, StringComparison.OrdinalIgnoreCase))
+        if (!IsMessageSummary(request))
         {
             tx.Respond(tx.CreateResponse(489, "Bad Event").AddHeader(SipHeaderId.AllowEvents, Package));
             return ValueTask.CompletedTask;
@@ -122,10 +125,10 @@ internal sealed class SubscribeHandler : ISipRequestHandler
             contact,
             RouteSet(request),
             tx.ResponseDestination.Transport,
-            tx.ResponseDestination.Remote.Address.ToString(),
+            RemoteAddressText(tx.ResponseDestination.Remote.Address),
             tx.ResponseDestination.Remote.Port,
             tx.ResponseDestination.ConnectionId,
-            PhonesContact.For(tx, _phones.Settings.Domain));
+            LocalContact(tx));
         var endpoint = identity.Endpoint;
         var decision = _phones.Subscriptions.Subscribe(dialog, resolution.Target!, expires, endpoint?.Id, endpoint?.MaxSubscriptions ?? int.MaxValue);
         return Answer(tx, decision);
@@ -241,7 +244,7 @@ internal sealed class SubscribeHandler : ISipRequestHandler
     {
         var ok = tx.CreateResponse(200, "OK")
             .AddHeader(SipHeaderId.Expires, decision.Expires.ToString(CultureInfo.InvariantCulture))
-            .AddHeader(SipHeaderId.Contact, decision.Subscription!.Dialog.LocalContact.Length > 0 ? decision.Subscription.Dialog.LocalContact : PhonesContact.For(tx, _phones.Settings.Domain));
+            .AddHeader(SipHeaderId.Contact, decision.Subscription!.Dialog.LocalContact.Length > 0 ? decision.Subscription.Dialog.LocalContact : LocalContact(tx));
         if (tx.Request.ToTag is null)
         {
             // RFC 3261 §12.1.1: the 2xx creating the dialog carries the Record-Route set, so the phone's refreshes take the
@@ -256,12 +259,70 @@ internal sealed class SubscribeHandler : ISipRequestHandler
         _phones.Subscriptions.Activate(decision.Subscription);
     }
 
+    /// <summary>True when the (first) Event header names the <c>message-summary</c> package; a plain
+    /// <c>Event: message-summary</c>, what phones send, is recognized without parsing the header into objects.</summary>
+    internal static bool IsMessageSummary(SipMessage request)
+    {
+        var index = IndexOf(request, SipHeaderId.Event);
+        if (index >= 0 && Ascii.EqualsIgnoreCase(request.GetHeaderValue(index).Trim(" \t"u8), Package))
+        {
+            return true;
+        }
+
+        return request.TryGetEvent(out var ev) && ev is not null && ev.Package.Equals(Package, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Our Contact for the listener the request came in on: the last one made is kept, since every request of a
+    /// deployment arrives on one or two listeners.</summary>
+    private string LocalContact(SipServerTransaction tx)
+    {
+        var source = tx.Source;
+        var last = Volatile.Read(ref _lastContact);
+        if (last is not null && last.Transport == source.Transport && last.Local.Equals(source.Local))
+        {
+            return last.Text;
+        }
+
+        var text = PhonesContact.For(tx, _phones.Settings.Domain);
+        Volatile.Write(ref _lastContact, new ListenerContact(source.Transport, source.Local, text));
+        return text;
+    }
+
+    /// <summary>The text of the address a new subscription came from: the last one is kept, which a proxy (or a phone's many
+    /// dialogs) repeats.</summary>
+    private string RemoteAddressText(System.Net.IPAddress address)
+    {
+        var last = Volatile.Read(ref _lastRemote);
+        if (last is not null && last.Address.Equals(address))
+        {
+            return last.Text;
+        }
+
+        var text = address.ToString();
+        Volatile.Write(ref _lastRemote, new AddressText(address, text));
+        return text;
+    }
+
+    private sealed record ListenerContact(SipTransportKind Transport, System.Net.IPEndPoint Local, string Text);
+
+    private sealed record AddressText(System.Net.IPAddress Address, string Text);
+
     /// <summary>True when there is no Accept header or one of its entries covers <c>application/simple-message-summary</c>.</summary>
     internal static bool AcceptsSummary(SipMessage request)
     {
         if (!request.HasHeader(SipHeaderId.Accept))
         {
             return true;
+        }
+
+        // The usual Accept (the one type, alone) without a string per entry.
+        for (var i = 0; i < request.HeaderCount; i++)
+        {
+            if (request.GetHeaderId(i) == SipHeaderId.Accept
+                && Ascii.EqualsIgnoreCase(request.GetHeaderValue(i).Trim(" \t"u8), MessageSummaryWriter.ContentType))
+            {
+                return true;
+            }
         }
 
         foreach (var entry in request.GetList(SipHeaderId.Accept))
@@ -304,14 +365,10 @@ internal sealed class SubscribeHandler : ISipRequestHandler
     /// would normalize) is parsed as before; parsing text that is already its normalized form gives that text again.</summary>
     internal static bool SameTarget(SipMessage request, string target)
     {
-        for (var i = 0; i < request.HeaderCount; i++)
+        var index = IndexOf(request, SipHeaderId.Contact);
+        if (index >= 0)
         {
-            if (request.GetHeaderId(i) != SipHeaderId.Contact)
-            {
-                continue;
-            }
-
-            var value = request.GetHeaderValue(i).Trim(" \t"u8);
+            var value = request.GetHeaderValue(index).Trim(" \t"u8);
             var open = value.IndexOf((byte)'<');
             ReadOnlySpan<byte> uri;
             if (open >= 0)
@@ -334,5 +391,19 @@ internal sealed class SubscribeHandler : ISipRequestHandler
         }
 
         return false;
+    }
+
+    /// <summary>Index of the first header <paramref name="id"/> of <paramref name="request"/>; -1 when it has none.</summary>
+    private static int IndexOf(SipMessage request, SipHeaderId id)
+    {
+        for (var i = 0; i < request.HeaderCount; i++)
+        {
+            if (request.GetHeaderId(i) == id)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }
