@@ -3,7 +3,7 @@ using BenchmarkDotNet.Running;
 namespace Lantern.Benchmarks;
 
 /// <summary>Entry point: <c>dotnet run -c Release --project bench/Lantern.Benchmarks -- --filter '*'</c>; the first argument
-/// <c>spool-rescan</c> or <c>ws-fanout</c> runs that measurement instead (too long for BenchmarkDotNet on this machine);
+/// <c>spool-rescan</c>, <c>ws-fanout</c> or <c>subscription-cycle</c> runs that measurement instead (too long for BenchmarkDotNet on this machine);
 /// <c>sip-cycle N</c> runs N cycles through the SIP stack for a profiler (<c>dotnet-trace collect -- dotnet Lantern.Benchmarks.dll sip-cycle 200000</c>).</summary>
 public static class BenchmarkProgram
 {
@@ -18,6 +18,11 @@ public static class BenchmarkProgram
         if (args.Length > 0 && args[0] == "ws-fanout")
         {
             return await WebSocket.WebSocketFanout.RunAsync(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "subscription-cycle")
+        {
+            return await Phones.SubscriptionCycleMeasurement.RunAsync(args[1..]);
         }
 
         if (args.Length > 1 && args[0] == "sip-cycle")

@@ -14,7 +14,26 @@ internal sealed record MwiSnapshot(MailboxCounts Counts, long Version, string Me
 
     /// <summary>The RFC 3842 body, written on first use and then shared by every NOTIFY carrying this snapshot (a fan-out
     /// sends one snapshot to every subscriber of a mailbox). Two threads racing here write equal bytes; either copy is fine.</summary>
-    public ReadOnlyMemory<byte> Body => _body ??= MessageSummaryWriter.ToArray(Counts, MessageAccount, OmitUrgent);
+    public ReadOnlyMemory<byte> Body => _body ??= WriteBody();
+
+    // The body is the one allocation: the account's UTF-8 and the writer's room stay on the stack (a NOTIFY to a phone whose
+    // mailbox nobody else watches writes its own).
+    private byte[] WriteBody()
+    {
+        var accountLength = System.Text.Encoding.UTF8.GetByteCount(MessageAccount);
+        var room = MessageSummaryWriter.GetMaxLength(accountLength);
+        if (accountLength + room > 1024)
+        {
+            return MessageSummaryWriter.ToArray(Counts, MessageAccount, OmitUrgent);
+        }
+
+        Span<byte> buffer = stackalloc byte[1024];
+        var account = buffer[..accountLength];
+        System.Text.Encoding.UTF8.GetBytes(MessageAccount, account);
+        var body = buffer[accountLength..];
+        MessageSummaryWriter.TryWrite(body, Counts, account, OmitUrgent, out var written);
+        return body[..written].ToArray();
+    }
 
     /// <summary>Reads the current committed state of every mailbox of <paramref name="part"/>; a missing mailbox counts as empty.</summary>
     public static MwiSnapshot Of(MwiPart part, bool omitUrgent, string domain, IMailboxService mailboxes)

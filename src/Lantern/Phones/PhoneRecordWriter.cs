@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Json;
 using System.Threading.Channels;
 using Lantern.Storage;
 
@@ -25,9 +27,23 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     private long _pendingSince;
     private long _inFlightSince;
     private bool _failing;
-    private TaskCompletionSource<bool>? _nextCommit;
-    private TaskCompletionSource<bool>? _inFlightCommit;
+    private int _signalled;
+    private CommitWaiters? _nextCommit;
+    private CommitWaiters? _inFlightCommit;
     private Task? _loop;
+    // Reused by every batch (one commits at a time, under _committing): the records' JSON, the batch handed to the store and
+    // the bookkeeping around it cost nothing per record in steady state.
+    private ArrayBufferWriter<byte> _json = new(InitialJsonBuffer);
+    private Utf8JsonWriter? _jsonWriter;
+    private readonly List<RecordWrite> _batch = [];
+    private readonly List<(PendingWrite Write, int Index)> _stored = [];
+    private readonly List<((string Kind, string Key) Key, PendingWrite Write)> _withClaims = [];
+    private bool[] _applied = [];
+
+    private const int InitialJsonBuffer = 16 * 1024;
+
+    /// <summary>A JSON buffer grown past this by a storm's batch is let go after it rather than kept for good.</summary>
+    private const int KeptJsonBuffer = 1024 * 1024;
 
     private static readonly Task<bool> Committed = Task.FromResult(true);
     private static readonly Task<bool> NotCommitted = Task.FromResult(false);
@@ -86,7 +102,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     /// <param name="onlyIfOwned">Bookkeeping of this node (see <see cref="RecordWrite.OnlyIfOwned"/>) rather than a phone's
     /// request, which makes this node the record's owner.</param>
     public void Put(string kind, string key, string payload, DateTimeOffset? expiresAt, bool onlyIfOwned = false) =>
-        Enqueue(kind, key, new PendingWrite(payload, null, null, expiresAt, onlyIfOwned, ClaimOf(onlyIfOwned), null, false, null));
+        Enqueue(kind, key, new PendingWrite(payload, null, null, null, expiresAt, onlyIfOwned, ClaimOf(onlyIfOwned), null, false, null));
 
     /// <summary>A put whose payload is made when the batch is written, from the newest state of <paramref name="state"/>: under a
     /// subscription storm payloads made up front (about 1 KiB each) would wait long enough to reach gen2 and stay there as garbage.</summary>
@@ -94,14 +110,19 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     /// waiters go on, and whether it changed the record (a put <paramref name="onlyIfOwned"/> does not when another node owns
     /// the record now or it is gone).</param>
     public void Put(string kind, string key, object state, Func<object, string> serialize, DateTimeOffset? expiresAt, bool onlyIfOwned = false, Action<object, bool>? stored = null) =>
-        Enqueue(kind, key, new PendingWrite(null, state, serialize, expiresAt, onlyIfOwned, ClaimOf(onlyIfOwned), null, false, stored));
+        Enqueue(kind, key, new PendingWrite(null, state, serialize, null, expiresAt, onlyIfOwned, ClaimOf(onlyIfOwned), null, false, stored));
+
+    /// <summary>As the put above, the payload written as UTF-8 JSON by <paramref name="write"/> into the batch's reused buffer,
+    /// which SQLite binds as it is: no string and no copy per record (about 2 KB per subscription record before).</summary>
+    public void Put(string kind, string key, object state, Action<object, Utf8JsonWriter> write, DateTimeOffset? expiresAt, bool onlyIfOwned = false, Action<object, bool>? stored = null) =>
+        Enqueue(kind, key, new PendingWrite(null, state, null, write, expiresAt, onlyIfOwned, ClaimOf(onlyIfOwned), null, false, stored));
 
     /// <summary>Deletes a record this node ended (unsubscribe, un-REGISTER, expiry): in cluster mode wherever it is owned now,
     /// unless another node claimed it since for a newer request of the phone (decision 0041).</summary>
     /// <param name="unconditional">The phone's own unsubscribe: the record goes whoever owns it and whatever its claim, since no
     /// later request can re-establish the dialog (decision 0045); a later delete of the record keeps this one.</param>
     public void Delete(string kind, string key, bool unconditional = false) =>
-        Enqueue(kind, key, new PendingWrite(null, null, null, null, false, 0, null, unconditional, null));
+        Enqueue(kind, key, new PendingWrite(null, null, null, null, null, false, 0, null, unconditional, null));
 
     /// <summary>True while the last write queued (or being committed) for a record is a delete: the record read back from the
     /// store is then already ended here (an unsubscribe answered before its delete is stored).</summary>
@@ -163,18 +184,46 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (_pending.Count > 0)
-            {
-                if (_failing)
-                {
-                    return NotCommitted;
-                }
+            return WhenCommittedLocked(out _);
+        }
+    }
 
-                return (_nextCommit ??= NewCommit()).Task;
+    /// <summary>Calls <paramref name="callback"/> with <paramref name="state"/> and what <see cref="WhenCommitted"/> would
+    /// complete with, once it has: at once when it already has, else on the thread that completes the commit. One
+    /// continuation per batch runs every callback of it, instead of a task continuation (or an async state machine) per
+    /// request.</summary>
+    public void OnCommitted(Action<object, bool> callback, object state)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        Task<bool> done;
+        CommitWaiters? waiters;
+        lock (_gate)
+        {
+            done = WhenCommittedLocked(out waiters);
+        }
+
+        if (waiters is null || !waiters.TryAdd(callback, state))
+        {
+            callback(state, done.Result);
+        }
+    }
+
+    private Task<bool> WhenCommittedLocked(out CommitWaiters? waiters)
+    {
+        waiters = null;
+        if (_pending.Count > 0)
+        {
+            if (_failing)
+            {
+                return NotCommitted;
             }
 
-            return _inFlightCommit?.Task ?? Committed;
+            waiters = _nextCommit ??= NewCommit();
+            return waiters.Task;
         }
+
+        waiters = _inFlightCommit;
+        return waiters?.Task ?? Committed;
     }
 
     /// <summary>Commits everything queued so far (used at shutdown and by tests).</summary>
@@ -213,7 +262,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
 
         lock (_gate)
         {
-            _nextCommit?.TrySetResult(false);
+            _nextCommit?.Source.TrySetResult(false);
         }
 
         _stop.Dispose();
@@ -282,7 +331,11 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
             _pending[k] = write;
         }
 
-        _signal.Writer.TryWrite(true);
+        // The channel takes its lock on every write: a flag keeps that to one write per batch instead of one per request.
+        if (Interlocked.CompareExchange(ref _signalled, 1, 0) == 0)
+        {
+            _signal.Writer.TryWrite(true);
+        }
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
@@ -290,9 +343,12 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         while (await _signal.Reader.WaitToReadAsync(cancellationToken))
         {
             _signal.Reader.TryRead(out _);
+            // Cleared before the batch is taken: a write queued after this signals again, one queued before is in the batch.
+            Volatile.Write(ref _signalled, 0);
             if (await CommitOnceAsync(retryAfterFailure: true, cancellationToken) is { } retry)
             {
                 await retry;
+                Volatile.Write(ref _signalled, 1);
                 _signal.Writer.TryWrite(true);
             }
         }
@@ -304,33 +360,32 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
     /// wait before trying again, already running before the waiters go on.</summary>
     private async Task<Task?> CommitOnceAsync(bool retryAfterFailure, CancellationToken cancellationToken)
     {
-        (bool Ok, TaskCompletionSource<bool>? Done) result;
+        (bool Ok, CommitWaiters? Done, Task? Retry) result;
         await _committing.WaitAsync(cancellationToken);
         try
         {
-            result = await CommitPendingAsync(cancellationToken);
+            result = await CommitPendingAsync(retryAfterFailure, cancellationToken);
         }
         finally
         {
             _committing.Release();
         }
 
-        var retry = result.Ok || !retryAfterFailure ? null : Task.Delay(RetryDelay, _time, cancellationToken);
-        result.Done?.TrySetResult(result.Ok);
-        return retry;
+        result.Done?.Source.TrySetResult(result.Ok);
+        return result.Retry;
     }
 
     /// <summary>One transaction with everything pending; false when the store refused it (the writes are queued again
     /// unless newer ones for the same keys arrived meanwhile), and the waiters to release once the caller has let go of
     /// <see cref="_committing"/>.</summary>
-    private async Task<(bool Ok, TaskCompletionSource<bool>? Done)> CommitPendingAsync(CancellationToken cancellationToken)
+    private async Task<(bool Ok, CommitWaiters? Done, Task? Retry)> CommitPendingAsync(bool retryAfterFailure, CancellationToken cancellationToken)
     {
-        TaskCompletionSource<bool> done;
+        CommitWaiters done;
         lock (_gate)
         {
             if (_pending.Count == 0)
             {
-                return (true, null);
+                return (true, null, null);
             }
 
             (_inFlight, _pending) = (_pending, _inFlight);
@@ -342,34 +397,50 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         }
 
         // Outside the lock, so SIP threads queueing writes never wait for serialization; _inFlight changes only here.
-        var batch = new List<RecordWrite>(_inFlight.Count);
-        List<(PendingWrite Write, int Index)>? stored = null;
+        var batch = _batch;
+        var stored = _stored;
+        batch.Clear();
+        stored.Clear();
+        if (_json.Capacity > KeptJsonBuffer)
+        {
+            _json = new ArrayBufferWriter<byte>(InitialJsonBuffer);
+        }
+
+        _json.ResetWrittenCount();
         foreach (var (k, w) in _inFlight)
         {
-            var write = new RecordWrite(k.Kind, k.Key, w.IsDelete ? null : w.Payload ?? w.Serialize!(w.State!), w.ExpiresAt)
+            var utf8 = w.WriteJson is null || w.IsDelete ? default : WriteJson(w);
+            var write = new RecordWrite(k.Kind, k.Key, w.IsDelete || w.WriteJson is not null ? null : w.Payload ?? w.Serialize!(w.State!), w.ExpiresAt)
             {
+                Utf8Json = utf8,
                 OnlyIfOwned = w.OnlyIfOwned,
                 Claim = w.Claim,
                 Claims = w.Claims,
                 Unconditional = w.Unconditional,
             };
-            if (write.Json is { Length: > StoredRecord.MaxJsonLength })
+            if (write.Json is { Length: > StoredRecord.MaxJsonLength } || utf8.Length > StoredRecord.MaxJsonLength)
             {
                 // One oversized record must not hold back (and fail) the whole batch forever.
-                PhonesLog.StoreWriteFailed(_logger, k.Kind, k.Key, new ArgumentException($"value has {write.Json.Length} characters"));
+                PhonesLog.StoreWriteFailed(_logger, k.Kind, k.Key, new ArgumentException($"value has {Math.Max(write.Json?.Length ?? 0, utf8.Length)} characters"));
                 continue;
             }
 
             if (w.Stored is not null)
             {
-                (stored ??= []).Add((w, batch.Count));
+                stored.Add((w, batch.Count));
             }
 
             batch.Add(write);
         }
 
         var ok = false;
-        var applied = new bool[batch.Count];
+        Task? retry = null;
+        if (_applied.Length < batch.Count)
+        {
+            _applied = new bool[Math.Max(batch.Count, 2 * _applied.Length)];
+        }
+
+        var applied = _applied;
         using var slow = _time.CreateTimer(ReleaseSlowWaiters, done, WaitLimit, Timeout.InfiniteTimeSpan);
         try
         {
@@ -378,7 +449,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            done.TrySetResult(false);
+            done.Source.TrySetResult(false);
             throw;
         }
 #pragma warning disable CA1031 // A store failure must not stop the writer; the writes are tried again after a pause.
@@ -386,6 +457,9 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
 #pragma warning restore CA1031
         {
             PhonesLog.StoreBatchFailed(_logger, batch.Count, ex);
+            // Started before the failure is visible (WhenCommitted answers false from then on): a clock moved on by a caller
+            // who saw that answer must find the pause already running.
+            retry = retryAfterFailure ? Task.Delay(RetryDelay, _time, cancellationToken) : null;
         }
         finally
         {
@@ -427,29 +501,46 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
 
         if (ok)
         {
-            foreach (var (w, i) in stored ?? [])
+            foreach (var (w, i) in stored)
             {
                 w.Stored!(w.State!, applied[i]);
             }
         }
 
-        return (ok, done);
+        // Not kept until the next batch: they hold the records' states and the old JSON buffer.
+        batch.Clear();
+        stored.Clear();
+
+        return (ok, done, retry);
     }
 
-    private static TaskCompletionSource<bool> NewCommit() => new();
+    private static CommitWaiters NewCommit() => new();
+
+    /// <summary>The record's JSON appended to the batch's buffer; valid until the next batch (a buffer that grows keeps the
+    /// earlier records in its old array).</summary>
+    private ReadOnlyMemory<byte> WriteJson(PendingWrite w)
+    {
+        var start = _json.WrittenCount;
+        var json = _jsonWriter ??= new Utf8JsonWriter(_json);
+        json.Reset(_json);
+        w.WriteJson!(w.State!, json);
+        json.Flush();
+        return _json.WrittenMemory[start..];
+    }
 
     /// <summary>For the batch just taken: each claiming put's token may be in the store from now on (its commit can be applied
     /// even when its reply is lost), and each delete carries the claims known when it first went out, kept across retries.</summary>
     private void NoteClaimsLocked()
     {
-        List<((string Kind, string Key) Key, PendingWrite Write)>? withClaims = null;
+        var withClaims = _withClaims;
+        withClaims.Clear();
         foreach (var (k, w) in _inFlight)
         {
             if (w.IsDelete)
             {
                 if (w.Claims is null && _claims.TryGetValue(k, out var known))
                 {
-                    (withClaims ??= []).Add((k, w with { Claims = known.ToArray() }));
+                    withClaims.Add((k, w with { Claims = known.ToArray() }));
                 }
             }
             else if (!w.OnlyIfOwned)
@@ -458,19 +549,70 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
             }
         }
 
-        foreach (var (k, w) in withClaims ?? [])
+        foreach (var (k, w) in withClaims)
         {
             _inFlight[k] = w;
         }
+
+        withClaims.Clear();
     }
 
     private void ReleaseSlowWaiters(object? state)
     {
-        if (state is TaskCompletionSource<bool> done && !done.Task.IsCompleted)
+        if (state is CommitWaiters done && !done.Task.IsCompleted)
         {
             PhonesLog.StoreSlow(_logger, WaitLimit.TotalSeconds);
             // Off the timer thread: the waiters go on to answer their requests (503: not stored yet).
-            ThreadPool.UnsafeQueueUserWorkItem(static d => d.TrySetResult(false), done, preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static d => d.Source.TrySetResult(false), done, preferLocal: false);
+        }
+    }
+
+    /// <summary>One batch's waiters: the task <see cref="WhenCommitted"/> hands out, and the callbacks of
+    /// <see cref="OnCommitted"/>, run by the task's one continuation on the thread that completes it.</summary>
+    private sealed class CommitWaiters
+    {
+        private readonly Lock _gate = new();
+        private List<(Action<object, bool> Callback, object State)>? _callbacks;
+        private bool _ran;
+
+        public CommitWaiters()
+        {
+            Source.Task.ContinueWith(static (t, s) => ((CommitWaiters)s!).Run(t.Result), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        public TaskCompletionSource<bool> Source { get; } = new();
+
+        public Task<bool> Task => Source.Task;
+
+        /// <summary>False once the callbacks have run: the caller then calls its own with the result.</summary>
+        public bool TryAdd(Action<object, bool> callback, object state)
+        {
+            lock (_gate)
+            {
+                if (_ran)
+                {
+                    return false;
+                }
+
+                (_callbacks ??= []).Add((callback, state));
+                return true;
+            }
+        }
+
+        private void Run(bool ok)
+        {
+            List<(Action<object, bool> Callback, object State)>? callbacks;
+            lock (_gate)
+            {
+                _ran = true;
+                callbacks = _callbacks;
+                _callbacks = null;
+            }
+
+            foreach (var (callback, state) in callbacks ?? [])
+            {
+                callback(state, ok);
+            }
         }
     }
 
@@ -488,6 +630,7 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         string? Payload,
         object? State,
         Func<object, string>? Serialize,
+        Action<object, Utf8JsonWriter>? WriteJson,
         DateTimeOffset? ExpiresAt,
         bool OnlyIfOwned,
         long Claim,
@@ -495,6 +638,6 @@ internal sealed class PhoneRecordWriter : IAsyncDisposable
         bool Unconditional,
         Action<object, bool>? Stored)
     {
-        public bool IsDelete => Payload is null && Serialize is null;
+        public bool IsDelete => Payload is null && Serialize is null && WriteJson is null;
     }
 }

@@ -66,4 +66,7 @@ internal static partial class PhonesLog
 
     [LoggerMessage(EventId = 4055, Level = LogLevel.Information, Message = "Cluster node {Node} holds its lease ({LeaseMs} ms)")]
     public static partial void LeaseHeld(ILogger logger, string node, double leaseMs);
+
+    [LoggerMessage(EventId = 4056, Level = LogLevel.Error, Message = "Answering a {Method} once its record was stored failed; answered 500")]
+    public static partial void AnswerFailed(ILogger logger, string method, Exception exception);
 }

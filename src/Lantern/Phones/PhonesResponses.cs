@@ -48,6 +48,13 @@ internal static class PhonesResponses
         return AnswerAfterAsync(stored, tx, unavailable, state, answer, refused);
     }
 
+    /// <summary>As above, with the answer run by the store's commit itself (<see cref="PhonesService.WhenStored(Action{object, bool}, object)"/>):
+    /// no task, continuation or state machine per request, and the handler is done at once (the stack keeps the request
+    /// until its final response, decision 0042). A failing answer is logged and the request answered <c>500</c>, as the
+    /// stack does for a failing handler.</summary>
+    public static void AnswerWhenStored<TState>(PhonesService phones, SipServerTransaction tx, string unavailable, TState state, Action<TState> answer, Action<TState>? refused = null) =>
+        phones.WhenStored(StoredAnswer<TState>.Run, new StoredAnswer<TState>(phones.Logger, tx, unavailable, state, answer, refused));
+
     /// <summary><c>503</c> + <c>Retry-After</c> for a request whose state could not be stored.</summary>
     public static void StoreUnavailable(SipServerTransaction tx, string reason) =>
         tx.Respond(tx.CreateResponse(503, reason).AddHeader(SipHeaderId.RetryAfter, StoreRetryAfter));
@@ -65,6 +72,29 @@ internal static class PhonesResponses
         {
             StoreUnavailable(tx, unavailable);
             refused?.Invoke(state);
+        }
+    }
+
+    private sealed class StoredAnswer<TState>(ILogger logger, SipServerTransaction tx, string unavailable, TState state, Action<TState> answer, Action<TState>? refused)
+    {
+        public static readonly Action<object, bool> Run = static (s, ok) => ((StoredAnswer<TState>)s).Answer(ok);
+
+        private void Answer(bool ok)
+        {
+            try
+            {
+                AnswerStored(ok, tx, unavailable, state, answer, refused);
+            }
+#pragma warning disable CA1031 // Runs on the store's commit: a failing answer must not stop the other requests' answers.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                PhonesLog.AnswerFailed(logger, tx.Request.IsLive ? tx.Request.MethodText : "request", ex);
+                if (!tx.HasFinalResponse)
+                {
+                    tx.Respond(500);
+                }
+            }
         }
     }
 }

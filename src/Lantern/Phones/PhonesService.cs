@@ -35,6 +35,7 @@ internal sealed class PhonesService : IAsyncDisposable
         _directory = directory;
         Settings = settings;
         var logger = loggerFactory.CreateLogger("Lantern.Phones");
+        Logger = logger;
         _metrics = new PhonesMetrics(meterFactory);
         _writer = store is null ? null : new PhoneRecordWriter(store, logger, time);
         Subscriptions = new SubscriptionManager(sender, mailboxes, settings, _writer, time, _metrics, logger);
@@ -86,6 +87,23 @@ internal sealed class PhonesService : IAsyncDisposable
     private static readonly Task<bool> Stored = Task.FromResult(true);
 
     public Task<bool> WhenStored() => _writer?.WhenCommitted() ?? Stored;
+
+    /// <summary>As <see cref="WhenStored()"/>, calling <paramref name="callback"/> with <paramref name="state"/> and the
+    /// outcome instead of completing a task (see <see cref="PhoneRecordWriter.OnCommitted"/>).</summary>
+    public void WhenStored(Action<object, bool> callback, object state)
+    {
+        if (_writer is null)
+        {
+            callback(state, true);
+        }
+        else
+        {
+            _writer.OnCommitted(callback, state);
+        }
+    }
+
+    /// <summary>The phones layer's logger, for its SIP handlers.</summary>
+    internal ILogger Logger { get; }
 
     /// <summary>Cluster mode: an in-dialog request for a subscription this node does not have (the load balancer sent the phone
     /// here) moves the dialog here: the stored record becomes this node's whoever owned it, since the phone's own request is

@@ -84,6 +84,92 @@ internal sealed record StoredSubscription
 
     public string ToJson() => JsonSerializer.Serialize(this, PhonesJsonContext.Default.StoredSubscription);
 
+    /// <summary>Writes the JSON <see cref="ToJson"/> makes for <see cref="From"/>(the subscription these values were read from),
+    /// straight from the live values: the record writer stores two per subscribe-refresh-unsubscribe cycle, and going through
+    /// this record, its lists and a string cost about 2 KB each (docs/performance.md, "Cost per cycle: Lantern's side").</summary>
+    public static void Write(Utf8JsonWriter json, SubscriptionDialog d, MwiTarget target, string? boundKey, DateTimeOffset createdAt, DateTimeOffset expiresAt, long cseq)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        json.WriteStartObject();
+        json.WriteString("callId"u8, d.CallId);
+        json.WriteString("localTag"u8, d.LocalTag);
+        json.WriteString("remoteTag"u8, d.RemoteTag);
+        json.WriteString("localUri"u8, d.LocalUri);
+        json.WriteString("remoteUri"u8, d.RemoteUri);
+        json.WriteString("remoteTarget"u8, d.RemoteTarget);
+        json.WriteStartArray("routeSet"u8);
+        for (var i = 0; i < d.RouteSet.Count; i++)
+        {
+            json.WriteStringValue(d.RouteSet[i]);
+        }
+
+        json.WriteEndArray();
+        var transport = TransportName(d.Transport);
+        if (transport.IsEmpty)
+        {
+            json.WriteString("transport"u8, d.Transport.ToString());
+        }
+        else
+        {
+            json.WriteString("transport"u8, transport);
+        }
+
+        json.WriteString("remoteAddress"u8, d.RemoteAddress);
+        json.WriteNumber("remotePort"u8, d.RemotePort);
+        json.WriteString("localContact"u8, d.LocalContact);
+        json.WriteString("endpointId"u8, target.EndpointId);
+        json.WriteString("boundKey"u8, boundKey);
+        json.WriteBoolean("omitUrgent"u8, target.OmitUrgent);
+        json.WriteStartArray("parts"u8);
+        Span<char> id = stackalloc char[(2 * MailboxId.MaxPartLength) + 1];
+        for (var i = 0; i < target.Parts.Count; i++)
+        {
+            var part = target.Parts[i];
+            json.WriteStartObject();
+            json.WriteStartArray("mailboxes"u8);
+            for (var j = 0; j < part.Mailboxes.Count; j++)
+            {
+                json.WriteStringValue(Format(part.Mailboxes[j], id));
+            }
+
+            json.WriteEndArray();
+            json.WriteString("account"u8, part.AccountUser);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteString("createdAt"u8, createdAt);
+        json.WriteString("expiresAt"u8, expiresAt);
+        json.WriteNumber("cSeq"u8, cseq);
+        json.WriteEndObject();
+    }
+
+    // As the source-generated string enum converter names them, without a string per record.
+    private static ReadOnlySpan<byte> TransportName(SipTransportKind kind) => kind switch
+    {
+        SipTransportKind.Udp => "Udp"u8,
+        SipTransportKind.Tcp => "Tcp"u8,
+        SipTransportKind.Tls => "Tls"u8,
+        SipTransportKind.Ws => "Ws"u8,
+        SipTransportKind.Wss => "Wss"u8,
+        _ => [],
+    };
+
+    /// <summary><see cref="MailboxId.ToString"/> into <paramref name="buffer"/> (both parts are at most
+    /// <see cref="MailboxId.MaxPartLength"/> characters).</summary>
+    private static ReadOnlySpan<char> Format(MailboxId id, Span<char> buffer)
+    {
+        if (id.Mailbox is null)
+        {
+            return [];
+        }
+
+        id.Mailbox.CopyTo(buffer);
+        buffer[id.Mailbox.Length] = '@';
+        id.Context.CopyTo(buffer[(id.Mailbox.Length + 1)..]);
+        return buffer[..(id.Mailbox.Length + 1 + id.Context.Length)];
+    }
+
     /// <summary>Parses a stored record; null when it is unreadable or names an invalid mailbox (a corrupt row is skipped, not fatal).</summary>
     public static StoredSubscription? FromJson(string json) =>
         StoredJson.Read(json, PhonesJsonContext.Default.StoredSubscription, s => s.CallId.Length > 0 && s.Parts.Count > 0);

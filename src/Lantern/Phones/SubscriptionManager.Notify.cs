@@ -290,16 +290,7 @@ internal sealed partial class SubscriptionManager
         {
             if (sub.AnyDirty() && !sub.DeferredKickScheduled)
             {
-                sub.DeferredKickScheduled = true;
-                _deadlines.Schedule(sub.NextAllowedAt, () =>
-                {
-                    lock (_gate)
-                    {
-                        sub.DeferredKickScheduled = false;
-                    }
-
-                    Kick(sub);
-                });
+                ScheduleDeferredKickLocked(sub);
             }
 
             return false;
@@ -316,6 +307,22 @@ internal sealed partial class SubscriptionManager
         }
 
         return false;
+    }
+
+    // Its own method: a lambda capturing a parameter makes the compiler allocate the closure at the top of the method that
+    // holds it, i.e. on every NOTIFY taken, not only when a kick is deferred.
+    private void ScheduleDeferredKickLocked(Subscription sub)
+    {
+        sub.DeferredKickScheduled = true;
+        _deadlines.Schedule(sub.NextAllowedAt, () =>
+        {
+            lock (_gate)
+            {
+                sub.DeferredKickScheduled = false;
+            }
+
+            Kick(sub);
+        });
     }
 
     /// <summary>One NOTIFY to send, taken under the lock and sent outside it.</summary>

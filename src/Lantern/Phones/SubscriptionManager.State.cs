@@ -153,6 +153,25 @@ internal sealed partial class SubscriptionManager
         }
     }
 
+    /// <summary>The subscription of a dialog, looked up by its key (<see cref="SubscriptionDialog.KeyOf"/>) assembled on the
+    /// stack: every in-dialog request looks its dialog up twice, and a key string each time was garbage per request.</summary>
+    private bool TryGetDialogLocked(string callId, string localTag, string remoteTag, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Subscription? sub)
+    {
+        var length = callId.Length + localTag.Length + remoteTag.Length + 2;
+        if (length > 512)
+        {
+            return _byDialog.TryGetValue(SubscriptionDialog.KeyOf(callId, localTag, remoteTag), out sub);
+        }
+
+        Span<char> key = stackalloc char[length];
+        callId.CopyTo(key);
+        key[callId.Length] = '\n';
+        localTag.CopyTo(key[(callId.Length + 1)..]);
+        key[callId.Length + 1 + localTag.Length] = '\n';
+        remoteTag.CopyTo(key[(callId.Length + 2 + localTag.Length)..]);
+        return _byDialogKey.TryGetValue(key, out sub);
+    }
+
     private SubscribeDecision RefreshLocked(Subscription sub, int granted, string? newRemoteTarget, DateTimeOffset now)
     {
         // Hold NOTIFYs until the handler has sent the 200 (Activate): a send loop still finishing on another thread would
@@ -251,18 +270,23 @@ internal sealed partial class SubscriptionManager
         }
     }
 
-    /// <summary>The stored form of a subscription, made by the writer when it writes: a snapshot under the lock, the JSON outside it.</summary>
-    private string SerializeRecord(object state)
+    /// <summary>The stored form of a subscription, written by the writer when it writes: the values read under the lock (the
+    /// dialog and target are immutable, replaced whole when they change), the JSON written outside it.</summary>
+    private void SerializeRecord(object state, System.Text.Json.Utf8JsonWriter json)
     {
-        StoredSubscription stored;
+        var sub = (Subscription)state;
+        SubscriptionDialog dialog;
+        DateTimeOffset expiresAt;
+        long cseq;
         lock (_gate)
         {
-            var sub = (Subscription)state;
-            stored = StoredSubscription.From(sub);
-            sub.CSeqWriting = stored.CSeq;
+            dialog = sub.Dialog;
+            expiresAt = sub.ExpiresAt;
+            cseq = sub.CSeqReserved;
+            sub.CSeqWriting = cseq;
         }
 
-        return stored.ToJson();
+        StoredSubscription.Write(json, dialog, sub.Target, sub.BoundKey, sub.CreatedAt, expiresAt, cseq);
     }
 
     private string StateHeaderLocked(Subscription sub, bool final, DateTimeOffset now)

@@ -20,6 +20,7 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
     private readonly DeadlineScheduler _deadlines;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Subscription> _byDialog = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Subscription>.AlternateLookup<ReadOnlySpan<char>> _byDialogKey;
     // One subscription per mailbox is the common case: the value is that Subscription, or a HashSet<Subscription> for several.
     private readonly Dictionary<MailboxId, object> _byMailbox = [];
     private readonly Dictionary<string, List<Subscription>> _byBoundKey = new(StringComparer.Ordinal);
@@ -27,7 +28,7 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly SubscriptionStrings _strings = new();
     private readonly Action<object?> _onExpiryDue;
-    private readonly Func<object, string> _serializeRecord;
+    private readonly Action<object, System.Text.Json.Utf8JsonWriter> _serializeRecord;
     private readonly Action<object, bool> _onRecordStored;
     private readonly List<Subscription> _restored = [];
     private readonly List<Subscription> _restoredRemoved = [];
@@ -58,6 +59,7 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
         _metrics = metrics;
         _logger = logger;
         _deadlines = new DeadlineScheduler(time);
+        _byDialogKey = _byDialog.GetAlternateLookup<ReadOnlySpan<char>>();
         _onExpiryDue = s => OnExpiryDue((Subscription)s!);
         _onSlotOverdue = s => OnSlotOverdue((Subscription)s!);
         _serializeRecord = SerializeRecord;
@@ -129,7 +131,7 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
         Subscription? replaced = null;
         lock (_gate)
         {
-            if (_byDialog.TryGetValue(dialog.Key, out var existing))
+            if (TryGetDialogLocked(dialog.CallId, dialog.LocalTag, dialog.RemoteTag, out var existing))
             {
                 // Same dialog again (a retransmission that outlived its transaction): treat as a refresh.
                 return RefreshLocked(existing, granted.Value, null, now);
@@ -183,7 +185,7 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
     {
         lock (_gate)
         {
-            return _byDialog.TryGetValue(SubscriptionDialog.KeyOf(callId, localTag, remoteTag), out var sub) && !sub.Terminating ? sub : null;
+            return TryGetDialogLocked(callId, localTag, remoteTag, out var sub) && !sub.Terminating ? sub : null;
         }
     }
 
@@ -195,7 +197,7 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
         var now = _time.GetUtcNow();
         lock (_gate)
         {
-            if (!_byDialog.TryGetValue(SubscriptionDialog.KeyOf(callId, localTag, remoteTag), out var sub) || sub.Terminating)
+            if (!TryGetDialogLocked(callId, localTag, remoteTag, out var sub) || sub.Terminating)
             {
                 return new SubscribeDecision(SubscribeStatus.NoSuchDialog, null, 0, 0, 0);
             }
@@ -376,7 +378,7 @@ internal sealed partial class SubscriptionManager : IAsyncDisposable
     {
         lock (_gate)
         {
-            return _byDialog.GetValueOrDefault(SubscriptionDialog.KeyOf(callId, localTag, remoteTag));
+            return TryGetDialogLocked(callId, localTag, remoteTag, out var sub) ? sub : null;
         }
     }
 

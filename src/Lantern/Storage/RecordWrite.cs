@@ -1,9 +1,20 @@
 namespace Lantern.Storage;
 
-/// <summary>One write of a record batch: a put when <paramref name="Json"/> is set, a delete when it is null.</summary>
+/// <summary>One write of a record batch: a put when <paramref name="Json"/> or <see cref="Utf8Json"/> is set, a delete when
+/// neither is.</summary>
 /// <param name="ExpiresAt">When the record stops being valid, or null for never; ignored for a delete.</param>
 public readonly record struct RecordWrite(string Kind, string Key, string? Json, DateTimeOffset? ExpiresAt)
 {
+    /// <summary>A put's value as UTF-8, when <see cref="Json"/> is null: the record writer serializes a batch into one reused
+    /// buffer, valid until the batch's write returns, and SQLite binds it as it is (no string, no copy per record).</summary>
+    public ReadOnlyMemory<byte> Utf8Json { get; init; }
+
+    /// <summary>Neither <see cref="Json"/> nor <see cref="Utf8Json"/>: the record is deleted.</summary>
+    public bool IsDelete => Json is null && Utf8Json.IsEmpty;
+
+    /// <summary>The value as a string (null for a delete), for stores that bind text.</summary>
+    public string? JsonText => Json ?? (Utf8Json.IsEmpty ? null : System.Text.Encoding.UTF8.GetString(Utf8Json.Span));
+
     /// <summary>For a put: only replace the record while this node owns it, never create it (in cluster mode a node's own
     /// bookkeeping, such as a CSeq reservation, must not take back a record a phone moved to another node). Puts without it
     /// make this node the owner; deletes only ever delete what this node owns.</summary>
@@ -34,6 +45,11 @@ public readonly record struct RecordWrite(string Kind, string Key, string? Json,
         if (Json is { Length: > StoredRecord.MaxJsonLength })
         {
             throw new ArgumentException($"record {Kind}/{Key}: value has {Json.Length} characters; at most {StoredRecord.MaxJsonLength} are allowed", nameof(Json));
+        }
+
+        if (Utf8Json.Length > StoredRecord.MaxJsonLength)
+        {
+            throw new ArgumentException($"record {Kind}/{Key}: value has {Utf8Json.Length} bytes; at most {StoredRecord.MaxJsonLength} are allowed", nameof(Utf8Json));
         }
     }
 

@@ -47,16 +47,17 @@ internal sealed class InMemoryRecordStore : IRecordStore
             throw failure;
         }
 
-        Batches.Enqueue([.. writes]);
+        // The writer's UTF-8 values live in a buffer it reuses for the next batch: kept as strings.
+        Batches.Enqueue([.. writes.Select(w => w.Utf8Json.IsEmpty ? w : w with { Json = w.JsonText, Utf8Json = default })]);
         foreach (var w in writes)
         {
-            if (w.Json is null)
+            if (w.IsDelete)
             {
                 _records.TryRemove((w.Kind, w.Key), out _);
             }
             else
             {
-                _records[(w.Kind, w.Key)] = new StoredRecord(w.Kind, w.Key, w.Json, w.ExpiresAt);
+                _records[(w.Kind, w.Key)] = new StoredRecord(w.Kind, w.Key, w.JsonText!, w.ExpiresAt);
             }
         }
     }

@@ -21,6 +21,35 @@ public sealed class PhoneRecordWriterTests
     }
 
     [Fact]
+    public async Task OnCommitted_CalledOnceTheCommitIsDone_AtOnceWhenNothingWaits_FalseWhenItFailed()
+    {
+        var store = new InMemoryRecordStore { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        await using var writer = new PhoneRecordWriter(store, NullLogger.Instance);
+        var calls = new System.Collections.Concurrent.ConcurrentQueue<(string State, bool Ok)>();
+        void Record(object state, bool ok) => calls.Enqueue(((string)state, ok));
+
+        writer.OnCommitted(Record, "idle");
+        Assert.Equal([("idle", true)], calls);
+
+        writer.Put("k", "a", "{}", null);
+        writer.OnCommitted(Record, "queued");
+        writer.Start();
+        await store.BatchStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        writer.OnCommitted(Record, "in flight");
+        Assert.Single(calls);
+        store.Gate.SetResult();
+        await WaitUntilAsync(() => calls.Count == 3);
+        Assert.Equal([("idle", true), ("queued", true), ("in flight", true)], calls);
+
+        store.Gate = null;
+        store.FailNextBatch = new InvalidOperationException("store down");
+        writer.Put("k", "b", "{}", null);
+        writer.OnCommitted(Record, "failed");
+        await WaitUntilAsync(() => calls.Count == 4);
+        Assert.Equal(("failed", false), calls.Last());
+    }
+
+    [Fact]
     public async Task CommittedThenDeleted_DeleteReachesTheStore()
     {
         var store = new InMemoryRecordStore();

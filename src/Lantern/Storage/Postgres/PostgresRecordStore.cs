@@ -80,7 +80,7 @@ internal sealed class PostgresRecordStore : IRecordStore, IRecordOwnership
         foreach (var write in writes)
         {
             NpgsqlBatchCommand command;
-            if (write.Json is null)
+            if (write.IsDelete)
             {
                 command = new NpgsqlBatchCommand(write.Unconditional ? DeleteAny : write.Claims is null ? DeleteOwned : DeleteClaimed);
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = write.Kind });
@@ -96,7 +96,7 @@ internal sealed class PostgresRecordStore : IRecordStore, IRecordOwnership
                 command = new NpgsqlBatchCommand(write.OnlyIfOwned ? UpdateOwned : Upsert);
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = write.Kind });
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = write.Key });
-                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = write.Json });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = write.JsonText });
                 command.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = Truncate(write.ExpiresAt) });
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = NodeId });
                 if (!write.OnlyIfOwned)
@@ -113,7 +113,7 @@ internal sealed class PostgresRecordStore : IRecordStore, IRecordOwnership
         {
             for (var i = 0; i < writes.Count; i++)
             {
-                applied[i] = writes[i].Json is null || !writes[i].OnlyIfOwned || batch.BatchCommands[i].RecordsAffected > 0;
+                applied[i] = writes[i].IsDelete || !writes[i].OnlyIfOwned || batch.BatchCommands[i].RecordsAffected > 0;
             }
         }
 

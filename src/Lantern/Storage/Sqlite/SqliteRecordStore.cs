@@ -6,6 +6,7 @@ namespace Lantern.Storage.Sqlite;
 internal sealed class SqliteRecordStore : IRecordStore
 {
     private readonly SqliteStore _store;
+    private SqliteRecordStatements? _statements;
 
     public SqliteRecordStore(SqliteStore store)
     {
@@ -45,48 +46,34 @@ internal sealed class SqliteRecordStore : IRecordStore
         }
 
         var now = _store.Time.GetUtcNow().ToUnixTimeMilliseconds();
-        await _store.WriteAsync((c, t) => ApplyBatch(c, t, writes, now), cancellationToken).ConfigureAwait(false);
+        await _store.WriteAsync((c, _) => ApplyBatch(c, writes, now), cancellationToken).ConfigureAwait(false);
     }
 
-    // One prepared statement of each kind for the whole batch: a busy writer commits thousands of rows per transaction.
-    private static int ApplyBatch(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<RecordWrite> writes, long now)
+    // The statements are prepared once on the writer's connection (the only one that writes) and kept for the store's life.
+    private int ApplyBatch(SqliteConnection connection, IReadOnlyList<RecordWrite> writes, long now)
     {
-        using var put = connection.CreateCommand();
-        put.Transaction = transaction;
-        put.CommandText = """
-            INSERT INTO records (kind, key, value, expires_at, updated_at) VALUES ($kind, $key, $value, $expires, $updated)
-            ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at
-            """;
-        var putKind = put.Parameters.Add("$kind", SqliteType.Text);
-        var putKey = put.Parameters.Add("$key", SqliteType.Text);
-        var putValue = put.Parameters.Add("$value", SqliteType.Text);
-        var putExpires = put.Parameters.Add("$expires", SqliteType.Integer);
-        put.Parameters.AddWithValue("$updated", now);
-        using var delete = connection.CreateCommand();
-        delete.Transaction = transaction;
-        delete.CommandText = "DELETE FROM records WHERE kind = $kind AND key = $key";
-        var deleteKind = delete.Parameters.Add("$kind", SqliteType.Text);
-        var deleteKey = delete.Parameters.Add("$key", SqliteType.Text);
-        var changed = 0;
-        foreach (var write in writes)
+        var statements = _statements;
+        if (statements is null || !ReferenceEquals(statements.Connection, connection))
         {
-            if (write.Json is null)
-            {
-                deleteKind.Value = write.Kind;
-                deleteKey.Value = write.Key;
-                changed += delete.ExecuteNonQuery();
-            }
-            else
-            {
-                putKind.Value = write.Kind;
-                putKey.Value = write.Key;
-                putValue.Value = write.Json;
-                putExpires.Value = write.ExpiresAt is { } e ? e.ToUnixTimeMilliseconds() : DBNull.Value;
-                changed += put.ExecuteNonQuery();
-            }
+            statements?.Dispose();
+            _statements = statements = new SqliteRecordStatements(connection);
+        }
+
+        var changed = 0;
+        for (var i = 0; i < writes.Count; i++)
+        {
+            var write = writes[i];
+            changed += write.IsDelete ? statements.Delete(write.Kind, write.Key) : statements.Put(write, now);
         }
 
         return changed;
+    }
+
+    /// <summary>Finalizes the prepared statements; the store calls it once its writer has stopped, before closing the connection.</summary>
+    internal void ReleaseStatements()
+    {
+        _statements?.Dispose();
+        _statements = null;
     }
 
     public async ValueTask<IReadOnlyList<StoredRecord>> LoadAllAsync(string kind, CancellationToken cancellationToken)

@@ -142,6 +142,7 @@ internal sealed class SqliteStore : ILanternStore
 
         if (_writer is not null)
         {
+            ((SqliteRecordStore)Records).ReleaseStatements();
             await _writer.DisposeAsync().ConfigureAwait(false);
             _writer = null;
         }
