@@ -125,6 +125,23 @@ internal sealed class PhonesSipHarness : ISipTransportLayer, IAsyncDisposable
 
     public Task<SipMessage> NotifyAsync(string callId) => NextAsync(m => m.IsRequest && m.Method == SipMethod.Notify && m.CallId == callId);
 
+    /// <summary>The next NOTIFY of <paramref name="callId"/> whose body differs from <paramref name="previous"/>'s. A change made just
+    /// before the SUBSCRIBE can reach the notifier after the subscription took its state, so one NOTIFY repeating that state
+    /// may come first (harmless to a phone); each NOTIFY, repeated or not, must take the next CSeq.</summary>
+    public async Task<SipMessage> NotifyAfterAsync(string callId, SipMessage previous)
+    {
+        var next = await NotifyAsync(callId);
+        Assert.Equal(previous.CSeq.Number + 1, next.CSeq.Number);
+        if (Body(next) == Body(previous))
+        {
+            var repeated = next;
+            next = await NotifyAsync(callId);
+            Assert.Equal(repeated.CSeq.Number + 1, next.CSeq.Number);
+        }
+
+        return next;
+    }
+
     /// <summary>No message arrived besides those already taken: drains what is queued.</summary>
     public List<SipMessage> Pending()
     {
