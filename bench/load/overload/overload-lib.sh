@@ -29,7 +29,8 @@ start_overload_lantern() {
 # offered/s, calls, ok, failed, goodput/s (ok over the offered duration), 503s answered (lantern_sip_overloaded_total and the
 # phones' own 503), sipp retransmissions, lantern CPU us per completed cycle, lantern RSS MiB at the end, elapsed seconds,
 # context switches of lantern's threads per completed cycle (ctxsw_per_cycle, and the voluntary ones alone); with PERF_STAT=1 also a second line from
-# `perf stat -e context-switches,cpu-migrations,task-clock -p PID` over the step.
+# `perf stat -e context-switches,cpu-migrations,task-clock -p PID` over the step; with GC_COUNTERS=1 a line of garbage collections,
+# bytes allocated and GC pause per cycle from dotnet-counters (itself costs the process some CPU: compare like with like).
 # Also leaves per-second figures in $SIPP_DIR/stepN.stat.csv (sipp -fd 1).
 step() {
   local rate="$1" secs="$2" calls c0 c1 t0 t1 o0 o1 last ok failed retr elapsed
@@ -42,6 +43,14 @@ step() {
   local sampler=$!
   o0=$(metric lantern_sip_overloaded_total); c0=$(awk '{ print $14 + $15 }' "/proc/$LANTERN_PID/stat"); t0=$(date +%s.%N)
   local x0 x1 v0 v1 perf=""; x0=$(ctx_switches "$LANTERN_PID"); v0=$(ctx_switches "$LANTERN_PID" voluntary)
+  local counters=""
+  if [ -n "${GC_COUNTERS:-}" ]; then
+    # Over the step's nominal SECONDS (a background job ignores SIGINT, so dotnet-counters is given its duration instead).
+    timeout -s KILL $((secs + 30)) "${DOTNET_COUNTERS:-$HOME/.dotnet/tools/dotnet-counters}" collect -p "$LANTERN_PID" --refresh-interval 1 --format csv \
+      --duration "$(printf '00:00:%02d:%02d' $((secs / 60)) $((secs % 60)))" -o "$SIPP_DIR/step$STEP.counters.csv" \
+      --counters 'System.Runtime[dotnet.gc.collections,dotnet.gc.heap.total_allocated,dotnet.gc.pause.time]' >/dev/null 2>&1 &
+    counters=$!
+  fi
   if [ -n "${PERF_STAT:-}" ]; then
     perf stat -e context-switches,cpu-migrations,task-clock -x ';' -o "$SIPP_DIR/step$STEP.perf" -p "$LANTERN_PID" -- sleep $((secs + 120)) 2>/dev/null &
     perf=$!
@@ -54,6 +63,7 @@ step() {
   t1=$(date +%s.%N); c1=$(awk '{ print $14 + $15 }' "/proc/$LANTERN_PID/stat"); o1=$(metric lantern_sip_overloaded_total)
   x1=$(ctx_switches "$LANTERN_PID"); v1=$(ctx_switches "$LANTERN_PID" voluntary)
   if [ -n "$perf" ]; then kill -INT "$perf" 2>/dev/null || true; wait "$perf" 2>/dev/null || true; fi
+  if [ -n "$counters" ]; then wait "$counters" 2>/dev/null || true; fi
   last=$(tail -n 1 "$SIPP_DIR/step$STEP.stat.csv")
   ok=$(echo "$last" | awk -F';' '{ print $16 }'); failed=$(echo "$last" | awk -F';' '{ print $18 }')
   retr=$(echo "$last" | awk -F';' '{ print $58 }')
@@ -69,6 +79,13 @@ step() {
     awk -F';' -v ok=$((ok > 0 ? ok : 1)) -v s="$STEP" '$3 ~ /context-switches|cpu-migrations|task-clock/ { v[$3] = $1 }
       END { printf "step=%d perf_context_switches_per_cycle=%.2f perf_cpu_migrations_per_cycle=%.2f perf_task_clock_us_per_cycle=%.0f\n", s,
         v["context-switches"] / ok, v["cpu-migrations"] / ok, v["task-clock"] * 1000 / ok }' "$SIPP_DIR/step$STEP.perf"
+  fi
+  if [ -n "$counters" ] && [ -s "$SIPP_DIR/step$STEP.counters.csv" ]; then
+    # dotnet-counters csv: Timestamp,Provider,Counter Name[tags],Counter Type,Mean/Increment; the rates are per second.
+    awk -F',' -v ok=$((ok > 0 ? ok : 1)) -v s="$STEP" '$3 ~ /gc.collections/ && $3 ~ /gen0/ { g0 += $5 } $3 ~ /gc.collections/ && $3 ~ /gen1/ { g1 += $5 }
+      $3 ~ /gc.collections/ && $3 ~ /gen2/ { g2 += $5 } $3 ~ /total_allocated/ { a += $5 } $3 ~ /pause.time/ { p += $5 }
+      END { printf "step=%d gc_gen0=%d gc_gen1=%d gc_gen2=%d allocated_bytes_per_cycle=%.0f gc_pause_us_per_cycle=%.1f\n", s, g0, g1, g2, a / ok, p * 1000000 / ok }' \
+      "$SIPP_DIR/step$STEP.counters.csv"
   fi
 }
 
