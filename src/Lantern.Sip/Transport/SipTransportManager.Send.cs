@@ -16,16 +16,16 @@ public sealed partial class SipTransportManager
     /// (RFC 3261 §18.1.1), and back to UDP when no TCP connection can be made (then <see cref="SipSendResult.ConnectionId"/> is 0).
     /// "SIP/2.0/UDP" and "SIP/2.0/TCP" have the same length, so the caller can serialize, check <see cref="UsesStreamFor"/>
     /// and patch its Via. Never throws on network errors.</summary>
-    public async ValueTask<SipSendResult> SendAsync(ReadOnlyMemory<byte> message, SipDestination destination, SipSendOptions options, CancellationToken cancellationToken)
+    public ValueTask<SipSendResult> SendAsync(ReadOnlyMemory<byte> message, SipDestination destination, SipSendOptions options, CancellationToken cancellationToken)
     {
         if (destination.Remote is null)
         {
-            return SipSendResult.Failed("No destination address");
+            return ValueTask.FromResult(SipSendResult.Failed("No destination address"));
         }
 
         if (Volatile.Read(ref _state) != 1)
         {
-            return SipSendResult.Failed("Transport not running");
+            return ValueTask.FromResult(SipSendResult.Failed("Transport not running"));
         }
 
         if (destination.Remote.Address.IsIPv4MappedToIPv6)
@@ -33,13 +33,23 @@ public sealed partial class SipTransportManager
             destination = destination with { Remote = new IPEndPoint(destination.Remote.Address.MapToIPv4(), destination.Remote.Port) };
         }
 
+        if (!UsesStreamFor(message.Length, destination, options) && destination.Transport == SipTransportKind.Udp)
+        {
+            // Every UDP send completes here, on the caller's thread: no state machine, no task.
+            return ValueTask.FromResult(Sent(SendUdp(message.Span, destination.Remote), SipTransportKind.Udp, destination.Remote));
+        }
+
+        return SendStreamOrFallBackAsync(message, destination, options, cancellationToken);
+    }
+
+    private async ValueTask<SipSendResult> SendStreamOrFallBackAsync(ReadOnlyMemory<byte> message, SipDestination destination, SipSendOptions options, CancellationToken cancellationToken)
+    {
+        var remote = destination.Remote!;
         var kind = UsesStreamFor(message.Length, destination, options) ? SipTransportKind.Tcp : destination.Transport;
         SipSendResult result;
         try
         {
-            result = kind == SipTransportKind.Udp
-                ? await SendUdpAsync(message, destination.Remote, cancellationToken)
-                : await SendStreamAsync(message, destination with { Transport = kind }, options.ServerName, cancellationToken);
+            result = await SendStreamAsync(message, destination with { Transport = kind }, options.ServerName, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -50,9 +60,14 @@ public sealed partial class SipTransportManager
         {
             // RFC 3261 §18.1.1: a request moved to TCP for its size is retried over UDP when the connection cannot be made.
             kind = SipTransportKind.Udp;
-            result = await SendUdpAsync(message, destination.Remote, cancellationToken);
+            result = SendUdp(message.Span, remote);
         }
 
+        return Sent(result, kind, remote);
+    }
+
+    private SipSendResult Sent(SipSendResult result, SipTransportKind kind, IPEndPoint remote)
+    {
         if (result.Succeeded)
         {
             _metrics.Sent(kind);
@@ -60,7 +75,7 @@ public sealed partial class SipTransportManager
         else
         {
             _metrics.SendFailed(kind);
-            TransportLog.SendFailed(_logger, kind, destination.Remote, result.Error ?? "unknown");
+            TransportLog.SendFailed(_logger, kind, remote, result.Error ?? "unknown");
         }
 
         return result;

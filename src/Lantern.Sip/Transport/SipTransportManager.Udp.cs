@@ -4,10 +4,13 @@ using System.Net.Sockets;
 
 namespace Lantern.Sip.Transport;
 
-/// <summary>UDP: one socket per listener, a few receive loops per socket each with one pooled datagram buffer.</summary>
+/// <summary>UDP: one socket per listener, a few receive threads per socket each with one pooled datagram buffer; sends are
+/// synchronous on the caller's thread.</summary>
 public sealed partial class SipTransportManager
 {
     private const int MaxDatagram = 65_535;
+
+    private const int UdpSendTimeoutMs = 100;
 
     private IPEndPoint StartUdp(SipListenerOptions listener)
     {
@@ -21,6 +24,9 @@ public sealed partial class SipTransportManager
 
             socket.Bind(new IPEndPoint(listener.Address, listener.Port));
             SetUdpBuffers(socket);
+            // The socket stays in blocking mode (never an async call on it): a full send buffer would otherwise hold the
+            // calling thread (a receive thread, a shard) indefinitely; UDP may lose the datagram, retransmission covers it.
+            socket.SendTimeout = UdpSendTimeoutMs;
         }
         catch (SocketException ex)
         {
@@ -28,23 +34,34 @@ public sealed partial class SipTransportManager
             throw new ListenerBindException("sip udp", new IPEndPoint(listener.Address, listener.Port), ex);
         }
 
-        _udpSockets.Add(socket);
+        _udpSockets.Add(new UdpSender(socket));
         var local = (IPEndPoint)socket.LocalEndPoint!;
         for (var i = 0; i < Math.Max(1, Options.UdpReceiveLoops); i++)
         {
-            _loops.Add(Task.Run(() => UdpReceiveLoopAsync(socket, local)));
+            var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var thread = new Thread(() => UdpReceiveLoop(socket, local, stopped))
+            {
+                IsBackground = true,
+                Name = "SIP UDP receive",
+            };
+            _udpThreads.Add(thread);
+            _loops.Add(stopped.Task);
+            thread.Start();
         }
 
         return local;
     }
 
+    /// <summary>The UDP receive threads, for tests: each ends when its socket is closed.</summary>
+    internal IReadOnlyList<Thread> UdpReceiveThreads => _udpThreads;
+
     /// <summary>The receive buffer size the kernel granted to each UDP socket, in listener order (Linux reports twice the size asked).</summary>
     internal IReadOnlyList<int> UdpReceiveBufferSizes()
     {
         var sizes = new List<int>(_udpSockets.Count);
-        foreach (var socket in _udpSockets)
+        foreach (var udp in _udpSockets)
         {
-            sizes.Add(socket.ReceiveBufferSize);
+            sizes.Add(udp.Socket.ReceiveBufferSize);
         }
 
         return sizes;
@@ -76,9 +93,16 @@ public sealed partial class SipTransportManager
         }
     }
 
-    private async Task UdpReceiveLoopAsync(Socket socket, IPEndPoint local)
+    /// <summary>One receive thread: a blocking receive, then the message is handed on inline on this thread (the stack's shard
+    /// executor runs it here when the shard is idle). An awaited receive costs two thread wake-ups per datagram on Linux (the
+    /// socket engine's epoll thread, then a thread-pool worker); a blocked thread is woken by the kernel itself, once, and
+    /// under load finds the next datagram already queued. Closing the socket unblocks it (.NET shuts the socket down).</summary>
+    private void UdpReceiveLoop(Socket socket, IPEndPoint local, TaskCompletionSource stopped)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(MaxDatagram);
+        // One byte more than the largest message taken: a longer datagram fills the buffer (Linux truncates silently), so
+        // length > limit says it was too large. No UDP payload exceeds 65,535 bytes, so the buffer never needs to be larger.
+        var limit = Math.Min(Options.Limits.MaxMessageBytes, MaxDatagram);
+        var buffer = ArrayPool<byte>.Shared.Rent(limit + 1);
         var address = new SocketAddress(local.AddressFamily);
         var template = new IPEndPoint(local.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0);
         // Datagrams mostly come in runs from the same peer (a proxy, a load generator): reuse its endpoint object.
@@ -92,17 +116,29 @@ public sealed partial class SipTransportManager
                 int length;
                 try
                 {
-                    length = await socket.ReceiveFromAsync(buffer.AsMemory(0, MaxDatagram), SocketFlags.None, address, token);
+                    length = socket.ReceiveFrom(buffer.AsSpan(0, limit + 1), SocketFlags.None, address);
+                }
+                catch (SocketException ex) when (ex.SocketErrorCode == SocketError.MessageSize && !token.IsCancellationRequested)
+                {
+                    // Windows reports a datagram longer than the buffer instead of truncating it.
+                    _metrics.Oversized();
+                    continue;
                 }
                 catch (SocketException ex) when (!token.IsCancellationRequested)
                 {
-                    // ICMP errors from earlier sends and oversized datagrams concern one peer only.
+                    // ICMP errors from earlier sends (Windows: ConnectionReset) concern one peer only.
                     TransportLog.UdpReceiveFailed(_logger, ex, local);
                     continue;
                 }
 
                 if (length == 0)
                 {
+                    continue;
+                }
+
+                if (length > limit)
+                {
+                    _metrics.Oversized();
                     continue;
                 }
 
@@ -113,40 +149,45 @@ public sealed partial class SipTransportManager
                     lastAddress.Size = address.Size;
                 }
 
-                var remote = lastRemote;
-                Deliver(buffer.AsSpan(0, length), new SipSource(SipTransportKind.Udp, remote, local, 0));
+                Deliver(buffer.AsSpan(0, length), new SipSource(SipTransportKind.Udp, lastRemote, local, 0));
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException || (ex is SocketException && token.IsCancellationRequested))
+        catch (Exception ex) when (ex is ObjectDisposedException || (ex is SocketException && token.IsCancellationRequested))
         {
-            // Stopping.
+            // Stopping: the socket was closed under the blocked receive.
+        }
+#pragma warning disable CA1031 // A receive thread must end its task whatever happens, or StopAsync would wait forever.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            TransportLog.UdpReceiveFailed(_logger, ex, local);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            stopped.TrySetResult();
         }
     }
 
     /// <summary>The UDP listener to send from: of the remote's family, preferring one bound to the interface that routes there
     /// (a socket bound to 127.0.0.1 cannot reach other hosts), then a wildcard one.</summary>
-    private Socket? UdpSocketFor(IPEndPoint remote)
+    private UdpSender? UdpSocketFor(IPEndPoint remote)
     {
-        Socket? wildcard = null;
-        Socket? any = null;
+        UdpSender? wildcard = null;
+        UdpSender? any = null;
         var count = 0;
-        foreach (var socket in _udpSockets)
+        foreach (var udp in _udpSockets)
         {
-            if (socket.AddressFamily != remote.AddressFamily)
+            if (udp.Family != remote.AddressFamily)
             {
                 continue;
             }
 
             count++;
-            any ??= socket;
-            var bound = ((IPEndPoint)socket.LocalEndPoint!).Address;
-            if (bound.Equals(IPAddress.Any) || bound.Equals(IPAddress.IPv6Any))
+            any ??= udp;
+            if (IsWildcard(udp.Local.Address))
             {
-                wildcard ??= socket;
+                wildcard ??= udp;
             }
         }
 
@@ -156,33 +197,65 @@ public sealed partial class SipTransportManager
         }
 
         var route = RouteTo(remote.Address);
-        foreach (var socket in _udpSockets)
+        foreach (var udp in _udpSockets)
         {
-            if (socket.AddressFamily == remote.AddressFamily && ((IPEndPoint)socket.LocalEndPoint!).Address.Equals(route))
+            if (udp.Family == remote.AddressFamily && udp.Local.Address.Equals(route))
             {
-                return socket;
+                return udp;
             }
         }
 
         return wildcard ?? any;
     }
 
-    private async ValueTask<SipSendResult> SendUdpAsync(ReadOnlyMemory<byte> message, IPEndPoint remote, CancellationToken cancellationToken)
+    /// <summary>A synchronous send on the caller's thread: a UDP send does not wait for the peer, so the async socket
+    /// machinery (and the socket engine's non-blocking mode, which would turn the receive threads' blocking receives into
+    /// waits on the epoll thread) buys nothing.</summary>
+    private SipSendResult SendUdp(ReadOnlySpan<byte> message, IPEndPoint remote)
     {
-        var socket = UdpSocketFor(remote);
-        if (socket is null)
+        var udp = UdpSocketFor(remote);
+        if (udp is null)
         {
             return SipSendResult.Failed($"No UDP listener for {remote.AddressFamily}");
         }
 
         try
         {
-            await socket.SendToAsync(message, SocketFlags.None, remote, cancellationToken);
+            udp.Socket.SendTo(message, SocketFlags.None, udp.AddressOf(remote));
             return SipSendResult.Ok(0);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
             return SipSendResult.Failed(ex.Message);
         }
+    }
+
+    /// <summary>A UDP listener's socket, with the last destination's socket address kept: responses and NOTIFYs mostly go to
+    /// the same peer in runs (a proxy, a load generator), and serializing an endpoint allocates.</summary>
+    private sealed class UdpSender(Socket socket)
+    {
+        private Target? _last;
+
+        public Socket Socket { get; } = socket;
+
+        public IPEndPoint Local { get; } = (IPEndPoint)socket.LocalEndPoint!;
+
+        public AddressFamily Family => Local.AddressFamily;
+
+        public SocketAddress AddressOf(IPEndPoint remote)
+        {
+            // Senders on several threads: each reads the one reference and replaces it whole, never mutates a Target.
+            var last = Volatile.Read(ref _last);
+            if (last is not null && last.Port == remote.Port && last.Address.Equals(remote.Address))
+            {
+                return last.SocketAddress;
+            }
+
+            last = new Target(remote.Address, remote.Port, remote.Serialize());
+            Volatile.Write(ref _last, last);
+            return last.SocketAddress;
+        }
+
+        private sealed record Target(IPAddress Address, int Port, SocketAddress SocketAddress);
     }
 }

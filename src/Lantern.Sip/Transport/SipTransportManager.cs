@@ -20,7 +20,8 @@ public sealed partial class SipTransportManager : ISipTransportLayer, IAsyncDisp
     private readonly LogThrottle _refusedLog;
     private readonly LogThrottle _slowLog;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly List<Socket> _udpSockets = [];
+    private readonly List<UdpSender> _udpSockets = [];
+    private readonly List<Thread> _udpThreads = [];
     private readonly List<Socket> _streamSockets = [];
     private readonly List<SipListenerEndPoint> _bound = [];
     private readonly List<Task> _loops = [];
@@ -274,9 +275,9 @@ public sealed partial class SipTransportManager : ISipTransportLayer, IAsyncDisp
 
     private void CloseSockets()
     {
-        foreach (var socket in _udpSockets)
+        foreach (var udp in _udpSockets)
         {
-            socket.Dispose();
+            udp.Socket.Dispose();
         }
 
         foreach (var socket in _streamSockets)

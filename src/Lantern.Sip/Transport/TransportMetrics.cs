@@ -18,6 +18,7 @@ internal sealed class TransportMetrics : IDisposable
     private readonly Counter<long> _refused;
     private readonly Counter<long> _acceptFailures;
     private readonly Counter<long> _messageTimeouts;
+    private readonly Counter<long> _oversized;
 
     public TransportMetrics(IMeterFactory? meterFactory, Func<int> activeConnections)
     {
@@ -42,6 +43,7 @@ internal sealed class TransportMetrics : IDisposable
         _refused = meter.CreateCounter<long>("lantern.sip.connections.refused", description: "Connections refused at a limit");
         _acceptFailures = meter.CreateCounter<long>("lantern.sip.accept.failures", description: "Accepts that failed (EMFILE: out of descriptors)");
         _messageTimeouts = meter.CreateCounter<long>("lantern.sip.connections.message_timeouts", description: "Connections closed for not completing a message in time (slowloris)");
+        _oversized = meter.CreateCounter<long>("lantern.sip.udp.oversized", description: "UDP datagrams dropped for exceeding the message size limit");
         meter.CreateObservableGauge("lantern.sip.connections.active", activeConnections, description: "Open stream connections");
     }
 
@@ -73,6 +75,8 @@ internal sealed class TransportMetrics : IDisposable
     public void AcceptFailed(SipTransportKind kind) => _acceptFailures.Add(1, Tag(kind));
 
     public void MessageTimeout(SipTransportKind kind) => _messageTimeouts.Add(1, Tag(kind));
+
+    public void Oversized() => _oversized.Add(1, Tag(SipTransportKind.Udp));
 
     public void Dispose() => _ownedMeter?.Dispose();
 }

@@ -172,4 +172,57 @@ public sealed class SipTransportManagerUdpTests
         var result = await manager.SendAsync(Message("x"), new SipDestination(SipTransportKind.Udp, new IPEndPoint(IPAddress.Loopback, 9)), CancellationToken.None);
         Assert.False(result.Succeeded);
     }
+
+    [Fact]
+    public async Task Udp_Dispose_ReceiveThreadsEnd()
+    {
+        var manager = await StartAsync(new RecordingReceiver(), new SipTransportOptions { Listeners = [Listener(SipTransportKind.Udp), Listener(SipTransportKind.Udp)], UdpReceiveLoops = 2 });
+        var threads = manager.UdpReceiveThreads.ToArray();
+        Assert.Equal(4, threads.Length);
+        Assert.All(threads, t => Assert.True(t.IsAlive));
+
+        // Each thread is blocked in a receive: disposing must unblock it (closing the socket), and DisposeAsync waits for them.
+        await manager.DisposeAsync().AsTask().WaitAsync(Deadline);
+        Assert.All(threads, t => Assert.True(t.Join(Deadline), $"{t.Name} still running"));
+    }
+
+    [Fact]
+    public async Task Udp_IcmpPortUnreachable_ReceiveGoesOn()
+    {
+        var (manager, receiver) = await StartEchoAsync(IPAddress.Loopback);
+        await using var _ = manager;
+        IPEndPoint closed;
+        using (var gone = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
+        {
+            gone.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            closed = (IPEndPoint)gone.LocalEndPoint!;
+        }
+
+        using var client = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        for (var i = 0; i < 3; i++)
+        {
+            // Each send to the closed port draws an ICMP port unreachable, reported (Windows) on the next receive.
+            var sent = await manager.SendAsync(Message($"nobody{i}"), new SipDestination(SipTransportKind.Udp, closed), CancellationToken.None);
+            Assert.True(sent.Succeeded, sent.Error);
+            await client.SendAsync(Message($"after-icmp{i}"), manager.EndPoint(SipTransportKind.Udp));
+            var echoed = await client.ReceiveAsync().WaitAsync(Deadline);
+            Assert.Contains($"after-icmp{i}", System.Text.Encoding.ASCII.GetString(echoed.Buffer), StringComparison.Ordinal);
+        }
+
+        Assert.All(manager.UdpReceiveThreads, t => Assert.True(t.IsAlive));
+    }
+
+    [Fact]
+    public async Task SendAsync_Udp_CompletesOnTheCallersThread()
+    {
+        var server = new RecordingReceiver();
+        await using var b = await StartAsync(server, new SipTransportOptions { Listeners = [Listener(SipTransportKind.Udp)] });
+        await using var a = await StartAsync(new RecordingReceiver(), new SipTransportOptions { Listeners = [Listener(SipTransportKind.Udp)] });
+        var pending = a.SendAsync(Message("sync"), new SipDestination(SipTransportKind.Udp, b.EndPoint(SipTransportKind.Udp)), CancellationToken.None);
+        var completed = pending.IsCompletedSuccessfully;
+        var result = await pending;
+        Assert.True(completed);
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Contains("sip:sync@", (await server.NextAsync()).Text, StringComparison.Ordinal);
+    }
 }
