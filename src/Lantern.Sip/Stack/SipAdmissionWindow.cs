@@ -31,6 +31,10 @@ internal sealed class SipAdmissionWindow
     /// <summary>Growth per interval while the window is what refuses and answers are in time.</summary>
     public const double Growth = 0.25;
 
+    /// <summary>Growth per interval while the window refuses and answers take under a quarter of the target: the load that cut
+    /// it has gone (after an overload, the window is a few requests wide), so it doubles, like a TCP slow start.</summary>
+    public const double FastGrowth = 1.0;
+
     /// <summary>Intervals after a cut before the next one: the answers take that long to show the cut.</summary>
     public const int HoldIntervals = 3;
 
@@ -151,7 +155,8 @@ internal sealed class SipAdmissionWindow
         else if (_refused > 0 && _completed > 0)
         {
             // Only on evidence: answers came back in time while the window was what refused.
-            _limit = Math.Min(MaxLimit, (_limit * (1 + Growth)) + 1);
+            var growth = mean < _targetTicks / 4 ? FastGrowth : Growth;
+            _limit = Math.Min(MaxLimit, (_limit * (1 + growth)) + 1);
         }
 
         _intervalStart += (now - _intervalStart) / _intervalTicks * _intervalTicks;

@@ -195,10 +195,32 @@ public sealed class SipAdmissionWindowTests
         _time.Advance(TimeSpan.FromMilliseconds(400));
         Complete(window, admitted);
         _time.Advance(SipAdmissionWindow.Interval);
-        Assert.Equal(20, Interval(window, 40, TimeSpan.FromMilliseconds(10)));
+        Assert.Equal(20, Interval(window, 40, TimeSpan.FromMilliseconds(50)));
         Assert.Equal(20, window.Limit);
-        Interval(window, 40, TimeSpan.FromMilliseconds(10));
+        Interval(window, 40, TimeSpan.FromMilliseconds(50));
         Assert.Equal((int)((20 * (1 + SipAdmissionWindow.Growth)) + 1), window.Limit);
+    }
+
+    [Fact]
+    public void AfterOverload_AnswersFarUnderTarget_WindowDoubles()
+    {
+        // overload.sh 3000: the 2x step left the window at 4, and growing 25 % per interval took the "back to 1x" step 6 s
+        // to reach full rate. Answers under a quarter of the target say the overload is gone.
+        var window = NewWindow();
+        var admitted = Admit(window, 8);
+        _time.Advance(TimeSpan.FromMilliseconds(1000));
+        Complete(window, admitted);
+        _time.Advance(SipAdmissionWindow.Interval);
+        Assert.Equal(4, Interval(window, 40, TimeSpan.FromMilliseconds(10)));
+        Assert.Equal(4, window.Limit);
+        var limits = new List<int>();
+        for (var i = 0; i < 5; i++)
+        {
+            Interval(window, 400, TimeSpan.FromMilliseconds(10));
+            limits.Add(window.Limit);
+        }
+
+        Assert.Equal([9, 19, 39, 79, 159], limits);
     }
 
     [Fact]
