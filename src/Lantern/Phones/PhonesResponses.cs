@@ -33,24 +33,11 @@ internal static class PhonesResponses
     /// <summary>Seconds a phone is asked to wait when its request could not be stored.</summary>
     public const string StoreRetryAfter = "5";
 
-    /// <summary>Answers once <paramref name="stored"/> (the commit of what the answer acknowledges) completes: at once when it
-    /// already has, so the common case costs no state machine. When the commit failed or stalled, <c>503</c> with
-    /// <c>Retry-After</c> and <paramref name="unavailable"/> as reason phrase: a <c>200</c> means stored (decision 0036);
-    /// <paramref name="refused"/>, when given, then runs after the 503.</summary>
-    public static ValueTask AnswerWhenStored<TState>(Task<bool> stored, SipServerTransaction tx, string unavailable, TState state, Action<TState> answer, Action<TState>? refused = null)
-    {
-        if (stored.IsCompleted)
-        {
-            AnswerStored(stored.Result, tx, unavailable, state, answer, refused);
-            return ValueTask.CompletedTask;
-        }
-
-        return AnswerAfterAsync(stored, tx, unavailable, state, answer, refused);
-    }
-
-    /// <summary>As above, with the answer run by the store's commit itself (<see cref="PhonesService.WhenStored(Action{object, bool}, object)"/>):
-    /// no task, continuation or state machine per request, and the handler is done at once (the stack keeps the request
-    /// until its final response, decision 0042). A failing answer is logged and the request answered <c>500</c>, as the
+    /// <summary>Answers once the store has committed what the answer acknowledges, run by that commit itself
+    /// (<see cref="PhonesService.WhenStored(Action{object, bool}, object)"/>): no task, continuation or state machine per request, and the handler is done at once (the stack keeps the request
+    /// until its final response, decision 0042). When the commit failed or stalled, <c>503</c> with <c>Retry-After</c> and
+    /// <paramref name="unavailable"/> as reason phrase: a <c>200</c> means stored (decision 0036); <paramref name="refused"/>,
+    /// when given, then runs after the 503. A failing answer is logged and the request answered <c>500</c>, as the
     /// stack does for a failing handler.</summary>
     public static void AnswerWhenStored<TState>(PhonesService phones, SipServerTransaction tx, string unavailable, TState state, Action<TState> answer, Action<TState>? refused = null) =>
         phones.WhenStored(StoredAnswer<TState>.Run, new StoredAnswer<TState>(phones.Logger, tx, unavailable, state, answer, refused));
@@ -58,9 +45,6 @@ internal static class PhonesResponses
     /// <summary><c>503</c> + <c>Retry-After</c> for a request whose state could not be stored.</summary>
     public static void StoreUnavailable(SipServerTransaction tx, string reason) =>
         tx.Respond(tx.CreateResponse(503, reason).AddHeader(SipHeaderId.RetryAfter, StoreRetryAfter));
-
-    private static async ValueTask AnswerAfterAsync<TState>(Task<bool> stored, SipServerTransaction tx, string unavailable, TState state, Action<TState> answer, Action<TState>? refused) =>
-        AnswerStored(await stored, tx, unavailable, state, answer, refused);
 
     private static void AnswerStored<TState>(bool ok, SipServerTransaction tx, string unavailable, TState state, Action<TState> answer, Action<TState>? refused)
     {

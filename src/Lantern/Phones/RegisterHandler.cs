@@ -124,13 +124,14 @@ internal sealed class RegisterHandler : ISipRequestHandler
 
                 ok.AddHeader(SipHeaderId.Date, now.ToString("r", CultureInfo.InvariantCulture));
                 // Bindings are acknowledged once durable, like subscriptions; their unsolicited NOTIFYs follow the 200 on the wire.
-                return PhonesResponses.AnswerWhenStored(_phones.WhenStored(), tx, "Registration Store Unavailable", (tx, ok, _phones.Registrar, outcome), static s =>
+                PhonesResponses.AnswerWhenStored(_phones, tx, "Registration Store Unavailable", (tx, ok, _phones.Registrar, outcome), static s =>
                 {
                     if (!s.tx.Respond(s.ok, static a => a.Registrar.Announce(a.outcome), (s.Registrar, s.outcome)))
                     {
                         s.Registrar.Announce(s.outcome);
                     }
                 });
+                break;
             case RegisterStatus.IntervalTooBrief:
                 PhonesResponses.IntervalTooBrief(tx, outcome.MinExpires);
                 break;
